@@ -1,0 +1,20 @@
+// What every operation handler receives: who calls, where, and the services it may use.
+import type { Config } from '../config.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+
+export interface Ctx {
+  account: string;
+  region: string;
+  requestId: string;
+  /** The emulator's own base URL as the client reached it, e.g. http://127.0.0.1:4596 (for webhook URLs). */
+  baseUrl: string;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+}
+
+/** One operation: validated input in, output shape out (typed with the SDK's own types). */
+export type Handler<I = any, O = any> = (ctx: Ctx, input: I) => O | Promise<O>;

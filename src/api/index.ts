@@ -1,0 +1,44 @@
+// Operation name -> handler. An operation of the service model missing here answers
+// NotImplementedException (501): never a silent success.
+import type { Handler } from './context.js';
+import { createPipeline } from './createPipeline.js';
+import { getPipeline } from './getPipeline.js';
+import { updatePipeline } from './updatePipeline.js';
+import { deletePipeline } from './deletePipeline.js';
+import { listPipelines } from './listPipelines.js';
+import { tagResource } from './tagResource.js';
+import { untagResource } from './untagResource.js';
+import { listTagsForResource } from './listTagsForResource.js';
+import { listActionTypes } from './listActionTypes.js';
+import { createCustomActionType } from './createCustomActionType.js';
+import { deleteCustomActionType } from './deleteCustomActionType.js';
+import { getActionType } from './getActionType.js';
+import { updateActionType } from './updateActionType.js';
+import { listRuleTypes } from './listRuleTypes.js';
+import { putWebhook } from './putWebhook.js';
+import { listWebhooks } from './listWebhooks.js';
+import { deleteWebhook } from './deleteWebhook.js';
+import { registerWebhookWithThirdParty } from './registerWebhookWithThirdParty.js';
+import { deregisterWebhookWithThirdParty } from './deregisterWebhookWithThirdParty.js';
+
+export const handlers: Record<string, Handler | undefined> = {
+  CreatePipeline: createPipeline,
+  GetPipeline: getPipeline,
+  UpdatePipeline: updatePipeline,
+  DeletePipeline: deletePipeline,
+  ListPipelines: listPipelines,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  ListActionTypes: listActionTypes,
+  CreateCustomActionType: createCustomActionType,
+  DeleteCustomActionType: deleteCustomActionType,
+  GetActionType: getActionType,
+  UpdateActionType: updateActionType,
+  ListRuleTypes: listRuleTypes,
+  PutWebhook: putWebhook,
+  ListWebhooks: listWebhooks,
+  DeleteWebhook: deleteWebhook,
+  RegisterWebhookWithThirdParty: registerWebhookWithThirdParty,
+  DeregisterWebhookWithThirdParty: deregisterWebhookWithThirdParty,
+};

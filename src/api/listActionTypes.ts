@@ -1,0 +1,7 @@
+// ListActionTypes (stub: to be written).
+import type { Handler } from './context.js';
+import { notImplemented } from '../protocol/errors.js';
+
+export const listActionTypes: Handler = () => {
+  throw notImplemented('ListActionTypes');
+};

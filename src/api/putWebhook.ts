@@ -1,0 +1,7 @@
+// PutWebhook (stub: to be written).
+import type { Handler } from './context.js';
+import { notImplemented } from '../protocol/errors.js';
+
+export const putWebhook: Handler = () => {
+  throw notImplemented('PutWebhook');
+};

@@ -1,0 +1,7 @@
+// RegisterWebhookWithThirdParty (stub: to be written).
+import type { Handler } from './context.js';
+import { notImplemented } from '../protocol/errors.js';
+
+export const registerWebhookWithThirdParty: Handler = () => {
+  throw notImplemented('RegisterWebhookWithThirdParty');
+};

@@ -1,0 +1,7 @@
+// TagResource (stub: to be written).
+import type { Handler } from './context.js';
+import { notImplemented } from '../protocol/errors.js';
+
+export const tagResource: Handler = () => {
+  throw notImplemented('TagResource');
+};

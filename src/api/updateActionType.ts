@@ -1,0 +1,7 @@
+// UpdateActionType (stub: to be written).
+import type { Handler } from './context.js';
+import { notImplemented } from '../protocol/errors.js';
+
+export const updateActionType: Handler = () => {
+  throw notImplemented('UpdateActionType');
+};

@@ -1,0 +1,50 @@
+// Programmatic API for other projects' tests: start({ port: 0, inMemory: true }) -> { endpoint, stop() }.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { defaultConfig, type Config } from './config.js';
+import { createApp } from './server.js';
+import { Store } from './store/index.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { Logger } from './util/log.js';
+
+export interface StartOptions extends Partial<Config> {
+  clock?: Clock;
+}
+
+export interface RunningEmulator {
+  endpoint: string;
+  port: number;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
+  const { clock = systemClock, ...overrides } = options;
+  const config = defaultConfig(overrides);
+  const log = new Logger(config.logLevel);
+  const store = Store.open(config);
+  const app = createApp({ config, store, clock, log });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let stopped = false;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    store,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      store.close();
+    },
+  };
+}
+
+export { defaultConfig, DEFAULT_PORT, type Config } from './config.js';

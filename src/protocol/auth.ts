@@ -1,0 +1,28 @@
+// SigV4 credential scope -> who is calling and where. Signatures are not verified (documented):
+// the scope decides the account and region that isolate resources.
+export interface Caller {
+  account: string;
+  region: string;
+  accessKeyId?: string;
+  service?: string;
+}
+
+export const DEFAULT_ACCOUNT = '000000000000';
+
+const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
+
+export function callerFrom(authorization: string | undefined, query: URLSearchParams, defaultRegion: string): Caller {
+  let accessKeyId: string | undefined;
+  let region = defaultRegion;
+  let service: string | undefined;
+  const m = authorization?.match(CREDENTIAL);
+  if (m) {
+    [, accessKeyId, , region, service] = m;
+  } else {
+    const scope = query.get('X-Amz-Credential');
+    const parts = scope?.split('/');
+    if (parts && parts.length === 5) [accessKeyId, , region, service] = parts;
+  }
+  const account = accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT;
+  return { account, region, accessKeyId, service };
+}

@@ -1,0 +1,70 @@
+// The JSON 1.1 wire protocol: X-Amz-Target -> operation, body -> validated input, result or AWS error -> response.
+// Error order follows AWS: malformed body -> unknown operation -> validation -> the operation's own errors.
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../api/context.js';
+import { handlers } from '../api/index.js';
+import { serviceModel, TARGET_PREFIX } from '../model/service.js';
+import { validateInput } from '../model/validate.js';
+import { AwsError, err, notImplemented } from './errors.js';
+
+export interface WireResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+/** JSON replacer: AWS JSON 1.1 sends timestamps as epoch seconds. */
+function awsJson(this: Record<string, unknown>, key: string, value: unknown) {
+  const raw = this[key];
+  return raw instanceof Date ? raw.getTime() / 1000 : value;
+}
+
+export function errorResponse(e: AwsError, requestId: string): WireResponse {
+  return {
+    status: e.status,
+    body: JSON.stringify({ __type: e.type, message: e.message }),
+    headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId, 'x-amzn-errortype': e.type },
+  };
+}
+
+/** Handles one CodePipeline request; never throws. */
+export async function dispatch(target: string | undefined, rawBody: string, ctx: Ctx): Promise<WireResponse> {
+  const { requestId } = ctx;
+  try {
+    let body: unknown = {};
+    if (rawBody.trim() !== '') {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        throw err('SerializationException', 'Start of structure or map found where not expected.');
+      }
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw err('SerializationException', 'Start of structure or map found where not expected.');
+
+    const [prefix, operation] = (target ?? '').split('.');
+    if (prefix !== TARGET_PREFIX || !operation || !serviceModel.operations[operation])
+      throw err('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
+
+    const input = validateInput(operation, body);
+    const handler = handlers[operation];
+    if (!handler) throw notImplemented(operation);
+    const output = (await handler(ctx, input)) ?? {};
+    return {
+      status: 200,
+      body: JSON.stringify(output, awsJson),
+      headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId },
+    };
+  } catch (e) {
+    if (e instanceof AwsError) {
+      ctx.log.debug(`${target} -> ${e.type}: ${e.message}`);
+      return errorResponse(e, requestId);
+    }
+    ctx.log.error(`InternalFailure in ${target} (request ${requestId})`, e);
+    return errorResponse(err('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500), requestId);
+  }
+}
+
+export const newRequestId = () => randomUUID();

@@ -1,0 +1,39 @@
+// The store: one SQLite database and one module per table family.
+import { openDb, type Db } from './db.js';
+import { PipelineStore } from './pipelines.js';
+import { TagStore } from './tags.js';
+import { ActionTypeStore } from './actionTypes.js';
+import { WebhookStore } from './webhooks.js';
+
+export class Store {
+  readonly pipelines: PipelineStore;
+  readonly tags: TagStore;
+  readonly actionTypes: ActionTypeStore;
+  readonly webhooks: WebhookStore;
+
+  constructor(
+    readonly db: Db,
+    readonly location: string,
+  ) {
+    this.pipelines = new PipelineStore(db);
+    this.tags = new TagStore(db);
+    this.actionTypes = new ActionTypeStore(db);
+    this.webhooks = new WebhookStore(db);
+  }
+
+  static open(opts: { inMemory: boolean; dataDir: string }): Store {
+    const { db, location } = openDb(opts);
+    return new Store(db, location);
+  }
+
+  /** Runs `fn` in one transaction: a state change is all or nothing. */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close() {
+    this.db.close();
+  }
+}
+
+export type { Scope } from './scope.js';

@@ -1,0 +1,98 @@
+// Pipelines and their version history.
+import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import type { Db } from './db.js';
+import type { Scope } from './scope.js';
+
+export interface PipelineRow {
+  name: string;
+  version: number;
+  declaration: PipelineDeclaration;
+  created: number;
+  updated: number;
+}
+
+interface RawRow {
+  name: string;
+  version: number;
+  declaration: string;
+  created: number;
+  updated: number;
+}
+
+const fromRaw = (r: RawRow): PipelineRow => ({ ...r, declaration: JSON.parse(r.declaration) });
+
+export class PipelineStore {
+  private readonly getStmt;
+  private readonly getVersionStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly insertVersionStmt;
+  private readonly deleteStmt;
+  private readonly deleteVersionsStmt;
+  private readonly listStmt;
+  private readonly countStmt;
+
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare<[string, string, string], RawRow>(
+      'SELECT name, version, declaration, created, updated FROM pipelines WHERE account = ? AND region = ? AND name = ?',
+    );
+    this.getVersionStmt = db.prepare<[string, string, string, number], RawRow>(
+      `SELECT v.name, v.version, v.declaration, p.created, v.created AS updated
+         FROM pipeline_versions v JOIN pipelines p USING (account, region, name)
+        WHERE v.account = ? AND v.region = ? AND v.name = ? AND v.version = ?`,
+    );
+    this.insertStmt = db.prepare(
+      'INSERT INTO pipelines (account, region, name, version, declaration, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.updateStmt = db.prepare(
+      'UPDATE pipelines SET version = ?, declaration = ?, updated = ? WHERE account = ? AND region = ? AND name = ?',
+    );
+    this.insertVersionStmt = db.prepare(
+      'INSERT INTO pipeline_versions (account, region, name, version, declaration, created) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.deleteStmt = db.prepare('DELETE FROM pipelines WHERE account = ? AND region = ? AND name = ?');
+    this.deleteVersionsStmt = db.prepare('DELETE FROM pipeline_versions WHERE account = ? AND region = ? AND name = ?');
+    this.listStmt = db.prepare<[string, string, string, number], RawRow>(
+      `SELECT name, version, declaration, created, updated FROM pipelines
+        WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
+    );
+    this.countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM pipelines WHERE account = ? AND region = ?');
+  }
+
+  get(s: Scope, name: string): PipelineRow | undefined {
+    const r = this.getStmt.get(s.account, s.region, name);
+    return r && fromRaw(r);
+  }
+
+  getVersion(s: Scope, name: string, version: number): PipelineRow | undefined {
+    const r = this.getVersionStmt.get(s.account, s.region, name, version);
+    return r && fromRaw(r);
+  }
+
+  count(s: Scope): number {
+    return this.countStmt.get(s.account, s.region)!.n;
+  }
+
+  /** Inserts version 1 and its history row. The caller runs it inside a transaction. */
+  create(s: Scope, decl: PipelineDeclaration, now: number) {
+    const json = JSON.stringify(decl);
+    this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, now, now);
+    this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
+  }
+
+  update(s: Scope, decl: PipelineDeclaration, now: number) {
+    const json = JSON.stringify(decl);
+    this.updateStmt.run(decl.version, json, now, s.account, s.region, decl.name);
+    this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
+  }
+
+  delete(s: Scope, name: string): boolean {
+    this.deleteVersionsStmt.run(s.account, s.region, name);
+    return this.deleteStmt.run(s.account, s.region, name).changes > 0;
+  }
+
+  /** Pipelines ordered by name, strictly after `after`. */
+  list(s: Scope, after: string, limit: number): PipelineRow[] {
+    return this.listStmt.all(s.account, s.region, after, limit).map(fromRaw);
+  }
+}

@@ -1,0 +1,25 @@
+// Opaque nextTokens: base64 of a JSON cursor, rejected with InvalidNextTokenException when tampered.
+import { invalidNextToken } from '../protocol/errors.js';
+
+export function encodeToken(cursor: unknown): string {
+  return Buffer.from(JSON.stringify({ c: cursor }), 'utf8').toString('base64url');
+}
+
+export function decodeToken<T>(token: string | undefined, check: (c: unknown) => c is T): T | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && check(parsed.c)) return parsed.c;
+  } catch {
+    /* fall through */
+  }
+  throw invalidNextToken();
+}
+
+/** Pages an in-memory, already-sorted list by numeric offset. */
+export function pageByOffset<T>(items: T[], maxResults: number, nextToken: string | undefined): { page: T[]; nextToken?: string } {
+  const start = decodeToken(nextToken, (c): c is number => Number.isInteger(c) && (c as number) >= 0) ?? 0;
+  const page = items.slice(start, start + maxResults);
+  const next = start + maxResults < items.length ? encodeToken(start + maxResults) : undefined;
+  return { page, nextToken: next };
+}
