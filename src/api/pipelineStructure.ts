@@ -1,10 +1,23 @@
-// Structural validation of a pipeline declaration, beyond what the service model states
-// (stage and action rules, artifacts, action types, V1/V2 features).
+// Structural validation of a pipeline declaration, beyond what the service model states. The
+// order is the order of the checks below: stages, pipeline-type features, source placement,
+// action types and their declarations, artifact flow, namespaces, artifact stores, V2 details.
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import { err } from '../protocol/errors.js';
 import type { Ctx } from './context.js';
+import { checkActions } from './pipelineStructure/actions.js';
+import { checkArtifacts, checkNamespaces } from './pipelineStructure/artifacts.js';
+import { checkSourcePlacement, checkStages } from './pipelineStructure/stages.js';
+import { checkArtifactStores } from './pipelineStructure/stores.js';
+import { checkExecutionMode, checkTriggers, checkV1Features, checkVariables } from './pipelineStructure/v2.js';
 
-export function checkPipelineStructure(_ctx: Ctx, decl: PipelineDeclaration): void {
-  const stages = decl.stages ?? [];
-  if (stages.length < 2) throw err('InvalidStructureException', 'Pipeline has only 1 stage(s). There should be a minimum of 2 stages in a pipeline');
+export function checkPipelineStructure(ctx: Ctx, decl: PipelineDeclaration): void {
+  checkStages(decl);
+  checkV1Features(decl);
+  checkSourcePlacement(decl);
+  checkActions(ctx, decl);
+  checkArtifacts(decl);
+  checkNamespaces(decl);
+  checkArtifactStores(ctx, decl);
+  checkVariables(decl);
+  checkTriggers(decl);
+  checkExecutionMode(decl);
 }
