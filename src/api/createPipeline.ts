@@ -14,7 +14,7 @@ export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> 
   const decl = input.pipeline!;
   const tags = input.tags ?? [];
   checkPipelineStructure(ctx, decl);
-  checkTags(tags);
+  checkTags(tags, [], pipelineArn(ctx.region, ctx.account, decl.name!));
   const pipeline = withDefaults(decl, 1);
   const now = ctx.clock.now();
   ctx.store.tx(() => {
