@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
+import { Engine } from './engine/engine.js';
+import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
@@ -15,6 +17,7 @@ export interface RunningEmulator {
   endpoint: string;
   port: number;
   store: Store;
+  engine: Engine;
   stop(): Promise<void>;
 }
 
@@ -23,11 +26,14 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const config = defaultConfig(overrides);
   const log = new Logger(config.logLevel);
   const store = Store.open(config);
-  const app = createApp({ config, store, clock, log });
+  const engine = new Engine(store, clock, log);
+  const providers = registerProviders(engine);
+  const app = createApp({ config, store, clock, log, engine, providers });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  engine.resume();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let stopped = false;
@@ -35,6 +41,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     endpoint: `http://${host}:${port}`,
     port,
     store,
+    engine,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -42,6 +49,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      engine.shutdown();
       store.close();
     },
   };

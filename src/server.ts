@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Config } from './config.js';
+import type { Engine } from './engine/engine.js';
+import type { Providers } from './providers/index.js';
 import { callerFrom } from './protocol/auth.js';
 import { err } from './protocol/errors.js';
 import { dispatch, errorResponse, newRequestId } from './protocol/router.js';
@@ -16,6 +18,8 @@ export interface AppDeps {
   store: Store;
   clock: Clock;
   log: Logger;
+  engine: Engine;
+  providers: Providers;
 }
 
 /** Largest CodePipeline request body accepted; larger ones get 413. */
@@ -69,6 +73,8 @@ export function createApp(deps: AppDeps) {
         clock: deps.clock,
         log: deps.log,
         config: deps.config,
+        engine: deps.engine,
+        providers: deps.providers,
       });
       return c.body(r.body, r.status as 200, r.headers);
     },

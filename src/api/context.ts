@@ -1,5 +1,7 @@
 // What every operation handler receives: who calls, where, and the services it may use.
 import type { Config } from '../config.js';
+import type { Engine } from '../engine/engine.js';
+import type { Providers } from '../providers/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -14,6 +16,8 @@ export interface Ctx {
   clock: Clock;
   log: Logger;
   config: Config;
+  engine: Engine;
+  providers: Providers;
 }
 
 /** One operation: validated input in, output shape out (typed with the SDK's own types). */

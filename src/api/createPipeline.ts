@@ -6,6 +6,7 @@ import type { Handler } from './context.js';
 import { withDefaults } from './pipelineDeclaration.js';
 import { checkPipelineStructure } from './pipelineStructure.js';
 import { checkTags } from './tagging.js';
+import { callerArn } from './caller.js';
 
 /** AWS's default quota of pipelines per account and region. */
 export const MAX_PIPELINES = 1000;
@@ -24,6 +25,8 @@ export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> 
       throw err('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
     ctx.store.pipelines.create(ctx, pipeline, now);
     if (tags.length) ctx.store.tags.put(pipelineArn(ctx.region, ctx.account, pipeline.name!), tags);
+    // As in AWS, a new pipeline starts running at once.
+    ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });
   });
   return { pipeline, ...(tags.length && { tags }) };
 };

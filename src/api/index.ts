@@ -20,6 +20,17 @@ import { listWebhooks } from './listWebhooks.js';
 import { deleteWebhook } from './deleteWebhook.js';
 import { registerWebhookWithThirdParty } from './registerWebhookWithThirdParty.js';
 import { deregisterWebhookWithThirdParty } from './deregisterWebhookWithThirdParty.js';
+import { startPipelineExecution } from './startPipelineExecution.js';
+import { getPipelineExecution } from './getPipelineExecution.js';
+import { listPipelineExecutions } from './listPipelineExecutions.js';
+import { getPipelineState } from './getPipelineState.js';
+import { putApprovalResult } from './putApprovalResult.js';
+import { stopPipelineExecution } from './stopPipelineExecution.js';
+import { pollForJobs } from './pollForJobs.js';
+import { acknowledgeJob } from './acknowledgeJob.js';
+import { getJobDetails } from './getJobDetails.js';
+import { putJobSuccessResult } from './putJobSuccessResult.js';
+import { putJobFailureResult } from './putJobFailureResult.js';
 
 export const handlers: Record<string, Handler | undefined> = {
   CreatePipeline: createPipeline,
@@ -41,4 +52,15 @@ export const handlers: Record<string, Handler | undefined> = {
   DeleteWebhook: deleteWebhook,
   RegisterWebhookWithThirdParty: registerWebhookWithThirdParty,
   DeregisterWebhookWithThirdParty: deregisterWebhookWithThirdParty,
+  StartPipelineExecution: startPipelineExecution,
+  GetPipelineExecution: getPipelineExecution,
+  ListPipelineExecutions: listPipelineExecutions,
+  GetPipelineState: getPipelineState,
+  PutApprovalResult: putApprovalResult,
+  StopPipelineExecution: stopPipelineExecution,
+  PollForJobs: pollForJobs,
+  AcknowledgeJob: acknowledgeJob,
+  GetJobDetails: getJobDetails,
+  PutJobSuccessResult: putJobSuccessResult,
+  PutJobFailureResult: putJobFailureResult,
 };

@@ -4,12 +4,22 @@ import { PipelineStore } from './pipelines.js';
 import { TagStore } from './tags.js';
 import { ActionTypeStore } from './actionTypes.js';
 import { WebhookStore } from './webhooks.js';
+import { ExecutionStore } from './executions.js';
+import { JobStore } from './jobs.js';
+import { TransitionStore } from './transitions.js';
+import { EventStore } from './events.js';
+import { TimerStore } from './timers.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
   readonly tags: TagStore;
   readonly actionTypes: ActionTypeStore;
   readonly webhooks: WebhookStore;
+  readonly executions: ExecutionStore;
+  readonly jobs: JobStore;
+  readonly transitions: TransitionStore;
+  readonly events: EventStore;
+  readonly timers: TimerStore;
 
   constructor(
     readonly db: Db,
@@ -19,6 +29,11 @@ export class Store {
     this.tags = new TagStore(db);
     this.actionTypes = new ActionTypeStore(db);
     this.webhooks = new WebhookStore(db);
+    this.executions = new ExecutionStore(db);
+    this.jobs = new JobStore(db);
+    this.transitions = new TransitionStore(db);
+    this.events = new EventStore(db);
+    this.timers = new TimerStore(db);
   }
 
   static open(opts: { inMemory: boolean; dataDir: string }): Store {

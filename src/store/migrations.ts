@@ -58,4 +58,115 @@ export const migrations: string[] = [
   CREATE UNIQUE INDEX webhooks_by_url ON webhooks (url);
   CREATE INDEX webhooks_by_pipeline ON webhooks (account, region, json_extract(definition, '$.targetPipeline'));
   `,
+  // 2: executions, their stages and actions, jobs, transitions, events and timers (the engine's state).
+  `
+  CREATE TABLE executions (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    pipeline_version INTEGER NOT NULL,
+    declaration TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_summary TEXT,
+    execution_mode TEXT NOT NULL,
+    execution_type TEXT NOT NULL DEFAULT 'STANDARD',
+    trigger_type TEXT NOT NULL,
+    trigger_detail TEXT,
+    variables TEXT NOT NULL DEFAULT '[]',
+    source_revisions TEXT NOT NULL DEFAULT '[]',
+    artifact_revisions TEXT NOT NULL DEFAULT '[]',
+    rollback_metadata TEXT,
+    client_request_token TEXT,
+    stage_index INTEGER NOT NULL DEFAULT 0,
+    phase TEXT NOT NULL DEFAULT 'waiting',
+    stop_mode TEXT,
+    stop_reason TEXT,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX executions_by_pipeline ON executions (account, region, pipeline, seq);
+  CREATE INDEX executions_active ON executions (status) WHERE status IN ('InProgress', 'Stopping');
+  CREATE UNIQUE INDEX executions_by_token ON executions (account, region, pipeline, client_request_token) WHERE client_request_token IS NOT NULL;
+  CREATE TABLE stage_executions (
+    execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1,
+    status TEXT NOT NULL,
+    retry_mode TEXT,
+    started INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (execution_id, stage)
+  );
+  CREATE TABLE action_executions (
+    id TEXT PRIMARY KEY,
+    execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    action TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    input TEXT NOT NULL,
+    output TEXT,
+    summary TEXT,
+    token TEXT,
+    external_execution_id TEXT,
+    external_execution_url TEXT,
+    error_details TEXT,
+    percent_complete INTEGER,
+    last_updated_by TEXT,
+    started INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+  );
+  CREATE INDEX action_executions_by_execution ON action_executions (execution_id, stage, action, attempt);
+  CREATE INDEX action_executions_by_token ON action_executions (token) WHERE token IS NOT NULL;
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    action_execution_id TEXT NOT NULL REFERENCES action_executions (id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    nonce TEXT,
+    data TEXT NOT NULL,
+    client_id TEXT,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_pollable ON jobs (account, region, category, owner, provider, version, status, created);
+  CREATE INDEX jobs_by_action ON jobs (action_execution_id);
+  CREATE TABLE transitions (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    reason TEXT,
+    last_changed_at INTEGER NOT NULL,
+    last_changed_by TEXT,
+    PRIMARY KEY (account, region, pipeline, stage)
+  );
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    execution_id TEXT,
+    time INTEGER NOT NULL,
+    detail_type TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX events_by_pipeline ON events (account, region, pipeline, seq);
+  CREATE TABLE timers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    due_at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL
+  );
+  CREATE INDEX timers_by_due ON timers (due_at);
+  CREATE INDEX timers_by_ref ON timers (ref);
+  `,
 ];

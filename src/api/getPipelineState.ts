@@ -1,0 +1,61 @@
+// GetPipelineState: per stage, its inbound transition, the executions waiting for it, its latest
+// execution, and each action's latest execution (with the approval token while one waits).
+import type { ActionState, GetPipelineStateInput, GetPipelineStateOutput, StageExecutionStatus, StageState } from '@aws-sdk/client-codepipeline';
+import type { Handler } from './context.js';
+import { loadPipeline } from './pipelineDeclaration.js';
+
+export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOutput> = (ctx, input) => {
+  const row = loadPipeline(ctx, input.name!);
+  const decl = row.declaration;
+  const transitions = ctx.store.transitions.forPipeline(ctx, row.name);
+  const active = ctx.store.executions.active(ctx, row.name);
+  const stageStates: StageState[] = (decl.stages ?? []).map((stage, index) => {
+    const t = transitions.get(stage.name!);
+    const latest = ctx.store.executions.latestStage(ctx, row.name, stage.name!);
+    const waiting = active.filter((e) => e.phase === 'waiting' && e.stageIndex === index && index > 0);
+    const inbound = waiting.map((e) => ({ pipelineExecutionId: e.id, status: e.status as StageExecutionStatus }));
+    const actionStates: ActionState[] = (stage.actions ?? []).map((action) => {
+      const a = ctx.store.executions.latestAction(ctx, row.name, stage.name!, action.name!);
+      return {
+        actionName: action.name,
+        ...(a && {
+          latestExecution: {
+            actionExecutionId: a.id,
+            status: a.status,
+            ...(a.summary && { summary: a.summary }),
+            lastStatusChange: new Date(a.updated),
+            ...(a.token && a.status === 'InProgress' && { token: a.token }),
+            ...(a.lastUpdatedBy && { lastUpdatedBy: a.lastUpdatedBy }),
+            ...(a.externalExecutionId && { externalExecutionId: a.externalExecutionId }),
+            ...(a.externalExecutionUrl && { externalExecutionUrl: a.externalExecutionUrl }),
+            ...(a.percentComplete !== undefined && { percentComplete: a.percentComplete }),
+            ...(a.errorDetails && { errorDetails: a.errorDetails }),
+          },
+        }),
+      };
+    });
+    return {
+      stageName: stage.name,
+      ...(index > 0 && {
+        inboundTransitionState: {
+          enabled: t?.enabled ?? true,
+          ...(t && { lastChangedBy: t.lastChangedBy, lastChangedAt: new Date(t.lastChangedAt) }),
+          ...(t?.reason && !t.enabled && { disabledReason: t.reason }),
+        },
+      }),
+      ...(inbound.length && (decl.executionMode ?? 'SUPERSEDED') === 'SUPERSEDED' && { inboundExecution: inbound[inbound.length - 1] }),
+      ...(inbound.length && (decl.executionMode ?? 'SUPERSEDED') !== 'SUPERSEDED' && { inboundExecutions: inbound }),
+      actionStates,
+      ...(latest && {
+        latestExecution: { pipelineExecutionId: latest.executionId, status: latest.status as never },
+      }),
+    };
+  });
+  return {
+    pipelineName: row.name,
+    pipelineVersion: row.version,
+    stageStates,
+    created: new Date(row.created),
+    updated: new Date(row.updated),
+  };
+};

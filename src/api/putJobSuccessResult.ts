@@ -1,0 +1,10 @@
+// PutJobSuccessResult: the job succeeded, or (with a continuationToken) goes on as a new job.
+import type { PutJobSuccessResultInput } from '@aws-sdk/client-codepipeline';
+import type { Handler } from './context.js';
+import { loadJob, succeedJob } from './jobs.js';
+
+export const putJobSuccessResult: Handler<PutJobSuccessResultInput, Record<string, never>> = (ctx, input) =>
+  ctx.store.tx(() => {
+    succeedJob(ctx, loadJob(ctx, input.jobId!), input);
+    return {};
+  });

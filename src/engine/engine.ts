@@ -1,0 +1,424 @@
+// The execution engine: a durable state machine over executions -> stages -> runOrder groups -> actions.
+// Every transition is one SQLite transaction; API calls and timers tell the engine which pipeline
+// changed, and it advances that pipeline from what the store says (so a restart simply resumes).
+import { randomUUID } from 'node:crypto';
+import type {
+  ActionDeclaration,
+  ArtifactDetail,
+  ArtifactRevision,
+  ErrorDetails,
+  PipelineDeclaration,
+  StageDeclaration,
+} from '@aws-sdk/client-codepipeline';
+import type { Store } from '../store/index.js';
+import type { Scope } from '../store/scope.js';
+import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus, StageStatus } from '../store/executions.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { pipelineArn } from '../util/arn.js';
+import { newArtifactLocation } from './artifacts.js';
+import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
+import type { ActionProvider } from './provider.js';
+import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
+
+export interface ActionResult {
+  status: 'Succeeded' | 'Failed' | 'Abandoned';
+  summary?: string;
+  errorDetails?: ErrorDetails;
+  externalExecutionId?: string;
+  externalExecutionUrl?: string;
+  outputVariables?: Record<string, string>;
+  /** A source action's revision, reported into the execution's artifactRevisions. */
+  revision?: Omit<ArtifactRevision, 'name'>;
+  lastUpdatedBy?: string;
+}
+
+export interface StartRequest {
+  trigger: { triggerType: string; triggerDetail?: string };
+  variables?: { name: string; value: string }[];
+  sourceRevisions?: ExecutionRow['sourceRevisions'];
+  clientRequestToken?: string;
+}
+
+type PipelineKey = Scope & { pipeline: string };
+const keyOf = (k: PipelineKey) => `${k.account}\u0000${k.region}\u0000${k.pipeline}`;
+const ACTIVE: ExecutionStatus[] = ['InProgress', 'Stopping'];
+
+/** Chooses the provider for an action type. */
+export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
+
+export class Engine {
+  private readonly pending = new Map<string, PipelineKey>();
+  private flushScheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  providerFor: ProviderResolver = () => {
+    throw new Error('no providers registered');
+  };
+
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly log: Logger,
+  ) {}
+
+  /** Resumes every active pipeline and re-arms timers (on start-up). */
+  resume() {
+    for (const p of this.store.executions.activePipelines()) this.schedule(p);
+    this.armTimer();
+  }
+
+  shutdown() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Records a new execution of the pipeline's current version; the caller runs it inside a transaction. */
+  createExecution(scope: Scope, decl: PipelineDeclaration, req: StartRequest): ExecutionRow {
+    const now = this.clock.now();
+    const overrides = new Map((req.variables ?? []).map((v) => [v.name, v.value]));
+    const exec: ExecutionRow = {
+      id: randomUUID(),
+      account: scope.account,
+      region: scope.region,
+      pipeline: decl.name!,
+      seq: this.store.executions.nextSeq(scope, decl.name!),
+      pipelineVersion: decl.version!,
+      declaration: decl,
+      status: 'InProgress',
+      executionMode: decl.executionMode ?? 'SUPERSEDED',
+      executionType: 'STANDARD',
+      triggerType: req.trigger.triggerType,
+      triggerDetail: req.trigger.triggerDetail,
+      variables: (decl.variables ?? []).map((v) => ({ name: v.name, resolvedValue: overrides.get(v.name!) ?? v.defaultValue ?? '' })),
+      sourceRevisions: req.sourceRevisions ?? [],
+      artifactRevisions: [],
+      clientRequestToken: req.clientRequestToken,
+      stageIndex: 0,
+      phase: 'waiting',
+      created: now,
+      updated: now,
+    };
+    this.store.executions.insert(exec);
+    recordExecutionEvent(this.store, exec, 'STARTED', now);
+    this.schedule(exec);
+    return exec;
+  }
+
+  /** Marks the pipeline as changed; it is advanced once the current call stack (and its transaction) is done. */
+  schedule(k: PipelineKey) {
+    this.pending.set(keyOf(k), { account: k.account, region: k.region, pipeline: k.pipeline });
+    if (this.flushScheduled || this.stopped) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Advances every pipeline marked as changed. Exposed for tests that need a settled state. */
+  flush() {
+    this.flushScheduled = false;
+    while (this.pending.size && !this.stopped) {
+      const [key, k] = this.pending.entries().next().value!;
+      this.pending.delete(key);
+      try {
+        this.store.tx(() => this.advance(k));
+      } catch (e) {
+        this.log.error(`engine: advancing ${k.pipeline} failed`, e);
+      }
+    }
+    this.armTimer();
+  }
+
+  private advance(k: PipelineKey) {
+    // Each pass applies at most one step per execution; repeat until nothing moves.
+    for (let pass = 0; pass < 10_000; pass++) {
+      const active = this.store.executions.active(k, k.pipeline);
+      let changed = this.supersede(active);
+      for (const exec of active) {
+        if (!ACTIVE.includes(exec.status)) continue;
+        if (this.step(exec, active)) changed = true;
+      }
+      if (!changed) return;
+    }
+    this.log.error(`engine: ${k.pipeline} did not settle`);
+  }
+
+  /** SUPERSEDED mode: of the executions waiting in front of the same stage, only the newest stays. */
+  private supersede(active: ExecutionRow[]): boolean {
+    let changed = false;
+    const newestWaiting = new Map<number, ExecutionRow>();
+    for (const e of active) {
+      if (e.executionMode !== 'SUPERSEDED' || e.phase !== 'waiting' || e.status !== 'InProgress') continue;
+      const other = newestWaiting.get(e.stageIndex);
+      if (!other) {
+        newestWaiting.set(e.stageIndex, e);
+        continue;
+      }
+      const [older, newer] = other.seq < e.seq ? [other, e] : [e, other];
+      newestWaiting.set(e.stageIndex, newer);
+      this.finishExecution(older, 'Superseded');
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** One step of one execution; returns whether anything changed. */
+  private step(exec: ExecutionRow, active: ExecutionRow[]): boolean {
+    const stages = exec.declaration.stages!;
+    if (exec.phase === 'waiting') {
+      if (exec.status === 'Stopping') {
+        this.finishExecution(exec, 'Stopped');
+        return true;
+      }
+      const stage = stages[exec.stageIndex];
+      if (exec.stageIndex > 0 && this.store.transitions.forPipeline(exec, exec.pipeline).get(stage.name!)?.enabled === false) return false;
+      if (exec.executionMode !== 'PARALLEL') {
+        const others = active.filter((o) => o.id !== exec.id && ACTIVE.includes(o.status) && o.stageIndex === exec.stageIndex);
+        if (others.some((o) => o.phase === 'running')) return false;
+        if (exec.executionMode === 'QUEUED' && others.some((o) => o.phase === 'waiting' && o.seq < exec.seq)) return false;
+      }
+      this.enterStage(exec, stage, 1);
+      return true;
+    }
+    if (exec.phase === 'running') return this.stepStage(exec, stages[exec.stageIndex]);
+    return false;
+  }
+
+  private enterStage(exec: ExecutionRow, stage: StageDeclaration, attempt: number, retryMode?: string) {
+    const now = this.clock.now();
+    exec.phase = 'running';
+    exec.status = 'InProgress';
+    exec.updated = now;
+    this.store.executions.updateExecution(exec.id, { phase: 'running', status: 'InProgress', updated: now });
+    this.store.executions.putStage({ executionId: exec.id, stage: stage.name!, attempt, status: 'InProgress', retryMode, started: now, updated: now });
+    recordStageEvent(this.store, exec, stage.name!, attempt > 1 ? 'RESUMED' : 'STARTED', now);
+  }
+
+  /** The action executions that count for the stage's current attempt, by action name. */
+  currentActions(exec: ExecutionRow, stageName: string): Map<string, ActionExecutionRow> {
+    const se = this.store.executions.stage(exec.id, stageName);
+    const out = new Map<string, ActionExecutionRow>();
+    if (!se) return out;
+    for (const row of this.store.executions.stageActions(exec.id, stageName)) {
+      const counts = row.attempt === se.attempt || (se.retryMode === 'FAILED_ACTIONS' && row.status === 'Succeeded');
+      if (counts) out.set(row.action, row);
+    }
+    return out;
+  }
+
+  private stepStage(exec: ExecutionRow, stage: StageDeclaration): boolean {
+    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    const current = this.currentActions(exec, stage.name!);
+    const actions = stage.actions ?? [];
+    const orders = [...new Set(actions.map((a) => a.runOrder ?? 1))].sort((a, b) => a - b);
+    for (const order of orders) {
+      const group = actions.filter((a) => (a.runOrder ?? 1) === order);
+      const states = group.map((a) => current.get(a.name!));
+      if (states.every((s) => s?.status === 'Succeeded')) continue;
+      if (states.some((s) => s?.status === 'InProgress')) return false;
+      if (states.some((s) => s !== undefined && s.status !== 'Succeeded')) {
+        this.finishStage(exec, stage, exec.status === 'Stopping' ? 'Stopped' : 'Failed');
+        return true;
+      }
+      if (exec.status === 'Stopping') {
+        this.finishStage(exec, stage, 'Stopped');
+        return true;
+      }
+      for (const a of group) if (!current.has(a.name!)) this.startAction(exec, stage, a, se.attempt);
+      return true;
+    }
+    this.finishStage(exec, stage, 'Succeeded');
+    return true;
+  }
+
+  private finishStage(exec: ExecutionRow, stage: StageDeclaration, status: StageStatus) {
+    const now = this.clock.now();
+    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    this.store.executions.putStage({ ...se, status, updated: now });
+    recordStageEvent(this.store, exec, stage.name!, status.toUpperCase(), now);
+    const last = exec.stageIndex === exec.declaration.stages!.length - 1;
+    if (status === 'Succeeded' && !last && exec.status !== 'Stopping') {
+      exec.stageIndex += 1;
+      exec.phase = 'waiting';
+      exec.updated = now;
+      this.store.executions.updateExecution(exec.id, { stageIndex: exec.stageIndex, phase: 'waiting', updated: now });
+      return;
+    }
+    const final: ExecutionStatus = status === 'Succeeded' ? (exec.status === 'Stopping' && !last ? 'Stopped' : 'Succeeded') : status === 'Stopped' ? 'Stopped' : 'Failed';
+    this.finishExecution(exec, final);
+  }
+
+  finishExecution(exec: ExecutionRow, status: ExecutionStatus, statusSummary?: string) {
+    const now = this.clock.now();
+    exec.status = status;
+    exec.phase = 'done';
+    exec.updated = now;
+    this.store.executions.updateExecution(exec.id, { status, phase: 'done', updated: now, ...(statusSummary && { statusSummary }) });
+    const state = { Succeeded: 'SUCCEEDED', Failed: 'FAILED', Stopped: 'STOPPED', Superseded: 'SUPERSEDED', Cancelled: 'CANCELED' }[status as string];
+    if (state) recordExecutionEvent(this.store, exec, state, now);
+  }
+
+  /** Variables visible to an action: the execution's, the pipeline's, and earlier actions' outputs by namespace. */
+  variableScope(exec: ExecutionRow): VariableScope {
+    const scope: VariableScope = new Map();
+    scope.set('codepipeline', { PipelineExecutionId: exec.id });
+    scope.set('variables', Object.fromEntries(exec.variables.map((v) => [v.name!, v.resolvedValue ?? ''])));
+    const namespaces = new Map<string, string>();
+    for (const s of exec.declaration.stages ?? []) for (const a of s.actions ?? []) if (a.namespace) namespaces.set(`${s.name}/${a.name}`, a.namespace);
+    for (const row of this.store.executions.actions(exec.id)) {
+      const ns = namespaces.get(`${row.stage}/${row.action}`);
+      if (ns && row.status === 'Succeeded' && row.output?.outputVariables) scope.set(ns, row.output.outputVariables);
+    }
+    return scope;
+  }
+
+  /** Where each artifact produced so far in this execution lives (latest producer wins). */
+  private producedArtifacts(exec: ExecutionRow): Map<string, ArtifactDetail> {
+    const out = new Map<string, ArtifactDetail>();
+    for (const row of this.store.executions.actions(exec.id))
+      if (row.status === 'Succeeded') for (const a of row.output?.outputArtifacts ?? []) out.set(a.name!, a);
+    return out;
+  }
+
+  private startAction(exec: ExecutionRow, stage: StageDeclaration, action: ActionDeclaration, attempt: number) {
+    const now = this.clock.now();
+    const region = action.region ?? exec.region;
+    const produced = this.producedArtifacts(exec);
+    const revisions = new Map(exec.artifactRevisions.map((r) => [r.name, r.revisionId]));
+    const inputArtifacts = (action.inputArtifacts ?? []).map((a) => ({
+      name: a.name,
+      s3location: produced.get(a.name!)?.s3location,
+      revision: revisions.get(a.name) ?? undefined,
+    }));
+    const outputArtifacts = (action.outputArtifacts ?? []).map((a) => ({ name: a.name!, location: newArtifactLocation(exec.declaration, region, a.name!) }));
+    const row: ActionExecutionRow = {
+      id: randomUUID(),
+      executionId: exec.id,
+      stage: stage.name!,
+      action: action.name!,
+      attempt,
+      status: 'InProgress',
+      input: {
+        actionTypeId: action.actionTypeId,
+        configuration: action.configuration ?? {},
+        resolvedConfiguration: {},
+        roleArn: action.roleArn,
+        region,
+        inputArtifacts: inputArtifacts.map(({ name, s3location }) => ({ name, s3location })),
+        namespace: action.namespace,
+      },
+      output: { outputArtifacts: outputArtifacts.map((o) => ({ name: o.name, s3location: o.location })) },
+      started: now,
+      updated: now,
+    };
+    let resolvedConfiguration: Record<string, string>;
+    try {
+      resolvedConfiguration = resolveConfiguration(action.configuration ?? {}, this.variableScope(exec));
+    } catch (e) {
+      if (!(e instanceof UnresolvedVariableError)) throw e;
+      this.store.executions.insertAction({ ...row, status: 'Failed', summary: e.message, errorDetails: { code: 'JobFailed', message: e.message } });
+      recordActionEvent(this.store, exec, stage.name!, action, 'FAILED', now);
+      return;
+    }
+    row.input.resolvedConfiguration = resolvedConfiguration;
+    this.store.executions.insertAction(row);
+    recordActionEvent(this.store, exec, stage.name!, action, 'STARTED', now);
+    const begun = this.providerFor(action).begin({ execution: exec, stage, action, actionExecution: row, resolvedConfiguration, inputArtifacts, outputArtifacts, now });
+    if (begun) this.store.executions.updateAction(row.id, { ...begun });
+  }
+
+  /** A provider reports the outcome of an action; the caller runs it inside a transaction. */
+  completeAction(actionExecutionId: string, result: ActionResult) {
+    const row = this.store.executions.action(actionExecutionId);
+    if (!row || row.status !== 'InProgress') return;
+    const exec = this.store.executions.get(row.executionId)!;
+    const now = this.clock.now();
+    const output = {
+      ...row.output,
+      outputArtifacts: result.status === 'Succeeded' ? row.output?.outputArtifacts : [],
+      executionResult: {
+        externalExecutionId: result.externalExecutionId ?? row.externalExecutionId,
+        externalExecutionSummary: result.summary,
+        externalExecutionUrl: result.externalExecutionUrl ?? row.externalExecutionUrl,
+        ...(result.errorDetails && { errorDetails: result.errorDetails }),
+      },
+      ...(result.outputVariables && { outputVariables: result.outputVariables }),
+    };
+    this.store.executions.updateAction(row.id, {
+      status: result.status as ActionStatus,
+      summary: result.summary,
+      output,
+      errorDetails: result.errorDetails,
+      lastUpdatedBy: result.lastUpdatedBy,
+      updated: now,
+      ...(result.externalExecutionId && { externalExecutionId: result.externalExecutionId }),
+      ...(result.externalExecutionUrl && { externalExecutionUrl: result.externalExecutionUrl }),
+    });
+    if (result.status === 'Succeeded' && result.revision) {
+      const action = exec.declaration.stages!.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
+      const revisions = [...exec.artifactRevisions];
+      for (const art of action?.outputArtifacts ?? []) {
+        const entry = { name: art.name, ...result.revision, created: result.revision.created ?? (new Date(now) as unknown as Date) };
+        const i = revisions.findIndex((r) => r.name === art.name);
+        if (i >= 0) revisions[i] = entry;
+        else revisions.push(entry);
+      }
+      this.store.executions.updateExecution(exec.id, { artifactRevisions: revisions, updated: now });
+    }
+    this.store.timers.cancel(row.id);
+    const action = exec.declaration.stages!.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
+    if (action) recordActionEvent(this.store, exec, row.stage, action, result.status.toUpperCase(), now);
+    this.schedule(exec);
+  }
+
+  /** StopPipelineExecution: stop-and-wait lets in-progress actions finish; abandon ends them now. */
+  stopExecution(exec: ExecutionRow, abandon: boolean, reason?: string) {
+    const now = this.clock.now();
+    this.store.executions.updateExecution(exec.id, { status: 'Stopping', stopMode: abandon ? 'abandon' : 'wait', stopReason: reason, updated: now });
+    exec.status = 'Stopping';
+    recordExecutionEvent(this.store, exec, 'STOPPING', now);
+    if (abandon && exec.phase === 'running') {
+      const stage = exec.declaration.stages![exec.stageIndex];
+      for (const row of this.currentActions(exec, stage.name!).values()) {
+        if (row.status !== 'InProgress') continue;
+        const action = stage.actions!.find((a) => a.name === row.action)!;
+        this.providerFor(action).cancel?.(row);
+        this.completeAction(row.id, { status: 'Abandoned', summary: reason });
+      }
+    }
+    this.schedule(exec);
+  }
+
+  /** Durable timers: the due ones fire now; the next one is armed with a real timeout. */
+  runDueTimers() {
+    for (const t of this.store.timers.due(this.clock.now())) {
+      try {
+        this.store.tx(() => {
+          this.store.timers.delete(t.id);
+          const row = this.store.executions.action(t.ref);
+          if (!row || row.status !== 'InProgress') return;
+          const exec = this.store.executions.get(row.executionId)!;
+          const action = exec.declaration.stages!.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
+          if (action) this.providerFor(action).timeout?.(row, t.kind);
+        });
+      } catch (e) {
+        this.log.error(`engine: timer ${t.kind} for ${t.ref} failed`, e);
+      }
+    }
+    this.flush();
+  }
+
+  private armTimer() {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.store.timers.nextDue();
+    if (next === undefined) return;
+    const delay = Math.max(0, Math.min(next - this.clock.now(), 2 ** 31 - 1));
+    this.timer = setTimeout(() => this.runDueTimers(), delay);
+    this.timer.unref();
+  }
+
+  pipelineArnOf(exec: ExecutionRow) {
+    return pipelineArn(exec.region, exec.account, exec.pipeline);
+  }
+}

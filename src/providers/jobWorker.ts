@@ -1,0 +1,81 @@
+// Custom and third-party actions: the action becomes a job that a job worker polls for
+// (PollForJobs / PollForThirdPartyJobs), acknowledges and answers. A continuation token turns one
+// job into the next; a job not finished within the timeout fails the action.
+import { randomUUID } from 'node:crypto';
+import type { JobData } from '@aws-sdk/client-codepipeline';
+import type { Engine } from '../engine/engine.js';
+import type { ActionProvider, ActionStart } from '../engine/provider.js';
+import type { ActionExecutionRow } from '../store/executions.js';
+
+/** How long a job may run before it times out (AWS: 24 hours for custom actions). */
+export const JOB_TIMEOUT_MS = 24 * 60 * 60_000;
+
+export class JobWorkerProvider implements ActionProvider {
+  constructor(private readonly engine: Engine) {}
+
+  begin(start: ActionStart) {
+    const { execution, stage, action, actionExecution } = start;
+    const data: JobData = {
+      actionTypeId: action.actionTypeId,
+      actionConfiguration: { configuration: start.resolvedConfiguration },
+      pipelineContext: {
+        pipelineName: execution.pipeline,
+        stage: { name: stage.name },
+        action: { name: action.name, actionExecutionId: actionExecution.id },
+        pipelineArn: this.engine.pipelineArnOf(execution),
+        pipelineExecutionId: execution.id,
+      },
+      inputArtifacts: start.inputArtifacts.map((a) => ({
+        name: a.name,
+        ...(a.revision && { revision: a.revision }),
+        location: { type: 'S3', s3Location: { bucketName: a.s3location?.bucket, objectKey: a.s3location?.key } },
+      })),
+      outputArtifacts: start.outputArtifacts.map((a) => ({
+        name: a.name,
+        location: { type: 'S3', s3Location: { bucketName: a.location.bucket, objectKey: a.location.key } },
+      })),
+      artifactCredentials: { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret', sessionToken: 'local-session' },
+    };
+    const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
+    if (encryptionKey) data.encryptionKey = encryptionKey;
+    this.queueJob(actionExecution.id, data, start.now);
+  }
+
+  /** Queues a job for the action execution; used at start and for each continuation. */
+  queueJob(actionExecutionId: string, data: JobData, now: number) {
+    const id = randomUUID();
+    const exec = this.engine.store.executions.get(this.engine.store.executions.action(actionExecutionId)!.executionId)!;
+    const t = data.actionTypeId!;
+    this.engine.store.jobs.insert({
+      id,
+      account: exec.account,
+      region: exec.region,
+      actionExecutionId,
+      actionTypeId: { category: t.category!, owner: t.owner!, provider: t.provider!, version: t.version! },
+      status: 'Queued',
+      data,
+      created: now,
+      updated: now,
+    });
+    this.engine.store.timers.cancel(actionExecutionId);
+    this.engine.store.timers.add(now + JOB_TIMEOUT_MS, 'job-timeout', actionExecutionId);
+    return id;
+  }
+
+  cancel(row: ActionExecutionRow) {
+    const now = this.engine.clock.now();
+    for (const job of this.engine.store.jobs.forAction(row.id))
+      if (!['Succeeded', 'Failed', 'TimedOut'].includes(job.status)) this.engine.store.jobs.setStatus(job.id, 'Failed', now);
+  }
+
+  timeout(row: ActionExecutionRow) {
+    const now = this.engine.clock.now();
+    for (const job of this.engine.store.jobs.forAction(row.id))
+      if (!['Succeeded', 'Failed', 'TimedOut'].includes(job.status)) this.engine.store.jobs.setStatus(job.id, 'TimedOut', now);
+    this.engine.completeAction(row.id, {
+      status: 'Failed',
+      summary: 'The job did not complete before its timeout',
+      errorDetails: { code: 'TimeoutError', message: 'The job timed out.' },
+    });
+  }
+}

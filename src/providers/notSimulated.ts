@@ -1,0 +1,15 @@
+// AWS-owned providers that codepipeline-local does not run yet: the action fails with a clear reason
+// rather than pretending to succeed.
+import type { Engine } from '../engine/engine.js';
+import type { ActionProvider, ActionStart } from '../engine/provider.js';
+import { typeKey } from '../engine/provider.js';
+
+export class NotSimulatedProvider implements ActionProvider {
+  constructor(private readonly engine: Engine) {}
+
+  begin(start: ActionStart) {
+    const message = `codepipeline-local does not simulate the action provider ${typeKey(start.action.actionTypeId!)} yet`;
+    // Completing inside begin is fine: the row exists and the engine re-reads it on the next pass.
+    this.engine.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
+  }
+}

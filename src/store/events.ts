@@ -1,0 +1,43 @@
+// State-change events, shaped like CodePipeline's EventBridge events, kept per pipeline in order.
+import type { Db } from './db.js';
+import type { Scope } from './scope.js';
+
+export interface EventRow {
+  seq: number;
+  account: string;
+  region: string;
+  pipeline: string;
+  executionId?: string;
+  time: number;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+export class EventStore {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      insert: db.prepare('INSERT INTO events (account, region, pipeline, execution_id, time, detail_type, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      list: db.prepare('SELECT * FROM events WHERE account = ? AND region = ? AND pipeline = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    };
+  }
+
+  add(e: Omit<EventRow, 'seq'>): number {
+    return Number(
+      this.s.insert.run(e.account, e.region, e.pipeline, e.executionId ?? null, e.time, e.detailType, JSON.stringify(e.detail)).lastInsertRowid,
+    );
+  }
+
+  list(s: Scope, pipeline: string, afterSeq: number, limit: number): EventRow[] {
+    return (this.s.list.all(s.account, s.region, pipeline, afterSeq, limit) as any[]).map((r) => ({
+      seq: r.seq,
+      account: r.account,
+      region: r.region,
+      pipeline: r.pipeline,
+      executionId: r.execution_id ?? undefined,
+      time: r.time,
+      detailType: r.detail_type,
+      detail: JSON.parse(r.detail),
+    }));
+  }
+}

@@ -1,0 +1,373 @@
+// Pipeline executions, with the stage and action executions that belong to them.
+import type {
+  ActionExecutionInput,
+  ActionExecutionOutput,
+  ArtifactRevision,
+  ErrorDetails,
+  PipelineDeclaration,
+  PipelineRollbackMetadata,
+  ResolvedPipelineVariable,
+  SourceRevisionOverride,
+} from '@aws-sdk/client-codepipeline';
+import type { Db } from './db.js';
+import type { Scope } from './scope.js';
+
+export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
+/** Where an active execution is: waiting in front of stage_index, or running inside it. */
+export type Phase = 'waiting' | 'running' | 'done';
+
+export interface ExecutionRow {
+  id: string;
+  account: string;
+  region: string;
+  pipeline: string;
+  seq: number;
+  pipelineVersion: number;
+  declaration: PipelineDeclaration;
+  status: ExecutionStatus;
+  statusSummary?: string;
+  executionMode: string;
+  executionType: string;
+  triggerType: string;
+  triggerDetail?: string;
+  variables: ResolvedPipelineVariable[];
+  sourceRevisions: SourceRevisionOverride[];
+  artifactRevisions: ArtifactRevision[];
+  rollbackMetadata?: PipelineRollbackMetadata;
+  clientRequestToken?: string;
+  stageIndex: number;
+  phase: Phase;
+  stopMode?: 'wait' | 'abandon';
+  stopReason?: string;
+  created: number;
+  updated: number;
+}
+
+export type StageStatus = 'InProgress' | 'Failed' | 'Stopped' | 'Stopping' | 'Succeeded' | 'Cancelled' | 'Skipped';
+
+export interface StageExecutionRow {
+  executionId: string;
+  stage: string;
+  attempt: number;
+  status: StageStatus;
+  retryMode?: string;
+  started: number;
+  updated: number;
+}
+
+export type ActionStatus = 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
+
+export interface ActionExecutionRow {
+  id: string;
+  executionId: string;
+  stage: string;
+  action: string;
+  attempt: number;
+  status: ActionStatus;
+  input: ActionExecutionInput;
+  output?: ActionExecutionOutput;
+  summary?: string;
+  token?: string;
+  externalExecutionId?: string;
+  externalExecutionUrl?: string;
+  errorDetails?: ErrorDetails;
+  percentComplete?: number;
+  lastUpdatedBy?: string;
+  started: number;
+  updated: number;
+}
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+const parse = <T>(v: string | null): T | undefined => (v === null ? undefined : (JSON.parse(v) as T));
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function executionFromRaw(r: any): ExecutionRow {
+  return {
+    id: r.id,
+    account: r.account,
+    region: r.region,
+    pipeline: r.pipeline,
+    seq: r.seq,
+    pipelineVersion: r.pipeline_version,
+    declaration: JSON.parse(r.declaration),
+    status: r.status,
+    statusSummary: opt(r.status_summary),
+    executionMode: r.execution_mode,
+    executionType: r.execution_type,
+    triggerType: r.trigger_type,
+    triggerDetail: opt(r.trigger_detail),
+    variables: JSON.parse(r.variables),
+    sourceRevisions: JSON.parse(r.source_revisions),
+    artifactRevisions: JSON.parse(r.artifact_revisions),
+    rollbackMetadata: parse(r.rollback_metadata),
+    clientRequestToken: opt(r.client_request_token),
+    stageIndex: r.stage_index,
+    phase: r.phase,
+    stopMode: opt(r.stop_mode),
+    stopReason: opt(r.stop_reason),
+    created: r.created,
+    updated: r.updated,
+  };
+}
+
+function stageFromRaw(r: any): StageExecutionRow {
+  return {
+    executionId: r.execution_id,
+    stage: r.stage,
+    attempt: r.attempt,
+    status: r.status,
+    retryMode: opt(r.retry_mode),
+    started: r.started,
+    updated: r.updated,
+  };
+}
+
+function actionFromRaw(r: any): ActionExecutionRow {
+  return {
+    id: r.id,
+    executionId: r.execution_id,
+    stage: r.stage,
+    action: r.action,
+    attempt: r.attempt,
+    status: r.status,
+    input: JSON.parse(r.input),
+    output: parse(r.output),
+    summary: opt(r.summary),
+    token: opt(r.token),
+    externalExecutionId: opt(r.external_execution_id),
+    externalExecutionUrl: opt(r.external_execution_url),
+    errorDetails: parse(r.error_details),
+    percentComplete: opt(r.percent_complete),
+    lastUpdatedBy: opt(r.last_updated_by),
+    started: r.started,
+    updated: r.updated,
+  };
+}
+
+/** Columns an update may change, mapped to their SQL names and encoders. */
+const EXECUTION_COLUMNS: Record<string, [string, (v: any) => unknown]> = {
+  status: ['status', (v) => v],
+  statusSummary: ['status_summary', (v) => v ?? null],
+  artifactRevisions: ['artifact_revisions', json],
+  stageIndex: ['stage_index', (v) => v],
+  phase: ['phase', (v) => v],
+  stopMode: ['stop_mode', (v) => v ?? null],
+  stopReason: ['stop_reason', (v) => v ?? null],
+  updated: ['updated', (v) => v],
+};
+
+const ACTION_COLUMNS: Record<string, [string, (v: any) => unknown]> = {
+  status: ['status', (v) => v],
+  output: ['output', json],
+  summary: ['summary', (v) => v ?? null],
+  token: ['token', (v) => v ?? null],
+  externalExecutionId: ['external_execution_id', (v) => v ?? null],
+  externalExecutionUrl: ['external_execution_url', (v) => v ?? null],
+  errorDetails: ['error_details', json],
+  percentComplete: ['percent_complete', (v) => v ?? null],
+  lastUpdatedBy: ['last_updated_by', (v) => v ?? null],
+  updated: ['updated', (v) => v],
+};
+
+function updater(db: Db, table: string, columns: Record<string, [string, (v: any) => unknown]>, key: string) {
+  const cache = new Map<string, ReturnType<Db['prepare']>>();
+  type Stmt = { run(...args: unknown[]): unknown };
+  return (id: string, fields: Record<string, unknown>) => {
+    const names = Object.keys(fields).filter((k) => k in columns).sort();
+    if (!names.length) return;
+    const sig = names.join(',');
+    let stmt = cache.get(sig);
+    if (!stmt) {
+      stmt = db.prepare(`UPDATE ${table} SET ${names.map((n) => `${columns[n][0]} = ?`).join(', ')} WHERE ${key} = ?`);
+      cache.set(sig, stmt);
+    }
+    (stmt as Stmt).run(...names.map((n) => columns[n][1](fields[n])), id);
+  };
+}
+
+export class ExecutionStore {
+  private readonly s;
+  readonly updateExecution: (id: string, fields: Partial<ExecutionRow>) => void;
+  readonly updateAction: (id: string, fields: Partial<ActionExecutionRow>) => void;
+
+  constructor(db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO executions (id, account, region, pipeline, seq, pipeline_version, declaration, status, execution_mode,
+           execution_type, trigger_type, trigger_detail, variables, source_revisions, artifact_revisions, rollback_metadata,
+           client_request_token, stage_index, phase, created, updated)
+         VALUES (@id, @account, @region, @pipeline, @seq, @pipelineVersion, @declaration, @status, @executionMode,
+           @executionType, @triggerType, @triggerDetail, @variables, @sourceRevisions, @artifactRevisions, @rollbackMetadata,
+           @clientRequestToken, @stageIndex, @phase, @created, @updated)`,
+      ),
+      nextSeq: db.prepare<[string, string, string], { n: number }>(
+        'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM executions WHERE account = ? AND region = ? AND pipeline = ?',
+      ),
+      get: db.prepare('SELECT * FROM executions WHERE id = ?'),
+      getScoped: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND id = ?'),
+      byToken: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND client_request_token = ?'),
+      list: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+      active: db.prepare(
+        "SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND status IN ('InProgress', 'Stopping') ORDER BY seq",
+      ),
+      activePipelines: db.prepare(
+        "SELECT DISTINCT account, region, pipeline FROM executions WHERE status IN ('InProgress', 'Stopping')",
+      ),
+      latest: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? ORDER BY seq DESC LIMIT 1'),
+      deleteForPipeline: db.prepare('DELETE FROM executions WHERE account = ? AND region = ? AND pipeline = ?'),
+      upsertStage: db.prepare(
+        `INSERT INTO stage_executions (execution_id, stage, attempt, status, retry_mode, started, updated)
+         VALUES (@executionId, @stage, @attempt, @status, @retryMode, @started, @updated)
+         ON CONFLICT (execution_id, stage) DO UPDATE SET attempt = excluded.attempt, status = excluded.status,
+           retry_mode = excluded.retry_mode, updated = excluded.updated`,
+      ),
+      stages: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ?'),
+      stage: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ? AND stage = ?'),
+      insertAction: db.prepare(
+        `INSERT INTO action_executions (id, execution_id, stage, action, attempt, status, input, output, summary, token,
+           external_execution_id, external_execution_url, error_details, started, updated)
+         VALUES (@id, @executionId, @stage, @action, @attempt, @status, @input, @output, @summary, @token,
+           @externalExecutionId, @externalExecutionUrl, @errorDetails, @started, @updated)`,
+      ),
+      action: db.prepare('SELECT * FROM action_executions WHERE id = ?'),
+      actionsOf: db.prepare('SELECT * FROM action_executions WHERE execution_id = ? ORDER BY started, rowid'),
+      actionsOfStage: db.prepare('SELECT * FROM action_executions WHERE execution_id = ? AND stage = ? ORDER BY attempt, rowid'),
+      actionByToken: db.prepare('SELECT * FROM action_executions WHERE token = ?'),
+      inProgressActions: db.prepare("SELECT * FROM action_executions WHERE status = 'InProgress'"),
+      latestStage: db.prepare(
+        `SELECT s.* FROM stage_executions s JOIN executions e ON e.id = s.execution_id
+          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? AND s.stage = ? ORDER BY s.started DESC, e.seq DESC LIMIT 1`,
+      ),
+      latestAction: db.prepare(
+        `SELECT a.* FROM action_executions a JOIN executions e ON e.id = a.execution_id
+          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? AND a.stage = ? AND a.action = ?
+          ORDER BY a.started DESC, a.rowid DESC LIMIT 1`,
+      ),
+      actionsOfPipeline: db.prepare(
+        `SELECT a.* FROM action_executions a JOIN executions e ON e.id = a.execution_id
+          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? ORDER BY a.started DESC, a.rowid DESC`,
+      ),
+    };
+    this.updateExecution = updater(db, 'executions', EXECUTION_COLUMNS, 'id');
+    this.updateAction = updater(db, 'action_executions', ACTION_COLUMNS, 'id');
+  }
+
+  nextSeq(s: Scope, pipeline: string): number {
+    return this.s.nextSeq.get(s.account, s.region, pipeline)!.n;
+  }
+
+  insert(e: ExecutionRow) {
+    this.s.insert.run({
+      ...e,
+      declaration: JSON.stringify(e.declaration),
+      triggerDetail: e.triggerDetail ?? null,
+      variables: JSON.stringify(e.variables),
+      sourceRevisions: JSON.stringify(e.sourceRevisions),
+      artifactRevisions: JSON.stringify(e.artifactRevisions),
+      rollbackMetadata: json(e.rollbackMetadata),
+      clientRequestToken: e.clientRequestToken ?? null,
+    });
+  }
+
+  get(id: string): ExecutionRow | undefined {
+    const r = this.s.get.get(id);
+    return r ? executionFromRaw(r) : undefined;
+  }
+
+  getScoped(s: Scope, pipeline: string, id: string): ExecutionRow | undefined {
+    const r = this.s.getScoped.get(s.account, s.region, pipeline, id);
+    return r ? executionFromRaw(r) : undefined;
+  }
+
+  byClientToken(s: Scope, pipeline: string, token: string): ExecutionRow | undefined {
+    const r = this.s.byToken.get(s.account, s.region, pipeline, token);
+    return r ? executionFromRaw(r) : undefined;
+  }
+
+  /** Newest first, strictly older than `beforeSeq`. */
+  list(s: Scope, pipeline: string, beforeSeq: number, limit: number): ExecutionRow[] {
+    return this.s.list.all(s.account, s.region, pipeline, beforeSeq, limit).map(executionFromRaw);
+  }
+
+  /** Active (InProgress or Stopping) executions of a pipeline, oldest first. */
+  active(s: Scope, pipeline: string): ExecutionRow[] {
+    return this.s.active.all(s.account, s.region, pipeline).map(executionFromRaw);
+  }
+
+  activePipelines(): { account: string; region: string; pipeline: string }[] {
+    return this.s.activePipelines.all() as { account: string; region: string; pipeline: string }[];
+  }
+
+  latest(s: Scope, pipeline: string): ExecutionRow | undefined {
+    const r = this.s.latest.get(s.account, s.region, pipeline);
+    return r ? executionFromRaw(r) : undefined;
+  }
+
+  deleteForPipeline(s: Scope, pipeline: string) {
+    this.s.deleteForPipeline.run(s.account, s.region, pipeline);
+  }
+
+  putStage(row: StageExecutionRow) {
+    this.s.upsertStage.run({ ...row, retryMode: row.retryMode ?? null });
+  }
+
+  stages(executionId: string): StageExecutionRow[] {
+    return this.s.stages.all(executionId).map(stageFromRaw);
+  }
+
+  stage(executionId: string, stage: string): StageExecutionRow | undefined {
+    const r = this.s.stage.get(executionId, stage);
+    return r ? stageFromRaw(r) : undefined;
+  }
+
+  insertAction(a: ActionExecutionRow) {
+    this.s.insertAction.run({
+      ...a,
+      input: JSON.stringify(a.input),
+      output: json(a.output),
+      summary: a.summary ?? null,
+      errorDetails: json(a.errorDetails),
+      token: a.token ?? null,
+      externalExecutionId: a.externalExecutionId ?? null,
+      externalExecutionUrl: a.externalExecutionUrl ?? null,
+    });
+  }
+
+  action(id: string): ActionExecutionRow | undefined {
+    const r = this.s.action.get(id);
+    return r ? actionFromRaw(r) : undefined;
+  }
+
+  actions(executionId: string): ActionExecutionRow[] {
+    return this.s.actionsOf.all(executionId).map(actionFromRaw);
+  }
+
+  stageActions(executionId: string, stage: string): ActionExecutionRow[] {
+    return this.s.actionsOfStage.all(executionId, stage).map(actionFromRaw);
+  }
+
+  actionByToken(token: string): ActionExecutionRow | undefined {
+    const r = this.s.actionByToken.get(token);
+    return r ? actionFromRaw(r) : undefined;
+  }
+
+  /** The most recent execution of a stage in a pipeline, whichever execution it belongs to. */
+  latestStage(s: Scope, pipeline: string, stage: string): StageExecutionRow | undefined {
+    const r = this.s.latestStage.get(s.account, s.region, pipeline, stage);
+    return r ? stageFromRaw(r) : undefined;
+  }
+
+  latestAction(s: Scope, pipeline: string, stage: string, action: string): ActionExecutionRow | undefined {
+    const r = this.s.latestAction.get(s.account, s.region, pipeline, stage, action);
+    return r ? actionFromRaw(r) : undefined;
+  }
+
+  /** Every action execution of a pipeline, newest first. */
+  pipelineActions(s: Scope, pipeline: string): ActionExecutionRow[] {
+    return this.s.actionsOfPipeline.all(s.account, s.region, pipeline).map(actionFromRaw);
+  }
+
+  inProgressActions(): ActionExecutionRow[] {
+    return this.s.inProgressActions.all().map(actionFromRaw);
+  }
+}
