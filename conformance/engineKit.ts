@@ -5,15 +5,18 @@ import {
   CreateCustomActionTypeCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
+  ListPipelineExecutionsCommand,
   PollForJobsCommand,
   PutJobFailureResultCommand,
   PutJobSuccessResultCommand,
+  StartPipelineExecutionCommand,
   type ActionDeclaration,
   type ActionTypeId,
   type CodePipelineClient,
   type Job,
   type PipelineDeclaration,
   type StageDeclaration,
+  type StageState,
 } from '@aws-sdk/client-codepipeline';
 import { ACCOUNT } from './harness.js';
 
@@ -121,4 +124,49 @@ export async function approvalToken(cp: CodePipelineClient, pipeline: string, st
     (s) => !!s.stageStates?.find((x) => x.stageName === stage)?.actionStates?.find((a) => a.actionName === action)?.latestExecution?.token,
   );
   return state.stageStates!.find((x) => x.stageName === stage)!.actionStates!.find((a) => a.actionName === action)!.latestExecution!.token!;
+}
+
+// ---- Additions for the execution-mode, stop and restart suites ----
+
+/** The pipeline execution a job belongs to. */
+export const jobExecutionId = (job: Job) => job.data!.pipelineContext!.pipelineExecutionId!;
+
+/** Starts an execution by hand and returns its id. */
+export async function startExecution(cp: CodePipelineClient, name: string): Promise<string> {
+  return (await cp.send(new StartPipelineExecutionCommand({ name }))).pipelineExecutionId!;
+}
+
+/** The id of the newest execution (e.g. the one CreatePipeline started). */
+export async function newestExecutionId(cp: CodePipelineClient, pipelineName: string): Promise<string> {
+  return (await cp.send(new ListPipelineExecutionsCommand({ pipelineName }))).pipelineExecutionSummaries![0].pipelineExecutionId!;
+}
+
+/** [id, status] of every execution, newest first, as ListPipelineExecutions shows them. */
+export async function executionStatuses(cp: CodePipelineClient, pipelineName: string): Promise<[string, string][]> {
+  const out = await cp.send(new ListPipelineExecutionsCommand({ pipelineName }));
+  return (out.pipelineExecutionSummaries ?? []).map((s) => [s.pipelineExecutionId!, s.status!]);
+}
+
+/** One stage's state from GetPipelineState. */
+export async function stageState(cp: CodePipelineClient, pipeline: string, stage: string): Promise<StageState> {
+  const state = await cp.send(new GetPipelineStateCommand({ name: pipeline }));
+  return state.stageStates!.find((s) => s.stageName === stage)!;
+}
+
+/** Polls once, without waiting and without acknowledging: the jobs handed out right now. */
+export async function pollNow(cp: CodePipelineClient, type: ActionTypeId, queryParam?: Record<string, string>, maxBatchSize = 10): Promise<Job[]> {
+  return (await cp.send(new PollForJobsCommand({ actionTypeId: type, maxBatchSize, queryParam }))).jobs ?? [];
+}
+
+/** Polls (bounded) until exactly `count` jobs were handed out in total; does not acknowledge them. */
+export async function collectJobs(cp: CodePipelineClient, type: ActionTypeId, queryParam: Record<string, string> | undefined, count: number): Promise<Job[]> {
+  const got: Job[] = [];
+  await until(
+    async () => {
+      got.push(...(await pollNow(cp, type, queryParam)));
+      return got.length;
+    },
+    (n) => n >= count,
+  );
+  return got;
 }

@@ -1,6 +1,8 @@
 // Programmatic API for other projects' tests: start({ port: 0, inMemory: true }) -> { endpoint, stop() }.
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { handleApiRequest, isApiRequest } from './protocol/nodeApi.js';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
 import { Engine } from './engine/engine.js';
@@ -28,10 +30,12 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
   const providers = registerProviders(engine);
-  const app = createApp({ config, store, clock, log, engine, providers });
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+  const deps = { config, store, clock, log, engine, providers };
+  const honoListener = getRequestListener(createApp(deps).fetch);
+  const server: Server = createServer((req, res) => (isApiRequest(req) ? handleApiRequest(deps, req, res) : honoListener(req, res)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
   });
   engine.resume();
   const port = (server.address() as AddressInfo).port;
@@ -47,7 +51,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       stopped = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       });
       engine.shutdown();
       store.close();

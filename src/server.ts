@@ -1,13 +1,14 @@
 // The Hono app: routes only. The wire protocol lives in protocol/, operations in api/.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Providers } from './providers/index.js';
-import { callerFrom } from './protocol/auth.js';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from './protocol/cors.js';
 import { err } from './protocol/errors.js';
-import { dispatch, errorResponse, newRequestId } from './protocol/router.js';
+import { errorResponse, newRequestId } from './protocol/router.js';
+import { registerEventRoutes } from './events/routes.js';
+import { registerLocalRoutes } from './local/routes.js';
 import type { Store } from './store/index.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/log.js';
@@ -22,9 +23,6 @@ export interface AppDeps {
   providers: Providers;
 }
 
-/** Largest CodePipeline request body accepted; larger ones get 413. */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
 export function createApp(deps: AppDeps) {
   const startedAt = Date.now();
   const app = new Hono();
@@ -34,8 +32,8 @@ export function createApp(deps: AppDeps) {
     cors({
       origin: '*',
       allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'],
-      allowHeaders: ['*', 'authorization', 'content-type', 'x-amz-target', 'x-amz-date', 'x-amz-security-token', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request'],
-      exposeHeaders: ['x-amzn-requestid', 'x-amzn-errortype', 'x-amz-request-id', 'etag', 'x-amz-version-id'],
+      allowHeaders: CORS_ALLOW_HEADERS,
+      exposeHeaders: CORS_EXPOSE_HEADERS,
       maxAge: 86400,
     }),
   );
@@ -49,36 +47,10 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.post(
-    '/',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => {
-        const r = errorResponse(err('RequestEntityTooLargeException', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413), newRequestId());
-        // The client may still be sending: close the connection rather than reuse a half-read one.
-        return c.body(r.body, 413, { ...r.headers, connection: 'close' });
-      },
-    }),
-    async (c) => {
-      const requestId = newRequestId();
-      const url = new URL(c.req.url);
-      const caller = callerFrom(c.req.header('authorization'), url.searchParams, deps.config.defaultRegion);
-      const raw = await c.req.text();
-      const r = await dispatch(c.req.header('x-amz-target'), raw, {
-        account: caller.account,
-        region: caller.region,
-        requestId,
-        baseUrl: `${url.protocol}//${c.req.header('host') ?? url.host}`,
-        store: deps.store,
-        clock: deps.clock,
-        log: deps.log,
-        config: deps.config,
-        engine: deps.engine,
-        providers: deps.providers,
-      });
-      return c.body(r.body, r.status as 200, r.headers);
-    },
-  );
+  // POST / (the CodePipeline API) is served by protocol/nodeApi.ts in front of this app.
+
+  registerEventRoutes(app, deps);
+  registerLocalRoutes(app, deps);
 
   app.notFound((c) => {
     const r = errorResponse(err('UnknownOperationException', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, 404), newRequestId());

@@ -1,7 +1,7 @@
 // AcknowledgeJob: the worker confirms it took the job, proving it with the nonce it polled.
-import type { AcknowledgeJobInput, AcknowledgeJobOutput } from '@aws-sdk/client-codepipeline';
+import type { AcknowledgeJobInput, AcknowledgeJobOutput, JobStatus } from '@aws-sdk/client-codepipeline';
 import type { Handler } from './context.js';
 import { acknowledge, loadJob } from './jobs.js';
 
 export const acknowledgeJob: Handler<AcknowledgeJobInput, AcknowledgeJobOutput> = (ctx, input) =>
-  ctx.store.tx(() => ({ status: acknowledge(ctx, loadJob(ctx, input.jobId!), input.nonce!) as never }));
+  ctx.store.tx(() => ({ status: acknowledge(ctx, loadJob(ctx, input.jobId!, 'Custom'), input.nonce!) as JobStatus }));

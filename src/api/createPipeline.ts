@@ -4,6 +4,7 @@ import { err } from '../protocol/errors.js';
 import { pipelineArn } from '../util/arn.js';
 import type { Handler } from './context.js';
 import { withDefaults } from './pipelineDeclaration.js';
+import { maskSecrets } from './pipelineSecrets.js';
 import { checkPipelineStructure } from './pipelineStructure.js';
 import { checkTags } from './tagging.js';
 import { callerArn } from './caller.js';
@@ -28,5 +29,5 @@ export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> 
     // As in AWS, a new pipeline starts running at once.
     ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });
   });
-  return { pipeline, ...(tags.length && { tags }) };
+  return { pipeline: maskSecrets(ctx, pipeline), ...(tags.length && { tags }) };
 };

@@ -4,6 +4,7 @@ import { err } from '../protocol/errors.js';
 import { pipelineArn } from '../util/arn.js';
 import type { Handler } from './context.js';
 import { loadPipeline } from './pipelineDeclaration.js';
+import { maskSecrets } from './pipelineSecrets.js';
 
 export const getPipeline: Handler<GetPipelineInput, GetPipelineOutput> = (ctx, input) => {
   const name = input.name!;
@@ -15,7 +16,7 @@ export const getPipeline: Handler<GetPipelineInput, GetPipelineOutput> = (ctx, i
     row = old;
   }
   return {
-    pipeline: row.declaration,
+    pipeline: maskSecrets(ctx, row.declaration),
     metadata: {
       pipelineArn: pipelineArn(ctx.region, ctx.account, name),
       created: new Date(current.created),

@@ -1,7 +1,9 @@
 // GetPipelineState: per stage, its inbound transition, the executions waiting for it, its latest
 // execution, and each action's latest execution (with the approval token while one waits).
-import type { ActionState, GetPipelineStateInput, GetPipelineStateOutput, StageExecutionStatus, StageState } from '@aws-sdk/client-codepipeline';
-import type { Handler } from './context.js';
+import type { ActionState, GetPipelineStateInput, GetPipelineStateOutput, RetryStageMetadata, StageExecutionStatus, StageState } from '@aws-sdk/client-codepipeline';
+import type { StageExecutionRow } from '../store/executions.js';
+import { conditionStates } from './conditionState.js';
+import type { Ctx, Handler } from './context.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 
 export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOutput> = (ctx, input) => {
@@ -47,8 +49,15 @@ export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOu
       ...(inbound.length && (decl.executionMode ?? 'SUPERSEDED') !== 'SUPERSEDED' && { inboundExecutions: inbound }),
       actionStates,
       ...(latest && {
-        latestExecution: { pipelineExecutionId: latest.executionId, status: latest.status as never },
+        latestExecution: {
+          pipelineExecutionId: latest.executionId,
+          status: latest.status as never,
+          // A rollback execution is marked as such; standard ones carry no type.
+          ...(ctx.store.executions.get(latest.executionId)?.executionType === 'ROLLBACK' && { type: 'ROLLBACK' as const }),
+        },
       }),
+      ...conditionStates(ctx, latest),
+      ...retryMetadata(ctx, row.name, latest),
     };
   });
   return {
@@ -59,3 +68,26 @@ export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOu
     updated: new Date(row.updated),
   };
 };
+
+/**
+ * How often the stage's latest execution was retried: automatically (onFailure RETRY) or by
+ * RetryStageExecution. A manual retry resumes the execution as well as the stage, so the stage's
+ * RESUMED event is directly followed by the execution's.
+ */
+function retryMetadata(ctx: Ctx, pipeline: string, se: StageExecutionRow | undefined): { retryStageMetadata?: RetryStageMetadata } {
+  if (!se || se.attempt < 2) return {};
+  const events = ctx.store.events.list(ctx, pipeline, 0, Number.MAX_SAFE_INTEGER).filter((e) => e.executionId === se.executionId);
+  let auto = 0;
+  let manual = 0;
+  let last: 'AutomatedStageRetry' | 'ManualStageRetry' | undefined;
+  events.forEach((e, i) => {
+    if (e.detailType !== 'CodePipeline Stage Execution State Change' || e.detail.stage !== se.stage || e.detail.state !== 'RESUMED') return;
+    const next = events[i + 1];
+    const isManual = next?.detailType === 'CodePipeline Pipeline Execution State Change' && next.detail.state === 'RESUMED';
+    if (isManual) manual++;
+    else auto++;
+    last = isManual ? 'ManualStageRetry' : 'AutomatedStageRetry';
+  });
+  if (!last) return {};
+  return { retryStageMetadata: { autoStageRetryAttempt: auto, manualStageRetryAttempt: manual, latestRetryTrigger: last } };
+}

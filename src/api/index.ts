@@ -21,6 +21,7 @@ import { deleteWebhook } from './deleteWebhook.js';
 import { registerWebhookWithThirdParty } from './registerWebhookWithThirdParty.js';
 import { deregisterWebhookWithThirdParty } from './deregisterWebhookWithThirdParty.js';
 import { startPipelineExecution } from './startPipelineExecution.js';
+import { retryStageExecution } from './retryStageExecution.js';
 import { getPipelineExecution } from './getPipelineExecution.js';
 import { listPipelineExecutions } from './listPipelineExecutions.js';
 import { getPipelineState } from './getPipelineState.js';
@@ -31,6 +32,19 @@ import { acknowledgeJob } from './acknowledgeJob.js';
 import { getJobDetails } from './getJobDetails.js';
 import { putJobSuccessResult } from './putJobSuccessResult.js';
 import { putJobFailureResult } from './putJobFailureResult.js';
+import { pollForThirdPartyJobs } from './pollForThirdPartyJobs.js';
+import { acknowledgeThirdPartyJob } from './acknowledgeThirdPartyJob.js';
+import { getThirdPartyJobDetails } from './getThirdPartyJobDetails.js';
+import { putThirdPartyJobSuccessResult } from './putThirdPartyJobSuccessResult.js';
+import { putThirdPartyJobFailureResult } from './putThirdPartyJobFailureResult.js';
+import { putActionRevision } from './putActionRevision.js';
+import { listDeployActionExecutionTargets } from './listDeployActionExecutionTargets.js';
+import { enableStageTransition } from './enableStageTransition.js';
+import { disableStageTransition } from './disableStageTransition.js';
+import { listActionExecutions } from './listActionExecutions.js';
+import { listRuleExecutions } from './listRuleExecutions.js';
+import { overrideStageCondition } from './overrideStageCondition.js';
+import { rollbackStage } from './rollbackStage.js';
 
 export const handlers: Record<string, Handler | undefined> = {
   CreatePipeline: createPipeline,
@@ -53,6 +67,7 @@ export const handlers: Record<string, Handler | undefined> = {
   RegisterWebhookWithThirdParty: registerWebhookWithThirdParty,
   DeregisterWebhookWithThirdParty: deregisterWebhookWithThirdParty,
   StartPipelineExecution: startPipelineExecution,
+  RetryStageExecution: retryStageExecution,
   GetPipelineExecution: getPipelineExecution,
   ListPipelineExecutions: listPipelineExecutions,
   GetPipelineState: getPipelineState,
@@ -63,4 +78,17 @@ export const handlers: Record<string, Handler | undefined> = {
   GetJobDetails: getJobDetails,
   PutJobSuccessResult: putJobSuccessResult,
   PutJobFailureResult: putJobFailureResult,
+  PollForThirdPartyJobs: pollForThirdPartyJobs,
+  AcknowledgeThirdPartyJob: acknowledgeThirdPartyJob,
+  GetThirdPartyJobDetails: getThirdPartyJobDetails,
+  PutThirdPartyJobSuccessResult: putThirdPartyJobSuccessResult,
+  PutThirdPartyJobFailureResult: putThirdPartyJobFailureResult,
+  PutActionRevision: putActionRevision,
+  ListDeployActionExecutionTargets: listDeployActionExecutionTargets,
+  EnableStageTransition: enableStageTransition,
+  DisableStageTransition: disableStageTransition,
+  ListActionExecutions: listActionExecutions,
+  ListRuleExecutions: listRuleExecutions,
+  OverrideStageCondition: overrideStageCondition,
+  RollbackStage: rollbackStage,
 };

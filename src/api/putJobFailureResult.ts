@@ -5,6 +5,6 @@ import { failJob, loadJob } from './jobs.js';
 
 export const putJobFailureResult: Handler<PutJobFailureResultInput, Record<string, never>> = (ctx, input) =>
   ctx.store.tx(() => {
-    failJob(ctx, loadJob(ctx, input.jobId!), input.failureDetails!);
+    failJob(ctx, loadJob(ctx, input.jobId!, 'Custom'), input.failureDetails!);
     return {};
   });

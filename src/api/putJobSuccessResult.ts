@@ -5,6 +5,6 @@ import { loadJob, succeedJob } from './jobs.js';
 
 export const putJobSuccessResult: Handler<PutJobSuccessResultInput, Record<string, never>> = (ctx, input) =>
   ctx.store.tx(() => {
-    succeedJob(ctx, loadJob(ctx, input.jobId!), input);
+    succeedJob(ctx, loadJob(ctx, input.jobId!, 'Custom'), input);
     return {};
   });

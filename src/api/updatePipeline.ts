@@ -2,6 +2,7 @@
 import type { UpdatePipelineInput, UpdatePipelineOutput } from '@aws-sdk/client-codepipeline';
 import type { Handler } from './context.js';
 import { loadPipeline, withDefaults } from './pipelineDeclaration.js';
+import { maskSecrets, restoreSecrets } from './pipelineSecrets.js';
 import { checkPipelineStructure } from './pipelineStructure.js';
 
 export const updatePipeline: Handler<UpdatePipelineInput, UpdatePipelineOutput> = (ctx, input) => {
@@ -9,8 +10,10 @@ export const updatePipeline: Handler<UpdatePipelineInput, UpdatePipelineOutput> 
   checkPipelineStructure(ctx, decl);
   return ctx.store.tx(() => {
     const current = loadPipeline(ctx, decl.name!);
-    const pipeline = withDefaults(decl, current.version + 1);
+    const pipeline = withDefaults(restoreSecrets(ctx, decl, current.declaration), current.version + 1);
     ctx.store.pipelines.update(ctx, pipeline, ctx.clock.now());
-    return { pipeline };
+    // Running executions finish their in-progress actions and end as Cancelled, as in AWS.
+    ctx.engine.cancelForUpdate(ctx, pipeline.name!);
+    return { pipeline: maskSecrets(ctx, pipeline) };
   });
 };

@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-codepipeline';
 import type { Store } from '../store/index.js';
 import type { Scope } from '../store/scope.js';
-import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus, StageStatus } from '../store/executions.js';
+import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus } from '../store/executions.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
@@ -20,6 +20,7 @@ import { newArtifactLocation } from './artifacts.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
 import type { ActionProvider } from './provider.js';
 import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
+import { StageConditions } from './conditions.js';
 
 export interface ActionResult {
   status: 'Succeeded' | 'Failed' | 'Abandoned';
@@ -44,6 +45,12 @@ type PipelineKey = Scope & { pipeline: string };
 const keyOf = (k: PipelineKey) => `${k.account}\u0000${k.region}\u0000${k.pipeline}`;
 const ACTIVE: ExecutionStatus[] = ['InProgress', 'Stopping'];
 
+/** Why an execution must not start anything new: stopped by a user, or cancelled by a pipeline update. */
+function halting(exec: ExecutionRow): 'Stopped' | 'Cancelled' | undefined {
+  if (exec.status === 'Stopping') return 'Stopped';
+  return exec.stopMode === 'cancel' ? 'Cancelled' : undefined;
+}
+
 /** Chooses the provider for an action type. */
 export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
 
@@ -52,6 +59,7 @@ export class Engine {
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  readonly conditions = new StageConditions(this);
   providerFor: ProviderResolver = () => {
     throw new Error('no providers registered');
   };
@@ -74,7 +82,7 @@ export class Engine {
   }
 
   /** Records a new execution of the pipeline's current version; the caller runs it inside a transaction. */
-  createExecution(scope: Scope, decl: PipelineDeclaration, req: StartRequest): ExecutionRow {
+  createExecution(scope: Scope, decl: PipelineDeclaration, req: StartRequest, extra: Partial<ExecutionRow> = {}): ExecutionRow {
     const now = this.clock.now();
     const overrides = new Map((req.variables ?? []).map((v) => [v.name, v.value]));
     const exec: ExecutionRow = {
@@ -98,6 +106,7 @@ export class Engine {
       phase: 'waiting',
       created: now,
       updated: now,
+      ...extra,
     };
     this.store.executions.insert(exec);
     recordExecutionEvent(this.store, exec, 'STARTED', now);
@@ -165,8 +174,9 @@ export class Engine {
   private step(exec: ExecutionRow, active: ExecutionRow[]): boolean {
     const stages = exec.declaration.stages!;
     if (exec.phase === 'waiting') {
-      if (exec.status === 'Stopping') {
-        this.finishExecution(exec, 'Stopped');
+      const halt = halting(exec);
+      if (halt) {
+        this.finishExecution(exec, halt);
         return true;
       }
       const stage = stages[exec.stageIndex];
@@ -198,15 +208,29 @@ export class Engine {
     const se = this.store.executions.stage(exec.id, stageName);
     const out = new Map<string, ActionExecutionRow>();
     if (!se) return out;
+    // Rows come oldest attempt first; a FAILED_ACTIONS retry keeps each action's latest earlier success.
     for (const row of this.store.executions.stageActions(exec.id, stageName)) {
-      const counts = row.attempt === se.attempt || (se.retryMode === 'FAILED_ACTIONS' && row.status === 'Succeeded');
-      if (counts) out.set(row.action, row);
+      if (row.attempt === se.attempt) out.set(row.action, row);
+      else if (se.retryMode === 'FAILED_ACTIONS' && row.attempt < se.attempt) {
+        if (row.status === 'Succeeded') out.set(row.action, row);
+        else out.delete(row.action);
+      }
     }
     return out;
   }
 
   private stepStage(exec: ExecutionRow, stage: StageDeclaration): boolean {
     const se = this.store.executions.stage(exec.id, stage.name!)!;
+    const halt = halting(exec);
+    // Entry conditions are checked when the stage is entered, before any action starts (not on retries).
+    if (se.attempt === 1 && stage.beforeEntry) {
+      const entry = this.conditions.evaluate(exec, stage, 'BEFORE_ENTRY', 1);
+      if (entry.kind === 'pending' && !halt) return false;
+      if (entry.kind !== 'met') {
+        this.finishStage(exec, stage, halt ?? (entry.kind === 'notMet' && entry.result === 'SKIP' ? 'Skipped' : 'Failed'));
+        return true;
+      }
+    }
     const current = this.currentActions(exec, stage.name!);
     const actions = stage.actions ?? [];
     const orders = [...new Set(actions.map((a) => a.runOrder ?? 1))].sort((a, b) => a - b);
@@ -215,36 +239,105 @@ export class Engine {
       const states = group.map((a) => current.get(a.name!));
       if (states.every((s) => s?.status === 'Succeeded')) continue;
       if (states.some((s) => s?.status === 'InProgress')) return false;
-      if (states.some((s) => s !== undefined && s.status !== 'Succeeded')) {
-        this.finishStage(exec, stage, exec.status === 'Stopping' ? 'Stopped' : 'Failed');
-        return true;
-      }
-      if (exec.status === 'Stopping') {
-        this.finishStage(exec, stage, 'Stopped');
+      if (states.some((s) => s !== undefined && s.status !== 'Succeeded')) return this.stageFailed(exec, stage, se.attempt);
+      if (halt) {
+        this.finishStage(exec, stage, halt);
         return true;
       }
       for (const a of group) if (!current.has(a.name!)) this.startAction(exec, stage, a, se.attempt);
       return true;
     }
+    if (stage.onSuccess && !halt) {
+      const check = this.conditions.evaluate(exec, stage, 'ON_SUCCESS', se.attempt);
+      if (check.kind === 'pending') return false;
+      if (check.kind === 'notMet') {
+        this.finishStage(exec, stage, 'Failed');
+        if (check.result === 'ROLLBACK') this.rollbackAfterFailure(exec, stage);
+        return true;
+      }
+    }
     this.finishStage(exec, stage, 'Succeeded');
     return true;
   }
 
-  private finishStage(exec: ExecutionRow, stage: StageDeclaration, status: StageStatus) {
+  /** A stage's actions failed: apply its onFailure result (RETRY once, SKIP, ROLLBACK) or fail it. */
+  private stageFailed(exec: ExecutionRow, stage: StageDeclaration, attempt: number): boolean {
+    const halt = halting(exec);
+    const onFailure = stage.onFailure;
+    let result = halt ? undefined : onFailure?.result;
+    if (!halt && onFailure?.conditions?.length) {
+      // With conditions, the result engages only when they are met.
+      const check = this.conditions.evaluate(exec, stage, 'ON_FAILURE', attempt);
+      if (check.kind === 'pending') return false;
+      result = check.kind === 'met' ? (onFailure.conditions.find((c) => c.result)?.result ?? result) : undefined;
+    }
+    if (result === 'RETRY' && attempt === 1) {
+      const now = this.clock.now();
+      this.store.executions.putStage({ ...this.store.executions.stage(exec.id, stage.name!)!, status: 'Failed', updated: now });
+      recordStageEvent(this.store, exec, stage.name!, 'FAILED', now);
+      this.enterStage(exec, stage, attempt + 1, onFailure?.retryConfiguration?.retryMode ?? 'FAILED_ACTIONS');
+      return true;
+    }
+    if (result === 'SKIP') {
+      this.finishStage(exec, stage, 'Skipped');
+      return true;
+    }
+    this.finishStage(exec, stage, halt ?? 'Failed');
+    if (result === 'ROLLBACK') this.rollbackAfterFailure(exec, stage);
+    return true;
+  }
+
+  private finishStage(exec: ExecutionRow, stage: StageDeclaration, status: 'Succeeded' | 'Skipped' | 'Failed' | 'Stopped' | 'Cancelled') {
     const now = this.clock.now();
     const se = this.store.executions.stage(exec.id, stage.name!)!;
     this.store.executions.putStage({ ...se, status, updated: now });
     recordStageEvent(this.store, exec, stage.name!, status.toUpperCase(), now);
-    const last = exec.stageIndex === exec.declaration.stages!.length - 1;
-    if (status === 'Succeeded' && !last && exec.status !== 'Stopping') {
+    // A rollback execution runs only the stage it rolls back.
+    const last = exec.executionType === 'ROLLBACK' || exec.stageIndex === exec.declaration.stages!.length - 1;
+    const halt = halting(exec);
+    const passed = status === 'Succeeded' || status === 'Skipped';
+    if (passed && !last && !halt) {
       exec.stageIndex += 1;
       exec.phase = 'waiting';
       exec.updated = now;
       this.store.executions.updateExecution(exec.id, { stageIndex: exec.stageIndex, phase: 'waiting', updated: now });
       return;
     }
-    const final: ExecutionStatus = status === 'Succeeded' ? (exec.status === 'Stopping' && !last ? 'Stopped' : 'Succeeded') : status === 'Stopped' ? 'Stopped' : 'Failed';
+    // A stopped or cancelled execution ends so even when its last stage completed.
+    const final: ExecutionStatus = passed ? (halt ?? 'Succeeded') : status;
     this.finishExecution(exec, final);
+  }
+
+  /** The newest standard execution of the current pipeline version that succeeded in the stage. */
+  rollbackTarget(scope: PipelineKey, stageName: string, version: number, excluding?: string): ExecutionRow | undefined {
+    for (const e of this.store.executions.list(scope, scope.pipeline, Number.MAX_SAFE_INTEGER, 1000)) {
+      if (e.id === excluding || e.executionType !== 'STANDARD' || e.pipelineVersion !== version) continue;
+      if (this.store.executions.stage(e.id, stageName)?.status === 'Succeeded') return e;
+    }
+    return undefined;
+  }
+
+  /** Automatic rollback after a stage failed (onFailure or onSuccess ROLLBACK). */
+  private rollbackAfterFailure(exec: ExecutionRow, stage: StageDeclaration) {
+    if (exec.executionType === 'ROLLBACK' || exec.executionMode === 'PARALLEL') return;
+    const target = this.rollbackTarget(exec, stage.name!, exec.pipelineVersion, exec.id);
+    if (!target) return;
+    this.createRollback(exec, exec.declaration, stage.name!, target, {
+      triggerType: 'AutomatedRollback',
+      triggerDetail: JSON.stringify({ FailedPipelineExecutionId: exec.id }),
+    });
+  }
+
+  /** A ROLLBACK execution: the stage runs again with the target execution's revisions and artifacts. */
+  createRollback(scope: Scope, decl: PipelineDeclaration, stageName: string, target: ExecutionRow, trigger: StartRequest['trigger']): ExecutionRow {
+    return this.createExecution(scope, decl, { trigger }, {
+      executionType: 'ROLLBACK',
+      rollbackMetadata: { rollbackTargetPipelineExecutionId: target.id },
+      stageIndex: decl.stages!.findIndex((s) => s.name === stageName),
+      artifactRevisions: target.artifactRevisions,
+      variables: target.variables,
+      sourceRevisions: target.sourceRevisions,
+    });
   }
 
   finishExecution(exec: ExecutionRow, status: ExecutionStatus, statusSummary?: string) {
@@ -264,7 +357,7 @@ export class Engine {
     scope.set('variables', Object.fromEntries(exec.variables.map((v) => [v.name!, v.resolvedValue ?? ''])));
     const namespaces = new Map<string, string>();
     for (const s of exec.declaration.stages ?? []) for (const a of s.actions ?? []) if (a.namespace) namespaces.set(`${s.name}/${a.name}`, a.namespace);
-    for (const row of this.store.executions.actions(exec.id)) {
+    for (const row of this.lineageActions(exec)) {
       const ns = namespaces.get(`${row.stage}/${row.action}`);
       if (ns && row.status === 'Succeeded' && row.output?.outputVariables) scope.set(ns, row.output.outputVariables);
     }
@@ -274,9 +367,16 @@ export class Engine {
   /** Where each artifact produced so far in this execution lives (latest producer wins). */
   private producedArtifacts(exec: ExecutionRow): Map<string, ArtifactDetail> {
     const out = new Map<string, ArtifactDetail>();
-    for (const row of this.store.executions.actions(exec.id))
+    for (const row of this.lineageActions(exec))
       if (row.status === 'Succeeded') for (const a of row.output?.outputArtifacts ?? []) out.set(a.name!, a);
     return out;
+  }
+
+  /** The action executions whose outputs an execution sees: a rollback's target's first, then its own. */
+  private lineageActions(exec: ExecutionRow): ActionExecutionRow[] {
+    const target = exec.rollbackMetadata?.rollbackTargetPipelineExecutionId;
+    const own = this.store.executions.actions(exec.id);
+    return target ? [...this.store.executions.actions(target), ...own] : own;
   }
 
   private startAction(exec: ExecutionRow, stage: StageDeclaration, action: ActionDeclaration, attempt: number) {
@@ -376,8 +476,14 @@ export class Engine {
     this.store.executions.updateExecution(exec.id, { status: 'Stopping', stopMode: abandon ? 'abandon' : 'wait', stopReason: reason, updated: now });
     exec.status = 'Stopping';
     recordExecutionEvent(this.store, exec, 'STOPPING', now);
-    if (abandon && exec.phase === 'running') {
-      const stage = exec.declaration.stages![exec.stageIndex];
+    if (exec.phase !== 'running') return this.schedule(exec);
+    const stage = exec.declaration.stages![exec.stageIndex];
+    const se = this.store.executions.stage(exec.id, stage.name!);
+    if (se?.status === 'InProgress') {
+      this.store.executions.putStage({ ...se, status: 'Stopping', updated: now });
+      recordStageEvent(this.store, exec, stage.name!, 'STOPPING', now);
+    }
+    if (abandon) {
       for (const row of this.currentActions(exec, stage.name!).values()) {
         if (row.status !== 'InProgress') continue;
         const action = stage.actions!.find((a) => a.name === row.action)!;
@@ -388,12 +494,35 @@ export class Engine {
     this.schedule(exec);
   }
 
+  /** RetryStageExecution: the failed or stopped stage runs again in the same execution. */
+  retryStage(exec: ExecutionRow, stage: StageDeclaration, retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS') {
+    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    exec.stopMode = undefined;
+    this.store.executions.updateExecution(exec.id, { stopMode: undefined, stopReason: undefined });
+    this.enterStage(exec, stage, se.attempt + 1, retryMode);
+    recordExecutionEvent(this.store, exec, 'RESUMED', this.clock.now());
+    this.schedule(exec);
+  }
+
+  /**
+   * UpdatePipeline: as in AWS, running actions complete, then their stages and executions end as
+   * Cancelled; executions waiting between stages are cancelled at once.
+   */
+  cancelForUpdate(scope: Scope, pipeline: string) {
+    for (const exec of this.store.executions.active(scope, pipeline)) {
+      if (exec.status !== 'InProgress') continue;
+      this.store.executions.updateExecution(exec.id, { stopMode: 'cancel' });
+    }
+    this.schedule({ ...scope, pipeline });
+  }
+
   /** Durable timers: the due ones fire now; the next one is armed with a real timeout. */
   runDueTimers() {
     for (const t of this.store.timers.due(this.clock.now())) {
       try {
         this.store.tx(() => {
           this.store.timers.delete(t.id);
+          if (t.kind === 'rule-recheck') return this.conditions.recheck(t.ref);
           const row = this.store.executions.action(t.ref);
           if (!row || row.status !== 'InProgress') return;
           const exec = this.store.executions.get(row.executionId)!;

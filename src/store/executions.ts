@@ -37,7 +37,7 @@ export interface ExecutionRow {
   clientRequestToken?: string;
   stageIndex: number;
   phase: Phase;
-  stopMode?: 'wait' | 'abandon';
+  stopMode?: 'wait' | 'abandon' | 'cancel';
   stopReason?: string;
   created: number;
   updated: number;

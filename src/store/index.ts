@@ -9,6 +9,7 @@ import { JobStore } from './jobs.js';
 import { TransitionStore } from './transitions.js';
 import { EventStore } from './events.js';
 import { TimerStore } from './timers.js';
+import { RuleExecutionStore } from './ruleExecutions.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
@@ -20,6 +21,7 @@ export class Store {
   readonly transitions: TransitionStore;
   readonly events: EventStore;
   readonly timers: TimerStore;
+  readonly rules: RuleExecutionStore;
 
   constructor(
     readonly db: Db,
@@ -34,6 +36,7 @@ export class Store {
     this.transitions = new TransitionStore(db);
     this.events = new EventStore(db);
     this.timers = new TimerStore(db);
+    this.rules = new RuleExecutionStore(db);
   }
 
   static open(opts: { inMemory: boolean; dataDir: string }): Store {

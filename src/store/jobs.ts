@@ -1,5 +1,6 @@
 // Jobs handed to job workers (custom and third-party actions): queued until polled, then
-// acknowledged with their nonce, then answered with a success or failure result.
+// acknowledged with their nonce, then answered with a success or failure result; and the
+// clientToken each third-party client was first answered with.
 import type { ActionTypeId, JobData } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
@@ -46,12 +47,17 @@ export class JobStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      // Only jobs of actions still running: a job outliving its action (stopped, cancelled) is never handed out.
       queued: db.prepare(
         `SELECT * FROM jobs WHERE account = ? AND region = ? AND category = ? AND owner = ? AND provider = ? AND version = ?
-           AND status = 'Queued' ORDER BY created, rowid`,
+           AND status = 'Queued'
+           AND EXISTS (SELECT 1 FROM action_executions a WHERE a.id = jobs.action_execution_id AND a.status = 'InProgress')
+         ORDER BY created, rowid`,
       ),
       byAction: db.prepare('SELECT * FROM jobs WHERE action_execution_id = ? ORDER BY created DESC, rowid DESC'),
       setStatus: db.prepare('UPDATE jobs SET status = ?, nonce = COALESCE(?, nonce), updated = ? WHERE id = ?'),
+      clientToken: db.prepare<[string], { token: string }>('SELECT client_token AS token FROM third_party_clients WHERE client_id = ?'),
+      bindClient: db.prepare('INSERT INTO third_party_clients (client_id, client_token, created) VALUES (?, ?, ?)'),
     };
   }
 
@@ -76,5 +82,14 @@ export class JobStore {
 
   setStatus(id: string, status: JobStatus, now: number, nonce?: string) {
     this.s.setStatus.run(status, nonce ?? null, now, id);
+  }
+
+  /** The clientToken bound to a third-party client, if one was seen. */
+  clientToken(clientId: string): string | undefined {
+    return this.s.clientToken.get(clientId)?.token;
+  }
+
+  bindClient(clientId: string, token: string, now: number) {
+    this.s.bindClient.run(clientId, token, now);
   }
 }

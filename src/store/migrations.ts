@@ -169,4 +169,47 @@ export const migrations: string[] = [
   CREATE INDEX timers_by_due ON timers (due_at);
   CREATE INDEX timers_by_ref ON timers (ref);
   `,
+  // 3: stage conditions: their rule executions and condition outcomes; local simulation settings.
+  `
+  CREATE TABLE rule_executions (
+    id TEXT PRIMARY KEY,
+    execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    condition_type TEXT NOT NULL,
+    stage_attempt INTEGER NOT NULL,
+    condition_index INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    status TEXT NOT NULL,
+    input TEXT NOT NULL,
+    output TEXT,
+    summary TEXT,
+    started INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+  );
+  CREATE INDEX rule_executions_by_execution ON rule_executions (execution_id, stage, condition_type, stage_attempt);
+  CREATE TABLE condition_overrides (
+    execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    condition_type TEXT NOT NULL,
+    stage_attempt INTEGER NOT NULL,
+    overridden_at INTEGER NOT NULL,
+    PRIMARY KEY (execution_id, stage, condition_type, stage_attempt)
+  );
+  CREATE TABLE simulation (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (account, region, kind, name)
+  );
+  `,
+  // 4: third-party job clients: the clientToken a partner first answered a client's jobs with.
+  `
+  CREATE TABLE third_party_clients (
+    client_id TEXT PRIMARY KEY,
+    client_token TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,77 @@
+// ListActionExecutions: a pipeline's action executions, newest first, optionally those of one execution.
+import type {
+  ActionExecutionDetail,
+  ActionExecutionOutput,
+  ListActionExecutionsInput,
+  ListActionExecutionsOutput,
+} from '@aws-sdk/client-codepipeline';
+import { invalidNextToken } from '../protocol/errors.js';
+import type { ActionExecutionRow, ExecutionRow } from '../store/executions.js';
+import { decodeToken, encodeToken } from '../util/pagination.js';
+import type { Ctx, Handler } from './context.js';
+import { loadExecution } from './executionView.js';
+import { loadPipeline } from './pipelineDeclaration.js';
+
+const DEFAULT_MAX = 100;
+
+export const listActionExecutions: Handler<ListActionExecutionsInput, ListActionExecutionsOutput> = (ctx, input) => {
+  const name = input.pipelineName!;
+  loadPipeline(ctx, name);
+  const rows = selectRows(ctx, name, input.filter);
+  // The cursor is the last id returned, so actions started between pages do not shift the next page.
+  const after = decodeToken(input.nextToken, (c): c is string => typeof c === 'string');
+  const start = after === undefined ? 0 : rows.findIndex((r) => r.id === after) + 1;
+  if (after !== undefined && start === 0) throw invalidNextToken();
+  const max = input.maxResults ?? DEFAULT_MAX;
+  const page = rows.slice(start, start + max);
+  const executions = new Map<string, ExecutionRow>();
+  const execOf = (id: string) => executions.get(id) ?? executions.set(id, ctx.store.executions.get(id)!).get(id)!;
+  return {
+    actionExecutionDetails: page.map((r) => detail(r, execOf(r.executionId))),
+    ...(start + max < rows.length && { nextToken: encodeToken(page[page.length - 1].id) }),
+  };
+};
+
+/** Newest first. latestInPipelineExecution 'Latest' keeps only each action's latest run in that execution. */
+function selectRows(ctx: Ctx, pipeline: string, filter: ListActionExecutionsInput['filter']): ActionExecutionRow[] {
+  const latest = filter?.latestInPipelineExecution;
+  const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);
+  if (!ids.length) return ctx.store.executions.pipelineActions(ctx, pipeline);
+  for (const id of ids) loadExecution(ctx, pipeline, id);
+  const executionId = ids[0];
+  if (ids.some((id) => id !== executionId)) return [];
+  const rows = ctx.store.executions.actions(executionId).reverse();
+  if (latest?.startTimeRange !== 'Latest') return rows;
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.stage}\u0000${r.action}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function detail(r: ActionExecutionRow, exec: ExecutionRow): ActionExecutionDetail {
+  return {
+    pipelineExecutionId: r.executionId,
+    actionExecutionId: r.id,
+    pipelineVersion: exec.pipelineVersion,
+    stageName: r.stage,
+    actionName: r.action,
+    startTime: new Date(r.started),
+    lastUpdateTime: new Date(r.updated),
+    ...(r.lastUpdatedBy && { updatedBy: r.lastUpdatedBy }),
+    status: r.status,
+    input: r.input,
+    output: output(r),
+  };
+}
+
+/** Artifacts exist only once the action succeeded; the result only once it finished. */
+function output(r: ActionExecutionRow): ActionExecutionOutput {
+  return {
+    outputArtifacts: r.status === 'Succeeded' ? (r.output?.outputArtifacts ?? []) : [],
+    ...(r.output?.executionResult ? { executionResult: r.output.executionResult } : r.errorDetails && { executionResult: { errorDetails: r.errorDetails } }),
+    outputVariables: r.output?.outputVariables ?? {},
+  };
+}

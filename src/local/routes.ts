@@ -1,0 +1,88 @@
+// Local simulation settings that stage-condition rules read (not part of the AWS API):
+//   PUT /_local/simulation/alarm/NAME   {"state": "ALARM" | "OK" | "INSUFFICIENT_DATA"}
+//   PUT /_local/simulation/lambda/NAME  {"status": "Succeeded" | "Failed", "summary"?: "..."}
+//   GET the same paths -> the current setting (404 when none is set)
+// The account and region come from the SigV4 Authorization header, or the `account` and `region`
+// query parameters. Rules re-check on their own timers, so a change is seen at the next check.
+import type { Context, Hono } from 'hono';
+import { callerFrom } from '../protocol/auth.js';
+import { AwsError, err, validationError } from '../protocol/errors.js';
+import { errorResponse, newRequestId } from '../protocol/router.js';
+import type { AppDeps } from '../server.js';
+import type { Scope } from '../store/scope.js';
+
+const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'];
+const LAMBDA_STATUSES = ['Succeeded', 'Failed'];
+const NAME = /^[^\u0000-\u001f]{1,255}$/;
+
+type Kind = 'alarm' | 'lambda';
+
+function scopeOf(deps: AppDeps, c: Context): Scope {
+  const q = new URL(c.req.url).searchParams;
+  const caller = callerFrom(c.req.header('authorization'), q, deps.config.defaultRegion);
+  const account = q.get('account') ?? caller.account;
+  const region = q.get('region') ?? caller.region;
+  if (!/^\d{12}$/.test(account)) throw validationError('account must be 12 digits');
+  if (!/^[a-z0-9-]{1,30}$/.test(region)) throw validationError(`region '${region}' is not a valid region name`);
+  return { account, region };
+}
+
+function checkName(name: string): string {
+  if (!NAME.test(name)) throw validationError('The name must be 1 to 255 characters without control characters');
+  return name;
+}
+
+function parseSetting(kind: Kind, raw: string): Record<string, string> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw err('SerializationException', 'The request body is not valid JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw validationError('The request body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const allowed = kind === 'alarm' ? ['state'] : ['status', 'summary'];
+  const extra = Object.keys(b).find((k) => !allowed.includes(k));
+  if (extra !== undefined) throw validationError(`Unknown field '${extra}'; expected ${allowed.join(', ')}`);
+  if (kind === 'alarm') {
+    if (typeof b.state !== 'string' || !ALARM_STATES.includes(b.state)) throw validationError(`state must be one of ${ALARM_STATES.join(', ')}`);
+    return { state: b.state };
+  }
+  if (typeof b.status !== 'string' || !LAMBDA_STATUSES.includes(b.status)) throw validationError(`status must be one of ${LAMBDA_STATUSES.join(', ')}`);
+  if (b.summary !== undefined && (typeof b.summary !== 'string' || b.summary.length < 1 || b.summary.length > 2048))
+    throw validationError('summary must be a string of 1 to 2048 characters');
+  return { status: b.status, ...(b.summary !== undefined && { summary: b.summary as string }) };
+}
+
+async function answer(c: Context, fn: () => Promise<Response> | Response): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof AwsError)) throw e;
+    const r = errorResponse(e, newRequestId());
+    return c.body(r.body, r.status as 400, { ...r.headers, 'content-type': 'application/json' });
+  }
+}
+
+export function registerLocalRoutes(app: Hono, deps: AppDeps) {
+  for (const kind of ['alarm', 'lambda'] as const) {
+    app.put(`/_local/simulation/${kind}/:name`, (c) =>
+      answer(c, async () => {
+        const scope = scopeOf(deps, c);
+        const name = checkName(c.req.param('name'));
+        const value = parseSetting(kind, await c.req.text());
+        deps.store.rules.setSimulation(scope, kind, name, value);
+        return c.json({ kind, name, ...scope, ...value });
+      }),
+    );
+    app.get(`/_local/simulation/${kind}/:name`, (c) =>
+      answer(c, () => {
+        const scope = scopeOf(deps, c);
+        const name = checkName(c.req.param('name'));
+        const value = deps.store.rules.simulation<Record<string, string>>(scope, kind, name);
+        if (!value) throw err('ResourceNotFoundException', `No simulated ${kind} named '${name}' in account ${scope.account}, region ${scope.region}`, 404);
+        return c.json({ kind, name, ...scope, ...value });
+      }),
+    );
+  }
+}
