@@ -11,6 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROOT, killEntry, startEntry, type Entry, type EntryKind } from '../conformance/scripts/entry.js';
 import { post, runLoad, type LoadResult } from './load.js';
+import { engineTable, runEngineBench } from './engine.js';
 
 const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = num('BENCH_SECONDS', 3);
@@ -169,7 +170,7 @@ async function main() {
   log('startup: spawn -> first answered ListPipelines');
   const startupResults: Record<string, Awaited<ReturnType<typeof startup>>> = {};
   if (hasDist) startupResults['node dist/main.js'] = await startup('dist');
-  startupResults['tsx src/main.ts (npm start)'] = await startup('tsx');
+  startupResults['tsx src/main.ts (npm run dev)'] = await startup('tsx');
 
   log(`emulator (${kind === 'dist' ? 'node dist/main.js' : 'tsx src/main.ts'}, SQLite in a temp --data-dir)`);
   const emu = await startEntry({ kind, args: ['--port', '0', '--data-dir', path.join(tmp, 'data'), '--log-level', 'warn'] });
@@ -206,6 +207,9 @@ async function main() {
     children.at(-1)!.kill('SIGTERM');
   }
 
+  log('engine: 5-stage pipelines of custom actions answered by an in-process job worker');
+  const engine = await runEngineBench();
+
   const dist = startupResults['node dist/main.js'];
   const ratios = {
     getVsBare: emulator.GetPipeline.rps / bare.GetPipeline.rps,
@@ -217,6 +221,8 @@ async function main() {
     'first answer < 300 ms (node dist/main.js)': dist ? dist.medianFirstAnswerMs < 300 : undefined,
     'GetPipeline >= 0.5 x bare ceiling': ratios.getVsBare >= 0.5,
     'GetPipeline >= 5 x moto': ratios.getVsMoto === undefined ? undefined : ratios.getVsMoto >= 5,
+    'engine overhead < 5 ms per stage transition': engine.every((e) => e.engineMsPerTransition < 5),
+    'no execution lost or stuck': engine.every((e) => e.succeeded === e.executions && Object.keys(e.otherwise).length === 0),
   };
 
   const results = {
@@ -229,12 +235,13 @@ async function main() {
     bare,
     moto: moto ?? motoNote,
     ratios,
+    engine,
     targets,
     totalSeconds: (performance.now() - began) / 1000,
   };
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(table(results));
+  process.stdout.write(table(results) + engineTable(engine));
 }
 
 function table(r: {

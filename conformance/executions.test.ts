@@ -147,6 +147,51 @@ describe('executions', () => {
     expect(missing.name).toBe('PipelineNotFoundException');
   });
 
+  it('resolves pipeline variables (defaults and start-time overrides) and reports them on the execution', async () => {
+    await cp.send(
+      new CreatePipelineCommand({
+        pipeline: pipelineOf('vars', [{ name: 'Build', actions: [buildAction('Build', 'vars', { configuration: { Project: 'vars', Flags: 'env=#{variables.Env} region=#{variables.Region} run=#{codepipeline.PipelineExecutionId}' } })] }], {
+          pipelineType: 'V2',
+          variables: [{ name: 'Env', defaultValue: 'dev' }, { name: 'Region', defaultValue: 'eu' }],
+        }),
+      }),
+    );
+    const first = await latestExecutionId('vars');
+    await succeed(cp, SOURCE_TYPE, { Repo: 'vars' });
+    const job1 = await takeJob(cp, BUILD_TYPE, { Project: 'vars' });
+    expect(job1.data?.actionConfiguration?.configuration?.Flags).toBe(`env=dev region=eu run=${first}`);
+    await cp.send(new (await import('@aws-sdk/client-codepipeline')).PutJobSuccessResultCommand({ jobId: job1.id }));
+    await waitForStatus(cp, 'vars', first, 'Succeeded');
+
+    const second = (await cp.send(new StartPipelineExecutionCommand({ name: 'vars', variables: [{ name: 'Env', value: 'prod' }] }))).pipelineExecutionId!;
+    await succeed(cp, SOURCE_TYPE, { Repo: 'vars' });
+    const job2 = await takeJob(cp, BUILD_TYPE, { Project: 'vars' });
+    expect(job2.data?.actionConfiguration?.configuration?.Flags).toBe(`env=prod region=eu run=${second}`);
+    const exec = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: 'vars', pipelineExecutionId: second }))).pipelineExecution!;
+    expect(exec.variables).toEqual([
+      { name: 'Env', resolvedValue: 'prod' },
+      { name: 'Region', resolvedValue: 'eu' },
+    ]);
+    const bad = await failure(cp.send(new StartPipelineExecutionCommand({ name: 'vars', variables: [{ name: 'Nope', value: 'x' }] })));
+    expect(bad.name).toBe('ValidationException');
+  });
+
+  it('fails an action whose configuration references a variable nobody produced, with AWS message', async () => {
+    await cp.send(
+      new CreatePipelineCommand({
+        pipeline: pipelineOf('unresolved', [{ name: 'Build', actions: [buildAction('Compile', 'unresolved', { configuration: { Project: 'unresolved', Flags: '#{Missing.Value}' } })] }]),
+      }),
+    );
+    const id = await latestExecutionId('unresolved');
+    await succeed(cp, SOURCE_TYPE, { Repo: 'unresolved' });
+    await waitForStatus(cp, 'unresolved', id, 'Failed');
+    const state = await cp.send(new GetPipelineStateCommand({ name: 'unresolved' }));
+    expect(state.stageStates![1].actionStates![0].latestExecution).toMatchObject({
+      status: 'Failed',
+      summary: 'An action in this pipeline failed because one or more variables could not be resolved: Action name=Compile',
+    });
+  });
+
   it('an AWS provider that is not simulated yet fails its action with a clear reason', async () => {
     await cp.send(
       new CreatePipelineCommand({

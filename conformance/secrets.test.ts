@@ -8,6 +8,7 @@ import {
   DeleteCustomActionTypeCommand,
   GetJobDetailsCommand,
   GetPipelineCommand,
+  ListActionExecutionsCommand,
   PutJobSuccessResultCommand,
   StartPipelineExecutionCommand,
   UpdatePipelineCommand,
@@ -71,6 +72,13 @@ describe('secret configuration properties of a custom action type', () => {
 
   it('gives the job worker the real value', async () => {
     expect(await deployJobConfig('sec-1')).toEqual({ Target: 'sec-1', Token: 'real-token', Note: 'n1' });
+  });
+
+  it('masks the secret values in ListActionExecutions', async () => {
+    const out = await cp.send(new ListActionExecutionsCommand({ pipelineName: 'sec-1' }));
+    const ship = out.actionExecutionDetails!.find((d) => d.actionName === 'Ship')!;
+    expect(ship.input?.configuration).toEqual({ Target: 'sec-1', Token: '****', Note: 'n1' });
+    expect(ship.input?.resolvedConfiguration).toEqual({ Target: 'sec-1', Token: '****', Note: 'n1' });
   });
 
   it('keeps the stored value when UpdatePipeline sends **** back for an existing action', async () => {

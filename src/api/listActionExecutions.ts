@@ -11,6 +11,7 @@ import { decodeToken, encodeToken } from '../util/pagination.js';
 import type { Ctx, Handler } from './context.js';
 import { loadExecution } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
+import { maskConfiguration } from './pipelineSecrets.js';
 
 const DEFAULT_MAX = 100;
 
@@ -27,7 +28,7 @@ export const listActionExecutions: Handler<ListActionExecutionsInput, ListAction
   const executions = new Map<string, ExecutionRow>();
   const execOf = (id: string) => executions.get(id) ?? executions.set(id, ctx.store.executions.get(id)!).get(id)!;
   return {
-    actionExecutionDetails: page.map((r) => detail(r, execOf(r.executionId))),
+    actionExecutionDetails: page.map((r) => detail(ctx, r, execOf(r.executionId))),
     ...(start + max < rows.length && { nextToken: encodeToken(page[page.length - 1].id) }),
   };
 };
@@ -51,7 +52,7 @@ function selectRows(ctx: Ctx, pipeline: string, filter: ListActionExecutionsInpu
   });
 }
 
-function detail(r: ActionExecutionRow, exec: ExecutionRow): ActionExecutionDetail {
+function detail(ctx: Ctx, r: ActionExecutionRow, exec: ExecutionRow): ActionExecutionDetail {
   return {
     pipelineExecutionId: r.executionId,
     actionExecutionId: r.id,
@@ -62,7 +63,12 @@ function detail(r: ActionExecutionRow, exec: ExecutionRow): ActionExecutionDetai
     lastUpdateTime: new Date(r.updated),
     ...(r.lastUpdatedBy && { updatedBy: r.lastUpdatedBy }),
     status: r.status,
-    input: r.input,
+    // Secrets are shown only to job workers (PollForJobs, GetJobDetails), as in AWS.
+    input: {
+      ...r.input,
+      configuration: maskConfiguration(ctx, r.input.actionTypeId!, r.input.configuration ?? {}),
+      resolvedConfiguration: maskConfiguration(ctx, r.input.actionTypeId!, r.input.resolvedConfiguration ?? {}),
+    },
     output: output(r),
   };
 }

@@ -415,7 +415,9 @@ export class Engine {
       resolvedConfiguration = resolveConfiguration(action.configuration ?? {}, this.variableScope(exec));
     } catch (e) {
       if (!(e instanceof UnresolvedVariableError)) throw e;
-      this.store.executions.insertAction({ ...row, status: 'Failed', summary: e.message, errorDetails: { code: 'JobFailed', message: e.message } });
+      // AWS's wording for an action whose configuration references a variable nobody produced.
+      const message = `An action in this pipeline failed because one or more variables could not be resolved: Action name=${action.name}`;
+      this.store.executions.insertAction({ ...row, status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
       recordActionEvent(this.store, exec, stage.name!, action, 'FAILED', now);
       return;
     }

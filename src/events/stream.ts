@@ -1,11 +1,10 @@
-// The live event stream: while a client is connected, the store is polled cheaply (one indexed query
-// every POLL_MS) and new events are written as server-sent events. The engine knows nothing of it.
+// The live event stream: the store tells the stream when an event of its pipeline is recorded, and the
+// stream then reads the new events (one indexed query) and writes them as server-sent events.
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { Store } from '../store/index.js';
 import { envelope } from './envelope.js';
 import type { EventQuery } from './query.js';
 
-export const POLL_MS = 200;
 /** A comment line now and then, so proxies keep the connection and a vanished client is noticed. */
 const HEARTBEAT_MS = 15_000;
 
@@ -24,37 +23,46 @@ export async function pumpEvents(stream: SSEStreamingApi, store: Store, q: Event
 
 async function pump(stream: SSEStreamingApi, store: Store, q: EventQuery) {
   let after = q.after;
-  let quiet = 0;
-  // One abort listener for the stream's life ends whichever pause is current when the client leaves.
+  let pending = false;
+  // Wakes the current pause: on a new event of this pipeline, or when the client leaves.
   let wake = () => {};
+  const unsubscribe = store.events.subscribe((e) => {
+    if (e.account !== q.scope.account || e.region !== q.scope.region || e.pipeline !== q.pipeline) return;
+    pending = true;
+    // The event is recorded inside a transaction: read it once the current task has committed it.
+    setImmediate(() => wake());
+  });
   stream.onAbort(() => wake());
+  /** Resolves true when woken (event or client gone), false after a heartbeat interval of silence. */
   const pause = () =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, POLL_MS);
+    new Promise<boolean>((resolve) => {
+      if (pending) return resolve(true);
+      const t = setTimeout(() => resolve(false), HEARTBEAT_MS);
       wake = () => {
         clearTimeout(t);
-        resolve();
+        resolve(true);
       };
     });
-  while (!stream.aborted) {
-    let batch;
-    try {
-      // The pipeline was deleted, or the store closed under us (shutdown): the stream ends.
-      if (!store.pipelines.get(q.scope, q.pipeline)) return;
-      batch = store.events.list(q.scope, q.pipeline, after, q.limit);
-    } catch {
-      return;
+  try {
+    while (!stream.aborted) {
+      pending = false;
+      let batch;
+      try {
+        // The pipeline was deleted, or the store closed under us (shutdown): the stream ends.
+        if (!store.pipelines.get(q.scope, q.pipeline)) return;
+        batch = store.events.list(q.scope, q.pipeline, after, q.limit);
+      } catch {
+        return;
+      }
+      for (const e of batch) {
+        await stream.writeSSE({ id: String(e.seq), data: JSON.stringify(envelope(e)) });
+        after = e.seq;
+      }
+      // A full batch means more are waiting: read on without pausing.
+      if (batch.length === q.limit || stream.aborted) continue;
+      if (!(await pause()) && !stream.aborted) await stream.write(': keep-alive\n\n');
     }
-    for (const e of batch) {
-      await stream.writeSSE({ id: String(e.seq), data: JSON.stringify(envelope(e)) });
-      after = e.seq;
-    }
-    if (batch.length) quiet = 0;
-    else if ((quiet += POLL_MS) >= HEARTBEAT_MS) {
-      quiet = 0;
-      await stream.write(': keep-alive\n\n');
-    }
-    // A full batch means more are waiting: read on without pausing.
-    if (batch.length < q.limit && !stream.aborted) await pause();
+  } finally {
+    unsubscribe();
   }
 }

@@ -13,8 +13,11 @@ export interface EventRow {
   detail: Record<string, unknown>;
 }
 
+type Listener = (e: Omit<EventRow, 'seq'>) => void;
+
 export class EventStore {
   private readonly s;
+  private readonly listeners = new Set<Listener>();
   constructor(db: Db) {
     this.s = {
       insert: db.prepare('INSERT INTO events (account, region, pipeline, execution_id, time, detail_type, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -22,7 +25,14 @@ export class EventStore {
     };
   }
 
+  /** Calls `fn` for each event recorded from now on (inside its transaction: defer any read). */
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   add(e: Omit<EventRow, 'seq'>): number {
+    for (const fn of this.listeners) fn(e);
     return Number(
       this.s.insert.run(e.account, e.region, e.pipeline, e.executionId ?? null, e.time, e.detailType, JSON.stringify(e.detail)).lastInsertRowid,
     );
