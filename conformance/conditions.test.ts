@@ -23,6 +23,7 @@ import {
   SOURCE_TYPE,
   buildAction,
   createCustomTypes,
+  executionStatus,
   fail,
   newestExecutionId,
   pipelineOf,
@@ -282,7 +283,7 @@ describe('OverrideStageCondition', () => {
     await waitForStatus(cp, name, second, 'Succeeded');
   });
 
-  it('refuses an entry condition whose result is SKIP, and one that already failed', async () => {
+  it('refuses an entry condition whose result is SKIP; a failed one, once overridden, lets the stage run', async () => {
     const name = 'cond-override-skip';
     const id = await create(name, [
       { name: 'Maybe', beforeEntry: entry('SKIP', closed()), actions: [buildAction('Maybe', `${name}-maybe`)] },
@@ -310,10 +311,16 @@ describe('OverrideStageCondition', () => {
     emu.engine.runDueTimers();
     await succeed(cp, BUILD_TYPE, { Project: `${name}-maybe` });
     await waitForStatus(cp, name, id, 'Failed');
-    const failed = await failure(cp.send(new OverrideStageConditionCommand({ ...base, stageName: 'Gate' })));
-    expect([failed.name, failed.message]).toEqual([
+    // AWS: a condition that blocks an execution by failing its evaluation can be overridden.
+    await cp.send(new OverrideStageConditionCommand({ ...base, stageName: 'Gate' }));
+    expect(await executionStatus(cp, name, id)).toBe('InProgress');
+    expect((await stageState(cp, name, 'Gate')).beforeEntryConditionState?.latestExecution?.status).toBe('Overridden');
+    await succeed(cp, BUILD_TYPE, { Project: `${name}-gate` });
+    await waitForStatus(cp, name, id, 'Succeeded');
+    const again = await failure(cp.send(new OverrideStageConditionCommand({ ...base, stageName: 'Gate' })));
+    expect([again.name, again.message]).toEqual([
       'ConditionNotOverridableException',
-      `Unable to override the entry condition of stage 'Gate' for pipeline execution '${id}': the condition is not in progress`,
+      `Unable to override the entry condition of stage 'Gate' for pipeline execution '${id}': the condition has already been overridden`,
     ]);
   });
 });

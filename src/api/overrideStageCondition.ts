@@ -1,6 +1,7 @@
 // OverrideStageCondition: lets an execution past a stage condition that is still being evaluated
-// (an entry condition waiting for a deployment window, a success condition monitoring an alarm):
-// the condition counts as met and its running rules are abandoned.
+// (an entry condition waiting for a deployment window, a success condition monitoring an alarm), or
+// that failed and so failed the stage: the condition counts as met, its running rules are abandoned,
+// and a stage it failed goes on.
 import type { OverrideStageConditionInput } from '@aws-sdk/client-codepipeline';
 import { conditionsOf } from '../engine/conditions.js';
 import { err } from '../protocol/errors.js';
@@ -36,7 +37,10 @@ export const overrideStageCondition: Handler<OverrideStageConditionInput, Record
     if (ctx.store.rules.isOverridden(exec.id, stage.name!, type, attempt)) throw notOverridable('the condition has already been overridden');
     const rows = ctx.store.rules.forCondition(exec.id, stage.name!, type, attempt);
     const running = exec.status === 'InProgress' && se.status === 'InProgress' && rows.some((r) => r.status === 'InProgress');
-    if (!running) throw notOverridable('the condition is not in progress');
+    const stageIndex = exec.declaration.stages!.findIndex((s) => s.name === stage.name);
+    const failedIt = exec.status === 'Failed' && se.status === 'Failed' && exec.stageIndex === stageIndex && rows.some((r) => r.status === 'Failed');
+    if (!running && !failedIt) throw notOverridable('the condition is neither in progress nor failed');
     ctx.engine.conditions.override(exec, stage.name!, type, attempt);
+    if (failedIt) ctx.engine.resumeStage(exec, declared!);
     return {};
   });

@@ -506,6 +506,19 @@ export class Engine {
     this.schedule(exec);
   }
 
+  /** After a failed condition is overridden: the stage goes on in the same attempt, the execution runs again. */
+  resumeStage(exec: ExecutionRow, stage: StageDeclaration) {
+    const now = this.clock.now();
+    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    this.store.executions.putStage({ ...se, status: 'InProgress', updated: now });
+    exec.status = 'InProgress';
+    exec.phase = 'running';
+    this.store.executions.updateExecution(exec.id, { status: 'InProgress', phase: 'running', updated: now });
+    recordStageEvent(this.store, exec, stage.name!, 'RESUMED', now);
+    recordExecutionEvent(this.store, exec, 'RESUMED', now);
+    this.schedule(exec);
+  }
+
   /**
    * UpdatePipeline: as in AWS, running actions complete, then their stages and executions end as
    * Cancelled; executions waiting between stages are cancelled at once.
