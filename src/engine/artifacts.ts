@@ -27,3 +27,14 @@ export function newArtifactLocation(decl: PipelineDeclaration, region: string, a
     key: `${decl.name!.slice(0, 20)}/${artifactName.slice(0, 10)}/${randomId()}`,
   };
 }
+
+/**
+ * Artifact objects: the local S3-compatible store implements this, so providers read input
+ * artifacts and write output artifacts (zip files) where a real job worker would find them.
+ */
+export interface ArtifactObjects {
+  /** Writes an object, creating its bucket when missing; answers the new object version. */
+  put(account: string, location: ArtifactLocation, body: Buffer): Promise<{ versionId: string; etag: string }>;
+  /** Reads the latest version of an object (or the given version); undefined when it does not exist. */
+  get(location: ArtifactLocation, versionId?: string): Promise<Buffer | undefined>;
+}

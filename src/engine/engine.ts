@@ -16,9 +16,9 @@ import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus } 
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
-import { newArtifactLocation } from './artifacts.js';
+import { newArtifactLocation, type ArtifactObjects } from './artifacts.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
-import type { ActionProvider } from './provider.js';
+import type { ActionProvider, ActionStart } from './provider.js';
 import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
 
@@ -56,10 +56,16 @@ export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
 
 export class Engine {
   private readonly pending = new Map<string, PipelineKey>();
+  private readonly afterCommit: (() => void)[] = [];
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   readonly conditions = new StageConditions(this);
+  /** Set at start-up to the local S3-compatible store. */
+  artifacts: ArtifactObjects = {
+    put: () => Promise.reject(new Error('no artifact store configured')),
+    get: () => Promise.resolve(undefined),
+  };
   providerFor: ProviderResolver = () => {
     throw new Error('no providers registered');
   };
@@ -72,6 +78,16 @@ export class Engine {
 
   /** Resumes every active pipeline and re-arms timers (on start-up). */
   resume() {
+    // In-process work (a local build) died with the previous process: fail it rather than run it twice.
+    this.store.tx(() => {
+      for (const row of this.store.executions.inProgressActions()) {
+        const exec = this.store.executions.get(row.executionId);
+        const action = exec?.declaration.stages?.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
+        if (!action || !this.providerFor(action).run) continue;
+        const message = 'The action was interrupted because codepipeline-local stopped while it ran; retry the stage to run it again';
+        this.completeAction(row.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
+      }
+    });
     for (const p of this.store.executions.activePipelines()) this.schedule(p);
     this.armTimer();
   }
@@ -131,8 +147,11 @@ export class Engine {
       try {
         this.store.tx(() => this.advance(k));
       } catch (e) {
+        this.afterCommit.length = 0;
         this.log.error(`engine: advancing ${k.pipeline} failed`, e);
       }
+      // Side effects start only once the state that asked for them is committed.
+      for (const effect of this.afterCommit.splice(0)) effect();
     }
     this.armTimer();
   }
@@ -424,8 +443,21 @@ export class Engine {
     row.input.resolvedConfiguration = resolvedConfiguration;
     this.store.executions.insertAction(row);
     recordActionEvent(this.store, exec, stage.name!, action, 'STARTED', now);
-    const begun = this.providerFor(action).begin({ execution: exec, stage, action, actionExecution: row, resolvedConfiguration, inputArtifacts, outputArtifacts, now });
+    const provider = this.providerFor(action);
+    const start: ActionStart = { execution: exec, stage, action, actionExecution: row, resolvedConfiguration, inputArtifacts, outputArtifacts, now };
+    const begun = provider.begin(start);
     if (begun) this.store.executions.updateAction(row.id, { ...begun });
+    if (provider.run) this.afterCommit.push(() => this.runInProcess(provider, start));
+  }
+
+  /** Runs a provider's in-process work; a failure to even report fails the action. */
+  private runInProcess(provider: ActionProvider, start: ActionStart) {
+    provider.run!(start).catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`engine: ${start.action.name} failed to run`, e);
+      this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));
+      this.flush();
+    });
   }
 
   /** A provider reports the outcome of an action; the caller runs it inside a transaction. */

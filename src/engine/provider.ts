@@ -24,7 +24,13 @@ export interface ActionBegun {
 export interface ActionProvider {
   /** Runs inside the transaction that records the action InProgress: durable bookkeeping only (tokens, jobs, timers). */
   begin(start: ActionStart): ActionBegun | void;
-  /** Inside a transaction, when the action is abandoned or its execution cancelled. */
+  /**
+   * In-process work (a local build, a deployment into the local store), started once the transaction
+   * that recorded the action has committed. It ends by reporting through Engine.completeAction inside
+   * a store transaction; a rejection fails the action with its message.
+   */
+  run?(start: ActionStart): Promise<void>;
+  /** Inside a transaction, when the action is abandoned (kill in-process work here). */
   cancel?(actionExecution: ActionExecutionRow): void;
   /** Inside a transaction, when a timer this provider set falls due. */
   timeout?(actionExecution: ActionExecutionRow, kind: string): void;
