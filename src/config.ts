@@ -9,6 +9,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Region used when a request carries no SigV4 credential scope. */
   defaultRegion: string;
+  /** The local configuration file (repositories, CodeBuild projects, Lambda handlers...); see src/localConfig.ts. */
+  configFile?: string;
 }
 
 export const DEFAULT_PORT = 4596;
@@ -22,6 +24,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     inMemory: env.CODEPIPELINE_LOCAL_IN_MEMORY === '1' || env.CODEPIPELINE_LOCAL_IN_MEMORY === 'true',
     logLevel: (env.CODEPIPELINE_LOCAL_LOG_LEVEL as Config['logLevel']) ?? 'info',
     defaultRegion: env.AWS_DEFAULT_REGION ?? env.AWS_REGION ?? 'us-east-1',
+    configFile: env.CODEPIPELINE_LOCAL_CONFIG,
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import { handleApiRequest, isApiRequest } from './protocol/nodeApi.js';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
 import { Engine } from './engine/engine.js';
+import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -29,6 +30,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const log = new Logger(config.logLevel);
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
+  engine.localConfig = loadLocalConfig(config.dataDir, config.configFile);
   const providers = registerProviders(engine);
   const deps = { config, store, clock, log, engine, providers };
   const honoListener = getRequestListener(createApp(deps).fetch);

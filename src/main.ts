@@ -13,6 +13,8 @@ Usage: codepipeline-local [options]
   --data-dir DIR    folder for the SQLite store (default ./data; env CODEPIPELINE_LOCAL_DATA_DIR)
   --in-memory       keep state in memory only (env CODEPIPELINE_LOCAL_IN_MEMORY=1)
   --log-level L     debug | info | warn | error | silent (default info)
+  --config FILE     local configuration: repositories, CodeBuild projects, Lambda handlers...
+                    (env CODEPIPELINE_LOCAL_CONFIG; default ./codepipeline-local.yml when present)
   --help, --version
 `;
 
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'in-memory': { type: 'boolean' },
     'log-level': { type: 'string' },
+    config: { type: 'string' },
     help: { type: 'boolean' },
     version: { type: 'boolean' },
   },
@@ -49,13 +52,21 @@ if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
   process.exit(2);
 }
 
-const emulator = await start({
-  ...(port !== undefined && { port }),
-  ...(values.host && { host: values.host }),
-  ...(values['data-dir'] && { dataDir: values['data-dir'] }),
-  ...(values['in-memory'] && { inMemory: true }),
-  ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
-});
+let emulator: Awaited<ReturnType<typeof start>>;
+try {
+  emulator = await start({
+    ...(port !== undefined && { port }),
+    ...(values.host && { host: values.host }),
+    ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+    ...(values['in-memory'] && { inMemory: true }),
+    ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
+    ...(values.config && { configFile: values.config }),
+  });
+} catch (e) {
+  // A bad configuration or a port in use: say so plainly instead of a stack trace.
+  process.stderr.write(`codepipeline-local: ${(e as Error).message}\n`);
+  process.exit(2);
+}
 process.stderr.write(`codepipeline-local ${VERSION} listening on ${emulator.endpoint} (store: ${emulator.store.location})\n`);
 
 let stopping = false;

@@ -21,6 +21,7 @@ import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './eve
 import type { ActionProvider, ActionStart } from './provider.js';
 import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
+import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
 
 export interface ActionResult {
   status: 'Succeeded' | 'Failed' | 'Abandoned';
@@ -61,6 +62,8 @@ export class Engine {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   readonly conditions = new StageConditions(this);
+  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
+  localConfig: LocalConfig = emptyLocalConfig('data');
   /** Set at start-up to the local S3-compatible store. */
   artifacts: ArtifactObjects = {
     put: () => Promise.reject(new Error('no artifact store configured')),

@@ -1,0 +1,108 @@
+// The local configuration: how AWS resources that a pipeline names map onto this machine
+// (git repositories, CodeBuild projects, Lambda handlers, ECR digests, secrets, simulated outcomes).
+// One YAML or JSON file, found at --config / CODEPIPELINE_LOCAL_CONFIG, else ./codepipeline-local.yml
+// when present; every section is optional and has a sensible default.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+export interface CodeBuildProjectConfig {
+  /** A buildspec file path relative to the primary source, or an inline buildspec (YAML text). Default: buildspec.yml. */
+  buildspec?: string;
+  /** Environment variables added to every build of the project. */
+  environmentVariables?: Record<string, string>;
+  /** Build timeout in minutes (AWS default 60). */
+  timeoutInMinutes?: number;
+  /** The shell commands run with (default: bash when present, else sh). */
+  shell?: string;
+}
+
+export interface LambdaFunctionConfig {
+  /** A JS module path exporting `handler(event, context)`; it reports with PutJobSuccessResult / PutJobFailureResult. */
+  handler?: string;
+  /** Or a command run with the event as JSON on stdin and in CODEPIPELINE_JOB_EVENT. */
+  command?: string;
+}
+
+export interface LocalConfig {
+  /** Where the file was read from (undefined: defaults only). */
+  source?: string;
+  /** CodeCommit RepositoryName -> local git repository path. Default: <dataDir>/git/<RepositoryName>. */
+  repositories: Record<string, string>;
+  /** CodeStarSourceConnection FullRepositoryId (owner/repo) -> local git repository path or file URL. Default: <dataDir>/git/<owner>/<repo>. */
+  connections: Record<string, string>;
+  codebuild: { projects: Record<string, CodeBuildProjectConfig> };
+  lambda: { functions: Record<string, LambdaFunctionConfig> };
+  /** ECR RepositoryName -> ImageTag -> image digest (sha256:...). Default: a digest derived from the name and tag. */
+  ecr: { images: Record<string, Record<string, string>> };
+  /** Values for PARAMETER_STORE and SECRETS_MANAGER environment variables (name or ARN -> value). */
+  secrets: { parameterStore: Record<string, string>; secretsManager: Record<string, string> };
+  /** Action names (or "Stage/Action") whose simulated deployments fail, to test failure paths. */
+  simulate: { failDeployments: string[] };
+  /** The data folder, against which default paths are resolved. */
+  dataDir: string;
+}
+
+export class LocalConfigError extends Error {}
+
+export const emptyLocalConfig = (dataDir: string): LocalConfig => ({
+  repositories: {},
+  connections: {},
+  codebuild: { projects: {} },
+  lambda: { functions: {} },
+  ecr: { images: {} },
+  secrets: { parameterStore: {}, secretsManager: {} },
+  simulate: { failDeployments: [] },
+  dataDir,
+});
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads the configuration file (explicit path, or ./codepipeline-local.yml when present). */
+export function loadLocalConfig(dataDir: string, file?: string): LocalConfig {
+  const config = emptyLocalConfig(dataDir);
+  const candidate = file ?? ['codepipeline-local.yml', 'codepipeline-local.yaml', 'codepipeline-local.json'].find((f) => fs.existsSync(f));
+  if (!candidate) return config;
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(candidate, 'utf8'));
+  } catch (e) {
+    throw new LocalConfigError(`cannot read the local configuration ${candidate}: ${(e as Error).message}`);
+  }
+  if (raw === null || raw === undefined) return { ...config, source: candidate };
+  if (!isObject(raw)) throw new LocalConfigError(`the local configuration ${candidate} must be a mapping`);
+  const base = path.dirname(path.resolve(candidate));
+  const paths = (m: unknown) => Object.fromEntries(Object.entries(isObject(m) ? m : {}).map(([k, v]) => [k, resolvePath(base, String(v))]));
+  const section = (v: unknown) => (isObject(v) ? v : {});
+  const codebuild = section(raw.codebuild);
+  const lambda = section(raw.lambda);
+  const secrets = section(raw.secrets);
+  const simulate = section(raw.simulate);
+  return {
+    ...config,
+    source: candidate,
+    repositories: paths(raw.repositories),
+    connections: paths(raw.connections),
+    codebuild: { projects: section(codebuild.projects) as Record<string, CodeBuildProjectConfig> },
+    lambda: {
+      functions: Object.fromEntries(
+        Object.entries(section(lambda.functions)).map(([k, v]) => {
+          const f = section(v) as LambdaFunctionConfig;
+          return [k, { ...f, ...(f.handler && { handler: resolvePath(base, f.handler) }) }];
+        }),
+      ),
+    },
+    ecr: { images: section(section(raw.ecr).images) as Record<string, Record<string, string>> },
+    secrets: {
+      parameterStore: section(secrets.parameterStore) as Record<string, string>,
+      secretsManager: section(secrets.secretsManager) as Record<string, string>,
+    },
+    simulate: { failDeployments: Array.isArray(simulate.failDeployments) ? simulate.failDeployments.map(String) : [] },
+  };
+}
+
+/** Paths in the file are relative to the file; file:// URLs are accepted. */
+function resolvePath(base: string, p: string): string {
+  if (p.startsWith('file://')) return new URL(p).pathname;
+  return path.resolve(base, p);
+}
