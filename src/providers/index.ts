@@ -2,9 +2,12 @@
 import type { ActionDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Engine } from '../engine/engine.js';
 import type { ActionProvider } from '../engine/provider.js';
+import { buildProviders } from './build/index.js';
+import { deployProviders } from './deploy/index.js';
 import { JobWorkerProvider } from './jobWorker.js';
 import { ManualApprovalProvider } from './manualApproval.js';
 import { NotSimulatedProvider } from './notSimulated.js';
+import { sourcesProviders } from './sources/index.js';
 
 export interface Providers {
   jobWorker: JobWorkerProvider;
@@ -13,13 +16,18 @@ export interface Providers {
 
 export function registerProviders(engine: Engine): Providers {
   const jobWorker = new JobWorkerProvider(engine);
-  const manual = new ManualApprovalProvider(engine);
   const notSimulated = new NotSimulatedProvider(engine);
+  // AWS-owned providers run locally, by "Category/Provider".
+  const local = new Map<string, ActionProvider>([
+    ['Approval/Manual', new ManualApprovalProvider(engine)],
+    ...sourcesProviders(engine),
+    ...buildProviders(engine),
+    ...deployProviders(engine),
+  ]);
   const resolve = (action: ActionDeclaration): ActionProvider => {
     const t = action.actionTypeId!;
     if (t.owner === 'Custom' || t.owner === 'ThirdParty') return jobWorker;
-    if (t.category === 'Approval' && t.provider === 'Manual') return manual;
-    return notSimulated;
+    return local.get(`${t.category}/${t.provider}`) ?? notSimulated;
   };
   engine.providerFor = resolve;
   return { jobWorker, resolve };

@@ -1,0 +1,52 @@
+// Zip archives for pipeline artifacts (fflate): a folder into a zip, and a zip into a folder
+// without ever writing outside it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { glob } from 'tinyglobby';
+
+export class UnsafeArchiveError extends Error {}
+
+/** Zips the files under `dir` (optionally only those matching `patterns`, relative to dir). */
+export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): Promise<Buffer> {
+  const files = await glob(patterns, { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false });
+  return zipFiles(files.sort().map((f) => ({ path: f, data: fs.readFileSync(path.join(dir, f)), mode: fs.statSync(path.join(dir, f)).mode })));
+}
+
+/** Zips in-memory files; `mode` keeps the executable bit (unix external attributes). */
+export function zipFiles(files: { path: string; data: Uint8Array; mode?: number }[]): Buffer {
+  const tree: Zippable = {};
+  for (const f of files) tree[f.path.split(path.sep).join('/')] = [f.data, { os: 3, attrs: ((f.mode ?? 0o644) & 0o777) << 16 }];
+  return Buffer.from(zipSync(tree, { level: 6 }));
+}
+
+/** The entries of a zip, by their (safe, relative) path. */
+export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const [name, data] of Object.entries(unzipSync(zip))) {
+    if (name.endsWith('/')) continue;
+    out.set(safeEntryPath(name), data);
+  }
+  return out;
+}
+
+/** Extracts a zip into `dir`; an entry that would land outside it (absolute, `..`) is refused. */
+export function unzipToDirectory(zip: Uint8Array, dir: string): string[] {
+  const root = path.resolve(dir);
+  const written: string[] = [];
+  for (const [name, data] of readZip(zip)) {
+    const target = path.resolve(root, name);
+    if (target !== root && !target.startsWith(root + path.sep)) throw new UnsafeArchiveError(`zip entry '${name}' escapes the target folder`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, data);
+    written.push(name);
+  }
+  return written;
+}
+
+function safeEntryPath(name: string): string {
+  const normal = path.posix.normalize(name.replace(/\\/g, '/'));
+  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../') || /^[A-Za-z]:/.test(normal))
+    throw new UnsafeArchiveError(`zip entry '${name}' escapes the target folder`);
+  return normal;
+}
