@@ -423,6 +423,59 @@ describe('V2 rules', () => {
   });
 });
 
+describe('stage conditions', () => {
+  const variableRule = (configuration: Record<string, string> = { Variable: '#{variables.Environment}', Value: 'prod', Operator: 'EQ' }) => ({
+    name: 'Check',
+    ruleTypeId: { category: 'Rule' as const, owner: 'AWS' as const, provider: 'VariableCheck', version: '1' },
+    configuration,
+  });
+  const withEntry = (result: string, rule = variableRule()) => {
+    const p = v2();
+    p.stages![1].beforeEntry = { conditions: [{ result: result as never, rules: [rule] }] };
+    return p;
+  };
+
+  it('accepts an entry condition with a known rule and its required configuration', async () => {
+    expect((await create(withEntry('FAIL'))).pipeline?.stages?.[1].beforeEntry?.conditions?.[0].result).toBe('FAIL');
+  });
+
+  it('rejects a result the kind of condition does not allow', async () => {
+    await rejects(withEntry('ROLLBACK'), 'InvalidStructureException', "Stage 'Test': a beforeEntry condition cannot have the result ROLLBACK");
+    const p = v2();
+    p.stages![1].onSuccess = { conditions: [{ result: 'SKIP', rules: [variableRule()] }] };
+    await rejects(p, 'InvalidStructureException', "Stage 'Test': a onSuccess condition cannot have the result SKIP");
+  });
+
+  it('rejects an unknown rule type, missing or unknown configuration, and a bad deployment window', async () => {
+    const unknown = { ...variableRule(), ruleTypeId: { ...variableRule().ruleTypeId, provider: 'Nope' } };
+    await rejects(
+      withEntry('FAIL', unknown),
+      'InvalidStructureException',
+      "Rule 'Check' in stage 'Test': rule type (Category: 'Rule', Owner: 'AWS', Provider: 'Nope', Version: '1') is not available",
+    );
+    await rejects(withEntry('FAIL', variableRule({ Variable: 'x', Value: 'y' })), 'InvalidStructureException', "Rule 'Check' in stage 'Test' is missing the required configuration 'Operator'");
+    await rejects(
+      withEntry('FAIL', variableRule({ Variable: 'x', Value: 'y', Operator: 'EQ', Extra: 'z' })),
+      'InvalidStructureException',
+      "Rule 'Check' in stage 'Test' has the unknown configuration 'Extra'",
+    );
+    const window = { name: 'Window', ruleTypeId: { category: 'Rule' as const, owner: 'AWS' as const, provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: '0 61 * * * ?' } };
+    await rejects(withEntry('FAIL', window), 'InvalidStructureException', "Rule 'Window' in stage 'Test': Invalid value '61' in cron field '61'");
+  });
+
+  it('rejects rollback on success in PARALLEL mode', async () => {
+    const p = v2();
+    p.executionMode = 'PARALLEL';
+    delete p.stages![2].onFailure;
+    p.stages![1].onSuccess = { conditions: [{ result: 'ROLLBACK', rules: [variableRule()] }] };
+    await rejects(
+      p,
+      'InvalidStructureException',
+      "Stage 'Test' is configured to roll back on success conditions. Rollback is not supported for pipelines in PARALLEL execution mode",
+    );
+  });
+});
+
 describe('valid pipelines', () => {
   it('accepts parallel actions, multiple input artifacts and namespaces', async () => {
     const p = fixturePipeline('parallel-multi-input.json', `structure-${++seq}`);

@@ -7,6 +7,7 @@ import { checkActions } from './pipelineStructure/actions.js';
 import { checkArtifacts, checkNamespaces } from './pipelineStructure/artifacts.js';
 import { checkSourcePlacement, checkStages } from './pipelineStructure/stages.js';
 import { checkArtifactStores } from './pipelineStructure/stores.js';
+import { checkConditions } from './pipelineStructure/conditions.js';
 import { checkExecutionMode, checkTriggers, checkV1Features, checkVariables } from './pipelineStructure/v2.js';
 
 export function checkPipelineStructure(ctx: Ctx, decl: PipelineDeclaration): void {
@@ -20,4 +21,5 @@ export function checkPipelineStructure(ctx: Ctx, decl: PipelineDeclaration): voi
   checkVariables(decl);
   checkTriggers(decl);
   checkExecutionMode(decl);
+  checkConditions(decl);
 }

@@ -46,6 +46,8 @@ export function parseCron(expr: string): Cron {
   if (f.length < 6 || f.length > 7) throw new CronError(`Cron expression '${expr}' must have 6 or 7 fields`);
   if (/[LW#]/i.test(f.slice(3, 6).join(' ').replace(/[A-Z]{3}/gi, (m) => (MONTHS.includes(m.toUpperCase()) || DAYS.includes(m.toUpperCase()) ? '' : m))))
     throw new CronError(`Cron expression '${expr}' uses L, W or # which codepipeline-local does not evaluate`);
+  // AWS allows only '*' in the seconds field: windows are matched per minute.
+  if (f[0] !== '*' && f[0] !== '0') throw new CronError(`The seconds field of cron expression '${expr}' must be '*'`);
   return {
     minutes: parseField(f[1], 0, 59),
     hours: parseField(f[2], 0, 23),

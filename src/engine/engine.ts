@@ -64,6 +64,8 @@ export class Engine {
   readonly conditions = new StageConditions(this);
   /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
   localConfig: LocalConfig = emptyLocalConfig('data');
+  /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
+  baseUrl = 'http://127.0.0.1';
   /** Set at start-up to the local S3-compatible store. */
   artifacts: ArtifactObjects = {
     put: () => Promise.reject(new Error('no artifact store configured')),
