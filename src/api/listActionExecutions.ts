@@ -5,9 +5,8 @@ import type {
   ListActionExecutionsInput,
   ListActionExecutionsOutput,
 } from '@aws-sdk/client-codepipeline';
-import { invalidNextToken } from '../protocol/errors.js';
 import type { ActionExecutionRow, ExecutionRow } from '../store/executions.js';
-import { decodeToken, encodeToken } from '../util/pagination.js';
+import { pageAfterId } from '../util/pagination.js';
 import type { Ctx, Handler } from './context.js';
 import { loadExecution } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
@@ -19,17 +18,13 @@ export const listActionExecutions: Handler<ListActionExecutionsInput, ListAction
   const name = input.pipelineName!;
   loadPipeline(ctx, name);
   const rows = selectRows(ctx, name, input.filter);
-  // The cursor is the last id returned, so actions started between pages do not shift the next page.
-  const after = decodeToken(input.nextToken, (c): c is string => typeof c === 'string');
-  const start = after === undefined ? 0 : rows.findIndex((r) => r.id === after) + 1;
-  if (after !== undefined && start === 0) throw invalidNextToken();
-  const max = input.maxResults ?? DEFAULT_MAX;
-  const page = rows.slice(start, start + max);
+  // Paged by the last id returned, so actions started between pages do not shift the next page.
+  const { page, nextToken } = pageAfterId(rows, input.maxResults ?? DEFAULT_MAX, input.nextToken);
   const executions = new Map<string, ExecutionRow>();
   const execOf = (id: string) => executions.get(id) ?? executions.set(id, ctx.store.executions.get(id)!).get(id)!;
   return {
     actionExecutionDetails: page.map((r) => detail(ctx, r, execOf(r.executionId))),
-    ...(start + max < rows.length && { nextToken: encodeToken(page[page.length - 1].id) }),
+    ...(nextToken && { nextToken }),
   };
 };
 

@@ -23,3 +23,15 @@ export function pageByOffset<T>(items: T[], maxResults: number, nextToken: strin
   const next = start + maxResults < items.length ? encodeToken(start + maxResults) : undefined;
   return { page, nextToken: next };
 }
+
+/**
+ * Pages an already-sorted list by the id of the last item returned, so items added between calls
+ * do not shift the next page; a token naming no item is InvalidNextTokenException.
+ */
+export function pageAfterId<T extends { id: string }>(items: T[], maxResults: number, nextToken: string | undefined): { page: T[]; nextToken?: string } {
+  const after = decodeToken(nextToken, (c): c is string => typeof c === 'string');
+  const start = after === undefined ? 0 : items.findIndex((r) => r.id === after) + 1;
+  if (after !== undefined && start === 0) throw invalidNextToken();
+  const page = items.slice(start, start + maxResults);
+  return { page, ...(start + maxResults < items.length && { nextToken: encodeToken(page[page.length - 1].id) }) };
+}
