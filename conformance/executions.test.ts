@@ -196,7 +196,7 @@ describe('executions', () => {
     await cp.send(
       new CreatePipelineCommand({
         pipeline: pipelineOf('unsimulated', [
-          { name: 'Deploy', actions: [{ name: 'Deploy', actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'ElasticBeanstalk', version: '1' }, configuration: { ApplicationName: 'a', EnvironmentName: 'e' }, inputArtifacts: [{ name: 'SourceOut' }] }] },
+          { name: 'Invoke', actions: [{ name: 'Invoke', actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'CodePipeline', version: '1' }, configuration: { PipelineName: 'other' } }] },
         ]),
       }),
     );
@@ -204,6 +204,6 @@ describe('executions', () => {
     await succeed(cp, SOURCE_TYPE, { Repo: 'unsimulated' });
     await waitForStatus(cp, 'unsimulated', id, 'Failed');
     const state = await cp.send(new GetPipelineStateCommand({ name: 'unsimulated' }));
-    expect(state.stageStates![1].actionStates![0].latestExecution?.summary).toBe('codepipeline-local does not simulate the action provider AWS/Deploy/ElasticBeanstalk/1 yet');
+    expect(state.stageStates![1].actionStates![0].latestExecution?.summary).toBe('codepipeline-local does not simulate the action provider AWS/Invoke/CodePipeline/1 yet');
   });
 });

@@ -9,6 +9,8 @@ import { Engine } from './engine/engine.js';
 import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
+import { handleS3Request, isS3Request, ObjectStore } from './s3/index.js';
+import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
 
@@ -21,6 +23,8 @@ export interface RunningEmulator {
   port: number;
   store: Store;
   engine: Engine;
+  /** The S3-compatible object store served on the same port (also `engine.objects`). */
+  objects: ObjectStore;
   stop(): Promise<void>;
 }
 
@@ -31,23 +35,34 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
   engine.localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
+  engine.objects = objects;
+  engine.artifacts = objects.artifacts;
   const providers = registerProviders(engine);
   const deps = { config, store, clock, log, engine, providers };
   const honoListener = getRequestListener(createApp(deps).fetch);
-  const server: Server = createServer((req, res) => (isApiRequest(req) ? handleApiRequest(deps, req, res) : honoListener(req, res)));
+  const s3 = { objects, defaultRegion: config.defaultRegion, log };
+  const server: Server = createServer((req, res) => {
+    if (isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req))) return handleApiRequest(deps, req, res);
+    if (isS3Request(req)) return handleS3Request(s3, req, res);
+    return honoListener(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   engine.resume();
+  startTriggers(engine);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  engine.baseUrl = `http://${host}:${port}`;
   let stopped = false;
   return {
     endpoint: `http://${host}:${port}`,
     port,
     store,
     engine,
+    objects,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -55,6 +70,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      stopTriggers(engine);
+      providers.shutdown();
       engine.shutdown();
       store.close();
     },

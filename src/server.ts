@@ -9,6 +9,8 @@ import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
 import { registerEventRoutes } from './events/routes.js';
 import { registerLocalRoutes } from './local/routes.js';
+import { registerLogRoutes } from './logs/routes.js';
+import { registerTriggerRoutes } from './triggers/routes.js';
 import type { Store } from './store/index.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/log.js';
@@ -51,6 +53,8 @@ export function createApp(deps: AppDeps) {
 
   registerEventRoutes(app, deps);
   registerLocalRoutes(app, deps);
+  registerTriggerRoutes(app, deps);
+  registerLogRoutes(app, deps);
 
   app.notFound((c) => {
     const r = errorResponse(err('UnknownOperationException', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, 404), newRequestId());

@@ -8,7 +8,7 @@ import { checkPipelineStructure } from './pipelineStructure.js';
 export const updatePipeline: Handler<UpdatePipelineInput, UpdatePipelineOutput> = (ctx, input) => {
   const decl = input.pipeline!;
   checkPipelineStructure(ctx, decl);
-  return ctx.store.tx(() => {
+  const out = ctx.store.tx(() => {
     const current = loadPipeline(ctx, decl.name!);
     const pipeline = withDefaults(restoreSecrets(ctx, decl, current.declaration), current.version + 1);
     ctx.store.pipelines.update(ctx, pipeline, ctx.clock.now());
@@ -16,4 +16,6 @@ export const updatePipeline: Handler<UpdatePipelineInput, UpdatePipelineOutput> 
     ctx.engine.cancelForUpdate(ctx, pipeline.name!);
     return { pipeline: maskSecrets(ctx, pipeline) };
   });
+  ctx.engine.pipelinesChanged();
+  return out;
 };

@@ -22,6 +22,7 @@ import type { ActionProvider, ActionStart } from './provider.js';
 import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
 import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
+import type { ObjectStore } from '../s3/store.js';
 
 export interface ActionResult {
   status: 'Succeeded' | 'Failed' | 'Abandoned';
@@ -64,8 +65,12 @@ export class Engine {
   readonly conditions = new StageConditions(this);
   /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
   localConfig: LocalConfig = emptyLocalConfig('data');
+  /** Told when a pipeline is created, updated or deleted (after its transaction): change detection follows. */
+  readonly pipelineListeners = new Set<() => void>();
   /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
   baseUrl = 'http://127.0.0.1';
+  /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
+  objects!: ObjectStore;
   /** Set at start-up to the local S3-compatible store. */
   artifacts: ArtifactObjects = {
     put: () => Promise.reject(new Error('no artifact store configured')),
@@ -133,6 +138,10 @@ export class Engine {
     recordExecutionEvent(this.store, exec, 'STARTED', now);
     this.schedule(exec);
     return exec;
+  }
+
+  pipelinesChanged() {
+    for (const fn of this.pipelineListeners) fn();
   }
 
   /** Marks the pipeline as changed; it is advanced once the current call stack (and its transaction) is done. */
@@ -458,6 +467,8 @@ export class Engine {
   /** Runs a provider's in-process work; a failure to even report fails the action. */
   private runInProcess(provider: ActionProvider, start: ActionStart) {
     provider.run!(start).catch((e: unknown) => {
+      // After shutdown the store is closed: the work was cut short, and resume() fails it next start.
+      if (this.stopped) return;
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`engine: ${start.action.name} failed to run`, e);
       this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));

@@ -32,6 +32,8 @@ export interface ActionProvider {
   run?(start: ActionStart): Promise<void>;
   /** Inside a transaction, when the action is abandoned (kill in-process work here). */
   cancel?(actionExecution: ActionExecutionRow): void;
+  /** When the emulator stops: end in-process work (the engine fails such actions at the next start). */
+  shutdown?(): void;
   /** Inside a transaction, when a timer this provider set falls due. */
   timeout?(actionExecution: ActionExecutionRow, kind: string): void;
 }

@@ -12,6 +12,8 @@ import { sourcesProviders } from './sources/index.js';
 export interface Providers {
   jobWorker: JobWorkerProvider;
   resolve(action: ActionDeclaration): ActionProvider;
+  /** Ends every provider's in-process work (builds, local Lambda commands). */
+  shutdown(): void;
 }
 
 export function registerProviders(engine: Engine): Providers {
@@ -30,5 +32,5 @@ export function registerProviders(engine: Engine): Providers {
     return local.get(`${t.category}/${t.provider}`) ?? notSimulated;
   };
   engine.providerFor = resolve;
-  return { jobWorker, resolve };
+  return { jobWorker, resolve, shutdown: () => local.forEach((p) => p.shutdown?.()) };
 }

@@ -10,6 +10,7 @@ import { TransitionStore } from './transitions.js';
 import { EventStore } from './events.js';
 import { TimerStore } from './timers.js';
 import { RuleExecutionStore } from './ruleExecutions.js';
+import { SimulatedStore } from '../simulated/store.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
@@ -22,6 +23,8 @@ export class Store {
   readonly events: EventStore;
   readonly timers: TimerStore;
   readonly rules: RuleExecutionStore;
+  /** Simulated AWS resources left by deploy and invoke actions (stacks, deployments, state machine executions). */
+  readonly simulated: SimulatedStore;
 
   constructor(
     readonly db: Db,
@@ -37,6 +40,7 @@ export class Store {
     this.events = new EventStore(db);
     this.timers = new TimerStore(db);
     this.rules = new RuleExecutionStore(db);
+    this.simulated = new SimulatedStore(db);
   }
 
   static open(opts: { inMemory: boolean; dataDir: string }): Store {

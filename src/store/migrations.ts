@@ -212,4 +212,72 @@ export const migrations: string[] = [
     created INTEGER NOT NULL
   );
   `,
+  // 5: the local S3-compatible store: buckets, object versions (bodies live in files named by opaque ids),
+  // the latest version of each key, and multipart uploads with their parts.
+  `
+  CREATE TABLE s3_buckets (
+    name TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+  CREATE INDEX s3_buckets_by_account ON s3_buckets (account, name);
+  CREATE TABLE s3_objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    delete_marker INTEGER NOT NULL,
+    blob TEXT,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    content_type TEXT,
+    headers TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    last_modified INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX s3_objects_by_version ON s3_objects (bucket, version_id);
+  CREATE INDEX s3_objects_by_key ON s3_objects (bucket, key, seq);
+  CREATE TABLE s3_latest (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    live INTEGER NOT NULL,
+    PRIMARY KEY (bucket, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE s3_uploads (
+    upload_id TEXT PRIMARY KEY,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    content_type TEXT,
+    headers TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    initiated INTEGER NOT NULL
+  );
+  CREATE INDEX s3_uploads_by_bucket ON s3_uploads (bucket, key);
+  CREATE TABLE s3_parts (
+    upload_id TEXT NOT NULL,
+    part_number INTEGER NOT NULL,
+    blob TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    last_modified INTEGER NOT NULL,
+    PRIMARY KEY (upload_id, part_number)
+  );
+  `,
+  // 6: simulated AWS resources that deploy and invoke actions leave behind (CloudFormation stacks,
+  // CodeDeploy/ECS/Beanstalk/AppConfig deployments, Step Functions executions), one JSON document each.
+  `
+  CREATE TABLE simulated_resources (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    document TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (account, region, kind, name)
+  );
+  CREATE INDEX simulated_resources_by_kind ON simulated_resources (account, region, kind, updated);
+  `,
 ];

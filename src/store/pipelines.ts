@@ -31,6 +31,7 @@ export class PipelineStore {
   private readonly deleteVersionsStmt;
   private readonly listStmt;
   private readonly countStmt;
+  private readonly everywhereStmt;
 
   constructor(private readonly db: Db) {
     this.getStmt = db.prepare<[string, string, string], RawRow>(
@@ -57,6 +58,7 @@ export class PipelineStore {
         WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
     );
     this.countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM pipelines WHERE account = ? AND region = ?');
+    this.everywhereStmt = db.prepare<[], RawRow & Scope>('SELECT account, region, name, version, declaration, created, updated FROM pipelines');
   }
 
   get(s: Scope, name: string): PipelineRow | undefined {
@@ -67,6 +69,11 @@ export class PipelineStore {
   getVersion(s: Scope, name: string, version: number): PipelineRow | undefined {
     const r = this.getVersionStmt.get(s.account, s.region, name, version);
     return r && fromRaw(r);
+  }
+
+  /** Every pipeline of every account and region (change detection watches them all). */
+  everywhere(): (PipelineRow & Scope)[] {
+    return this.everywhereStmt.all().map((r) => ({ ...fromRaw(r), account: r.account, region: r.region }));
   }
 
   count(s: Scope): number {

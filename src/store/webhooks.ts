@@ -41,6 +41,8 @@ export class WebhookStore {
   private readonly deleteStmt;
   private readonly listStmt;
   private readonly countStmt;
+  private readonly byUrlSuffixStmt;
+  private readonly touchStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string, string, string], RawRow>(
@@ -56,6 +58,20 @@ export class WebhookStore {
       `SELECT ${COLUMNS} FROM webhooks WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
     );
     this.countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM webhooks WHERE account = ? AND region = ?');
+    // The stored URL carries the host the creating client used: match on its path and token.
+    this.byUrlSuffixStmt = db.prepare<[{ suffix: string }], { account: string; region: string; name: string }>(
+      'SELECT account, region, name FROM webhooks WHERE substr(url, -length(@suffix)) = @suffix LIMIT 1',
+    );
+    this.touchStmt = db.prepare('UPDATE webhooks SET last_triggered = ? WHERE account = ? AND region = ? AND name = ?');
+  }
+
+  /** The webhook whose URL ends with `suffix` (its path and token), wherever it lives. */
+  findByUrlSuffix(suffix: string): { account: string; region: string; name: string } | undefined {
+    return this.byUrlSuffixStmt.get({ suffix });
+  }
+
+  touchTriggered(s: Scope, name: string, at: number) {
+    this.touchStmt.run(at, s.account, s.region, name);
   }
 
   get(s: Scope, name: string): WebhookRow | undefined {

@@ -1,7 +1,14 @@
 // Build, test and compute providers (CodeBuild, Commands), keyed by "Category/Provider".
 import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider } from '../../engine/provider.js';
+import { CodeBuildProvider } from './codeBuild.js';
+import { CommandsProvider } from './commands.js';
 
-export function buildProviders(_engine: Engine): [string, ActionProvider][] {
-  return [];
+export function buildProviders(engine: Engine): [string, ActionProvider][] {
+  const codeBuild = new CodeBuildProvider(engine);
+  return [
+    ['Build/CodeBuild', codeBuild],
+    ['Test/CodeBuild', codeBuild],
+    ['Compute/Commands', new CommandsProvider(engine)],
+  ];
 }

@@ -1,0 +1,134 @@
+// Git helpers over the git CLI (execFile, never a shell): refs, commits, archives and diffs of a
+// local repository. Every argument that comes from a user is checked before it reaches git.
+import { execFile } from 'node:child_process';
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly stderr = '',
+  ) {
+    super(message);
+  }
+}
+
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+
+/** Runs git in `cwd` with the given arguments; resolves with stdout as a Buffer. */
+export function git(cwd: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotepath=off', '-c', 'safe.directory=*', ...args],
+      {
+        cwd,
+        encoding: 'buffer',
+        maxBuffer: MAX_OUTPUT,
+        timeout: opts.timeoutMs ?? 120_000,
+        windowsHide: true,
+        // Never prompt, never read the user's global hooks/pager.
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new GitError(`git ${args[0]} failed: ${stderr.toString('utf8').trim() || error.message}`, stderr.toString('utf8')));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+const text = async (cwd: string, args: string[]) => (await git(cwd, args)).toString('utf8');
+
+/** A full or abbreviated commit id (hex only: safe to pass as an argument). */
+export const isCommitId = (s: string) => /^[0-9a-fA-F]{4,64}$/.test(s);
+
+/**
+ * A branch or tag name git would accept (git check-ref-format rules, checked here so that no user
+ * string that looks like an option ever reaches git).
+ */
+export function isRefName(name: string): boolean {
+  if (!name || name.length > 255 || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.')) return false;
+  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(name) || name.includes('..') || name.includes('@{') || name.includes('//') || name === '@') return false;
+  return name.split('/').every((c) => c !== '' && !c.startsWith('.') && !c.endsWith('.lock'));
+}
+
+/** The repository's git directory (absolute), or undefined when `repo` is not a git repository. */
+export async function gitDir(repo: string): Promise<string | undefined> {
+  try {
+    return (await text(repo, ['rev-parse', '--absolute-git-dir'])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit a ref points to (peeling annotated tags), or undefined when it does not exist. */
+export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
+  try {
+    return (await text(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const branchRef = (branch: string) => `refs/heads/${branch}`;
+
+export interface CommitInfo {
+  id: string;
+  /** The full commit message (subject and body), without the trailing newline. */
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  /** ISO-8601 dates. */
+  authorDate: string;
+  committerDate: string;
+}
+
+/** ISO-8601 in UTC without milliseconds (2024-05-06T07:08:09Z). */
+const utc = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+};
+
+export async function commitInfo(repo: string, commit: string): Promise<CommitInfo> {
+  const out = await text(repo, ['show', '-s', '--format=%H%x00%an%x00%ae%x00%aI%x00%cI%x00%B', '--end-of-options', commit]);
+  const [id, authorName, authorEmail, authorDate, committerDate, ...rest] = out.split('\u0000');
+  return { id, authorName, authorEmail, authorDate: utc(authorDate), committerDate: utc(committerDate), message: rest.join('\u0000').replace(/\n+$/, '') };
+}
+
+/** A zip of the tree at `commit` (git archive: tracked files only, modes kept). */
+export function archiveZip(repo: string, commit: string): Promise<Buffer> {
+  return git(repo, ['archive', '--format=zip', '--end-of-options', commit]);
+}
+
+/** Every branch and tag, as ref name -> commit id (annotated tags peeled to their commit). */
+export async function listRefs(repo: string): Promise<Map<string, string>> {
+  const out = await text(repo, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(*objectname)', 'refs/heads', 'refs/tags']);
+  const refs = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [name, object, peeled] = line.split('\u0000');
+    refs.set(name, peeled || object);
+  }
+  return refs;
+}
+
+/** Paths changed between two commits; with no `from` (a new branch or tag), the files of `to`'s own commit. */
+export async function changedFiles(repo: string, from: string | undefined, to: string): Promise<string[]> {
+  const args = from
+    ? ['diff', '--name-only', '--no-renames', '-z', from, to]
+    : ['diff-tree', '--no-commit-id', '--name-only', '--no-renames', '-r', '-z', '--root', to];
+  try {
+    return (await text(repo, args)).split('\u0000').filter(Boolean);
+  } catch {
+    // An unrelated history (force push onto an orphan): every file of the new commit.
+    return (await text(repo, ['ls-tree', '-r', '--name-only', '-z', to])).split('\u0000').filter(Boolean);
+  }
+}
+
+/** The best common ancestor of two commits, or undefined when their histories are unrelated. */
+export async function mergeBase(repo: string, a: string, b: string): Promise<string | undefined> {
+  try {
+    return (await text(repo, ['merge-base', '--end-of-options', a, b])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+// Action logs: what every action printed, kept per action execution. On disk they are
+// <dataDir>/logs/<actionExecutionId>.log (they outlive a restart); with --in-memory they stay in
+// memory, each capped so a chatty build cannot exhaust it. Providers write through actionLog().
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Engine } from '../engine/engine.js';
+
+/** Action execution ids are UUIDs; nothing else ever names a log file. */
+export const LOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MEMORY_CAP = 8 * 1024 * 1024;
+
+export class ActionLogs {
+  private readonly memory = new Map<string, string>();
+  /** Logs whose last write did not end a line: the next line of our own starts on a fresh one. */
+  private readonly openLine = new Set<string>();
+
+  /** `dir` undefined: in-memory mode. */
+  constructor(private readonly dir: string | undefined) {}
+
+  /** Appends one line of the emulator's own, after a newline when command output left one open. */
+  appendLine(id: string, line: string) {
+    this.append(id, `${this.openLine.has(id) ? '\n' : ''}${line}\n`);
+  }
+
+  append(id: string, text: string) {
+    if (!LOG_ID.test(id) || !text) return;
+    if (text.endsWith('\n')) this.openLine.delete(id);
+    else this.openLine.add(id);
+    if (!this.dir) {
+      const current = this.memory.get(id) ?? '';
+      if (current.length >= MEMORY_CAP) return;
+      const next = current + text;
+      this.memory.set(id, next.length > MEMORY_CAP ? `${next.slice(0, MEMORY_CAP)}\n[log truncated at ${MEMORY_CAP} bytes]\n` : next);
+      return;
+    }
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.appendFileSync(path.join(this.dir, `${id}.log`), text);
+  }
+
+  /** The whole log, or undefined when the action never wrote one. */
+  read(id: string): string | undefined {
+    if (!LOG_ID.test(id)) return undefined;
+    if (!this.dir) return this.memory.get(id);
+    try {
+      return fs.readFileSync(path.join(this.dir, `${id}.log`), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const byEngine = new WeakMap<Engine, ActionLogs>();
+
+/** The engine's log store (created on first use from its data folder and storage mode). */
+export function actionLogs(engine: Engine): ActionLogs {
+  let logs = byEngine.get(engine);
+  if (!logs) {
+    const inMemory = engine.store.location === ':memory:';
+    logs = new ActionLogs(inMemory ? undefined : path.join(engine.localConfig.dataDir, 'logs'));
+    byEngine.set(engine, logs);
+  }
+  return logs;
+}
+
+export interface ActionLog {
+  /** Appends raw text (a command's exact output). */
+  write(text: string): void;
+  /** Appends one line, CodeBuild-style: "[Container] 2024/01/31 12:00:00.000000 <message>". */
+  container(message: string): void;
+}
+
+/** UTC "YYYY/MM/DD HH:MM:SS.ffffff", the timestamp CodeBuild puts on its own log lines. */
+export function containerTimestamp(ms: number): string {
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  return `${iso.slice(0, 10).replace(/-/g, '/')} ${iso.slice(11, 23)}000`;
+}
+
+/** The log of one action execution; `mask` hides secret values wherever they appear. */
+export function actionLog(engine: Engine, actionExecutionId: string, mask: string[] = []): ActionLog {
+  const logs = actionLogs(engine);
+  const secrets = mask.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  const hide = (t: string) => secrets.reduce((acc, s) => acc.split(s).join('***'), t);
+  return {
+    write: (text) => logs.append(actionExecutionId, hide(text)),
+    container: (message) => logs.appendLine(actionExecutionId, `[Container] ${containerTimestamp(engine.clock.now())} ${hide(message)}`),
+  };
+}
+
+/** The URL that serves an action's log (externalExecutionUrl). */
+export const actionLogUrl = (engine: Engine, actionExecutionId: string) => `${engine.baseUrl}/_logs/${actionExecutionId}`;

@@ -1,0 +1,157 @@
+// Build/CodeBuild and Test/CodeBuild: the project named by ProjectName maps to the local
+// configuration (codebuild.projects: buildspec, environment variables, timeout, shell); the
+// buildspec (the project's, else buildspec.yml in the primary source) runs in a local shell.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ActionStart } from '../../engine/provider.js';
+import type { ActionLog } from '../../logs/actionLogs.js';
+import { BuildspecError, parseBuildspec, type ArtifactSpec, type Buildspec } from './buildspec.js';
+import { ActionFailure, BuildFailure, LocalBuildProvider, localShell, type BuildDefinition } from './localBuild.js';
+import { MissingSecretError, parameterValue, secretValue } from './secrets.js';
+import type { Workspace } from './workspace.js';
+
+const DEFAULT_TIMEOUT_MINUTES = 60;
+
+interface ActionEnvironmentVariable {
+  name: string;
+  value: string;
+  type: 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER';
+}
+
+/** The action's EnvironmentVariables configuration: a JSON list of {name, value, type}. */
+function actionVariables(json: string | undefined): ActionEnvironmentVariable[] {
+  if (json === undefined || json === '') return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(json);
+  } catch {
+    throw new ActionFailure('The EnvironmentVariables configuration is not valid JSON: expected a list of {"name", "value", "type"}');
+  }
+  if (!Array.isArray(list)) throw new ActionFailure('The EnvironmentVariables configuration must be a JSON list of {"name", "value", "type"}');
+  return list.map((v, i) => {
+    const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+    const type = (o.type ?? 'PLAINTEXT') as string;
+    if (typeof o.name !== 'string' || !o.name || typeof o.value !== 'string')
+      throw new ActionFailure(`EnvironmentVariables[${i}] needs a string name and value`);
+    if (!['PLAINTEXT', 'PARAMETER_STORE', 'SECRETS_MANAGER'].includes(type))
+      throw new ActionFailure(`EnvironmentVariables[${i}] has type '${type}': use PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER`);
+    return { name: o.name, value: o.value, type: type as ActionEnvironmentVariable['type'] };
+  });
+}
+
+export class CodeBuildProvider extends LocalBuildProvider {
+  private readonly numbers = new Map<string, number>();
+
+  protected buildIdPrefix(start: ActionStart) {
+    return start.resolvedConfiguration.ProjectName ?? 'project';
+  }
+
+  protected nextBuildNumber(start: ActionStart): number {
+    const key = `${start.execution.account}/${start.actionExecution.input.region ?? start.execution.region}/${this.buildIdPrefix(start)}`;
+    const file = this.engine.store.location === ':memory:' ? undefined : path.join(this.engine.localConfig.dataDir, 'builds', 'build-numbers.json');
+    let saved: Record<string, number> = {};
+    if (file) {
+      try {
+        saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch {
+        saved = {};
+      }
+    }
+    const next = (saved[key] ?? this.numbers.get(key) ?? 0) + 1;
+    this.numbers.set(key, next);
+    if (file) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify({ ...saved, [key]: next }));
+    }
+    return next;
+  }
+
+  protected async define(start: ActionStart, ws: Workspace, log: ActionLog): Promise<BuildDefinition> {
+    const config = start.resolvedConfiguration;
+    if (String(config.BatchEnabled ?? '').toLowerCase() === 'true')
+      throw new ActionFailure('codepipeline-local does not simulate CodeBuild batch builds (BatchEnabled is true): set BatchEnabled to false to run the project as a single local build');
+    const projectName = config.ProjectName;
+    const project = (projectName && this.engine.localConfig.codebuild.projects[projectName]) || {};
+    const secrets: string[] = [];
+    const secretsConfig = this.engine.localConfig;
+    const resolve = (kind: 'PARAMETER_STORE' | 'SECRETS_MANAGER', ref: string) => {
+      const value = kind === 'PARAMETER_STORE' ? parameterValue(secretsConfig, ref) : secretValue(secretsConfig, ref);
+      secrets.push(value);
+      return value;
+    };
+    const { spec, location } = this.readBuildspec(ws, project.buildspec);
+    log.container(`YAML location is ${location}`);
+    log.container('Processing environment variables');
+    try {
+      // Precedence as CodeBuild documents it: the action's variables, then the project's, then the buildspec's.
+      const env: Record<string, string> = { ...spec.variables };
+      for (const [k, ref] of Object.entries(spec.parameterStore)) env[k] = resolve('PARAMETER_STORE', ref);
+      for (const [k, ref] of Object.entries(spec.secretsManager)) env[k] = resolve('SECRETS_MANAGER', ref);
+      for (const [k, v] of Object.entries(project.environmentVariables ?? {})) env[k] = String(v);
+      for (const v of actionVariables(config.EnvironmentVariables)) env[v.name] = v.type === 'PLAINTEXT' ? v.value : resolve(v.type, v.value);
+      const timeout = Number(project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES);
+      return {
+        phases: spec.phases,
+        shell: localShell(spec.shell ?? project.shell),
+        env,
+        exportedVariables: spec.exportedVariables,
+        timeoutMinutes: timeout > 0 ? timeout : DEFAULT_TIMEOUT_MINUTES,
+        outputs: this.mapOutputs(start, spec),
+        secrets,
+        notes: spec.ignored.map((k) => `The buildspec section '${k}' is not simulated locally and was ignored`),
+      };
+    } catch (e) {
+      if (e instanceof MissingSecretError) throw new ActionFailure(e.message);
+      throw e;
+    }
+  }
+
+  /** The project's buildspec (a path in the primary source, or inline YAML), else buildspec.yml. */
+  private readBuildspec(ws: Workspace, configured: string | undefined): { spec: Buildspec; location: string } {
+    let text: string;
+    let location: string;
+    if (configured && /\n/.test(configured.trim())) {
+      text = configured;
+      location = 'the project configuration (inline buildspec)';
+    } else {
+      location = path.resolve(ws.srcDir, configured || 'buildspec.yml');
+      const rootDir = path.resolve(ws.root);
+      if (!location.startsWith(rootDir + path.sep)) throw yamlError(`the buildspec path '${configured}' is outside the build folder`);
+      try {
+        const real = fs.realpathSync(location);
+        if (!real.startsWith(fs.realpathSync(rootDir) + path.sep)) throw new Error('outside');
+        text = fs.readFileSync(real, 'utf8');
+      } catch {
+        throw yamlError(`stat ${location}: no such file or directory`);
+      }
+    }
+    try {
+      return { spec: parseBuildspec(text), location };
+    } catch (e) {
+      if (e instanceof BuildspecError) throw yamlError(e.message);
+      throw e;
+    }
+  }
+
+  /** Secondary artifacts fill the output artifacts of the same name; the primary fills the first other one. */
+  private mapOutputs(start: ActionStart, spec: Buildspec): { name: string; spec: ArtifactSpec }[] {
+    const outputs: { name: string; spec: ArtifactSpec }[] = [];
+    let primaryUsed = false;
+    for (const out of start.outputArtifacts) {
+      const secondary = spec.secondaryArtifacts.get(out.name);
+      if (secondary) outputs.push({ name: out.name, spec: secondary });
+      else if (spec.artifacts && !primaryUsed) {
+        outputs.push({ name: out.name, spec: spec.artifacts });
+        primaryUsed = true;
+      } else
+        throw new BuildFailure({
+          phase: 'UPLOAD_ARTIFACTS',
+          code: 'CLIENT_ERROR',
+          message: `no artifact in the buildspec for the output artifact ${out.name}: declare artifacts.files, or a secondary artifact with the identifier ${out.name}`,
+        });
+    }
+    return outputs;
+  }
+}
+
+const yamlError = (message: string) => new BuildFailure({ phase: 'DOWNLOAD_SOURCE', code: 'YAML_FILE_ERROR', message });

@@ -1,0 +1,208 @@
+// What CodeBuild and Commands actions share: a fresh working folder with the inputs extracted, a
+// build run in a local shell, output artifacts zipped into the artifact store, the log, CodeBuild's
+// failure wording, and abandon killing the build's whole process tree.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Engine } from '../../engine/engine.js';
+import type { ActionProvider, ActionStart } from '../../engine/provider.js';
+import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
+import type { ActionExecutionRow } from '../../store/executions.js';
+import { BuildRun, type PhaseFailure } from './buildRun.js';
+import type { ArtifactSpec, Phase } from './buildspec.js';
+import { collectArtifact, prepareWorkspace, zipArtifact, type Workspace } from './workspace.js';
+
+/** A failure before or after the phases, reported in CodeBuild's words. */
+export class BuildFailure extends Error {
+  constructor(readonly failure: PhaseFailure) {
+    super(failure.message);
+  }
+}
+
+/** A failure of the local setup (batch builds, a missing secret...): reported as its message alone. */
+export class ActionFailure extends Error {}
+
+/** What a provider decides from the action and the extracted sources. */
+export interface BuildDefinition {
+  phases: Phase[];
+  shell: string;
+  /** Environment variables above the host's, lowest precedence first; CODEBUILD_* are added after. */
+  env: Record<string, string>;
+  exportedVariables: string[];
+  timeoutMinutes: number;
+  /** Each output artifact with the spec that fills it. */
+  outputs: { name: string; spec: ArtifactSpec }[];
+  /** Values hidden in the log. */
+  secrets: string[];
+  /** Lines for the log before the phases (buildspec location, ignored sections...). */
+  notes: string[];
+}
+
+export const defaultShell = () => (['/bin/bash', '/usr/bin/bash'].some((p) => fs.existsSync(p)) ? 'bash' : 'sh');
+
+/** Maps buildspec env.shell values onto this machine's shells. */
+export function localShell(shell: string | undefined): string {
+  if (!shell) return defaultShell();
+  if (['bash', '/bin/bash', '/usr/bin/bash'].includes(shell)) return 'bash';
+  if (['sh', '/bin/sh'].includes(shell)) return 'sh';
+  throw new ActionFailure(`The shell '${shell}' is not available locally: use bash or /bin/sh`);
+}
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export abstract class LocalBuildProvider implements ActionProvider {
+  private readonly running = new Map<string, BuildRun>();
+
+  constructor(protected readonly engine: Engine) {
+    // Folders of builds that a previous process left behind (it died while they ran).
+    if (!this.inMemory) for (const e of this.listBuilds()) if (ID.test(e)) fs.rmSync(path.join(this.buildsDir(), e), { recursive: true, force: true });
+  }
+
+  /** The build id shown as externalExecutionId: "<project>:<uuid>". */
+  protected abstract buildIdPrefix(start: ActionStart): string;
+  /** Reads the configuration and sources into what to run. */
+  protected abstract define(start: ActionStart, ws: Workspace, log: ActionLog): Promise<BuildDefinition>;
+  /** CODEBUILD_BUILD_NUMBER for this build. */
+  protected abstract nextBuildNumber(start: ActionStart): number;
+
+  begin(start: ActionStart) {
+    return { externalExecutionId: `${this.buildIdPrefix(start)}:${randomUUID()}`, externalExecutionUrl: actionLogUrl(this.engine, start.actionExecution.id) };
+  }
+
+  cancel(row: ActionExecutionRow) {
+    const run = this.running.get(row.id);
+    if (!run) return;
+    actionLog(this.engine, row.id).container('Build was stopped: the action was abandoned');
+    run.stop();
+  }
+
+  shutdown() {
+    for (const run of this.running.values()) run.stop();
+  }
+
+  async run(start: ActionStart): Promise<void> {
+    const id = start.actionExecution.id;
+    const buildId = this.engine.store.executions.action(id)?.externalExecutionId ?? `${this.buildIdPrefix(start)}:${randomUUID()}`;
+    const url = actionLogUrl(this.engine, id);
+    const root = this.buildFolder(id);
+    let log = actionLog(this.engine, id);
+    let result: Parameters<Engine['completeAction']>[1];
+    try {
+      log.container('Running on codepipeline-local: commands run in a local shell on this machine (no container)');
+      log.container('Phase is DOWNLOAD_SOURCE');
+      const ws = await this.download(start, root);
+      log.container(`CODEBUILD_SRC_DIR=${ws.srcDir}`);
+      const def = await this.define(start, ws, log);
+      log = actionLog(this.engine, id, def.secrets);
+      for (const note of def.notes) log.container(note);
+      const env = this.environment(start, ws, def, buildId);
+      log.container(`Moving to directory ${ws.srcDir}`);
+      const build = new BuildRun({ shell: def.shell, cwd: ws.srcDir, env, phases: def.phases, exportedVariables: def.exportedVariables, timeoutMinutes: def.timeoutMinutes, log });
+      this.running.set(id, build);
+      const outcome = await build.execute().finally(() => this.running.delete(id));
+      if (outcome.status === 'STOPPED') return;
+      if (outcome.status !== 'SUCCEEDED') throw new BuildFailure(outcome.failure!);
+      log.container('Entering phase UPLOAD_ARTIFACTS');
+      await this.upload(start, ws, def);
+      log.container('Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED');
+      result = { status: 'Succeeded', externalExecutionId: buildId, externalExecutionUrl: url, ...(def.exportedVariables.length && { outputVariables: outcome.exported }) };
+    } catch (e) {
+      const message = failureMessage(e);
+      log.container(message);
+      result = { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message }, externalExecutionId: buildId, externalExecutionUrl: url };
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    try {
+      this.engine.store.tx(() => this.engine.completeAction(id, result));
+      this.engine.flush();
+    } catch (e) {
+      // The emulator stopped while the build ran: nothing is left to report to.
+      this.engine.log.warn(`build ${buildId} finished after its action could be updated`, e);
+    }
+  }
+
+  private async download(start: ActionStart, root: string): Promise<Workspace> {
+    const primary = start.resolvedConfiguration.PrimarySource ?? start.inputArtifacts[0]?.name;
+    if (primary !== undefined && !start.inputArtifacts.some((a) => a.name === primary))
+      throw new ActionFailure(`PrimarySource '${primary}' is not one of the action's input artifacts`);
+    try {
+      return await prepareWorkspace(this.engine, root, start, primary);
+    } catch (e) {
+      throw new BuildFailure({ phase: 'DOWNLOAD_SOURCE', code: 'CLIENT_ERROR', message: (e as Error).message });
+    }
+  }
+
+  /** Host environment, then the definition's layers, then the CODEBUILD_* variables (reserved). */
+  private environment(start: ActionStart, ws: Workspace, def: BuildDefinition, buildId: string): Record<string, string> {
+    const { execution } = start;
+    const region = start.actionExecution.input.region ?? execution.region;
+    const primary = start.inputArtifacts.find((a) => a.name === ws.primary);
+    const host = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    const loc = primary?.s3location;
+    return {
+      ...host,
+      ...def.env,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      CODEBUILD_BUILD_ID: buildId,
+      CODEBUILD_BUILD_ARN: `arn:aws:codebuild:${region}:${execution.account}:build/${buildId}`,
+      CODEBUILD_BUILD_NUMBER: String(this.nextBuildNumber(start)),
+      CODEBUILD_BUILD_IMAGE: 'codepipeline-local',
+      CODEBUILD_BUILD_SUCCEEDING: '1',
+      CODEBUILD_INITIATOR: `codepipeline/${execution.pipeline}`,
+      CODEBUILD_KMS_KEY_ID: `arn:aws:kms:${region}:${execution.account}:alias/aws/s3`,
+      CODEBUILD_LOG_PATH: buildId.slice(buildId.lastIndexOf(':') + 1),
+      CODEBUILD_START_TIME: String(this.engine.clock.now()),
+      CODEBUILD_SRC_DIR: ws.srcDir,
+      ...(loc && { CODEBUILD_SOURCE_VERSION: `arn:aws:s3:::${loc.bucket}/${loc.key}`, CODEBUILD_SOURCE_REPO_URL: `${loc.bucket}/${loc.key}` }),
+      ...(primary?.revision && { CODEBUILD_RESOLVED_SOURCE_VERSION: primary.revision }),
+      ...Object.fromEntries(Object.entries(ws.secondaryDirs).map(([name, dir]) => [`CODEBUILD_SRC_DIR_${name}`, dir])),
+    };
+  }
+
+  private async upload(start: ActionStart, ws: Workspace, def: BuildDefinition) {
+    for (const out of def.outputs) {
+      const location = start.outputArtifacts.find((o) => o.name === out.name)!.location;
+      let files;
+      try {
+        files = await collectArtifact(ws, out.spec);
+      } catch (e) {
+        throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: (e as Error).message });
+      }
+      if (!files.length) throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: 'no matching artifact paths found' });
+      await this.engine.artifacts.put(start.execution.account, location, zipArtifact(files));
+    }
+  }
+
+  private get inMemory() {
+    return this.engine.store.location === ':memory:';
+  }
+
+  private buildsDir(): string {
+    return path.join(this.engine.localConfig.dataDir, 'builds');
+  }
+
+  /** <dataDir>/builds/<actionExecutionId>; in --in-memory mode a temporary folder. */
+  private buildFolder(id: string): string {
+    if (this.inMemory) return fs.mkdtempSync(path.join(os.tmpdir(), 'codepipeline-local-build-'));
+    return path.join(this.buildsDir(), id);
+  }
+
+  private listBuilds(): string[] {
+    try {
+      return fs.readdirSync(this.buildsDir());
+    } catch {
+      return [];
+    }
+  }
+}
+
+function failureMessage(e: unknown): string {
+  if (e instanceof BuildFailure) {
+    const state = e.failure.code === 'BUILD_TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
+    return `Build terminated with state: ${state}. Phase: ${e.failure.phase}, Code: ${e.failure.code}, Message: ${e.failure.message}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,331 @@
+// Invoke/Lambda: the function named by FunctionName is a local handler chosen by the local
+// configuration (lambda.functions[FunctionName]): a JS module whose `handler(event, context)` is
+// called in process, or a command run with the event on stdin and in CODEPIPELINE_JOB_EVENT. As in
+// AWS, the function receives the {"CodePipeline.job": ...} event and reports through the CodePipeline
+// API (PutJobSuccessResult / PutJobFailureResult with the job id), with an SDK client that reaches
+// the emulator through AWS_ENDPOINT_URL_CODEPIPELINE / AWS_ENDPOINT_URL (and CODEPIPELINE_LOCAL_ENDPOINT,
+// context.endpoint); the credentials handed to it make the pipeline's account the caller.
+//
+// A continuation token invokes the function again with the token. A function that returns without
+// reporting leaves the action running until the reply timeout (AWS: 20 minutes without a reply, 24
+// hours in all); a function that throws (or a command that exits non-zero) without reporting fails the
+// action with its error. JS handlers run one at a time, because the environment they see is the
+// emulator process's own; a command handler runs isolated, and is killed on timeout or abandon.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import type { JobData } from '@aws-sdk/client-codepipeline';
+import type { Engine } from '../../engine/engine.js';
+import type { ActionProvider, ActionStart } from '../../engine/provider.js';
+import type { LambdaFunctionConfig } from '../../localConfig.js';
+import type { ActionExecutionRow } from '../../store/executions.js';
+import type { JobRow } from '../../store/jobs.js';
+import { killTree, spawnGroup } from '../../util/processTree.js';
+
+/** AWS: the action times out when the function has not replied within 20 minutes, and after 24 hours in all. */
+export const LAMBDA_REPLY_TIMEOUT_MS = 20 * 60_000;
+export const LAMBDA_ACTION_TIMEOUT_MS = 24 * 60 * 60_000;
+
+const TIMER_KIND = 'lambda-reply';
+const OUTPUT_CAP = 64 * 1024;
+
+/** Finds the local handler of a FunctionName: by name, or by the name inside a function ARN or name:qualifier. */
+export function resolveFunction(functions: Record<string, LambdaFunctionConfig>, functionName: string): LambdaFunctionConfig | undefined {
+  if (functions[functionName]) return functions[functionName];
+  const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::.+)?$/.exec(functionName);
+  const bare = arn ? arn[1] : functionName.split(':')[0];
+  return functions[bare];
+}
+
+const functionNameOf = (functionName: string) => /:function:([^:]+)/.exec(functionName)?.[1] ?? functionName.split(':')[0];
+
+interface Running {
+  child?: ChildProcess;
+  /** Ends the wait for an in-process handler (timeout, abandon). */
+  release?: (reason: string) => void;
+}
+
+export class LambdaInvokeProvider implements ActionProvider {
+  private readonly running = new Map<string, Running>();
+  private jsLock: Promise<void> = Promise.resolve();
+
+  constructor(private readonly engine: Engine) {}
+
+  private fail(actionExecutionId: string, message: string, code = 'JobFailed') {
+    this.engine.completeAction(actionExecutionId, { status: 'Failed', summary: message, errorDetails: { code, message } });
+  }
+
+  begin(start: ActionStart) {
+    const { execution, actionExecution } = start;
+    const name = start.resolvedConfiguration.FunctionName;
+    if (!resolveFunction(this.engine.localConfig.lambda.functions, name)) {
+      const message =
+        `The Lambda function '${name}' has no local handler: map it under lambda.functions in the codepipeline-local configuration ` +
+        `(handler: a JS module exporting handler(event, context), or command: a shell command)`;
+      this.fail(actionExecution.id, message, 'ConfigurationError');
+      return;
+    }
+    const data: JobData = {
+      actionTypeId: start.action.actionTypeId,
+      actionConfiguration: { configuration: start.resolvedConfiguration },
+      pipelineContext: {
+        pipelineName: execution.pipeline,
+        stage: { name: start.stage.name },
+        action: { name: start.action.name, actionExecutionId: actionExecution.id },
+        pipelineArn: this.engine.pipelineArnOf(execution),
+        pipelineExecutionId: execution.id,
+      },
+      inputArtifacts: start.inputArtifacts.map((a) => ({
+        name: a.name,
+        ...(a.revision && { revision: a.revision }),
+        location: { type: 'S3', s3Location: { bucketName: a.s3location?.bucket, objectKey: a.s3location?.key } },
+      })),
+      outputArtifacts: start.outputArtifacts.map((a) => ({
+        name: a.name,
+        location: { type: 'S3', s3Location: { bucketName: a.location.bucket, objectKey: a.location.key } },
+      })),
+      artifactCredentials: { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret', sessionToken: 'local-session' },
+    };
+    const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
+    if (encryptionKey) data.encryptionKey = encryptionKey;
+    this.openJob(actionExecution, data, start.now);
+  }
+
+  /** Records an invocation's job (open for a result at once) and arms the reply timeout. */
+  private openJob(row: ActionExecutionRow, data: JobData, now: number): JobRow {
+    const exec = this.engine.store.executions.get(row.executionId)!;
+    const job: JobRow = {
+      id: randomUUID(),
+      account: exec.account,
+      region: exec.region,
+      actionExecutionId: row.id,
+      actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
+      status: 'InProgress',
+      data,
+      created: now,
+      updated: now,
+    };
+    this.engine.store.jobs.insert(job);
+    this.engine.store.timers.cancel(row.id);
+    this.engine.store.timers.add(Math.min(now + LAMBDA_REPLY_TIMEOUT_MS, row.started + LAMBDA_ACTION_TIMEOUT_MS), TIMER_KIND, row.id);
+    return job;
+  }
+
+  private openJobOf(actionExecutionId: string): JobRow | undefined {
+    return this.engine.store.jobs.forAction(actionExecutionId).find((j) => j.status === 'InProgress' && j.actionTypeId.owner === 'AWS');
+  }
+
+  private stillRunning(actionExecutionId: string) {
+    return this.engine.store.executions.action(actionExecutionId)?.status === 'InProgress';
+  }
+
+  async run(start: ActionStart): Promise<void> {
+    const id = start.actionExecution.id;
+    const fn = resolveFunction(this.engine.localConfig.lambda.functions, start.resolvedConfiguration.FunctionName);
+    let job = this.openJobOf(id);
+    if (!fn || !job || !this.stillRunning(id)) return;
+    try {
+      for (;;) {
+        const error = await this.invoke(fn, job, start);
+        if (!this.stillRunning(id)) return;
+        if (error !== undefined) {
+          const failed = job;
+          this.engine.store.tx(() => {
+            this.engine.store.jobs.setStatus(failed.id, 'Failed', this.engine.clock.now());
+            this.fail(id, `The Lambda function ${start.resolvedConfiguration.FunctionName} failed without reporting a job result: ${error}`);
+          });
+          this.engine.flush();
+          return;
+        }
+        // A continuation token queued the next job: the function is invoked again with it.
+        const next = this.engine.store.jobs.forAction(id).find((j) => j.status === 'Queued');
+        if (!next) return;
+        job = this.engine.store.tx(() => {
+          const now = this.engine.clock.now();
+          const row = this.engine.store.executions.action(id)!;
+          // AWS-owned, so never handed out by PollForJobs: this invocation takes it.
+          this.engine.store.jobs.setStatus(next.id, 'InProgress', now);
+          this.engine.store.timers.cancel(id);
+          this.engine.store.timers.add(Math.min(now + LAMBDA_REPLY_TIMEOUT_MS, row.started + LAMBDA_ACTION_TIMEOUT_MS), TIMER_KIND, id);
+          return { ...next, status: 'InProgress' as const };
+        });
+      }
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  /** The event AWS sends the function: the job id, the account and the job data a function sees. */
+  private event(job: JobRow) {
+    const { actionTypeId: _t, pipelineContext: _p, ...data } = job.data;
+    return { 'CodePipeline.job': { id: job.id, accountId: job.account, data } };
+  }
+
+  private environment(job: JobRow, functionName: string): Record<string, string> {
+    const endpoint = this.engine.baseUrl;
+    return {
+      AWS_ENDPOINT_URL_CODEPIPELINE: endpoint,
+      AWS_ENDPOINT_URL: endpoint,
+      CODEPIPELINE_LOCAL_ENDPOINT: endpoint,
+      AWS_REGION: job.region,
+      AWS_DEFAULT_REGION: job.region,
+      // A 12-digit access key id makes the caller the pipeline's account.
+      AWS_ACCESS_KEY_ID: job.account,
+      AWS_SECRET_ACCESS_KEY: 'codepipeline-local',
+      AWS_LAMBDA_FUNCTION_NAME: functionNameOf(functionName),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+      CODEPIPELINE_JOB_ID: job.id,
+    };
+  }
+
+  /** Invokes the function once; answers its error (a message) or undefined when it returned normally. */
+  private async invoke(fn: LambdaFunctionConfig, job: JobRow, start: ActionStart): Promise<string | undefined> {
+    const functionName = start.resolvedConfiguration.FunctionName;
+    const event = this.event(job);
+    const env = this.environment(job, functionName);
+    try {
+      if (fn.handler) return await this.invokeModule(fn.handler, event, env, job, functionName);
+      if (fn.command) return await this.invokeCommand(fn.command, event, env, job.actionExecutionId);
+      return 'the local configuration gives the function neither a handler nor a command';
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private async invokeModule(file: string, event: object, env: Record<string, string>, job: JobRow, functionName: string): Promise<string | undefined> {
+    // One JS handler at a time: its environment variables are the process's own while it runs.
+    const previous = this.jsLock;
+    let unlock!: () => void;
+    this.jsLock = new Promise<void>((r) => (unlock = r));
+    await previous;
+    const saved = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
+    const savedToken = process.env.AWS_SESSION_TOKEN;
+    const savedProfile = process.env.AWS_PROFILE;
+    try {
+      Object.assign(process.env, env);
+      delete process.env.AWS_SESSION_TOKEN;
+      delete process.env.AWS_PROFILE;
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(file);
+      } catch {
+        return `Runtime.ImportModuleError: Cannot find the handler module ${file}`;
+      }
+      // A changed file is imported afresh; an unchanged one stays warm, as a Lambda container does.
+      const mod = (await import(`${pathToFileURL(file).href}?v=${stat.mtimeMs}`)) as Record<string, any>;
+      const handler = [mod.handler, mod.default?.handler, mod.default].find((h) => typeof h === 'function') as
+        | ((event: object, context: object, callback?: (err?: unknown, result?: unknown) => void) => unknown)
+        | undefined;
+      if (!handler) return `Runtime.HandlerNotFound: ${path.basename(file)}.handler is undefined or not exported`;
+      const region = env.AWS_REGION;
+      const name = env.AWS_LAMBDA_FUNCTION_NAME;
+      const deadline = Date.now() + LAMBDA_REPLY_TIMEOUT_MS;
+      const outcome = new Promise<void>((resolve, reject) => {
+        const settle = (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve());
+        const context = {
+          functionName: name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: `arn:aws:lambda:${region}:${job.account}:function:${name}`,
+          memoryLimitInMB: '128',
+          awsRequestId: randomUUID(),
+          logGroupName: `/aws/lambda/${name}`,
+          logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
+          callbackWaitsForEmptyEventLoop: true,
+          getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+          /** The emulator's address, for SDK clients: new CodePipelineClient({ endpoint: context.endpoint }). */
+          endpoint: env.CODEPIPELINE_LOCAL_ENDPOINT,
+          region,
+          accountId: job.account,
+          done: (err?: unknown) => settle(err),
+          succeed: () => settle(),
+          fail: (err: unknown) => settle(err ?? new Error('failed')),
+        };
+        this.running.set(job.actionExecutionId, { release: (reason) => reject(new Error(reason)) });
+        let returned: unknown;
+        try {
+          returned = handler.length >= 3 ? handler(event, context, (err) => settle(err)) : handler(event, context);
+        } catch (e) {
+          reject(e);
+          return;
+        }
+        if (returned && typeof (returned as Promise<unknown>).then === 'function') (returned as Promise<unknown>).then(() => resolve(), reject);
+        else if (handler.length < 3) resolve();
+      });
+      try {
+        await outcome;
+        return undefined;
+      } catch (e) {
+        const err = e as Error;
+        return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
+      }
+    } finally {
+      for (const [k, v] of saved) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+      if (savedToken !== undefined) process.env.AWS_SESSION_TOKEN = savedToken;
+      if (savedProfile !== undefined) process.env.AWS_PROFILE = savedProfile;
+      unlock();
+    }
+  }
+
+  private invokeCommand(command: string, event: object, env: Record<string, string>, actionExecutionId: string): Promise<string | undefined> {
+    const source = this.engine.localConfig.source;
+    const cwd = source ? path.dirname(path.resolve(source)) : process.cwd();
+    const json = JSON.stringify(event);
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, CODEPIPELINE_JOB_EVENT: json };
+    delete childEnv.AWS_SESSION_TOKEN;
+    delete childEnv.AWS_PROFILE;
+    return new Promise((resolve) => {
+      const child = spawnGroup('sh', ['-c', command], { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      this.running.set(actionExecutionId, { child });
+      let stderr = '';
+      const keep = (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_CAP);
+      };
+      child.stderr!.on('data', keep);
+      child.stdout!.on('data', () => {});
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(json);
+      child.on('error', (e) => resolve(`the command could not start: ${e.message}`));
+      child.on('close', (code, signal) => {
+        if (code === 0) return resolve(undefined);
+        const tail = stderr.trim().split('\n').slice(-5).join('\n');
+        resolve(`the command exited with ${signal ? `signal ${signal}` : `code ${code}`}${tail ? `: ${tail}` : ''}`);
+      });
+    });
+  }
+
+  /** Ends the function's work: kills a command's process tree, stops waiting for a JS handler. */
+  private stop(actionExecutionId: string, reason: string) {
+    const r = this.running.get(actionExecutionId);
+    if (!r) return;
+    this.running.delete(actionExecutionId);
+    if (r.child?.pid) killTree(r.child.pid);
+    r.release?.(reason);
+  }
+
+  shutdown() {
+    for (const id of [...this.running.keys()]) this.stop(id, 'codepipeline-local stopped');
+  }
+
+  cancel(row: ActionExecutionRow) {
+    const now = this.engine.clock.now();
+    for (const job of this.engine.store.jobs.forAction(row.id))
+      if (!['Succeeded', 'Failed', 'TimedOut'].includes(job.status)) this.engine.store.jobs.setStatus(job.id, 'Failed', now);
+    this.stop(row.id, 'The action was abandoned');
+  }
+
+  timeout(row: ActionExecutionRow) {
+    const now = this.engine.clock.now();
+    for (const job of this.engine.store.jobs.forAction(row.id))
+      if (!['Succeeded', 'Failed', 'TimedOut'].includes(job.status)) this.engine.store.jobs.setStatus(job.id, 'TimedOut', now);
+    const total = now - row.started >= LAMBDA_ACTION_TIMEOUT_MS;
+    const message = total
+      ? 'The Lambda function did not complete the action within 24 hours'
+      : 'The Lambda function did not report a result (PutJobSuccessResult or PutJobFailureResult) within 20 minutes';
+    this.engine.completeAction(row.id, { status: 'Failed', summary: message, errorDetails: { code: 'TimeoutError', message } });
+    this.stop(row.id, message);
+  }
+}

@@ -1,0 +1,68 @@
+// ECR source: the image digest of RepositoryName:ImageTag comes from the local configuration
+// (ecr.images), else a deterministic sha256 of "repository:tag". The output artifact is an
+// imageDetail.json like the one AWS writes.
+import { createHash } from 'node:crypto';
+import type { Engine } from '../../engine/engine.js';
+import type { ActionProvider, ActionStart } from '../../engine/provider.js';
+import { zipFiles } from '../../util/zip.js';
+import { outputLocation, runSource, SourceError, sourceOverride } from './common.js';
+
+export const DEFAULT_IMAGE_TAG = 'latest';
+
+/** The digest of repository:tag: configured, else derived from the name (stable across runs). */
+export function imageDigest(engine: Engine, repository: string, tag: string): string {
+  const configured = engine.localConfig.ecr.images[repository]?.[tag];
+  if (configured) return configured.startsWith('sha256:') ? configured : `sha256:${configured}`;
+  return `sha256:${createHash('sha256').update(`${repository}:${tag}`).digest('hex')}`;
+}
+
+/** AWS's timestamp style in imageDetail.json: "Mon Jan 21 20:04:00 UTC 2019". */
+export function pushedAt(d: Date): string {
+  // toUTCString: "Mon, 21 Jan 2019 20:04:00 GMT"
+  const [weekday, day, month, year, time] = d.toUTCString().replace(',', '').split(' ');
+  return `${weekday} ${month} ${day} ${time} UTC ${year}`;
+}
+
+export class EcrSourceProvider implements ActionProvider {
+  constructor(private readonly engine: Engine) {}
+
+  begin(): void {}
+
+  run(start: ActionStart): Promise<void> {
+    return runSource(this.engine, start, async () => {
+      const repository = start.resolvedConfiguration.RepositoryName ?? '';
+      const tag = start.resolvedConfiguration.ImageTag || DEFAULT_IMAGE_TAG;
+      if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(repository) || repository.length > 256)
+        throw new SourceError(`The repository name '${repository}' is not valid`);
+      const override = sourceOverride(start, 'IMAGE_DIGEST');
+      if (override !== undefined && !/^sha256:[0-9a-f]{64}$/.test(override))
+        throw new SourceError(`The image digest '${override}' is not valid: expected sha256:<64 hex digits>`);
+      const digest = override ?? imageDigest(this.engine, repository, tag);
+      const account = start.execution.account;
+      const region = start.actionExecution.input.region ?? start.execution.region;
+      const uri = `${account}.dkr.ecr.${region}.amazonaws.com/${repository}@${digest}`;
+      const detail = {
+        ImageSizeInBytes: '0',
+        ImageDigest: digest,
+        Version: '1.0',
+        ImagePushedAt: pushedAt(new Date(this.engine.clock.now())),
+        RegistryId: account,
+        RepositoryName: repository,
+        ImageURI: uri,
+        ImageTags: [tag],
+      };
+      await this.engine.artifacts.put(account, outputLocation(start), zipFiles([{ path: 'imageDetail.json', data: Buffer.from(JSON.stringify(detail, null, 2)) }]));
+      return {
+        status: 'Succeeded',
+        externalExecutionId: digest,
+        outputVariables: { ImageDigest: digest, ImageTag: tag, ImageURI: uri, RegistryId: account, RepositoryName: repository },
+        revision: {
+          revisionId: digest,
+          revisionChangeIdentifier: digest,
+          revisionSummary: `${repository}:${tag}`,
+          revisionUrl: `https://${region}.console.aws.amazon.com/ecr/repositories/private/${account}/${repository}?region=${region}`,
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,47 @@
+// S3 source: copies a version of S3Bucket/S3ObjectKey (the one StartPipelineExecution asked for with
+// S3_OBJECT_VERSION_ID, else the latest) from the local S3-compatible store as the output artifact.
+import type { Engine } from '../../engine/engine.js';
+import type { ActionProvider, ActionStart } from '../../engine/provider.js';
+import { outputLocation, runSource, SourceError, sourceOverride } from './common.js';
+import { sourceObjectStore } from './s3Objects.js';
+
+/** The object metadata AWS reads a revision summary from. */
+const SUMMARY_METADATA = 'codepipeline-artifact-revision-summary';
+
+export class S3SourceProvider implements ActionProvider {
+  constructor(private readonly engine: Engine) {}
+
+  begin(): void {}
+
+  run(start: ActionStart): Promise<void> {
+    return runSource(this.engine, start, async () => {
+      const bucket = start.resolvedConfiguration.S3Bucket ?? '';
+      const key = start.resolvedConfiguration.S3ObjectKey ?? '';
+      const version = sourceOverride(start, 'S3_OBJECT_VERSION_ID');
+      const got = await sourceObjectStore(this.engine).getObject(start.execution.account, bucket, key, version);
+      if (!got.ok) {
+        if (got.code === 'NoSuchBucket') throw new SourceError(`The specified bucket does not exist: Amazon S3 bucket '${bucket}'`);
+        if (got.code === 'NoSuchVersion')
+          throw new SourceError(`The specified version does not exist: version '${version}' of object '${key}' in Amazon S3 bucket '${bucket}'`);
+        throw new SourceError(`The specified key does not exist: object '${key}' in Amazon S3 bucket '${bucket}'`);
+      }
+      const { object } = got;
+      await this.engine.artifacts.put(start.execution.account, outputLocation(start), object.body);
+      const region = start.actionExecution.input.region ?? start.execution.region;
+      const url = `https://${region}.console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?prefix=${encodeURIComponent(key)}&versionId=${encodeURIComponent(object.versionId)}`;
+      const summary = object.metadata?.[SUMMARY_METADATA];
+      return {
+        status: 'Succeeded',
+        ...(summary && { summary }),
+        externalExecutionId: object.versionId,
+        outputVariables: { ETag: object.etag, VersionId: object.versionId },
+        revision: {
+          revisionId: object.versionId,
+          revisionChangeIdentifier: object.versionId,
+          ...(summary && { revisionSummary: summary }),
+          revisionUrl: url,
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,238 @@
+// Change detection: which source actions of which pipelines watch what (git refs of a local
+// repository, S3 objects), kept in step with pipeline create/update/delete, and the executions a
+// change starts. Event-driven: fs.watch on git refs, the S3 store's object-created hook.
+//
+// Trigger types (ExecutionTrigger) as AWS reports them:
+//   CodeCommit, S3         PollForSourceChanges true/omitted -> 'PollForSourceChanges'
+//                          PollForSourceChanges false        -> 'CloudWatchEvent' (detail: the EventBridge rule ARN)
+//   CodeStarSourceConnection (DetectChanges, default true)   -> 'Webhook' on V1, 'WebhookV2' on V2 (detail: the ConnectionArn)
+//   V2 pipeline with a trigger for the source action         -> 'WebhookV2' when a push filter matches (the
+//                          action's BranchName is then not used for pushes, as in AWS)
+import type { ActionDeclaration, PipelineDeclaration, SourceRevisionOverride } from '@aws-sdk/client-codepipeline';
+import type { Engine } from '../engine/engine.js';
+import { branchRef, changedFiles } from '../git/git.js';
+import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSource.js';
+import { sourceObjectStore, type ObjectCreatedEvent, type SourceObjectStore } from '../providers/sources/s3Objects.js';
+import type { Scope } from '../store/scope.js';
+import { pushMatches } from './filters.js';
+import { RepoWatcher, type RefChange } from './gitWatcher.js';
+import { allPipelines, eventRuleArn, isV2, sourceActions, startFromTrigger, triggerFor } from './start.js';
+
+interface Subscription {
+  scope: Scope;
+  pipeline: string;
+  declaration: PipelineDeclaration;
+  action: ActionDeclaration;
+}
+
+interface GitSubscription extends Subscription {
+  provider: GitProvider;
+  branch: string;
+  repoPath: string;
+}
+
+interface S3Subscription extends Subscription {
+  bucket: string;
+  key: string;
+}
+
+export type Trigger = { triggerType: string; triggerDetail?: string };
+
+const polls = (config: Record<string, string>) => (config.PollForSourceChanges ?? 'true').toLowerCase() !== 'false';
+
+/** The trigger a CodeCommit or S3 change reports. */
+function eventTrigger(sub: Subscription): Trigger {
+  return polls(sub.action.configuration ?? {})
+    ? { triggerType: 'PollForSourceChanges' }
+    : { triggerType: 'CloudWatchEvent', triggerDetail: eventRuleArn(sub.scope, sub.pipeline, sub.action.name!) };
+}
+
+/** Whether a moved ref starts the subscription's pipeline, and with which trigger. */
+export async function gitTrigger(sub: GitSubscription, change: RefChange, files: () => Promise<string[]>): Promise<Trigger | undefined> {
+  const config = sub.action.configuration ?? {};
+  if (sub.provider === 'CodeCommit') return change.ref === branchRef(sub.branch) ? eventTrigger(sub) : undefined;
+  const connection = { triggerDetail: config.ConnectionArn };
+  const trigger = triggerFor(sub.declaration, sub.action.name!);
+  if (trigger) return (await pushMatches(trigger, { ref: change.ref, files })) ? { triggerType: 'WebhookV2', ...connection } : undefined;
+  if ((config.DetectChanges ?? 'true').toLowerCase() === 'false') return undefined;
+  if (change.ref !== branchRef(sub.branch)) return undefined;
+  return { triggerType: isV2(sub.declaration) ? 'WebhookV2' : 'Webhook', ...connection };
+}
+
+export class TriggerService {
+  private readonly watchers = new Map<string, RepoWatcher>();
+  private gitSubs = new Map<string, GitSubscription[]>();
+  private s3Subs: S3Subscription[] = [];
+  private s3Store: SourceObjectStore | undefined;
+  private s3Unsubscribe: (() => void) | undefined;
+  private readonly restore: (() => void)[] = [];
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly engine: Engine) {}
+
+  start(): this {
+    this.hookPipelineChanges();
+    this.rescan();
+    return this;
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    for (const undo of this.restore.splice(0)) undo();
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    this.s3Unsubscribe?.();
+    this.s3Unsubscribe = undefined;
+  }
+
+  /** CreatePipeline, UpdatePipeline and DeletePipeline tell the engine; a change schedules a re-scan. */
+  private hookPipelineChanges() {
+    const listener = () => this.scheduleRescan();
+    this.engine.pipelineListeners.add(listener);
+    this.restore.push(() => this.engine.pipelineListeners.delete(listener));
+  }
+
+  scheduleRescan() {
+    if (this.stopped || this.rescanTimer) return;
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = undefined;
+      this.rescan();
+    }, 0);
+    this.rescanTimer.unref();
+  }
+
+  /** Rebuilds the subscriptions from the stored pipelines and starts/stops watchers to match. */
+  rescan() {
+    if (this.stopped) return;
+    const git = new Map<string, GitSubscription[]>();
+    const s3: S3Subscription[] = [];
+    for (const p of allPipelines(this.engine)) {
+      for (const action of sourceActions(p.declaration)) {
+        const base = { scope: { account: p.account, region: p.region }, pipeline: p.name, declaration: p.declaration, action };
+        const provider = action.actionTypeId!.provider;
+        const config = action.configuration ?? {};
+        if (provider === 'CodeCommit' || provider === 'CodeStarSourceConnection') {
+          let repoPath: string;
+          try {
+            repoPath = gitSourceConfig(this.engine, provider, config).repositoryPath;
+          } catch {
+            continue;
+          }
+          const list = git.get(repoPath) ?? [];
+          list.push({ ...base, provider, branch: config.BranchName ?? '', repoPath });
+          git.set(repoPath, list);
+        } else if (provider === 'S3' && config.S3Bucket && config.S3ObjectKey) {
+          s3.push({ ...base, bucket: config.S3Bucket, key: config.S3ObjectKey });
+        }
+      }
+    }
+    this.gitSubs = git;
+    this.s3Subs = s3;
+    for (const [repoPath, w] of this.watchers)
+      if (!git.has(repoPath)) {
+        w.close();
+        this.watchers.delete(repoPath);
+      }
+    for (const repoPath of git.keys())
+      if (!this.watchers.has(repoPath)) this.watchers.set(repoPath, new RepoWatcher(repoPath, (r, c) => this.track(this.onRefsMoved(r, c)), this.engine.log));
+    this.subscribeS3();
+  }
+
+  private subscribeS3() {
+    const store = this.s3Subs.length ? sourceObjectStore(this.engine) : undefined;
+    if (store === this.s3Store) return;
+    this.s3Unsubscribe?.();
+    this.s3Unsubscribe = store?.onObjectCreated((e) => this.onObjectCreated(e));
+    this.s3Store = store;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async onRefsMoved(repoPath: string, changes: RefChange[]) {
+    const subs = this.gitSubs.get(repoPath) ?? [];
+    for (const change of changes) {
+      let files: Promise<string[]> | undefined;
+      const changed = () => (files ??= changedFiles(repoPath, change.from, change.to).catch(() => []));
+      for (const sub of subs) {
+        if (this.stopped) return;
+        try {
+          const trigger = await gitTrigger(sub, change, changed);
+          if (!trigger) continue;
+          const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: change.to };
+          startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
+        } catch (e) {
+          this.engine.log.error(`trigger: ${sub.pipeline} could not start for ${change.ref}`, e);
+        }
+      }
+    }
+  }
+
+  private onObjectCreated(e: ObjectCreatedEvent) {
+    if (this.stopped) return;
+    for (const sub of this.s3Subs) {
+      if (sub.scope.account !== e.account || sub.bucket !== e.bucket || sub.key !== e.key) continue;
+      const pin: SourceRevisionOverride[] = e.versionId
+        ? [{ actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: e.versionId }]
+        : [];
+      try {
+        startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), pin);
+      } catch (err) {
+        this.engine.log.error(`trigger: ${sub.pipeline} could not start for s3://${e.bucket}/${e.key}`, err);
+      }
+    }
+  }
+
+  /** Waits until pending re-scans, ref reads and the executions they start are done (for tests). */
+  async settled(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      if (this.rescanTimer) {
+        clearTimeout(this.rescanTimer);
+        this.rescanTimer = undefined;
+        this.rescan();
+      }
+      await Promise.all([...this.watchers.values()].map((w) => w.idle()));
+      if (!this.inFlight.size && !this.rescanTimer) return;
+      await Promise.all([...this.inFlight]);
+    }
+  }
+
+  /** Re-reads every watched repository's refs now (not waiting for file events), then settles. */
+  async sync(): Promise<void> {
+    await this.settled();
+    await Promise.all([...this.watchers.values()].map(async (w) => {
+      await w.ready;
+      await w.refresh();
+    }));
+    await this.settled();
+  }
+
+  /** The repositories being watched (for tests and diagnostics). */
+  watchedRepositories(): string[] {
+    return [...this.watchers.keys()];
+  }
+}
+
+const services = new WeakMap<Engine, TriggerService>();
+
+/** Starts change detection for the engine's pipelines; stop it with stopTriggers(engine). */
+export function startTriggers(engine: Engine): TriggerService {
+  const service = new TriggerService(engine).start();
+  services.set(engine, service);
+  return service;
+}
+
+export function stopTriggers(engine: Engine) {
+  services.get(engine)?.stop();
+  services.delete(engine);
+}
+
+export function triggerServiceOf(engine: Engine): TriggerService | undefined {
+  return services.get(engine);
+}
