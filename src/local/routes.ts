@@ -1,15 +1,33 @@
-// Local simulation settings that stage-condition rules read (not part of the AWS API):
+// Local endpoints (not part of the AWS API). The account and region come from the SigV4
+// Authorization header (the credential scope; a 12-digit access key id is the account), or the
+// `account` and `region` query parameters, which win. Errors are JSON: {"__type", "message"}.
+//
+// Simulation settings that stage-condition rules read:
 //   PUT /_local/simulation/alarm/NAME   {"state": "ALARM" | "OK" | "INSUFFICIENT_DATA"}
 //   PUT /_local/simulation/lambda/NAME  {"status": "Succeeded" | "Failed", "summary"?: "..."}
 //   GET the same paths -> the current setting (404 when none is set)
-// The account and region come from the SigV4 Authorization header, or the `account` and `region`
-// query parameters. Rules re-check on their own timers, so a change is seen at the next check.
+// Rules re-check on their own timers, so a change is seen at the next check.
+//
+// Simulated resources, read-only (what deploy and invoke actions left behind; nothing in AWS):
+//   GET /_local/simulated               -> {account, region, stacks: [...], deployments: [...], executions: [...]}
+//   GET /_local/simulated/stacks        -> {account, region, stacks: [...]}       CloudFormation stacks
+//   GET /_local/simulated/deployments   -> {account, region, deployments: [...]}  CodeDeploy, ECS, Elastic Beanstalk, AppConfig...
+//   GET /_local/simulated/executions    -> {account, region, executions: [...]}   Step Functions executions
+// Most recently updated first. A stack: stackName, stackId, status, statusReason?, parameters (NoEcho
+// ones as ****), outputs, resources, changeSets, created, updated, lastAction. A deployment: provider,
+// deploymentId, target, status, configuration, created, source. An execution: executionArn,
+// stateMachineArn, name, status, input, output?/error?, startDate, stopDate, source. lastAction and
+// source name the pipeline action that made the change, with logUrl, that action's log. Deleted
+// stacks stay listed with status DELETE_COMPLETE, as ListStacks shows them. Example:
+//   curl 'http://127.0.0.1:4596/_local/simulated/stacks?account=123456789012&region=us-east-1'
 import type { Context, Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import { AwsError, err, validationError } from '../protocol/errors.js';
 import { errorResponse, newRequestId } from '../protocol/router.js';
 import type { AppDeps } from '../server.js';
 import type { Scope } from '../store/scope.js';
+import { actionLogUrl } from '../logs/actionLogs.js';
+import { deploymentsView, executionsView, stacksView } from '../simulated/view.js';
 
 const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'];
 const LAMBDA_STATUSES = ['Succeeded', 'Failed'];
@@ -64,7 +82,30 @@ async function answer(c: Context, fn: () => Promise<Response> | Response): Promi
   }
 }
 
+const SIMULATED_VIEWS = {
+  stacks: stacksView,
+  deployments: deploymentsView,
+  executions: executionsView,
+} as const;
+
 export function registerLocalRoutes(app: Hono, deps: AppDeps) {
+  const logUrl = (id: string) => actionLogUrl(deps.engine, id);
+  app.get('/_local/simulated', (c) =>
+    answer(c, () => {
+      const scope = scopeOf(deps, c);
+      const views = Object.entries(SIMULATED_VIEWS).map(([k, view]) => [k, view(deps.store.simulated, scope, logUrl)]);
+      return c.json({ ...scope, ...Object.fromEntries(views) });
+    }),
+  );
+  app.get('/_local/simulated/:kind', (c) =>
+    answer(c, () => {
+      const kind = c.req.param('kind');
+      if (!Object.hasOwn(SIMULATED_VIEWS, kind))
+        throw err('ResourceNotFoundException', `No simulated resources named '${kind}': use stacks, deployments or executions`, 404);
+      const scope = scopeOf(deps, c);
+      return c.json({ ...scope, [kind]: SIMULATED_VIEWS[kind as keyof typeof SIMULATED_VIEWS](deps.store.simulated, scope, logUrl) });
+    }),
+  );
   for (const kind of ['alarm', 'lambda'] as const) {
     app.put(`/_local/simulation/${kind}/:name`, (c) =>
       answer(c, async () => {

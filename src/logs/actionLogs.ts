@@ -67,6 +67,8 @@ export interface ActionLog {
   write(text: string): void;
   /** Appends one line, CodeBuild-style: "[Container] 2024/01/31 12:00:00.000000 <message>". */
   container(message: string): void;
+  /** Appends one line of a provider other than a build: "2024/01/31 12:00:00.000000 <message>" (each line of a multi-line message). */
+  note(message: string): void;
 }
 
 /** UTC "YYYY/MM/DD HH:MM:SS.ffffff", the timestamp CodeBuild puts on its own log lines. */
@@ -83,8 +85,15 @@ export function actionLog(engine: Engine, actionExecutionId: string, mask: strin
   return {
     write: (text) => logs.append(actionExecutionId, hide(text)),
     container: (message) => logs.appendLine(actionExecutionId, `[Container] ${containerTimestamp(engine.clock.now())} ${hide(message)}`),
+    note: (message) => {
+      const at = containerTimestamp(engine.clock.now());
+      logs.appendLine(actionExecutionId, hide(message).split('\n').map((l) => `${at} ${l}`).join('\n'));
+    },
   };
 }
+
+/** "1 byte", "2,048 bytes": sizes as the logs show them. */
+export const byteCount = (n: number) => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
 
 /** The URL that serves an action's log (externalExecutionUrl). */
 export const actionLogUrl = (engine: Engine, actionExecutionId: string) => `${engine.baseUrl}/_logs/${actionExecutionId}`;

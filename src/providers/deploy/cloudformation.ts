@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
+import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import {
   ActionFailure,
   InProcessProvider,
@@ -85,13 +86,15 @@ interface Desired {
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export class CloudFormationProvider extends InProcessProvider {
-  protected async execute(start: ActionStart): Promise<ActionResult> {
+  protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
     const c = start.resolvedConfiguration;
     const mode = c.ActionMode;
+    const scope = scopeOf(start);
+    log.note(`ActionMode ${mode} on the simulated stack ${c.StackName} (account ${scope.account}, region ${scope.region})${c.ChangeSetName ? `, change set ${c.ChangeSetName}` : ''}`);
     if (!ACTION_MODES.includes(mode))
       throw new ActionFailure(`ActionMode '${mode}' is not valid; valid modes are ${ACTION_MODES.join(', ')}`, 'ConfigurationError');
     if (mode.startsWith('CHANGE_SET') && !c.ChangeSetName) throw new ActionFailure(`ChangeSetName is required when ActionMode is ${mode}`, 'ConfigurationError');
-    return new StackOperation(this, start).run(mode);
+    return new StackOperation(this, start, log).run(mode);
   }
 
   /** Shared access for the operation helper. */
@@ -109,6 +112,7 @@ class StackOperation {
   constructor(
     private readonly p: CloudFormationProvider,
     private readonly start: ActionStart,
+    private readonly log: ActionLog,
   ) {
     this.now = p.eng.clock.now();
     this.scope = scopeOf(start);
@@ -139,6 +143,8 @@ class StackOperation {
   }
 
   private event(s: StackDocument, status: string, reason?: string, resource?: { logicalId: string; type: string; physicalId: string }) {
+    const type = resource?.type ?? 'AWS::CloudFormation::Stack';
+    this.log.note(`Stack event: ${resource?.logicalId ?? s.stackName} ${type} ${status}${reason ? ` (${reason})` : ''}`);
     s.events.push({
       eventId: randomUUID(),
       timestamp: new Date(this.now).toISOString(),
@@ -220,6 +226,7 @@ class StackOperation {
   private async desired(): Promise<Desired> {
     if (!this.c.TemplatePath) throw new ActionFailure(`TemplatePath is required when ActionMode is ${this.c.ActionMode}`, 'ConfigurationError');
     const templateBody = await this.readArtifactRef(this.c.TemplatePath, 'TemplatePath');
+    this.log.note(`Read the template ${this.c.TemplatePath} (${byteCount(Buffer.byteLength(templateBody))})`);
     let config: { Parameters?: Record<string, unknown>; Tags?: Record<string, unknown>; StackPolicy?: unknown } = {};
     if (this.c.TemplateConfiguration) {
       const body = await this.readArtifactRef(this.c.TemplateConfiguration, 'TemplateConfiguration');
@@ -238,6 +245,10 @@ class StackOperation {
       if (e instanceof TemplateError) throw new ActionFailure(e.message);
       throw e;
     }
+    // NoEcho parameters show as **** (as CloudFormation's console shows them).
+    const declared = (template.Parameters ?? {}) as Record<string, { NoEcho?: unknown }>;
+    const shown = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(declared[k]?.NoEcho).toLowerCase() === 'true' ? '****' : v]));
+    this.log.note(`Parameters: ${JSON.stringify(shown)}`);
     const capabilities = list(this.c.Capabilities);
     const missing = requiredCapabilities(template).filter((cap) => !capabilities.includes(cap) && !(cap === 'CAPABILITY_IAM' && capabilities.includes('CAPABILITY_NAMED_IAM')));
     if (missing.length) throw new ActionFailure(`Requires capabilities : [${missing.join(', ')}]`, 'ConfigurationError');
@@ -342,10 +353,11 @@ class StackOperation {
 
   private async succeeded(s: StackDocument | undefined, summary: string, withOutputs: boolean, externalExecutionId?: string): Promise<ActionResult> {
     const outputs = withOutputs && s ? s.outputs : {};
+    if (s) this.log.note(`Stack ${s.stackName} is ${s.status}${withOutputs ? `; outputs: ${JSON.stringify(outputs)}` : ''}`);
     const out = this.start.outputArtifacts[0];
     if (out) {
       const file = this.c.OutputFileName;
-      await writeOutputArtifact(this.p.eng, this.start, file ? [{ path: file, data: Buffer.from(JSON.stringify(outputs, null, 2)) }] : []);
+      await writeOutputArtifact(this.p.eng, this.start, file ? [{ path: file, data: Buffer.from(JSON.stringify(outputs, null, 2)) }] : [], undefined, this.log);
     }
     return {
       status: 'Succeeded',
@@ -431,6 +443,9 @@ class StackOperation {
     };
     s.changeSets[csName] = cs;
     this.save(s);
+    this.log.note(
+      `Change set ${csName}: ${cs.status}${cs.statusReason ? ` (${cs.statusReason})` : ''}; changes: ${changes.map((x) => `${x.action} ${x.logicalResourceId} (${x.resourceType})`).join(', ') || 'none'}`,
+    );
     if (this.simulateFailure)
       throw new ActionFailure(`Change set ${csName} of the stack ${s.stackName} failed: FAILED (simulated failure: simulate.failDeployments names this action)`, 'JobFailed', {
         externalExecutionId: cs.changeSetId,

@@ -1,9 +1,10 @@
-// Shared pieces of the deploy and invoke providers: in-process actions that end with one result,
-// reading input artifacts (zip files in the artifact store), "Artifact::path" references, simulated
+// Shared pieces of the deploy and invoke providers: in-process actions that end with one result and
+// keep a log of what they did (served at their externalExecutionUrl), reading input artifacts (zip files in the artifact store), "Artifact::path" references, simulated
 // failures named by the local configuration, and ids shaped like the real services'.
 import { randomBytes } from 'node:crypto';
 import type { Engine, ActionResult } from '../../engine/engine.js';
-import type { ActionProvider, ActionStart } from '../../engine/provider.js';
+import type { ActionBegun, ActionProvider, ActionStart } from '../../engine/provider.js';
+import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import { readZip, zipFiles } from '../../util/zip.js';
 
 /** A failure the action reports as is (summary and errorDetails.message). */
@@ -21,16 +22,22 @@ export class ActionFailure extends Error {
 export abstract class InProcessProvider implements ActionProvider {
   constructor(protected readonly engine: Engine) {}
 
-  begin(_start: ActionStart) {}
+  /** The action's log URL is its externalExecutionUrl from the start (the console link AWS would give). */
+  begin(start: ActionStart): ActionBegun | void {
+    return { externalExecutionUrl: actionLogUrl(this.engine, start.actionExecution.id) };
+  }
 
-  /** The action's work: answers the result, or throws an ActionFailure. */
-  protected abstract execute(start: ActionStart): Promise<ActionResult>;
+  /** The action's work, logging what it does: answers the result, or throws an ActionFailure. */
+  protected abstract execute(start: ActionStart, log: ActionLog): Promise<ActionResult>;
 
   async run(start: ActionStart): Promise<void> {
+    const log = actionLog(this.engine, start.actionExecution.id);
     let result: ActionResult;
     try {
-      result = await this.execute(start);
+      result = await this.execute(start, log);
+      log.note(`Succeeded: ${result.summary ?? 'the action completed'}`);
     } catch (e) {
+      log.note(`Failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!(e instanceof ActionFailure)) throw e;
       result = { ...e.extra, status: 'Failed', summary: e.message, errorDetails: { code: e.code, message: e.message } };
     }
@@ -83,11 +90,14 @@ export async function artifactFile(engine: Engine, start: ActionStart, artifact:
   return Buffer.from(data);
 }
 
-/** Writes a zip of `files` at the action's output artifact (the first, or the named one). */
-export async function writeOutputArtifact(engine: Engine, start: ActionStart, files: { path: string; data: Uint8Array }[], name?: string) {
+/** Writes a zip of `files` at the action's output artifact (the first, or the named one), and logs it when given a log. */
+export async function writeOutputArtifact(engine: Engine, start: ActionStart, files: { path: string; data: Uint8Array }[], name?: string, log?: ActionLog) {
   const out = name === undefined ? start.outputArtifacts[0] : start.outputArtifacts.find((a) => a.name === name);
   if (!out) return;
-  await engine.artifacts.put(start.execution.account, out.location, zipFiles(files));
+  const body = zipFiles(files);
+  await engine.artifacts.put(start.execution.account, out.location, body);
+  const what = files.length ? files.map((f) => f.path).join(', ') : 'no files';
+  log?.note(`Wrote the output artifact '${out.name}' (${what}; ${byteCount(body.length)}) to s3://${out.location.bucket}/${out.location.key}`);
 }
 
 /** Whether local configuration (simulate.failDeployments) names this action: "Action" or "Stage/Action". */

@@ -11,10 +11,15 @@
 // hours in all); a function that throws (or a command that exits non-zero) without reporting fails the
 // action with its error. JS handlers run one at a time, because the environment they see is the
 // emulator process's own; a command handler runs isolated, and is killed on timeout or abandon.
+//
+// The action's log (its externalExecutionUrl) holds each invocation, the handler's output (a command's
+// stdout and stderr; what a JS handler writes with console.*), and the job results it reported.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import type { JobData } from '@aws-sdk/client-codepipeline';
 import type { Engine } from '../../engine/engine.js';
@@ -22,6 +27,8 @@ import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import type { LambdaFunctionConfig } from '../../localConfig.js';
 import type { ActionExecutionRow } from '../../store/executions.js';
 import type { JobRow } from '../../store/jobs.js';
+import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
+import { onActionFinished } from '../../logs/actionResults.js';
 import { killTree, spawnGroup } from '../../util/processTree.js';
 
 /** AWS: the action times out when the function has not replied within 20 minutes, and after 24 hours in all. */
@@ -41,6 +48,32 @@ export function resolveFunction(functions: Record<string, LambdaFunctionConfig>,
 
 const functionNameOf = (functionName: string) => /:function:([^:]+)/.exec(functionName)?.[1] ?? functionName.split(':')[0];
 
+/** The log a JS handler's console output goes to, for the async context the handler runs in. */
+const handlerConsole = new AsyncLocalStorage<ActionLog>();
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+let consoleTeed = false;
+
+/**
+ * Tees console.* once per process: inside a JS handler's async context the output is also appended
+ * to the action's log, Lambda-style ("<ISO time>\t<LEVEL>\t<message>"); elsewhere
+ * console behaves exactly as before.
+ */
+function teeConsole() {
+  if (consoleTeed) return;
+  consoleTeed = true;
+  for (const method of CONSOLE_METHODS) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      const log = handlerConsole.getStore();
+      if (log) {
+        const level = method === 'log' ? 'INFO' : method.toUpperCase();
+        log.write(`${new Date().toISOString()}\t${level}\t${format(...args)}\n`);
+      }
+      original(...args);
+    };
+  }
+}
+
 interface Running {
   child?: ChildProcess;
   /** Ends the wait for an in-process handler (timeout, abandon). */
@@ -51,10 +84,35 @@ export class LambdaInvokeProvider implements ActionProvider {
   private readonly running = new Map<string, Running>();
   private jsLock: Promise<void> = Promise.resolve();
 
-  constructor(private readonly engine: Engine) {}
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly engine: Engine) {
+    // Results arrive through the API (PutJobSuccessResult / PutJobFailureResult), timers or a stop.
+    this.unsubscribe = onActionFinished(
+      engine,
+      (t) => t.owner === 'AWS' && t.category === 'Invoke' && t.provider === 'Lambda',
+      (row) => this.logResult(row),
+    );
+  }
+
+  private logResult(row: ActionExecutionRow) {
+    const log = actionLog(this.engine, row.id);
+    if (row.status === 'Succeeded') {
+      const vars = row.output?.outputVariables;
+      log.note(
+        `Job result: Succeeded (PutJobSuccessResult)${row.summary ? `: ${row.summary}` : ''}${vars && Object.keys(vars).length ? `; output variables ${JSON.stringify(vars)}` : ''}`,
+      );
+    } else if (row.status === 'Abandoned') log.note(`The action was abandoned${row.summary ? `: ${row.summary}` : ''}`);
+    else log.note(`Job result: Failed: ${row.errorDetails?.code ?? 'JobFailed'}: ${row.errorDetails?.message ?? row.summary ?? ''}`);
+  }
 
   private fail(actionExecutionId: string, message: string, code = 'JobFailed') {
-    this.engine.completeAction(actionExecutionId, { status: 'Failed', summary: message, errorDetails: { code, message } });
+    this.engine.completeAction(actionExecutionId, {
+      status: 'Failed',
+      summary: message,
+      errorDetails: { code, message },
+      externalExecutionUrl: actionLogUrl(this.engine, actionExecutionId),
+    });
   }
 
   begin(start: ActionStart) {
@@ -64,6 +122,7 @@ export class LambdaInvokeProvider implements ActionProvider {
       const message =
         `The Lambda function '${name}' has no local handler: map it under lambda.functions in the codepipeline-local configuration ` +
         `(handler: a JS module exporting handler(event, context), or command: a shell command)`;
+      actionLog(this.engine, actionExecution.id).note(message);
       this.fail(actionExecution.id, message, 'ConfigurationError');
       return;
     }
@@ -91,6 +150,7 @@ export class LambdaInvokeProvider implements ActionProvider {
     const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
     if (encryptionKey) data.encryptionKey = encryptionKey;
     this.openJob(actionExecution, data, start.now);
+    return { externalExecutionUrl: actionLogUrl(this.engine, actionExecution.id) };
   }
 
   /** Records an invocation's job (open for a result at once) and arms the reply timeout. */
@@ -142,6 +202,7 @@ export class LambdaInvokeProvider implements ActionProvider {
         // A continuation token queued the next job: the function is invoked again with it.
         const next = this.engine.store.jobs.forAction(id).find((j) => j.status === 'Queued');
         if (!next) return;
+        actionLog(this.engine, id).note(`Job ${job.id} answered with a continuation token: invoking the function again`);
         job = this.engine.store.tx(() => {
           const now = this.engine.clock.now();
           const row = this.engine.store.executions.action(id)!;
@@ -186,16 +247,22 @@ export class LambdaInvokeProvider implements ActionProvider {
     const functionName = start.resolvedConfiguration.FunctionName;
     const event = this.event(job);
     const env = this.environment(job, functionName);
+    const log = actionLog(this.engine, job.actionExecutionId);
+    const handler = fn.handler ? `the JS module ${fn.handler}` : fn.command ? `the command: ${fn.command}` : 'no handler';
+    log.note(`Invoking the function ${functionName} (local handler: ${handler}) with job ${job.id}`);
+    let error: string | undefined;
     try {
-      if (fn.handler) return await this.invokeModule(fn.handler, event, env, job, functionName);
-      if (fn.command) return await this.invokeCommand(fn.command, event, env, job.actionExecutionId);
-      return 'the local configuration gives the function neither a handler nor a command';
+      if (fn.handler) error = await this.invokeModule(fn.handler, event, env, job, functionName, log);
+      else if (fn.command) error = await this.invokeCommand(fn.command, event, env, job.actionExecutionId, log);
+      else error = 'the local configuration gives the function neither a handler nor a command';
     } catch (e) {
-      return e instanceof Error ? e.message : String(e);
+      error = e instanceof Error ? e.message : String(e);
     }
+    log.note(error === undefined ? `The function returned` : `The function failed: ${error}`);
+    return error;
   }
 
-  private async invokeModule(file: string, event: object, env: Record<string, string>, job: JobRow, functionName: string): Promise<string | undefined> {
+  private async invokeModule(file: string, event: object, env: Record<string, string>, job: JobRow, functionName: string, log: ActionLog): Promise<string | undefined> {
     // One JS handler at a time: its environment variables are the process's own while it runs.
     const previous = this.jsLock;
     let unlock!: () => void;
@@ -246,7 +313,8 @@ export class LambdaInvokeProvider implements ActionProvider {
         this.running.set(job.actionExecutionId, { release: (reason) => reject(new Error(reason)) });
         let returned: unknown;
         try {
-          returned = handler.length >= 3 ? handler(event, context, (err) => settle(err)) : handler(event, context);
+          teeConsole();
+          returned = handlerConsole.run(log, () => (handler.length >= 3 ? handler(event, context, (err) => settle(err)) : handler(event, context)));
         } catch (e) {
           reject(e);
           return;
@@ -270,7 +338,7 @@ export class LambdaInvokeProvider implements ActionProvider {
     }
   }
 
-  private invokeCommand(command: string, event: object, env: Record<string, string>, actionExecutionId: string): Promise<string | undefined> {
+  private invokeCommand(command: string, event: object, env: Record<string, string>, actionExecutionId: string, log: ActionLog): Promise<string | undefined> {
     const source = this.engine.localConfig.source;
     const cwd = source ? path.dirname(path.resolve(source)) : process.cwd();
     const json = JSON.stringify(event);
@@ -281,11 +349,14 @@ export class LambdaInvokeProvider implements ActionProvider {
       const child = spawnGroup('sh', ['-c', command], { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
       this.running.set(actionExecutionId, { child });
       let stderr = '';
-      const keep = (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_CAP);
-      };
-      child.stderr!.on('data', keep);
-      child.stdout!.on('data', () => {});
+      // Decoded as UTF-8 across chunk boundaries; both streams go to the action's log as they come.
+      child.stderr!.setEncoding('utf8');
+      child.stdout!.setEncoding('utf8');
+      child.stderr!.on('data', (text: string) => {
+        stderr = (stderr + text).slice(-OUTPUT_CAP);
+        log.write(text);
+      });
+      child.stdout!.on('data', (text: string) => log.write(text));
       child.stdin!.on('error', () => {});
       child.stdin!.end(json);
       child.on('error', (e) => resolve(`the command could not start: ${e.message}`));
@@ -307,6 +378,7 @@ export class LambdaInvokeProvider implements ActionProvider {
   }
 
   shutdown() {
+    this.unsubscribe();
     for (const id of [...this.running.keys()]) this.stop(id, 'codepipeline-local stopped');
   }
 

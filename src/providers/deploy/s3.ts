@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
+import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import { S3Error } from '../../s3/index.js';
 import { ActionFailure, InProcessProvider, inputArtifact, zipEntries } from './common.js';
 
@@ -36,7 +37,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export const contentTypeOf = (key: string) => CONTENT_TYPES[path.posix.extname(key).toLowerCase()] ?? 'application/octet-stream';
 
 export class S3DeployProvider extends InProcessProvider {
-  protected async execute(start: ActionStart): Promise<ActionResult> {
+  protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
     const c = start.resolvedConfiguration;
     const bucket = c.BucketName;
     const extractRaw = (c.Extract ?? '').toLowerCase();
@@ -53,6 +54,7 @@ export class S3DeployProvider extends InProcessProvider {
     const put = async (key: string, body: Buffer) => {
       try {
         await objects.putObject({ bucket, key, body, contentType: contentTypeOf(key), headers });
+        log.note(`Wrote s3://${bucket}/${key} (${byteCount(body.length)}, ${contentTypeOf(key)})`);
       } catch (e) {
         if (e instanceof S3Error) throw new ActionFailure(`Could not write s3://${bucket}/${key}: ${e.code}: ${e.message}`);
         throw e;
@@ -60,6 +62,7 @@ export class S3DeployProvider extends InProcessProvider {
     };
     const zip = await inputArtifact(this.engine, start);
     const artifactName = start.inputArtifacts[0].name ?? '';
+    log.note(`Read the input artifact '${artifactName}' (${byteCount(zip.length)}); ${extract ? `extracting its files into s3://${bucket}/` : `writing it as is to s3://${bucket}/${objectKey}`}`);
     if (!extract) {
       await put(objectKey, zip);
       return { status: 'Succeeded', summary: `Deployed the artifact '${artifactName}' to s3://${bucket}/${objectKey}` };

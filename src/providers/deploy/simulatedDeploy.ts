@@ -7,12 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
+import type { ActionLog } from '../../logs/actionLogs.js';
 import { ActionFailure, InProcessProvider, failureSimulated, inputArtifact, parseJson, randomId, scopeOf, zipEntries } from './common.js';
 
 export interface DeploymentDocument {
   deploymentId: string;
   provider: string;
   status: 'Succeeded' | 'Failed';
+  /** What the deployment went to, in words ("service web of the cluster prod"); absent in older records. */
+  target?: string;
   configuration: Record<string, string>;
   inputArtifacts: string[];
   /** What the simulated service read from the artifacts (image URIs, rendered task definition, ...). */
@@ -183,14 +186,18 @@ export class SimulatedDeployProvider extends InProcessProvider {
     return this.engine;
   }
 
-  protected async execute(start: ActionStart): Promise<ActionResult> {
+  protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
+    log.note(`Simulated ${this.provider} deployment: reading the input artifacts ${start.inputArtifacts.map((a) => `'${a.name}'`).join(', ') || '(none)'}`);
     const plan = await this.plan(this, start);
     const failed = failureSimulated(this.engine, start);
+    log.note(`${this.provider} deployment ${plan.deploymentId} to the ${plan.target}`);
+    if (plan.details && Object.keys(plan.details).length) log.note(`Read from the artifacts: ${JSON.stringify(plan.details)}`);
     const now = this.engine.clock.now();
     const doc: DeploymentDocument = {
       deploymentId: plan.deploymentId,
       provider: this.provider,
       status: failed ? 'Failed' : 'Succeeded',
+      target: plan.target,
       configuration: start.resolvedConfiguration,
       inputArtifacts: start.inputArtifacts.map((a) => a.name!),
       details: plan.details ?? {},
@@ -202,6 +209,8 @@ export class SimulatedDeployProvider extends InProcessProvider {
       created: new Date(now).toISOString(),
     };
     this.engine.store.tx(() => this.engine.store.simulated.put(scopeOf(start), 'deployment', plan.deploymentId, doc, now));
+    const scope = scopeOf(start);
+    log.note(`Recorded the simulated deployment ${plan.deploymentId} (${doc.status}) in account ${scope.account}, region ${scope.region}: no AWS resources were changed`);
     if (failed)
       throw new ActionFailure(
         `${this.provider} deployment ${plan.deploymentId} to the ${plan.target} failed (simulated failure: simulate.failDeployments names this action)`,

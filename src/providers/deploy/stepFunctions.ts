@@ -6,6 +6,7 @@
 import { parseArn } from '../../util/arn.js';
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
+import type { ActionLog } from '../../logs/actionLogs.js';
 import { ActionFailure, InProcessProvider, failureSimulated, inputArtifact, parseJson, scopeOf, writeOutputArtifact, zipEntries } from './common.js';
 
 export interface StateMachineExecutionDocument {
@@ -26,7 +27,7 @@ export interface StateMachineExecutionDocument {
 const EXPRESS_NAME = /^[0-9A-Za-z_-]{1,80}$/;
 
 export class StepFunctionsProvider extends InProcessProvider {
-  protected async execute(start: ActionStart): Promise<ActionResult> {
+  protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
     const c = start.resolvedConfiguration;
     const arn = parseArn(c.StateMachineArn);
     const machine = arn?.service === 'states' && /^stateMachine:[^:]+$/.test(arn.resource) ? arn.resource.slice('stateMachine:'.length) : undefined;
@@ -44,6 +45,7 @@ export class StepFunctionsProvider extends InProcessProvider {
       if (!data) throw new ActionFailure(`The file '${c.Input}' does not exist in the input artifact '${artifact}'`);
       input = Buffer.from(data).toString('utf8');
     } else throw new ActionFailure(`InputType must be Literal or FilePath, not '${inputType}'`, 'ConfigurationError');
+    log.note(`Starting a simulated execution of the state machine ${c.StateMachineArn} with ${inputType === 'FilePath' ? `the file '${c.Input}' of the input artifact` : 'the literal input'}: ${input}`);
     parseJson(input, 'The state machine input');
     const executionArn = `arn:${arn.partition}:states:${arn.region}:${arn.account}:execution:${machine}:${name}`;
     const failed = failureSimulated(this.engine, start);
@@ -62,11 +64,12 @@ export class StepFunctionsProvider extends InProcessProvider {
       actionExecutionId: start.actionExecution.id,
     };
     this.engine.store.tx(() => this.engine.store.simulated.put(scopeOf(start), 'stepfunctions-execution', executionArn, doc, this.engine.clock.now()));
+    log.note(`Execution ${executionArn}: ${doc.status}${failed ? ` (${doc.error})` : `, output ${input} (simulated: the input passes through)`}`);
     if (failed)
       throw new ActionFailure(`Execution ${executionArn} failed (simulated failure: simulate.failDeployments names this action)`, 'JobFailed', {
         externalExecutionId: executionArn,
       });
-    await writeOutputArtifact(this.engine, start, [{ path: 'output.json', data: Buffer.from(input) }]);
+    await writeOutputArtifact(this.engine, start, [{ path: 'output.json', data: Buffer.from(input) }], undefined, log);
     return {
       status: 'Succeeded',
       summary: `Simulated execution ${name} of the state machine ${machine} succeeded`,

@@ -1,8 +1,10 @@
 // Shared pieces of the source providers: reporting an outcome, the StartPipelineExecution
-// source-revision override for an action, and AWS's console-style revision URLs.
+// source-revision override for an action, the action's log (what was read, what was written, served
+// at its externalExecutionUrl) and AWS's console-style revision URLs.
 import type { SourceRevisionOverride } from '@aws-sdk/client-codepipeline';
 import type { ActionResult, Engine } from '../../engine/engine.js';
-import type { ActionStart } from '../../engine/provider.js';
+import type { ActionBegun, ActionStart } from '../../engine/provider.js';
+import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
 
 /** Reports the action's outcome in its own transaction and lets the engine advance. */
 export function complete(engine: Engine, start: ActionStart, result: ActionResult) {
@@ -30,14 +32,29 @@ export function outputLocation(start: ActionStart) {
   return out.location;
 }
 
+/** What a source action's begin() records: its log's URL as the externalExecutionUrl. */
+export function beginSource(engine: Engine, start: ActionStart): ActionBegun {
+  return { externalExecutionUrl: actionLogUrl(engine, start.actionExecution.id) };
+}
+
+/** Writes the output artifact and logs where it went and its size. */
+export async function writeSourceArtifact(engine: Engine, start: ActionStart, log: ActionLog, body: Buffer, what: string) {
+  const location = outputLocation(start);
+  await engine.artifacts.put(start.execution.account, location, body);
+  log.note(`Wrote the output artifact '${start.outputArtifacts[0].name}' (${what}, ${byteCount(body.length)}) to s3://${location.bucket}/${location.key}`);
+}
+
 /** Runs a source action's work; a SourceError fails the action with its message, anything else is rethrown. */
-export async function runSource(engine: Engine, start: ActionStart, work: () => Promise<ActionResult>) {
+export async function runSource(engine: Engine, start: ActionStart, work: (log: ActionLog) => Promise<ActionResult>) {
+  const log = actionLog(engine, start.actionExecution.id);
   let result: ActionResult;
   try {
-    result = await work();
+    result = await work(log);
   } catch (e) {
+    log.note(`Failed: ${e instanceof Error ? e.message : String(e)}`);
     if (e instanceof SourceError) return fail(engine, start, e.message);
     throw e;
   }
+  log.note(`Succeeded: revision ${result.revision?.revisionId ?? result.externalExecutionId ?? '(none)'}`);
   complete(engine, start, result);
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { zipFiles } from '../../util/zip.js';
-import { outputLocation, runSource, SourceError, sourceOverride } from './common.js';
+import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
 
 export const DEFAULT_IMAGE_TAG = 'latest';
 
@@ -26,10 +26,12 @@ export function pushedAt(d: Date): string {
 export class EcrSourceProvider implements ActionProvider {
   constructor(private readonly engine: Engine) {}
 
-  begin(): void {}
+  begin(start: ActionStart) {
+    return beginSource(this.engine, start);
+  }
 
   run(start: ActionStart): Promise<void> {
-    return runSource(this.engine, start, async () => {
+    return runSource(this.engine, start, async (log) => {
       const repository = start.resolvedConfiguration.RepositoryName ?? '';
       const tag = start.resolvedConfiguration.ImageTag || DEFAULT_IMAGE_TAG;
       if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(repository) || repository.length > 256)
@@ -38,6 +40,13 @@ export class EcrSourceProvider implements ActionProvider {
       if (override !== undefined && !/^sha256:[0-9a-f]{64}$/.test(override))
         throw new SourceError(`The image digest '${override}' is not valid: expected sha256:<64 hex digits>`);
       const digest = override ?? imageDigest(this.engine, repository, tag);
+      const origin =
+        override !== undefined
+          ? 'the image digest StartPipelineExecution asked for'
+          : this.engine.localConfig.ecr.images[repository]?.[tag]
+            ? 'from the local configuration (ecr.images)'
+            : 'derived from the name: no digest is configured under ecr.images';
+      log.note(`Image ${repository}:${tag} is ${digest} (${origin})`);
       const account = start.execution.account;
       const region = start.actionExecution.input.region ?? start.execution.region;
       const uri = `${account}.dkr.ecr.${region}.amazonaws.com/${repository}@${digest}`;
@@ -51,7 +60,8 @@ export class EcrSourceProvider implements ActionProvider {
         ImageURI: uri,
         ImageTags: [tag],
       };
-      await this.engine.artifacts.put(account, outputLocation(start), zipFiles([{ path: 'imageDetail.json', data: Buffer.from(JSON.stringify(detail, null, 2)) }]));
+      const body = zipFiles([{ path: 'imageDetail.json', data: Buffer.from(JSON.stringify(detail, null, 2)) }]);
+      await writeSourceArtifact(this.engine, start, log, body, `imageDetail.json for ${uri}`);
       return {
         status: 'Succeeded',
         externalExecutionId: digest,

@@ -6,7 +6,7 @@ import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { archiveZip, branchRef, commitInfo, gitDir, isCommitId, isRefName, resolveCommit, type CommitInfo } from '../../git/git.js';
 import { codeCommitRepositoryPath, connectionRepositoryPath, RepositoryNameError } from '../../git/repos.js';
 import { zipFiles } from '../../util/zip.js';
-import { outputLocation, runSource, SourceError, sourceOverride } from './common.js';
+import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
 
 export type GitProvider = 'CodeCommit' | 'CodeStarSourceConnection';
 
@@ -90,11 +90,14 @@ export class GitSourceProvider implements ActionProvider {
     private readonly provider: GitProvider,
   ) {}
 
-  begin(): void {}
+  begin(start: ActionStart) {
+    return beginSource(this.engine, start);
+  }
 
   run(start: ActionStart): Promise<void> {
-    return runSource(this.engine, start, async () => {
+    return runSource(this.engine, start, async (log) => {
       const src = gitSourceConfig(this.engine, this.provider, start.resolvedConfiguration);
+      log.note(`${src.provider === 'CodeCommit' ? 'Repository' : 'Repository with FullRepositoryId'} '${src.repository}' is the local git repository ${src.repositoryPath}`);
       if (src.provider === 'CodeStarSourceConnection' && !CONNECTION_ARN.test(src.connectionArn ?? ''))
         throw new SourceError(`The ConnectionArn '${src.connectionArn ?? ''}' is not a valid connection ARN`);
       const label = src.provider === 'CodeCommit' ? 'repository' : 'repository with FullRepositoryId';
@@ -109,12 +112,15 @@ export class GitSourceProvider implements ActionProvider {
       if (wanted !== undefined) {
         commit = isCommitId(wanted) ? await resolveCommit(src.repositoryPath, wanted) : undefined;
         if (!commit) throw new SourceError(`The commit '${wanted}' does not exist in the ${label} '${src.repository}'`);
+        log.note(`Using the commit ${commit} (the source revision StartPipelineExecution asked for)`);
       } else {
         if (!isRefName(src.branch)) throw new SourceError(`The branch name '${src.branch}' is not valid`);
         commit = await resolveCommit(src.repositoryPath, branchRef(src.branch));
         if (!commit) throw new SourceError(`The branch named '${src.branch}' does not exist in the ${label} '${src.repository}'`);
+        log.note(`Branch '${src.branch}' is at the commit ${commit}`);
       }
       const info = await commitInfo(src.repositoryPath, commit);
+      log.note(`Commit ${info.id} by ${info.authorName} <${info.authorEmail}> on ${info.authorDate}: ${info.message.split('\n')[0]}`);
       const body =
         src.outputFormat === 'CODE_ZIP'
           ? await archiveZip(src.repositoryPath, info.id)
@@ -128,7 +134,7 @@ export class GitSourceProvider implements ActionProvider {
               commitId: info.id,
               ...(src.connectionArn && { connectionArn: src.connectionArn }),
             });
-      await this.engine.artifacts.put(start.execution.account, outputLocation(start), body);
+      await writeSourceArtifact(this.engine, start, log, body, src.outputFormat === 'CODE_ZIP' ? 'CODE_ZIP: the tree at the commit' : 'CODEBUILD_CLONE_REF: a clone reference');
       const url = revisionUrl(start, src, info.id);
       const summary =
         src.provider === 'CodeCommit' ? info.message : JSON.stringify({ ProviderType: LOCAL_CONNECTION_PROVIDER_TYPE, CommitMessage: info.message });
@@ -136,7 +142,6 @@ export class GitSourceProvider implements ActionProvider {
         status: 'Succeeded',
         summary: info.message,
         externalExecutionId: info.id,
-        externalExecutionUrl: url,
         outputVariables: outputVariables(src, info),
         revision: {
           revisionId: info.id,

@@ -2,7 +2,8 @@
 // S3_OBJECT_VERSION_ID, else the latest) from the local S3-compatible store as the output artifact.
 import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
-import { outputLocation, runSource, SourceError, sourceOverride } from './common.js';
+import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
+import { byteCount } from '../../logs/actionLogs.js';
 import { sourceObjectStore } from './s3Objects.js';
 
 /** The object metadata AWS reads a revision summary from. */
@@ -11,13 +12,20 @@ const SUMMARY_METADATA = 'codepipeline-artifact-revision-summary';
 export class S3SourceProvider implements ActionProvider {
   constructor(private readonly engine: Engine) {}
 
-  begin(): void {}
+  begin(start: ActionStart) {
+    return beginSource(this.engine, start);
+  }
 
   run(start: ActionStart): Promise<void> {
-    return runSource(this.engine, start, async () => {
+    return runSource(this.engine, start, async (log) => {
       const bucket = start.resolvedConfiguration.S3Bucket ?? '';
       const key = start.resolvedConfiguration.S3ObjectKey ?? '';
       const version = sourceOverride(start, 'S3_OBJECT_VERSION_ID');
+      log.note(
+        version === undefined
+          ? `Reading the latest version of s3://${bucket}/${key}`
+          : `Reading version ${version} of s3://${bucket}/${key} (the source revision StartPipelineExecution asked for)`,
+      );
       const got = await sourceObjectStore(this.engine).getObject(start.execution.account, bucket, key, version);
       if (!got.ok) {
         if (got.code === 'NoSuchBucket') throw new SourceError(`The specified bucket does not exist: Amazon S3 bucket '${bucket}'`);
@@ -26,7 +34,8 @@ export class S3SourceProvider implements ActionProvider {
         throw new SourceError(`The specified key does not exist: object '${key}' in Amazon S3 bucket '${bucket}'`);
       }
       const { object } = got;
-      await this.engine.artifacts.put(start.execution.account, outputLocation(start), object.body);
+      log.note(`Read version ${object.versionId} of s3://${bucket}/${key}: ${byteCount(object.body.length)}, ETag ${object.etag}`);
+      await writeSourceArtifact(this.engine, start, log, object.body, 'the object as is');
       const region = start.actionExecution.input.region ?? start.execution.region;
       const url = `https://${region}.console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?prefix=${encodeURIComponent(key)}&versionId=${encodeURIComponent(object.versionId)}`;
       const summary = object.metadata?.[SUMMARY_METADATA];
