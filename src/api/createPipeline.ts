@@ -29,6 +29,6 @@ export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> 
     // As in AWS, a new pipeline starts running at once.
     ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });
   });
-  ctx.engine.pipelinesChanged();
+  ctx.engine.pipelineChanged(ctx, pipeline.name!);
   return { pipeline: maskSecrets(ctx, pipeline), ...(tags.length && { tags }) };
 };

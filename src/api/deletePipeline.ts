@@ -12,6 +12,6 @@ export const deletePipeline: Handler<DeletePipelineInput, Record<string, never>>
     ctx.store.executions.deleteForPipeline(ctx, name);
     ctx.store.transitions.deleteForPipeline(ctx, name);
   });
-  ctx.engine.pipelinesChanged();
+  ctx.engine.pipelineChanged(ctx, name);
   return {};
 };

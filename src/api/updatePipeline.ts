@@ -16,6 +16,6 @@ export const updatePipeline: Handler<UpdatePipelineInput, UpdatePipelineOutput> 
     ctx.engine.cancelForUpdate(ctx, pipeline.name!);
     return { pipeline: maskSecrets(ctx, pipeline) };
   });
-  ctx.engine.pipelinesChanged();
+  ctx.engine.pipelineChanged(ctx, decl.name!);
   return out;
 };

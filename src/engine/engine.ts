@@ -66,7 +66,7 @@ export class Engine {
   /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
   localConfig: LocalConfig = emptyLocalConfig('data');
   /** Told when a pipeline is created, updated or deleted (after its transaction): change detection follows. */
-  readonly pipelineListeners = new Set<() => void>();
+  readonly pipelineListeners = new Set<(scope: Scope, pipeline: string) => void>();
   /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
   baseUrl = 'http://127.0.0.1';
   /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
@@ -140,8 +140,8 @@ export class Engine {
     return exec;
   }
 
-  pipelinesChanged() {
-    for (const fn of this.pipelineListeners) fn();
+  pipelineChanged(scope: Scope, pipeline: string) {
+    for (const fn of this.pipelineListeners) fn(scope, pipeline);
   }
 
   /** Marks the pipeline as changed; it is advanced once the current call stack (and its transaction) is done. */

@@ -17,38 +17,43 @@ function clientIdOf(exec: ExecutionRow, row: ActionExecutionRow): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The job data a worker (or a local Lambda function) gets: configuration, context, artifacts, credentials. */
+export function jobDataFor(engine: Engine, start: ActionStart): JobData {
+  const { execution, stage, action, actionExecution } = start;
+  // A PutActionRevision execution tells its source's worker which revision to produce.
+  const pushed = new Map(execution.triggerType === 'PutActionRevision' ? execution.artifactRevisions.map((r) => [r.name, r.revisionId]) : []);
+  const data: JobData = {
+    actionTypeId: action.actionTypeId,
+    actionConfiguration: { configuration: start.resolvedConfiguration },
+    pipelineContext: {
+      pipelineName: execution.pipeline,
+      stage: { name: stage.name },
+      action: { name: action.name, actionExecutionId: actionExecution.id },
+      pipelineArn: engine.pipelineArnOf(execution),
+      pipelineExecutionId: execution.id,
+    },
+    inputArtifacts: start.inputArtifacts.map((a) => ({
+      name: a.name,
+      ...(a.revision && { revision: a.revision }),
+      location: { type: 'S3', s3Location: { bucketName: a.s3location?.bucket, objectKey: a.s3location?.key } },
+    })),
+    outputArtifacts: start.outputArtifacts.map((a) => ({
+      name: a.name,
+      ...(pushed.get(a.name) && { revision: pushed.get(a.name) }),
+      location: { type: 'S3', s3Location: { bucketName: a.location.bucket, objectKey: a.location.key } },
+    })),
+    artifactCredentials: { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret', sessionToken: 'local-session' },
+  };
+  const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
+  if (encryptionKey) data.encryptionKey = encryptionKey;
+  return data;
+}
+
 export class JobWorkerProvider implements ActionProvider {
   constructor(private readonly engine: Engine) {}
 
   begin(start: ActionStart) {
-    const { execution, stage, action, actionExecution } = start;
-    // A PutActionRevision execution tells its source's worker which revision to produce.
-    const pushed = new Map(execution.triggerType === 'PutActionRevision' ? execution.artifactRevisions.map((r) => [r.name, r.revisionId]) : []);
-    const data: JobData = {
-      actionTypeId: action.actionTypeId,
-      actionConfiguration: { configuration: start.resolvedConfiguration },
-      pipelineContext: {
-        pipelineName: execution.pipeline,
-        stage: { name: stage.name },
-        action: { name: action.name, actionExecutionId: actionExecution.id },
-        pipelineArn: this.engine.pipelineArnOf(execution),
-        pipelineExecutionId: execution.id,
-      },
-      inputArtifacts: start.inputArtifacts.map((a) => ({
-        name: a.name,
-        ...(a.revision && { revision: a.revision }),
-        location: { type: 'S3', s3Location: { bucketName: a.s3location?.bucket, objectKey: a.s3location?.key } },
-      })),
-      outputArtifacts: start.outputArtifacts.map((a) => ({
-        name: a.name,
-        ...(pushed.get(a.name) && { revision: pushed.get(a.name) }),
-        location: { type: 'S3', s3Location: { bucketName: a.location.bucket, objectKey: a.location.key } },
-      })),
-      artifactCredentials: { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret', sessionToken: 'local-session' },
-    };
-    const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
-    if (encryptionKey) data.encryptionKey = encryptionKey;
-    this.queueJob(actionExecution.id, data, start.now);
+    this.queueJob(start.actionExecution.id, jobDataFor(this.engine, start), start.now);
   }
 
   /** Queues a job for the action execution; used at start and for each continuation. */

@@ -16,7 +16,9 @@ import { sourceObjectStore, type ObjectCreatedEvent, type SourceObjectStore } fr
 import type { Scope } from '../store/scope.js';
 import { pushMatches } from './filters.js';
 import { RepoWatcher, type RefChange } from './gitWatcher.js';
-import { allPipelines, eventRuleArn, isV2, sourceActions, startFromTrigger, triggerFor } from './start.js';
+import { allPipelines, eventRuleArn, isV2, sourceActions, startFromTrigger, triggerFor, type StoredPipeline } from './start.js';
+
+const pipelineKey = (s: Scope, name: string) => `${s.account}\u0000${s.region}\u0000${name}`;
 
 interface Subscription {
   scope: Scope;
@@ -61,12 +63,12 @@ export async function gitTrigger(sub: GitSubscription, change: RefChange, files:
 
 export class TriggerService {
   private readonly watchers = new Map<string, RepoWatcher>();
+  private readonly perPipeline = new Map<string, { git: GitSubscription[]; s3: S3Subscription[] }>();
   private gitSubs = new Map<string, GitSubscription[]>();
   private s3Subs: S3Subscription[] = [];
   private s3Store: SourceObjectStore | undefined;
   private s3Unsubscribe: (() => void) | undefined;
   private readonly restore: (() => void)[] = [];
-  private rescanTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
 
@@ -80,7 +82,6 @@ export class TriggerService {
 
   stop() {
     this.stopped = true;
-    if (this.rescanTimer) clearTimeout(this.rescanTimer);
     for (const undo of this.restore.splice(0)) undo();
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
@@ -88,46 +89,59 @@ export class TriggerService {
     this.s3Unsubscribe = undefined;
   }
 
-  /** CreatePipeline, UpdatePipeline and DeletePipeline tell the engine; a change schedules a re-scan. */
+  /** CreatePipeline, UpdatePipeline and DeletePipeline tell the engine which pipeline changed. */
   private hookPipelineChanges() {
-    const listener = () => this.scheduleRescan();
+    const listener = (scope: Scope, name: string) => this.pipelineChanged(scope, name);
     this.engine.pipelineListeners.add(listener);
     this.restore.push(() => this.engine.pipelineListeners.delete(listener));
   }
 
-  scheduleRescan() {
-    if (this.stopped || this.rescanTimer) return;
-    this.rescanTimer = setTimeout(() => {
-      this.rescanTimer = undefined;
-      this.rescan();
-    }, 0);
-    this.rescanTimer.unref();
-  }
-
-  /** Rebuilds the subscriptions from the stored pipelines and starts/stops watchers to match. */
+  /** Rebuilds every pipeline's subscriptions from the store (at start). */
   rescan() {
     if (this.stopped) return;
+    this.perPipeline.clear();
+    for (const p of allPipelines(this.engine)) this.perPipeline.set(pipelineKey(p, p.name), this.subscriptionsOf(p));
+    this.reconcile();
+  }
+
+  /** One pipeline was created, updated or deleted: only its subscriptions are recomputed. */
+  private pipelineChanged(scope: Scope, name: string) {
+    if (this.stopped) return;
+    const row = this.engine.store.pipelines.get(scope, name);
+    if (row) this.perPipeline.set(pipelineKey(scope, name), this.subscriptionsOf({ ...scope, name, declaration: row.declaration }));
+    else this.perPipeline.delete(pipelineKey(scope, name));
+    this.reconcile();
+  }
+
+  private subscriptionsOf(p: StoredPipeline): { git: GitSubscription[]; s3: S3Subscription[] } {
+    const git: GitSubscription[] = [];
+    const s3: S3Subscription[] = [];
+    for (const action of sourceActions(p.declaration)) {
+      const base = { scope: { account: p.account, region: p.region }, pipeline: p.name, declaration: p.declaration, action };
+      const provider = action.actionTypeId!.provider;
+      const config = action.configuration ?? {};
+      if (provider === 'CodeCommit' || provider === 'CodeStarSourceConnection') {
+        let repoPath: string;
+        try {
+          repoPath = gitSourceConfig(this.engine, provider, config).repositoryPath;
+        } catch {
+          continue;
+        }
+        git.push({ ...base, provider, branch: config.BranchName ?? '', repoPath });
+      } else if (provider === 'S3' && config.S3Bucket && config.S3ObjectKey) {
+        s3.push({ ...base, bucket: config.S3Bucket, key: config.S3ObjectKey });
+      }
+    }
+    return { git, s3 };
+  }
+
+  /** Indexes the subscriptions by repository and starts/stops watchers to match. */
+  private reconcile() {
     const git = new Map<string, GitSubscription[]>();
     const s3: S3Subscription[] = [];
-    for (const p of allPipelines(this.engine)) {
-      for (const action of sourceActions(p.declaration)) {
-        const base = { scope: { account: p.account, region: p.region }, pipeline: p.name, declaration: p.declaration, action };
-        const provider = action.actionTypeId!.provider;
-        const config = action.configuration ?? {};
-        if (provider === 'CodeCommit' || provider === 'CodeStarSourceConnection') {
-          let repoPath: string;
-          try {
-            repoPath = gitSourceConfig(this.engine, provider, config).repositoryPath;
-          } catch {
-            continue;
-          }
-          const list = git.get(repoPath) ?? [];
-          list.push({ ...base, provider, branch: config.BranchName ?? '', repoPath });
-          git.set(repoPath, list);
-        } else if (provider === 'S3' && config.S3Bucket && config.S3ObjectKey) {
-          s3.push({ ...base, bucket: config.S3Bucket, key: config.S3ObjectKey });
-        }
-      }
+    for (const subs of this.perPipeline.values()) {
+      for (const sub of subs.git) git.set(sub.repoPath, [...(git.get(sub.repoPath) ?? []), sub]);
+      s3.push(...subs.s3);
     }
     this.gitSubs = git;
     this.s3Subs = s3;
@@ -189,16 +203,11 @@ export class TriggerService {
     }
   }
 
-  /** Waits until pending re-scans, ref reads and the executions they start are done (for tests). */
+  /** Waits until pending ref reads and the executions they start are done (for tests). */
   async settled(): Promise<void> {
     for (let i = 0; i < 100; i++) {
-      if (this.rescanTimer) {
-        clearTimeout(this.rescanTimer);
-        this.rescanTimer = undefined;
-        this.rescan();
-      }
       await Promise.all([...this.watchers.values()].map((w) => w.idle()));
-      if (!this.inFlight.size && !this.rescanTimer) return;
+      if (!this.inFlight.size) return;
       await Promise.all([...this.inFlight]);
     }
   }

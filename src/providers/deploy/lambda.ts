@@ -30,6 +30,7 @@ import type { JobRow } from '../../store/jobs.js';
 import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
 import { onActionFinished } from '../../logs/actionResults.js';
 import { killTree, spawnGroup } from '../../util/processTree.js';
+import { jobDataFor } from '../jobWorker.js';
 
 /** AWS: the action times out when the function has not replied within 20 minutes, and after 24 hours in all. */
 export const LAMBDA_REPLY_TIMEOUT_MS = 20 * 60_000;
@@ -116,7 +117,7 @@ export class LambdaInvokeProvider implements ActionProvider {
   }
 
   begin(start: ActionStart) {
-    const { execution, actionExecution } = start;
+    const { actionExecution } = start;
     const name = start.resolvedConfiguration.FunctionName;
     if (!resolveFunction(this.engine.localConfig.lambda.functions, name)) {
       const message =
@@ -126,30 +127,7 @@ export class LambdaInvokeProvider implements ActionProvider {
       this.fail(actionExecution.id, message, 'ConfigurationError');
       return;
     }
-    const data: JobData = {
-      actionTypeId: start.action.actionTypeId,
-      actionConfiguration: { configuration: start.resolvedConfiguration },
-      pipelineContext: {
-        pipelineName: execution.pipeline,
-        stage: { name: start.stage.name },
-        action: { name: start.action.name, actionExecutionId: actionExecution.id },
-        pipelineArn: this.engine.pipelineArnOf(execution),
-        pipelineExecutionId: execution.id,
-      },
-      inputArtifacts: start.inputArtifacts.map((a) => ({
-        name: a.name,
-        ...(a.revision && { revision: a.revision }),
-        location: { type: 'S3', s3Location: { bucketName: a.s3location?.bucket, objectKey: a.s3location?.key } },
-      })),
-      outputArtifacts: start.outputArtifacts.map((a) => ({
-        name: a.name,
-        location: { type: 'S3', s3Location: { bucketName: a.location.bucket, objectKey: a.location.key } },
-      })),
-      artifactCredentials: { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret', sessionToken: 'local-session' },
-    };
-    const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
-    if (encryptionKey) data.encryptionKey = encryptionKey;
-    this.openJob(actionExecution, data, start.now);
+    this.openJob(actionExecution, jobDataFor(this.engine, start), start.now);
     return { externalExecutionUrl: actionLogUrl(this.engine, actionExecution.id) };
   }
 
