@@ -4,7 +4,9 @@
 // when present; every section is optional and has a sensible default.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { lazyRequire } from './util/lazyRequire.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export interface CodeBuildProjectConfig {
   /** A buildspec file path relative to the primary source, or an inline buildspec (YAML text). Default: buildspec.yml. */
@@ -65,7 +67,7 @@ export function loadLocalConfig(dataDir: string, file?: string): LocalConfig {
   if (!candidate) return config;
   let raw: unknown;
   try {
-    raw = parse(fs.readFileSync(candidate, 'utf8'));
+    raw = yaml().parse(fs.readFileSync(candidate, 'utf8'));
   } catch (e) {
     throw new LocalConfigError(`cannot read the local configuration ${candidate}: ${(e as Error).message}`);
   }

@@ -1,9 +1,12 @@
 // S3's XML: documents built with xml2js in S3's namespace, and request bodies parsed without surprises.
-import xml2js from 'xml2js';
+import { lazyRequire } from '../util/lazyRequire.js';
+
+const xml2js = lazyRequire<typeof import('xml2js')>('xml2js');
 
 export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
-const builder = new xml2js.Builder({ renderOpts: { pretty: false }, xmldec: { version: '1.0', encoding: 'UTF-8' } });
+let builder: import('xml2js').Builder | undefined;
+const xmlBuilder = () => (builder ??= new (xml2js().Builder)({ renderOpts: { pretty: false }, xmldec: { version: '1.0', encoding: 'UTF-8' } }));
 
 // Characters XML 1.0 cannot carry (control characters other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
 // eslint-disable-next-line no-control-regex
@@ -31,7 +34,7 @@ function clean(v: XmlValue): unknown {
 /** A namespaced S3 document: `<root xmlns="...">body</root>`. Undefined members are left out. */
 export function s3Xml(root: string, body: Record<string, XmlValue>, namespaced = true): string {
   const content = clean(body) as Record<string, unknown>;
-  return builder.buildObject({ [root]: namespaced ? { $: { xmlns: S3_NS }, ...content } : content });
+  return xmlBuilder().buildObject({ [root]: namespaced ? { $: { xmlns: S3_NS }, ...content } : content });
 }
 
 /** S3's timestamps in XML: ISO 8601 with milliseconds. */
@@ -44,7 +47,7 @@ export const httpTime = (ms: number) => new Date(ms).toUTCString();
 export async function parseXml(text: string): Promise<Record<string, any> | undefined> {
   if (text.trim() === '') return undefined;
   try {
-    const doc = await xml2js.parseStringPromise(text, { explicitArray: true, explicitRoot: true, trim: true });
+    const doc = await xml2js().parseStringPromise(text, { explicitArray: true, explicitRoot: true, trim: true });
     return doc && typeof doc === 'object' ? (doc as Record<string, any>) : undefined;
   } catch {
     return undefined;

@@ -2,14 +2,17 @@
 // without ever writing outside it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { glob } from 'tinyglobby';
+import type { Zippable } from 'fflate';
+import { lazyRequire } from './lazyRequire.js';
+
+const fflate = lazyRequire<typeof import('fflate')>('fflate');
+const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 
 export class UnsafeArchiveError extends Error {}
 
 /** Zips the files under `dir` (optionally only those matching `patterns`, relative to dir). */
 export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): Promise<Buffer> {
-  const files = await glob(patterns, { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false });
+  const files = await tinyglobby().glob(patterns, { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false });
   return zipFiles(files.sort().map((f) => ({ path: f, data: fs.readFileSync(path.join(dir, f)), mode: fs.statSync(path.join(dir, f)).mode })));
 }
 
@@ -17,13 +20,13 @@ export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): 
 export function zipFiles(files: { path: string; data: Uint8Array; mode?: number }[]): Buffer {
   const tree: Zippable = {};
   for (const f of files) tree[f.path.split(path.sep).join('/')] = [f.data, { os: 3, attrs: ((f.mode ?? 0o644) & 0o777) << 16 }];
-  return Buffer.from(zipSync(tree, { level: 6 }));
+  return Buffer.from(fflate().zipSync(tree, { level: 6 }));
 }
 
 /** The entries of a zip, by their (safe, relative) path. */
 export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  for (const [name, data] of Object.entries(unzipSync(zip))) {
+  for (const [name, data] of Object.entries(fflate().unzipSync(zip))) {
     if (name.endsWith('/')) continue;
     out.set(safeEntryPath(name), data);
   }

@@ -1,7 +1,9 @@
 // The buildspec (version 0.2) as CodeBuild reads it: env, phases with on-failure and finally, and
 // artifacts with secondary artifacts. Anything malformed is a BuildspecError, reported as CodeBuild's
 // YAML_FILE_ERROR.
-import { parse } from 'yaml';
+import { lazyRequire } from '../../util/lazyRequire.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export class BuildspecError extends Error {}
 
@@ -80,7 +82,7 @@ function artifactSpec(v: Record<string, unknown>, where: string): ArtifactSpec {
 export function parseBuildspec(text: string): Buildspec {
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = yaml().parse(text);
   } catch (e) {
     throw new BuildspecError(`YAML parse error: ${(e as Error).message.split('\n')[0]}`);
   }

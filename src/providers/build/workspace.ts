@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { glob } from 'tinyglobby';
+import { lazyRequire } from '../../util/lazyRequire.js';
+
+const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { unzipToDirectory, zipFiles } from '../../util/zip.js';
@@ -73,7 +75,7 @@ export async function collectArtifact(ws: Workspace, spec: ArtifactSpec): Promis
   for (const p of [...spec.files, ...spec.excludePaths])
     if (path.posix.isAbsolute(p) || p.split(/[\\/]/).includes('..')) throw new ArtifactPathError(`artifact path '${p}' is outside the build folder`);
   const excluded = spec.excludePaths.length ? picomatch(spec.excludePaths, { dot: true }) : () => false;
-  const matches = await glob(spec.files, { cwd: realBase, dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: true });
+  const matches = await tinyglobby().glob(spec.files, { cwd: realBase, dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: true });
   const out: { path: string; data: Buffer; mode: number }[] = [];
   for (const rel of matches.sort()) {
     if (excluded(rel)) continue;

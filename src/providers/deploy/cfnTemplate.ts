@@ -4,7 +4,10 @@
 // "<stack>-<LogicalId>-<12 characters>" (or its name property, e.g. BucketName, when the template sets
 // one), Fn::GetAtt answers an ARN for "Arn" attributes and "<physical id>.<attribute>" otherwise.
 import { createHash } from 'node:crypto';
-import { parse, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { YAMLMap, YAMLSeq } from 'yaml';
+import { lazyRequire } from '../../util/lazyRequire.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export class TemplateError extends Error {}
 
@@ -39,7 +42,7 @@ export function parseTemplate(body: string): Template {
     }
   } else {
     try {
-      doc = parse(body, { customTags: CUSTOM_TAGS as never, uniqueKeys: true, maxAliasCount: 100 });
+      doc = yaml().parse(body, { customTags: CUSTOM_TAGS as never, uniqueKeys: true, maxAliasCount: 100 });
     } catch (e) {
       throw new TemplateError(`Template format error: YAML not well-formed. ${(e as Error).message.split('\n')[0]}`);
     }

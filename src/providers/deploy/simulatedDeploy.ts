@@ -4,7 +4,9 @@
 // file...), then a simulated deployment is recorded in the store and succeeds, or fails when the local
 // configuration's simulate.failDeployments names the action.
 import { randomUUID } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../../util/lazyRequire.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import type { ActionLog } from '../../logs/actionLogs.js';
@@ -51,7 +53,7 @@ function text(entries: Map<string, Uint8Array>, file: string, artifact: string):
 
 function yamlOrJson(body: string, what: string): unknown {
   try {
-    return parseYaml(body);
+    return yaml().parse(body);
   } catch (e) {
     throw new ActionFailure(`${what} is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
   }
