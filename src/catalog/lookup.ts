@@ -16,6 +16,8 @@ export interface ResolvedActionType {
 
 /** The account's own action type (Custom or registered ThirdParty) first, then AWS's catalog. */
 export function findActionType(store: Store, scope: Scope, id: ActionTypeKey): ActionType | undefined {
+  // An account registers only Custom and ThirdParty types: AWS-owned ones come from the catalog alone.
+  if (id.owner === 'AWS') return catalogActionType(id);
   const own = store.actionTypes.get(scope, id);
   if (own && !own.deleted) return own.stored.type;
   return id.owner === 'Custom' ? undefined : catalogActionType(id);

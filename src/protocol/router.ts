@@ -15,10 +15,24 @@ export interface WireResponse {
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
-/** JSON replacer: AWS JSON 1.1 sends timestamps as epoch seconds. */
-function awsJson(this: Record<string, unknown>, key: string, value: unknown) {
-  const raw = this[key];
-  return raw instanceof Date ? raw.getTime() / 1000 : value;
+/** Dates as AWS JSON 1.1 sends timestamps: epoch seconds. */
+function epochSecondsToJson(this: Date) {
+  return this.getTime() / 1000;
+}
+
+/**
+ * Serialises an output with Dates as epoch seconds. Date.prototype.toJSON is swapped only for the
+ * duration of this synchronous call (no other code can run meanwhile): a replacer function would
+ * cost a call per key.
+ */
+function toAwsJson(output: unknown): string {
+  const original = Date.prototype.toJSON;
+  Date.prototype.toJSON = epochSecondsToJson as unknown as typeof original;
+  try {
+    return JSON.stringify(output);
+  } finally {
+    Date.prototype.toJSON = original;
+  }
 }
 
 export function errorResponse(e: AwsError, requestId: string): WireResponse {
@@ -54,7 +68,7 @@ export async function dispatch(target: string | undefined, rawBody: string, ctx:
     const output = (await handler(ctx, input)) ?? {};
     return {
       status: 200,
-      body: JSON.stringify(output, awsJson),
+      body: toAwsJson(output),
       headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId },
     };
   } catch (e) {
