@@ -1,7 +1,8 @@
 // The local configuration: how AWS resources that a pipeline names map onto this machine
 // (git repositories, CodeBuild projects, Lambda handlers, ECR digests, secrets, simulated outcomes).
 // One YAML or JSON file, found at --config / CODEPIPELINE_LOCAL_CONFIG, else ./codepipeline-local.yml
-// when present; every section is optional and has a sensible default.
+// when present, with overrides from CODEPIPELINE_LOCAL_CONFIG_JSON; every section is optional and has a
+// sensible default.
 import fs from 'node:fs';
 import path from 'node:path';
 import { lazyRequire } from './util/lazyRequire.js';
@@ -60,20 +61,42 @@ export const emptyLocalConfig = (dataDir: string): LocalConfig => ({
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Reads the configuration file (explicit path, or ./codepipeline-local.yml when present). */
-export function loadLocalConfig(dataDir: string, file?: string): LocalConfig {
-  const config = emptyLocalConfig(dataDir);
+/**
+ * Reads the configuration file (explicit path, or ./codepipeline-local.yml when present), then applies
+ * the overrides in CODEPIPELINE_LOCAL_CONFIG_JSON (the same schema, as JSON; entries win over the file's,
+ * paths relative to the working folder).
+ */
+export function loadLocalConfig(dataDir: string, file?: string, env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  let config = emptyLocalConfig(dataDir);
   const candidate = file ?? ['codepipeline-local.yml', 'codepipeline-local.yaml', 'codepipeline-local.json'].find((f) => fs.existsSync(f));
-  if (!candidate) return config;
-  let raw: unknown;
-  try {
-    raw = yaml().parse(fs.readFileSync(candidate, 'utf8'));
-  } catch (e) {
-    throw new LocalConfigError(`cannot read the local configuration ${candidate}: ${(e as Error).message}`);
+  if (candidate) {
+    let raw: unknown;
+    try {
+      raw = yaml().parse(fs.readFileSync(candidate, 'utf8'));
+    } catch (e) {
+      throw new LocalConfigError(`cannot read the local configuration ${candidate}: ${(e as Error).message}`);
+    }
+    if (raw !== null && raw !== undefined && !isObject(raw)) throw new LocalConfigError(`the local configuration ${candidate} must be a mapping`);
+    config = merge(config, read(raw ?? {}, path.dirname(path.resolve(candidate))));
+    config.source = candidate;
   }
-  if (raw === null || raw === undefined) return { ...config, source: candidate };
-  if (!isObject(raw)) throw new LocalConfigError(`the local configuration ${candidate} must be a mapping`);
-  const base = path.dirname(path.resolve(candidate));
+  const overrides = env.CODEPIPELINE_LOCAL_CONFIG_JSON;
+  if (overrides) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(overrides);
+    } catch (e) {
+      throw new LocalConfigError(`CODEPIPELINE_LOCAL_CONFIG_JSON is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!isObject(raw)) throw new LocalConfigError('CODEPIPELINE_LOCAL_CONFIG_JSON must be a JSON object');
+    config = merge(config, read(raw, process.cwd()));
+  }
+  return config;
+}
+
+type Sections = Omit<LocalConfig, 'source' | 'dataDir'>;
+
+function read(raw: Record<string, unknown>, base: string): Sections {
   const paths = (m: unknown) => Object.fromEntries(Object.entries(isObject(m) ? m : {}).map(([k, v]) => [k, resolvePath(base, String(v))]));
   const section = (v: unknown) => (isObject(v) ? v : {});
   const codebuild = section(raw.codebuild);
@@ -81,8 +104,6 @@ export function loadLocalConfig(dataDir: string, file?: string): LocalConfig {
   const secrets = section(raw.secrets);
   const simulate = section(raw.simulate);
   return {
-    ...config,
-    source: candidate,
     repositories: paths(raw.repositories),
     connections: paths(raw.connections),
     codebuild: { projects: section(codebuild.projects) as Record<string, CodeBuildProjectConfig> },
@@ -100,6 +121,23 @@ export function loadLocalConfig(dataDir: string, file?: string): LocalConfig {
       secretsManager: section(secrets.secretsManager) as Record<string, string>,
     },
     simulate: { failDeployments: Array.isArray(simulate.failDeployments) ? simulate.failDeployments.map(String) : [] },
+  };
+}
+
+/** Entries of `over` win, map by map; failDeployments lists are joined. */
+function merge(base: LocalConfig, over: Sections): LocalConfig {
+  return {
+    ...base,
+    repositories: { ...base.repositories, ...over.repositories },
+    connections: { ...base.connections, ...over.connections },
+    codebuild: { projects: { ...base.codebuild.projects, ...over.codebuild.projects } },
+    lambda: { functions: { ...base.lambda.functions, ...over.lambda.functions } },
+    ecr: { images: { ...base.ecr.images, ...over.ecr.images } },
+    secrets: {
+      parameterStore: { ...base.secrets.parameterStore, ...over.secrets.parameterStore },
+      secretsManager: { ...base.secrets.secretsManager, ...over.secrets.secretsManager },
+    },
+    simulate: { failDeployments: [...base.simulate.failDeployments, ...over.simulate.failDeployments] },
   };
 }
 
