@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Providers } from './providers/index.js';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from './protocol/cors.js';
+import { limitBody } from './protocol/bodyLimit.js';
 import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
 import { registerEventRoutes } from './events/routes.js';
@@ -51,6 +52,10 @@ export function createApp(deps: AppDeps) {
 
   // POST / (the CodePipeline API) is served by protocol/nodeApi.ts in front of this app.
 
+  // Bodies of the routes below are read into memory: bounded before they are.
+  app.use('/webhooks/*', limitBody());
+  app.use('/_local/*', limitBody());
+
   registerEventRoutes(app, deps);
   registerLocalRoutes(app, deps);
   registerTriggerRoutes(app, deps);
@@ -63,6 +68,11 @@ export function createApp(deps: AppDeps) {
 
   app.onError((e, c) => {
     const requestId = newRequestId();
+    // A client that went away mid-request (its body cut short) hears nothing: not a server error.
+    if (c.req.raw.signal.aborted || (e as { code?: string }).code === 'ECONNRESET' || e.message === 'aborted') {
+      deps.log.debug(`request ${requestId} aborted by the client: ${e.message}`);
+      return c.body(null, 400);
+    }
     deps.log.error(`unhandled error (request ${requestId})`, e);
     const r = errorResponse(err('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500), requestId);
     return c.body(r.body, 500, r.headers);

@@ -20,6 +20,15 @@ export const DEFAULT_MAX_BATCH_SIZE = 1;
 /** AWS's quota on the output variables of one action, keys and values together (UTF-8 bytes). */
 export const OUTPUT_VARIABLES_MAX_BYTES = 122_880;
 
+/**
+ * Called by AcknowledgeJob and the job result operations before their own transaction: a job whose
+ * timeout fell due times out now, even if the engine's timer has not fired yet, so no answer beats it.
+ */
+export function expireIfDue(ctx: Ctx, jobId: string) {
+  const job = ctx.store.jobs.get(jobId);
+  if (job) ctx.engine.expireDue(job.actionExecutionId);
+}
+
 export function loadJob(ctx: Ctx, jobId: string, kind: JobKind): JobRow {
   const job = ctx.store.jobs.get(jobId);
   // AWS-owned jobs (a Lambda invoke) are answered through the custom operations, as a real function does.

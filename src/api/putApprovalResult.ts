@@ -6,8 +6,12 @@ import type { Handler } from './context.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 import { findAction, findStage } from './stageAction.js';
 
-export const putApprovalResult: Handler<PutApprovalResultInput, PutApprovalResultOutput> = (ctx, input) =>
-  ctx.store.tx(() => {
+export const putApprovalResult: Handler<PutApprovalResultInput, PutApprovalResultOutput> = (ctx, input) => {
+  // An approval whose timeout fell due has expired, even if the engine's timer has not fired yet:
+  // the expiry is committed first, so the answer below finds it completed.
+  const waiting = ctx.store.executions.actionByToken(input.token!);
+  if (waiting) ctx.engine.expireDue(waiting.id);
+  return ctx.store.tx(() => {
     const { declaration } = loadPipeline(ctx, input.pipelineName!);
     const stage = findStage(declaration, input.stageName!);
     findAction(declaration, stage, input.actionName!);
@@ -27,3 +31,4 @@ export const putApprovalResult: Handler<PutApprovalResultInput, PutApprovalResul
     });
     return { approvedAt: new Date(ctx.clock.now()) };
   });
+};

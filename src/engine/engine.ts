@@ -13,6 +13,7 @@ import type {
 import type { Store } from '../store/index.js';
 import type { Scope } from '../store/scope.js';
 import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus } from '../store/executions.js';
+import type { TimerRow } from '../store/timers.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
@@ -53,6 +54,11 @@ function halting(exec: ExecutionRow): 'Stopped' | 'Cancelled' | undefined {
   return exec.stopMode === 'cancel' ? 'Cancelled' : undefined;
 }
 
+/** The name of the stage an execution is in, or waits in front of (stage locks go by name: versions may reorder stages). */
+function stageNameOf(exec: ExecutionRow): string | undefined {
+  return exec.declaration.stages?.[exec.stageIndex]?.name;
+}
+
 /** Chooses the provider for an action type. */
 export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
 
@@ -63,6 +69,13 @@ export class Engine {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   readonly conditions = new StageConditions(this);
+  /**
+   * How hard advance() had to work: the most passes one advance needed, and how many times it gave up
+   * at its guard (a bug: some step reports a change forever). Tests assert the guard is never hit.
+   */
+  readonly stats = { maxPasses: 0, unsettled: 0 };
+  /** Passes after which advance() gives up on a pipeline that does not settle. */
+  static readonly MAX_PASSES = 10_000;
   /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
   localConfig: LocalConfig = emptyLocalConfig('data');
   /** Told when a pipeline is created, updated or deleted (after its transaction): change detection follows. */
@@ -172,31 +185,49 @@ export class Engine {
 
   private advance(k: PipelineKey) {
     // Each pass applies at most one step per execution; repeat until nothing moves.
-    for (let pass = 0; pass < 10_000; pass++) {
+    for (let pass = 1; pass <= Engine.MAX_PASSES; pass++) {
       const active = this.store.executions.active(k, k.pipeline);
       let changed = this.supersede(active);
       for (const exec of active) {
         if (!ACTIVE.includes(exec.status)) continue;
         if (this.step(exec, active)) changed = true;
       }
-      if (!changed) return;
+      if (!changed) {
+        if (pass > this.stats.maxPasses) this.stats.maxPasses = pass;
+        return;
+      }
     }
+    this.stats.unsettled++;
     this.log.error(`engine: ${k.pipeline} did not settle`);
   }
 
-  /** SUPERSEDED mode: of the executions waiting in front of the same stage, only the newest stays. */
+  /**
+   * SUPERSEDED mode: of the executions waiting in front of the same stage, only the newest stays.
+   * Only a stage that holds executions back (one runs inside it, or its inbound transition is
+   * disabled) has waiting executions: in front of a free stage the oldest simply goes in (two
+   * executions started at once both run, the newer one then waiting for the first stage).
+   */
   private supersede(active: ExecutionRow[]): boolean {
     let changed = false;
-    const newestWaiting = new Map<number, ExecutionRow>();
+    let transitions: Map<string, { enabled: boolean }> | undefined;
+    const held = (e: ExecutionRow, stage: string | undefined) => {
+      if (active.some((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage)) return true;
+      if (e.stageIndex === 0 || stage === undefined) return false;
+      transitions ??= this.store.transitions.forPipeline(e, e.pipeline);
+      return transitions.get(stage)?.enabled === false;
+    };
+    const newestWaiting = new Map<string | undefined, ExecutionRow>();
     for (const e of active) {
       if (e.executionMode !== 'SUPERSEDED' || e.phase !== 'waiting' || e.status !== 'InProgress') continue;
-      const other = newestWaiting.get(e.stageIndex);
+      const stage = stageNameOf(e);
+      if (!held(e, stage)) continue;
+      const other = newestWaiting.get(stage);
       if (!other) {
-        newestWaiting.set(e.stageIndex, e);
+        newestWaiting.set(stage, e);
         continue;
       }
       const [older, newer] = other.seq < e.seq ? [other, e] : [e, other];
-      newestWaiting.set(e.stageIndex, newer);
+      newestWaiting.set(stage, newer);
       this.finishExecution(older, 'Superseded');
       changed = true;
     }
@@ -215,7 +246,8 @@ export class Engine {
       const stage = stages[exec.stageIndex];
       if (exec.stageIndex > 0 && this.store.transitions.forPipeline(exec, exec.pipeline).get(stage.name!)?.enabled === false) return false;
       if (exec.executionMode !== 'PARALLEL') {
-        const others = active.filter((o) => o.id !== exec.id && ACTIVE.includes(o.status) && o.stageIndex === exec.stageIndex);
+        // By name: an execution of an older version may still run the same stage at another index.
+        const others = active.filter((o) => o.id !== exec.id && ACTIVE.includes(o.status) && stageNameOf(o) === stage.name);
         if (others.some((o) => o.phase === 'running')) return false;
         if (exec.executionMode === 'QUEUED' && others.some((o) => o.phase === 'waiting' && o.seq < exec.seq)) return false;
       }
@@ -579,19 +611,32 @@ export class Engine {
     this.schedule({ ...scope, pipeline });
   }
 
+  /** Fires one due timer; the caller runs it inside a transaction. */
+  private fireTimer(t: TimerRow) {
+    this.store.timers.delete(t.id);
+    if (t.kind === 'rule-recheck') return this.conditions.recheck(t.ref);
+    const row = this.store.executions.action(t.ref);
+    if (!row || row.status !== 'InProgress') return;
+    const exec = this.store.executions.get(row.executionId)!;
+    const action = exec.declaration.stages!.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
+    if (action) this.providerFor(action).timeout?.(row, t.kind);
+  }
+
+  /**
+   * An answer (PutApprovalResult, a job result) must not beat its own timeout: before the answer's
+   * transaction, the action's timers that already fell due fire in their own transaction (so the
+   * expiry stands even when the answer is then refused), whether or not the real timeout ran yet.
+   */
+  expireDue(actionExecutionId: string) {
+    const due = this.store.timers.due(this.clock.now()).filter((t) => t.ref === actionExecutionId);
+    if (due.length) this.store.tx(() => due.forEach((t) => this.fireTimer(t)));
+  }
+
   /** Durable timers: the due ones fire now; the next one is armed with a real timeout. */
   runDueTimers() {
     for (const t of this.store.timers.due(this.clock.now())) {
       try {
-        this.store.tx(() => {
-          this.store.timers.delete(t.id);
-          if (t.kind === 'rule-recheck') return this.conditions.recheck(t.ref);
-          const row = this.store.executions.action(t.ref);
-          if (!row || row.status !== 'InProgress') return;
-          const exec = this.store.executions.get(row.executionId)!;
-          const action = exec.declaration.stages!.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
-          if (action) this.providerFor(action).timeout?.(row, t.kind);
-        });
+        this.store.tx(() => this.fireTimer(t));
       } catch (e) {
         this.log.error(`engine: timer ${t.kind} for ${t.ref} failed`, e);
       }

@@ -1,6 +1,7 @@
 // Git helpers over the git CLI (execFile, never a shell): refs, commits, archives and diffs of a
 // local repository. Every argument that comes from a user is checked before it reaches git.
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 
 export class GitError extends Error {
   constructor(
@@ -13,8 +14,17 @@ export class GitError extends Error {
 
 const MAX_OUTPUT = 1024 * 1024 * 1024;
 
+/** Variables that would point git at another repository than `cwd` (set e.g. inside a git hook). */
+const REPOSITORY_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE'];
+
+function hostEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of REPOSITORY_VARIABLES) delete env[k];
+  return env;
+}
+
 /** Runs git in `cwd` with the given arguments; resolves with stdout as a Buffer. */
-export function git(cwd: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<Buffer> {
+export function git(cwd: string, args: string[], opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -24,9 +34,18 @@ export function git(cwd: string, args: string[], opts: { timeoutMs?: number } = 
         encoding: 'buffer',
         maxBuffer: MAX_OUTPUT,
         timeout: opts.timeoutMs ?? 120_000,
+        ...(opts.signal && { signal: opts.signal, killSignal: 'SIGKILL' as const }),
         windowsHide: true,
-        // Never prompt, never read the user's global hooks/pager.
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        // Never prompt, never read the user's global hooks/pager. The ceiling keeps git in `cwd`: a
+        // folder that is not itself a repository never stands for an enclosing one.
+        env: {
+          ...hostEnv(),
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_PAGER: 'cat',
+          GIT_OPTIONAL_LOCKS: '0',
+          LC_ALL: 'C',
+          GIT_CEILING_DIRECTORIES: path.dirname(path.resolve(cwd)),
+        },
       },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(`git ${args[0]} failed: ${stderr.toString('utf8').trim() || error.message}`, stderr.toString('utf8')));

@@ -9,6 +9,9 @@ export interface Caller {
 
 export const DEFAULT_ACCOUNT = '000000000000';
 
+/** A region name as AWS spells them (`us-east-1`, `us-gov-west-1`): anything else in a credential scope is refused. */
+export const validRegion = (region: string) => /^[a-z0-9-]{1,30}$/.test(region);
+
 const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
 
 export function callerFrom(authorization: string | undefined, query: URLSearchParams, defaultRegion: string): Caller {

@@ -5,6 +5,7 @@ import type { Ctx } from '../api/context.js';
 import { handlers } from '../api/index.js';
 import { serviceModel, TARGET_PREFIX } from '../model/service.js';
 import { validateInput } from '../model/validate.js';
+import { validRegion } from './auth.js';
 import { AwsError, err, notImplemented } from './errors.js';
 
 export interface WireResponse {
@@ -59,11 +60,13 @@ export async function dispatch(target: string | undefined, rawBody: string, ctx:
       throw err('SerializationException', 'Start of structure or map found where not expected.');
 
     const [prefix, operation] = (target ?? '').split('.');
-    if (prefix !== TARGET_PREFIX || !operation || !serviceModel.operations[operation])
+    // Own properties only: `toString`, `__proto__` or `constructor` name no operation.
+    if (prefix !== TARGET_PREFIX || !operation || !Object.hasOwn(serviceModel.operations, operation))
       throw err('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
+    if (ctx.region !== ctx.config.defaultRegion && !validRegion(ctx.region)) throw err('InvalidSignatureException', 'Credential should be scoped to a valid region.');
 
     const input = validateInput(operation, body);
-    const handler = handlers[operation];
+    const handler = Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
     if (!handler) throw notImplemented(operation);
     const output = (await handler(ctx, input)) ?? {};
     return {

@@ -74,5 +74,12 @@ export const s3err = {
       `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to.`,
       { LocationConstraint: constraint, Region: region },
     ),
+  invalidLocationConstraint: (constraint: string) =>
+    new S3Error('InvalidLocationConstraint', 400, 'The specified location-constraint is not valid', { LocationConstraint: constraint }),
+  /** A credential scope whose region is no region name (Authorization header, or X-Amz-Credential of a presigned URL). */
+  badScopeRegion: (region: string, expected: string, presigned: boolean) =>
+    presigned
+      ? new S3Error('AuthorizationQueryParametersError', 400, `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting '${expected}'`, { Region: expected })
+      : new S3Error('AuthorizationHeaderMalformed', 400, `The authorization header is malformed; the region '${region}' is wrong; expecting '${expected}'`, { Region: expected }),
   internal: () => new S3Error('InternalError', 500, 'We encountered an internal error. Please try again.'),
 };

@@ -4,12 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { callerFrom, type Caller } from '../protocol/auth.js';
+import { callerFrom, validRegion, type Caller } from '../protocol/auth.js';
 import { CORS_EXPOSE_HEADERS } from '../protocol/cors.js';
 import type { Logger } from '../util/log.js';
 import { decodeAwsChunked } from './chunked.js';
 import { S3Error, s3err } from './errors.js';
-import { S3_LIMITS, type Body, type ObjectStore, type ObjectVersion } from './store.js';
+import { S3_LIMITS, validBucketName, type Body, type ObjectStore, type ObjectVersion } from './store.js';
 import { httpTime, isoTime, parseXml, s3Xml, text } from './xml.js';
 
 export interface S3Deps {
@@ -145,6 +145,9 @@ async function route(r: Req): Promise<void> {
   r.bucket = decode(slash >= 0 ? rest.slice(0, slash) : rest);
   r.key = slash >= 0 ? decode(rest.slice(slash + 1)) : '';
   r.resource = r.key ? `/${r.bucket}/${r.key}` : `/${r.bucket}`;
+  // A region is recorded with buckets and sent back in headers: only a region name is accepted.
+  if (r.caller.region !== r.deps.defaultRegion && !validRegion(r.caller.region))
+    throw s3err.badScopeRegion(r.caller.region, r.deps.defaultRegion, r.req.headers.authorization === undefined);
   for (const name of UNSUPPORTED) if (r.query.has(name)) throw s3err.notImplemented(`The '${name}' sub-resource`);
   if (r.bucket === '') {
     if (r.method === 'GET' || r.method === 'HEAD') return listBuckets(r);
@@ -174,10 +177,15 @@ function intHeader(r: Req, name: string): number | undefined {
   return Number(v.trim());
 }
 
-/** The payload of the request (aws-chunked decoded) and the length the client announced for it. */
+/**
+ * The payload of the request (aws-chunked decoded) and the length the client announced for it. A reader
+ * that stops early (a malformed chunk, a body over the limit) leaves the request alive: destroying it
+ * would reset the connection before the error answer is written.
+ */
 function payload(r: Req): { body: Body; expectedSize?: number } {
-  if (isAwsChunked(r)) return { body: decodeAwsChunked(r.req), expectedSize: intHeader(r, 'x-amz-decoded-content-length') };
-  return { body: r.req, expectedSize: intHeader(r, 'content-length') };
+  const source = { [Symbol.asyncIterator]: () => r.req.iterator({ destroyOnReturn: false }) } as AsyncIterable<Uint8Array>;
+  if (isAwsChunked(r)) return { body: decodeAwsChunked(source), expectedSize: intHeader(r, 'x-amz-decoded-content-length') };
+  return { body: source, expectedSize: intHeader(r, 'content-length') };
 }
 
 /** A small request body (XML), bounded. */
@@ -254,6 +262,8 @@ async function bucketOperation(r: Req): Promise<void> {
   switch (r.method) {
     case 'PUT': {
       if (r.query.has('versioning')) throw s3err.notImplemented('PutBucketVersioning (every bucket is versioned locally)');
+      // The name is checked before the body is read (as S3: InvalidBucketName, not MalformedXML).
+      if (!validBucketName(r.bucket)) throw s3err.invalidBucketName(r.bucket);
       const body = await smallBody(r);
       let region = r.caller.region;
       if (body.trim() !== '') {
@@ -261,6 +271,7 @@ async function bucketOperation(r: Req): Promise<void> {
         const conf = doc?.CreateBucketConfiguration;
         if (!conf) throw s3err.malformedXml();
         const constraint = text(conf, 'LocationConstraint');
+        if (constraint !== undefined && constraint !== '' && !validRegion(constraint)) throw s3err.invalidLocationConstraint(constraint);
         if (constraint) region = constraint;
       }
       const { created } = objects.createBucket(r.caller.account, region, r.bucket);
@@ -588,7 +599,10 @@ async function completeUpload(r: Req) {
     const num = text(p, 'PartNumber');
     const etag = text(p, 'ETag');
     if (num === undefined || !/^\d{1,5}$/.test(num) || etag === undefined) throw s3err.malformedXml();
-    return { partNumber: Number(num), etag };
+    const partNumber = Number(num);
+    if (partNumber < 1 || partNumber > S3_LIMITS.maxPartNumber)
+      throw s3err.invalidArgument('Part number must be an integer between 1 and 10000, inclusive', 'partNumber', num);
+    return { partNumber, etag };
   });
   const v = await r.deps.objects.completeUpload(r.bucket, r.key, uploadId, parts);
   const host = header(r, 'host') ?? 'localhost';

@@ -44,23 +44,62 @@ export class RepoWatcher {
     this.watch(path.join(dir, 'refs'), true);
   }
 
-  /** Watches the nearest existing parent folder until the repository appears. */
+  /**
+   * Waits for the repository to appear: watches the nearest existing folder on the way to it (and,
+   * once the repository folder exists, its .git folder), re-aiming closer as folders appear, since a
+   * non-recursive watch sees only its own folder's entries (mkdir -p, then git init, then a commit).
+   */
   private waitForRepository() {
-    let dir = path.dirname(path.resolve(this.repoPath));
+    this.waitTargets = this.targetsOnTheWay();
+    for (const t of this.waitTargets) this.watch(t, false, () => this.checkForRepository());
+    // Anything that appeared between the look and the watch.
+    this.checkForRepository();
+  }
+
+  private waitTargets: string[] = [];
+  private checking = false;
+  private recheck = false;
+
+  private targetsOnTheWay(): string[] {
+    const target = path.resolve(this.repoPath);
+    let dir = target;
     while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-    this.watch(dir, false, () => {
+    const dotGit = path.join(target, '.git');
+    return dir === target && fs.existsSync(dotGit) ? [dir, dotGit] : [dir];
+  }
+
+  private checkForRepository() {
+    if (this.refs || this.closed) return;
+    if (this.checking) {
+      this.recheck = true;
+      return;
+    }
+    this.checking = true;
+    void gitDir(this.repoPath).then(async (found) => {
+      this.checking = false;
       if (this.refs || this.closed) return;
-      void gitDir(this.repoPath).then((found) => {
-        if (!found || this.refs || this.closed) return;
+      if (found) {
         this.unwatch();
-        void this.attach().then(() => {
-          // Everything already in a repository that appeared counts as pushed.
-          if (this.refs) {
-            const created = [...this.refs].map(([ref, to]) => ({ ref, to }));
-            if (created.length) this.onChange(this.repoPath, created);
-          }
-        });
-      });
+        await this.attach();
+        // Everything already in a repository that appeared counts as pushed.
+        const refs = this.refs as Map<string, string> | undefined;
+        if (refs && !this.closed) {
+          const created = [...refs].map(([ref, to]) => ({ ref, to }));
+          if (created.length) this.onChange(this.repoPath, created);
+        }
+        return;
+      }
+      const targets = this.targetsOnTheWay();
+      if (targets.join('\u0000') !== this.waitTargets.join('\u0000')) {
+        this.unwatch();
+        this.recheck = false;
+        this.waitForRepository();
+        return;
+      }
+      if (this.recheck) {
+        this.recheck = false;
+        this.checkForRepository();
+      }
     });
   }
 

@@ -2,12 +2,13 @@
 import type { Context, Hono } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { callerFrom } from '../protocol/auth.js';
+import { MAX_ROUTE_BODY_BYTES } from '../protocol/bodyLimit.js';
 import type { AppDeps } from '../server.js';
 import { parsePullRequest, PullRequestInputError, simulatePullRequest } from './pullRequest.js';
 import { receiveWebhook } from './webhookReceiver.js';
 
-/** Largest webhook or pull request body accepted. */
-const MAX_BODY = 5 * 1024 * 1024;
+/** Largest webhook or pull request body accepted (server.ts refuses larger ones before reading them). */
+const MAX_BODY = MAX_ROUTE_BODY_BYTES;
 
 const error = (c: Context, status: 400 | 403 | 404 | 413, type: string, message: string) => c.json({ __type: type, message }, status);
 

@@ -10,6 +10,9 @@ const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 
 export class UnsafeArchiveError extends Error {}
 
+/** Largest total a zip may unpack to (its entries' declared sizes; fflate never inflates past them): a zip bomb is refused, not unpacked into memory. */
+export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
+
 /** Zips the files under `dir` (optionally only those matching `patterns`, relative to dir). */
 export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): Promise<Buffer> {
   const files = await tinyglobby().glob(patterns, { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false });
@@ -26,7 +29,13 @@ export function zipFiles(files: { path: string; data: Uint8Array; mode?: number 
 /** The entries of a zip, by their (safe, relative) path. */
 export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  for (const [name, data] of Object.entries(fflate().unzipSync(zip))) {
+  let total = 0;
+  const filter = (file: { name: string; originalSize: number }) => {
+    total += file.originalSize;
+    if (total > MAX_UNZIPPED_BYTES) throw new UnsafeArchiveError(`the zip unpacks to more than ${MAX_UNZIPPED_BYTES} bytes`);
+    return true;
+  };
+  for (const [name, data] of Object.entries(fflate().unzipSync(zip, { filter }))) {
     if (name.endsWith('/')) continue;
     out.set(safeEntryPath(name), data);
   }
@@ -49,7 +58,8 @@ export function unzipToDirectory(zip: Uint8Array, dir: string): string[] {
 
 function safeEntryPath(name: string): string {
   const normal = path.posix.normalize(name.replace(/\\/g, '/'));
-  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../') || /^[A-Za-z]:/.test(normal))
+  // NUL cannot name a file; `.` (e.g. `a/..`) names the target folder itself.
+  if (normal.startsWith('/') || normal === '..' || normal === '.' || normal.startsWith('../') || /^[A-Za-z]:/.test(normal) || normal.includes('\0'))
     throw new UnsafeArchiveError(`zip entry '${name}' escapes the target folder`);
   return normal;
 }

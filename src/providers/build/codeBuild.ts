@@ -71,7 +71,8 @@ export class CodeBuildProvider extends LocalBuildProvider {
     if (String(config.BatchEnabled ?? '').toLowerCase() === 'true')
       throw new ActionFailure('codepipeline-local does not simulate CodeBuild batch builds (BatchEnabled is true): set BatchEnabled to false to run the project as a single local build');
     const projectName = config.ProjectName;
-    const project = (projectName && this.engine.localConfig.codebuild.projects[projectName]) || {};
+    const projects = this.engine.localConfig.codebuild.projects;
+    const project = (projectName && Object.hasOwn(projects, projectName) && projects[projectName]) || {};
     const secrets: string[] = [];
     const secretsConfig = this.engine.localConfig;
     const resolve = (kind: 'PARAMETER_STORE' | 'SECRETS_MANAGER', ref: string) => {

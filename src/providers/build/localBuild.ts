@@ -51,8 +51,17 @@ export function localShell(shell: string | undefined): string {
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** AWS: all output variables of an action together may hold at most 122,880 bytes (names and values). */
+export const OUTPUT_VARIABLES_MAX_BYTES = 122_880;
+
+/** The emulator stopped while the build was being prepared: it must not start its shell. */
+class ShutDown extends Error {}
+
 export abstract class LocalBuildProvider implements ActionProvider {
   private readonly running = new Map<string, BuildRun>();
+  private stopped = false;
+  /** Aborted on shutdown: ends git processes (clone references) still preparing a workspace. */
+  private readonly aborter = new AbortController();
 
   constructor(protected readonly engine: Engine) {
     // Folders of builds that a previous process left behind (it died while they ran).
@@ -78,6 +87,8 @@ export abstract class LocalBuildProvider implements ActionProvider {
   }
 
   shutdown() {
+    this.stopped = true;
+    this.aborter.abort();
     for (const run of this.running.values()) run.stop();
   }
 
@@ -97,6 +108,8 @@ export abstract class LocalBuildProvider implements ActionProvider {
       log = actionLog(this.engine, id, def.secrets);
       for (const note of def.notes) log.container(note);
       const env = this.environment(start, ws, def, buildId);
+      // Downloading and reading the buildspec took time: the emulator may have stopped meanwhile.
+      if (this.stopped) throw new ShutDown();
       log.container(`Moving to directory ${ws.srcDir}`);
       const build = new BuildRun({ shell: def.shell, cwd: ws.srcDir, env, phases: def.phases, exportedVariables: def.exportedVariables, timeoutMinutes: def.timeoutMinutes, log });
       this.running.set(id, build);
@@ -104,10 +117,21 @@ export abstract class LocalBuildProvider implements ActionProvider {
       if (outcome.status === 'STOPPED') return;
       if (outcome.status !== 'SUCCEEDED') throw new BuildFailure(outcome.failure!);
       log.container('Entering phase UPLOAD_ARTIFACTS');
+      const size = Object.entries(outcome.exported).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+      if (size > OUTPUT_VARIABLES_MAX_BYTES)
+        throw new BuildFailure({
+          phase: 'UPLOAD_ARTIFACTS',
+          code: 'CLIENT_ERROR',
+          message: `the exported variables total ${size.toLocaleString('en-US')} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES.toLocaleString('en-US')} bytes for all output variables of an action`,
+        });
       await this.upload(start, ws, def);
       log.container('Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED');
       result = { status: 'Succeeded', externalExecutionId: buildId, externalExecutionUrl: url, ...(def.exportedVariables.length && { outputVariables: outcome.exported }) };
     } catch (e) {
+      if (e instanceof ShutDown) {
+        log.container('Build was not started: codepipeline-local stopped while it was being prepared');
+        return;
+      }
       const message = failureMessage(e);
       log.container(message);
       result = { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message }, externalExecutionId: buildId, externalExecutionUrl: url };
@@ -128,7 +152,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
     if (primary !== undefined && !start.inputArtifacts.some((a) => a.name === primary))
       throw new ActionFailure(`PrimarySource '${primary}' is not one of the action's input artifacts`);
     try {
-      return await prepareWorkspace(this.engine, root, start, primary);
+      return await prepareWorkspace(this.engine, root, start, primary, this.aborter.signal);
     } catch (e) {
       throw new BuildFailure({ phase: 'DOWNLOAD_SOURCE', code: 'CLIENT_ERROR', message: (e as Error).message });
     }

@@ -10,7 +10,8 @@ const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { unzipToDirectory, zipFiles } from '../../util/zip.js';
-import { git } from '../../git/git.js';
+import { git, isCommitId, isRefName } from '../../git/git.js';
+import { checkZipLimits } from './zipLimits.js';
 import { CLONE_REF_FILE, type CloneRef } from '../sources/gitSource.js';
 import type { ArtifactSpec } from './buildspec.js';
 
@@ -31,7 +32,7 @@ export function buildsRoot(engine: Engine, tmpRoot: () => string): string {
 }
 
 /** Extracts the inputs; `primary` is the input artifact that becomes CODEBUILD_SRC_DIR. */
-export async function prepareWorkspace(engine: Engine, root: string, start: ActionStart, primary: string | undefined): Promise<Workspace> {
+export async function prepareWorkspace(engine: Engine, root: string, start: ActionStart, primary: string | undefined, signal?: AbortSignal): Promise<Workspace> {
   const srcDir = path.join(root, 'src');
   fs.mkdirSync(srcDir, { recursive: true });
   const secondaryDirs: Record<string, string> = {};
@@ -43,8 +44,9 @@ export async function prepareWorkspace(engine: Engine, root: string, start: Acti
     const dir = input.name === primary ? srcDir : path.join(root, 'sources', input.name!);
     if (dir !== srcDir) secondaryDirs[input.name!] = dir;
     fs.mkdirSync(dir, { recursive: true });
+    checkZipLimits(body, input.name!);
     unzipToDirectory(body, dir);
-    await expandCloneRef(dir);
+    await expandCloneRef(dir, input.name!, signal);
   }
   return { root, srcDir, primary, secondaryDirs };
 }
@@ -53,13 +55,33 @@ export async function prepareWorkspace(engine: Engine, root: string, start: Acti
  * A CODEBUILD_CLONE_REF source artifact holds only a clone reference: like CodeBuild, clone the
  * repository it names (with its git metadata) and check out the commit.
  */
-async function expandCloneRef(dir: string) {
+async function expandCloneRef(dir: string, artifactName: string, signal?: AbortSignal) {
   const refFile = path.join(dir, CLONE_REF_FILE);
   if (!fs.existsSync(refFile) || fs.readdirSync(dir).length !== 1) return;
-  const ref = JSON.parse(fs.readFileSync(refFile, 'utf8')) as CloneRef;
+  const ref = readCloneRef(fs.readFileSync(refFile, 'utf8'), artifactName);
   fs.rmSync(refFile);
-  await git(dir, ['clone', '--quiet', '--no-checkout', '--', ref.cloneUrl, '.']);
-  await git(dir, ['checkout', '--quiet', '-B', ref.branch, ref.commitId]);
+  await git(dir, ['clone', '--quiet', '--no-checkout', '--', ref.cloneUrl, '.'], { signal });
+  await git(dir, ['checkout', '--quiet', '-B', ref.branch, ref.commitId], { signal });
+}
+
+/**
+ * A clone reference as the git source writes it: a local file:// repository, a branch name and a
+ * commit id. Anything else (another transport, an option-looking branch or commit) never reaches git.
+ */
+function readCloneRef(text: string, artifactName: string): CloneRef {
+  const bad = (why: string) => new ArtifactPathError(`the clone reference in the input artifact ${artifactName} is not valid: ${why}`);
+  let ref: Partial<CloneRef>;
+  try {
+    ref = JSON.parse(text) as Partial<CloneRef>;
+  } catch {
+    throw bad('it is not JSON');
+  }
+  if (typeof ref !== 'object' || ref === null) throw bad('it is not a JSON object');
+  const { cloneUrl, branch, commitId } = ref;
+  if (typeof cloneUrl !== 'string' || !cloneUrl.startsWith('file:///')) throw bad(`cloneUrl '${String(cloneUrl)}' is not a file:// URL`);
+  if (typeof commitId !== 'string' || !isCommitId(commitId)) throw bad(`commitId '${String(commitId)}' is not a commit id`);
+  if (typeof branch !== 'string' || !isRefName(branch)) throw bad(`branch '${String(branch)}' is not a valid branch name`);
+  return ref as CloneRef;
 }
 
 const inside = (root: string, p: string) => p === root || p.startsWith(root + path.sep);

@@ -6,6 +6,7 @@ import type { Engine, ActionResult } from '../../engine/engine.js';
 import type { ActionBegun, ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import { readZip, zipFiles } from '../../util/zip.js';
+import { checkZipLimits, ZipLimitError } from '../build/zipLimits.js';
 
 /** A failure the action reports as is (summary and errorDetails.message). */
 export class ActionFailure extends Error {
@@ -67,6 +68,12 @@ export async function inputArtifact(engine: Engine, start: ActionStart, name?: s
 
 /** The files of a zip artifact; a corrupt archive fails the action. */
 export function zipEntries(body: Uint8Array, artifactName: string): Map<string, Uint8Array> {
+  try {
+    checkZipLimits(body, `'${artifactName}'`);
+  } catch (e) {
+    if (e instanceof ZipLimitError) throw new ActionFailure(`The ${e.message.replace(/^the /, '')}`);
+    throw e;
+  }
   try {
     return readZip(body);
   } catch (e) {

@@ -41,10 +41,12 @@ const OUTPUT_CAP = 64 * 1024;
 
 /** Finds the local handler of a FunctionName: by name, or by the name inside a function ARN or name:qualifier. */
 export function resolveFunction(functions: Record<string, LambdaFunctionConfig>, functionName: string): LambdaFunctionConfig | undefined {
-  if (functions[functionName]) return functions[functionName];
+  // Own entries only: a name such as 'constructor' is not a property of every object.
+  const own = (name: string) => (Object.hasOwn(functions, name) ? functions[name] : undefined);
+  if (own(functionName)) return own(functionName);
   const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::.+)?$/.exec(functionName);
   const bare = arn ? arn[1] : functionName.split(':')[0];
-  return functions[bare];
+  return own(bare);
 }
 
 const functionNameOf = (functionName: string) => /:function:([^:]+)/.exec(functionName)?.[1] ?? functionName.split(':')[0];

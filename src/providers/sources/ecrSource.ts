@@ -9,9 +9,16 @@ import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifac
 
 export const DEFAULT_IMAGE_TAG = 'latest';
 
+/** The digest configured for repository:tag (own entries only: 'constructor' is no repository). */
+function configuredDigest(engine: Engine, repository: string, tag: string): string | undefined {
+  const images = engine.localConfig.ecr.images;
+  const tags = Object.hasOwn(images, repository) ? images[repository] : undefined;
+  return tags && Object.hasOwn(tags, tag) ? String(tags[tag]) : undefined;
+}
+
 /** The digest of repository:tag: configured, else derived from the name (stable across runs). */
 export function imageDigest(engine: Engine, repository: string, tag: string): string {
-  const configured = engine.localConfig.ecr.images[repository]?.[tag];
+  const configured = configuredDigest(engine, repository, tag);
   if (configured) return configured.startsWith('sha256:') ? configured : `sha256:${configured}`;
   return `sha256:${createHash('sha256').update(`${repository}:${tag}`).digest('hex')}`;
 }
@@ -43,7 +50,7 @@ export class EcrSourceProvider implements ActionProvider {
       const origin =
         override !== undefined
           ? 'the image digest StartPipelineExecution asked for'
-          : this.engine.localConfig.ecr.images[repository]?.[tag]
+          : configuredDigest(this.engine, repository, tag)
             ? 'from the local configuration (ecr.images)'
             : 'derived from the name: no digest is configured under ecr.images';
       log.note(`Image ${repository}:${tag} is ${digest} (${origin})`);
