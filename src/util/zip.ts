@@ -13,6 +13,45 @@ export class UnsafeArchiveError extends Error {}
 /** Largest total a zip may unpack to (its entries' declared sizes; fflate never inflates past them): a zip bomb is refused, not unpacked into memory. */
 export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * Limits on what an input artifact may expand to, checked from its central directory before anything
+ * is inflated: fflate inflates each entry into a buffer of the size the directory declares and never
+ * past it, so the declared sizes bound what is written.
+ */
+/** At most this many entries in one input artifact. */
+export const MAX_ZIP_ENTRIES = 200_000;
+
+/** An input artifact too large to extract (a zip bomb, or simply too big for a local run). */
+export class ZipLimitError extends Error {}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/**
+ * Throws ZipLimitError when the zip's entries claim more than MAX_UNZIPPED_BYTES (or MAX_ZIP_ENTRIES
+ * entries). Other problems (not a zip at all) are left to the reader.
+ */
+export function checkZipLimits(zip: Uint8Array, artifactName: string) {
+  let total = 0;
+  let entries = 0;
+  try {
+    fflate().unzipSync(zip, {
+      filter: (f) => {
+        total += f.originalSize;
+        entries++;
+        return false; // Sizes only: nothing is inflated here.
+      },
+    });
+  } catch {
+    return;
+  }
+  if (total > MAX_UNZIPPED_BYTES)
+    throw new ZipLimitError(
+      `the input artifact ${artifactName} expands to more than ${n(MAX_UNZIPPED_BYTES)} bytes (its entries claim ${n(total)} bytes): refusing to extract it`,
+    );
+  if (entries > MAX_ZIP_ENTRIES)
+    throw new ZipLimitError(`the input artifact ${artifactName} has ${n(entries)} entries, more than the ${n(MAX_ZIP_ENTRIES)} codepipeline-local extracts`);
+}
+
 /** Zips the files under `dir` (optionally only those matching `patterns`, relative to dir). */
 export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): Promise<Buffer> {
   const files = await tinyglobby().glob(patterns, { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false });

@@ -11,7 +11,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { unzipToDirectory, zipFiles } from '../../util/zip.js';
 import { git, isCommitId, isRefName } from '../../git/git.js';
-import { checkZipLimits } from './zipLimits.js';
+import { checkZipLimits } from '../../util/zip.js';
 import { CLONE_REF_FILE, type CloneRef } from '../sources/gitSource.js';
 import type { ArtifactSpec } from './buildspec.js';
 

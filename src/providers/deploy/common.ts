@@ -6,7 +6,7 @@ import type { Engine, ActionResult } from '../../engine/engine.js';
 import type { ActionBegun, ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import { readZip, zipFiles } from '../../util/zip.js';
-import { checkZipLimits, ZipLimitError } from '../build/zipLimits.js';
+import { checkZipLimits, ZipLimitError } from '../../util/zip.js';
 
 /** A failure the action reports as is (summary and errorDetails.message). */
 export class ActionFailure extends Error {
