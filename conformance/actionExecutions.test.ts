@@ -1,18 +1,16 @@
 // ListActionExecutions: action execution history with inputs (resolved configuration, artifact
 // locations) and outputs (results, output variables), newest first, filtered and paginated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   ListActionExecutionsCommand,
-  ListPipelineExecutionsCommand,
   PutApprovalResultCommand,
   PutJobSuccessResultCommand,
   StartPipelineExecutionCommand,
   type ActionExecutionDetail,
   type ListActionExecutionsInput,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { ACCOUNT, failure, useEmulator } from './harness.js';
 import {
   BUILD_TYPE,
   SOURCE_TYPE,
@@ -20,6 +18,7 @@ import {
   approvalToken,
   buildAction,
   createCustomTypes,
+  newestExecutionId,
   pipelineOf,
   succeed,
   takeJob,
@@ -27,17 +26,10 @@ import {
   waitForStatus,
 } from './engineKit.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
+const t = useEmulator({ setup: createCustomTypes });
 
 const list = (input: Omit<ListActionExecutionsInput, 'pipelineName'> = {}, pipelineName = 'ae-vars') =>
-  cp.send(new ListActionExecutionsCommand({ pipelineName, ...input }));
+  t.cp.send(new ListActionExecutionsCommand({ pipelineName, ...input }));
 
 const s3 = (loc: { bucketName?: string; objectKey?: string } | undefined) => ({ bucket: loc?.bucketName, key: loc?.objectKey });
 
@@ -61,9 +53,9 @@ describe('ListActionExecutions', () => {
       },
     ]);
     decl.stages![0].actions![0].namespace = 'SourceVars';
-    await cp.send(new CreatePipelineCommand({ pipeline: decl }));
-    first = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'ae-vars' }))).pipelineExecutionSummaries![0].pipelineExecutionId!;
-    const source = await succeed(cp, SOURCE_TYPE, { Repo: 'ae-vars' }, {
+    await t.cp.send(new CreatePipelineCommand({ pipeline: decl }));
+    first = await newestExecutionId(t.cp, 'ae-vars');
+    const source = await succeed(t.cp, SOURCE_TYPE, { Repo: 'ae-vars' }, {
       outputVariables: { CommitId: 'abc123' },
       executionDetails: { externalExecutionId: 'src-1', summary: 'fetched abc123' },
     });
@@ -120,11 +112,11 @@ describe('ListActionExecutions', () => {
   });
 
   it('shows the finished action with its output artifacts and result', async () => {
-    const job = await takeJob(cp, BUILD_TYPE, { Project: 'ae-vars' });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'ae-vars' });
     expect(job.data?.actionConfiguration?.configuration?.Flags).toBe(`commit=abc123 run=${first}`);
     buildJobOutput = s3(job.data?.outputArtifacts?.[0].location?.s3Location);
-    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id, executionDetails: { externalExecutionId: 'build-1', summary: 'built' } }));
-    await waitForStatus(cp, 'ae-vars', first, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id, executionDetails: { externalExecutionId: 'build-1', summary: 'built' } }));
+    await waitForStatus(t.cp, 'ae-vars', first, 'Succeeded');
     const [build] = (await list()).actionExecutionDetails!;
     expect(build.status).toBe('Succeeded');
     expect(build.lastUpdateTime!.getTime()).toBeGreaterThanOrEqual(build.startTime!.getTime());
@@ -136,10 +128,10 @@ describe('ListActionExecutions', () => {
   });
 
   it('lists newest first across executions, and filters by pipeline execution', async () => {
-    second = (await cp.send(new StartPipelineExecutionCommand({ name: 'ae-vars' }))).pipelineExecutionId!;
-    await succeed(cp, SOURCE_TYPE, { Repo: 'ae-vars' }, { outputVariables: { CommitId: 'def456' } });
-    await succeed(cp, BUILD_TYPE, { Project: 'ae-vars' });
-    await waitForStatus(cp, 'ae-vars', second, 'Succeeded');
+    second = (await t.cp.send(new StartPipelineExecutionCommand({ name: 'ae-vars' }))).pipelineExecutionId!;
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'ae-vars' }, { outputVariables: { CommitId: 'def456' } });
+    await succeed(t.cp, BUILD_TYPE, { Project: 'ae-vars' });
+    await waitForStatus(t.cp, 'ae-vars', second, 'Succeeded');
 
     const all = (await list()).actionExecutionDetails!;
     expect(all.map((d) => [d.pipelineExecutionId, d.actionName])).toEqual([
@@ -179,10 +171,10 @@ describe('ListActionExecutions', () => {
   });
 
   it('fills updatedBy with the approver of a manual approval', async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('ae-approval', [{ name: 'Gate', actions: [approvalAction()] }]) }));
-    await succeed(cp, SOURCE_TYPE, { Repo: 'ae-approval' });
-    const token = await approvalToken(cp, 'ae-approval', 'Gate', 'Approve');
-    await cp.send(new PutApprovalResultCommand({ pipelineName: 'ae-approval', stageName: 'Gate', actionName: 'Approve', token, result: { status: 'Approved', summary: 'ok' } }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('ae-approval', [{ name: 'Gate', actions: [approvalAction()] }]) }));
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'ae-approval' });
+    const token = await approvalToken(t.cp, 'ae-approval', 'Gate', 'Approve');
+    await t.cp.send(new PutApprovalResultCommand({ pipelineName: 'ae-approval', stageName: 'Gate', actionName: 'Approve', token, result: { status: 'Approved', summary: 'ok' } }));
     const out = await until(
       () => list({}, 'ae-approval'),
       (o) => o.actionExecutionDetails?.[0].status === 'Succeeded',

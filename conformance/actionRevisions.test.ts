@@ -1,7 +1,7 @@
 // PutActionRevision (a new revision starts an execution carrying it; a used one starts nothing) and
 // ListDeployActionExecutionTargets (no local deploy targets yet: known executions list none).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   GetPipelineExecutionCommand,
@@ -11,40 +11,25 @@ import {
   PutActionRevisionCommand,
   PutJobSuccessResultCommand,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { ACCOUNT, client, expectAwsError, useEmulator } from './harness.js';
 import { BUILD_TYPE, SOURCE_TYPE, buildAction, createCustomTypes, pipelineOf, succeed, takeJob, waitForStatus } from './engineKit.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
+const t = useEmulator({ setup: createCustomTypes });
 
-async function expectError(p: Promise<unknown>, name: string, message?: string) {
-  const e = await failure(p);
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(400);
-  if (message !== undefined) expect(e.message).toBe(message);
-}
-
-const summaries = async (name: string) => (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries!;
+const summaries = async (name: string) => (await t.cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries!;
 
 describe('PutActionRevision', () => {
   const name = 'par';
   const put = (revisionId: string, created = new Date('2024-06-01T12:00:00Z')) =>
-    cp.send(new PutActionRevisionCommand({ pipelineName: name, stageName: 'Source', actionName: 'Source', actionRevision: { revisionId, revisionChangeId: `chg-${revisionId}`, created } }));
+    t.cp.send(new PutActionRevisionCommand({ pipelineName: name, stageName: 'Source', actionName: 'Source', actionRevision: { revisionId, revisionChangeId: `chg-${revisionId}`, created } }));
 
   let firstId: string;
   beforeAll(async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('B', 'par', { inputArtifacts: [{ name: 'SourceOut' }] })] }]) }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('B', 'par', { inputArtifacts: [{ name: 'SourceOut' }] })] }]) }));
     firstId = (await summaries(name))[0].pipelineExecutionId!;
-    await succeed(cp, SOURCE_TYPE, { Repo: name }, { currentRevision: { revision: 'r1', changeIdentifier: 'chg-r1' } });
-    await succeed(cp, BUILD_TYPE, { Project: 'par' });
-    await waitForStatus(cp, name, firstId, 'Succeeded');
+    await succeed(t.cp, SOURCE_TYPE, { Repo: name }, { currentRevision: { revision: 'r1', changeIdentifier: 'chg-r1' } });
+    await succeed(t.cp, BUILD_TYPE, { Project: 'par' });
+    await waitForStatus(t.cp, name, firstId, 'Succeeded');
   });
 
   it('starts nothing for a revision an execution already used', async () => {
@@ -60,35 +45,35 @@ describe('PutActionRevision', () => {
     const latest = (await summaries(name))[0];
     expect(latest.pipelineExecutionId).toBe(id);
     expect(latest.trigger).toEqual({ triggerType: 'PutActionRevision', triggerDetail: `arn:aws:iam::${ACCOUNT}:root` });
-    const exec = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!;
+    const exec = (await t.cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!;
     expect(exec.artifactRevisions).toEqual([{ name: 'SourceOut', revisionId: 'r2', revisionChangeIdentifier: 'chg-r2', created }]);
 
-    const source = await takeJob(cp, SOURCE_TYPE, { Repo: name });
+    const source = await takeJob(t.cp, SOURCE_TYPE, { Repo: name });
     expect(source.data?.pipelineContext?.pipelineExecutionId).toBe(id);
     expect(source.data?.outputArtifacts?.[0].revision).toBe('r2');
-    await cp.send(new PutJobSuccessResultCommand({ jobId: source.id }));
-    const build = await takeJob(cp, BUILD_TYPE, { Project: 'par' });
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: source.id }));
+    const build = await takeJob(t.cp, BUILD_TYPE, { Project: 'par' });
     expect(build.data?.inputArtifacts?.[0].revision).toBe('r2');
-    await cp.send(new PutJobSuccessResultCommand({ jobId: build.id }));
-    await waitForStatus(cp, name, id, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: build.id }));
+    await waitForStatus(t.cp, name, id, 'Succeeded');
 
     expect(await put('r2')).toMatchObject({ newRevision: false, pipelineExecutionId: id });
   });
 
   it('answers the not-found errors for the pipeline, stage and action', async () => {
     const revision = { revisionId: 'x', revisionChangeId: 'x', created: new Date() };
-    await expectError(
-      cp.send(new PutActionRevisionCommand({ pipelineName: 'par-ghost', stageName: 'Source', actionName: 'Source', actionRevision: revision })),
+    await expectAwsError(
+      t.cp.send(new PutActionRevisionCommand({ pipelineName: 'par-ghost', stageName: 'Source', actionName: 'Source', actionRevision: revision })),
       'PipelineNotFoundException',
       `Account '${ACCOUNT}' does not have a pipeline with name 'par-ghost'`,
     );
-    await expectError(
-      cp.send(new PutActionRevisionCommand({ pipelineName: name, stageName: 'Nope', actionName: 'Source', actionRevision: revision })),
+    await expectAwsError(
+      t.cp.send(new PutActionRevisionCommand({ pipelineName: name, stageName: 'Nope', actionName: 'Source', actionRevision: revision })),
       'StageNotFoundException',
       "Stage with name 'Nope' was not found in pipeline 'par'",
     );
-    await expectError(
-      cp.send(new PutActionRevisionCommand({ pipelineName: name, stageName: 'Source', actionName: 'Nope', actionRevision: revision })),
+    await expectAwsError(
+      t.cp.send(new PutActionRevisionCommand({ pipelineName: name, stageName: 'Source', actionName: 'Nope', actionRevision: revision })),
       'ActionNotFoundException',
       "Action with name 'Nope' was not found in stage 'Source' of pipeline 'par'",
     );
@@ -98,39 +83,39 @@ describe('PutActionRevision', () => {
 describe('ListDeployActionExecutionTargets', () => {
   let actionExecutionId: string;
   beforeAll(async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('ldt', [{ name: 'Build', actions: [buildAction('B', 'ldt')] }]) }));
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('ldt-other', [{ name: 'Build', actions: [buildAction('B', 'ldt-other')] }]) }));
-    const job = await takeJob(cp, SOURCE_TYPE, { Repo: 'ldt' });
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('ldt', [{ name: 'Build', actions: [buildAction('B', 'ldt')] }]) }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('ldt-other', [{ name: 'Build', actions: [buildAction('B', 'ldt-other')] }]) }));
+    const job = await takeJob(t.cp, SOURCE_TYPE, { Repo: 'ldt' });
     actionExecutionId = job.data!.pipelineContext!.action!.actionExecutionId!;
-    const state = await cp.send(new GetPipelineStateCommand({ name: 'ldt' }));
+    const state = await t.cp.send(new GetPipelineStateCommand({ name: 'ldt' }));
     expect(state.stageStates![0].actionStates![0].latestExecution?.actionExecutionId).toBe(actionExecutionId);
   });
 
   it('lists no targets for a known action execution', async () => {
-    expect((await cp.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId }))).targets).toEqual([]);
-    const scoped = await cp.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'ldt', actionExecutionId, maxResults: 5 }));
+    expect((await t.cp.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId }))).targets).toEqual([]);
+    const scoped = await t.cp.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'ldt', actionExecutionId, maxResults: 5 }));
     expect(scoped.targets).toEqual([]);
     expect(scoped.nextToken).toBeUndefined();
   });
 
   it('answers ActionExecutionNotFoundException for an unknown one, or one of another pipeline or account', async () => {
     const ghost = randomUUID();
-    await expectError(
-      cp.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId: ghost })),
+    await expectAwsError(
+      t.cp.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId: ghost })),
       'ActionExecutionNotFoundException',
       `Action execution with id '${ghost}' was not found`,
     );
-    await expectError(cp.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'ldt-other', actionExecutionId })), 'ActionExecutionNotFoundException');
-    const other = client(emu.endpoint, { accessKeyId: '210987654321' });
-    await expectError(other.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId })), 'ActionExecutionNotFoundException');
+    await expectAwsError(t.cp.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'ldt-other', actionExecutionId })), 'ActionExecutionNotFoundException');
+    const other = client(t.emu.endpoint, { accessKeyId: '210987654321' });
+    await expectAwsError(other.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId })), 'ActionExecutionNotFoundException');
   });
 
   it('answers PipelineNotFoundException and InvalidNextTokenException', async () => {
-    await expectError(
-      cp.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'ldt-ghost', actionExecutionId })),
+    await expectAwsError(
+      t.cp.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'ldt-ghost', actionExecutionId })),
       'PipelineNotFoundException',
       `Account '${ACCOUNT}' does not have a pipeline with name 'ldt-ghost'`,
     );
-    await expectError(cp.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId, nextToken: 'bogus' })), 'InvalidNextTokenException');
+    await expectAwsError(t.cp.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId, nextToken: 'bogus' })), 'InvalidNextTokenException');
   });
 });

@@ -1,6 +1,6 @@
 // Action types through the SDK: AWS's catalog, custom action types (create, list, delete, reuse
 // rules, limits, tags, isolation), GetActionType / UpdateActionType and pagination.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateCustomActionTypeCommand,
   DeleteCustomActionTypeCommand,
@@ -10,19 +10,12 @@ import {
   type ActionType,
   type CreateCustomActionTypeInput,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
 import { AWS_ACTION_TYPES } from '../src/catalog/awsActionTypes.js';
 import { ACTION_TYPES_PAGE_SIZE } from '../src/api/listActionTypes.js';
 import { MAX_CUSTOM_ACTION_TYPES } from '../src/catalog/customActionTypes.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { ACCOUNT, client, expectAwsError, useEmulator } from './harness.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-});
-afterAll(() => emu.stop());
+const t = useEmulator();
 
 const find = (types: ActionType[] | undefined, category: string, provider: string) =>
   types?.find((t) => t.id?.category === category && t.id?.provider === provider);
@@ -38,16 +31,9 @@ const jenkins = (version: string, extra: Partial<CreateCustomActionTypeInput> = 
   ...extra,
 });
 
-async function expectError(p: Promise<unknown>, name: string, message?: string) {
-  const e = await failure(p);
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(400);
-  if (message !== undefined) expect(e.message).toBe(message);
-}
-
 describe('the AWS catalog', () => {
   it('lists AWS-owned action types with their artifact counts and configuration', async () => {
-    const out = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'AWS' }));
+    const out = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'AWS' }));
     expect(out.actionTypes?.every((t) => t.id?.owner === 'AWS')).toBe(true);
     expect(out.nextToken).toBeUndefined();
     expect(find(out.actionTypes, 'Source', 'S3')).toEqual({
@@ -75,7 +61,7 @@ describe('the AWS catalog', () => {
   });
 
   it('lists ThirdParty action types with secrets marked', async () => {
-    const out = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'ThirdParty' }));
+    const out = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'ThirdParty' }));
     expect(out.actionTypes?.map((t) => `${t.id?.category}/${t.id?.provider}`)).toEqual(['Source/GitHub', 'Deploy/AlexaSkillsKit']);
     const github = find(out.actionTypes, 'Source', 'GitHub')!;
     expect(github.actionConfigurationProperties?.find((p) => p.name === 'OAuthToken')).toEqual({
@@ -88,7 +74,7 @@ describe('the AWS catalog', () => {
   });
 
   it('gets an AWS action type in its declaration form', async () => {
-    const out = await cp.send(new GetActionTypeCommand({ category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' }));
+    const out = await t.cp.send(new GetActionTypeCommand({ category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' }));
     expect(out.actionType).toEqual({
       executor: { type: 'JobWorker', configuration: {} },
       id: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
@@ -102,25 +88,25 @@ describe('the AWS catalog', () => {
   });
 
   it('answers ActionTypeNotFoundException for an unknown action type', async () => {
-    await expectError(
-      cp.send(new GetActionTypeCommand({ category: 'Build', owner: 'AWS', provider: 'Nope', version: '1' })),
+    await expectAwsError(
+      t.cp.send(new GetActionTypeCommand({ category: 'Build', owner: 'AWS', provider: 'Nope', version: '1' })),
       'ActionTypeNotFoundException',
       "ActionType (Category: 'Build', Owner: 'AWS', Provider: 'Nope', Version: '1') is not available",
     );
   });
 
   it('rejects a Custom owner in GetActionType as the model does', async () => {
-    await expectError(
-      cp.send(new GetActionTypeCommand({ category: 'Build', owner: 'Custom', provider: 'Jenkins', version: '1' })),
+    await expectAwsError(
+      t.cp.send(new GetActionTypeCommand({ category: 'Build', owner: 'Custom', provider: 'Jenkins', version: '1' })),
       'ValidationException',
     );
   });
 
   it('does not let a caller update an AWS action type', async () => {
-    const { actionType } = await cp.send(new GetActionTypeCommand({ category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' }));
-    await expectError(cp.send(new UpdateActionTypeCommand({ actionType })), 'RequestFailedException');
-    await expectError(
-      cp.send(new UpdateActionTypeCommand({ actionType: { ...actionType!, id: { ...actionType!.id!, provider: 'Unknown' } } })),
+    const { actionType } = await t.cp.send(new GetActionTypeCommand({ category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' }));
+    await expectAwsError(t.cp.send(new UpdateActionTypeCommand({ actionType })), 'RequestFailedException');
+    await expectAwsError(
+      t.cp.send(new UpdateActionTypeCommand({ actionType: { ...actionType!, id: { ...actionType!.id!, provider: 'Unknown' } } })),
       'ActionTypeNotFoundException',
     );
   });
@@ -128,7 +114,7 @@ describe('the AWS catalog', () => {
 
 describe('custom action types', () => {
   it('creates a custom action type and returns it with its tags', async () => {
-    const out = await cp.send(new CreateCustomActionTypeCommand({ ...jenkins('1'), tags: [{ key: 'team', value: 'ci' }] }));
+    const out = await t.cp.send(new CreateCustomActionTypeCommand({ ...jenkins('1'), tags: [{ key: 'team', value: 'ci' }] }));
     expect(out.actionType).toEqual({
       id: { category: 'Build', owner: 'Custom', provider: 'Jenkins', version: '1' },
       settings: { entityUrlTemplate: 'http://jenkins/job/{Config:ProjectName}' },
@@ -138,14 +124,14 @@ describe('custom action types', () => {
     });
     expect(out.tags).toEqual([{ key: 'team', value: 'ci' }]);
     const arn = `arn:aws:codepipeline:us-east-1:${ACCOUNT}:actiontype:Custom/Build/Jenkins/1`;
-    expect(emu.store.tags.list(arn)).toEqual([{ key: 'team', value: 'ci' }]);
-    const list = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
+    expect(t.emu.store.tags.list(arn)).toEqual([{ key: 'team', value: 'ci' }]);
+    const list = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
     expect(list.actionTypes).toEqual([out.actionType]);
   });
 
   it('rejects a second custom action type with the same id', async () => {
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('1'))),
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('1'))),
       'ActionTypeAlreadyExistsException',
       "ActionType (Category: 'Build', Owner: 'Custom', Provider: 'Jenkins', Version: '1') already exists",
     );
@@ -157,78 +143,78 @@ describe('custom action types', () => {
       { ...prop, queryable: true },
       { ...prop, name: 'B', queryable: true },
     ];
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('bad1', { configurationProperties: twoQueryable }))),
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad1', { configurationProperties: twoQueryable }))),
       'ValidationException',
       'An action type can have at most one queryable configuration property',
     );
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('bad2', { configurationProperties: [{ ...prop, required: false, queryable: true }] }))),
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad2', { configurationProperties: [{ ...prop, required: false, queryable: true }] }))),
       'ValidationException',
       "Queryable configuration property 'A' must be required and must not be secret",
     );
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('bad3', { configurationProperties: [{ ...prop, secret: true, queryable: true }] }))),
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad3', { configurationProperties: [{ ...prop, secret: true, queryable: true }] }))),
       'ValidationException',
     );
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('bad4', { configurationProperties: [prop, prop] }))),
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad4', { configurationProperties: [prop, prop] }))),
       'ValidationException',
       "Configuration property 'A' is declared more than once",
     );
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('bad5', { inputArtifactDetails: { minimumCount: 3, maximumCount: 1 } }))),
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad5', { inputArtifactDetails: { minimumCount: 3, maximumCount: 1 } }))),
       'ValidationException',
       'inputArtifactDetails: minimumCount 3 is greater than maximumCount 1',
     );
     const eleven = Array.from({ length: 11 }, (_, i) => ({ ...prop, name: `P${i}` }));
-    await expectError(cp.send(new CreateCustomActionTypeCommand(jenkins('bad6', { configurationProperties: eleven }))), 'ValidationException');
-    await expectError(
-      cp.send(new CreateCustomActionTypeCommand(jenkins('bad7', { tags: [{ key: 'aws:x', value: 'y' }] }))),
+    await expectAwsError(t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad6', { configurationProperties: eleven }))), 'ValidationException');
+    await expectAwsError(
+      t.cp.send(new CreateCustomActionTypeCommand(jenkins('bad7', { tags: [{ key: 'aws:x', value: 'y' }] }))),
       'InvalidTagsException',
     );
-    const list = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
+    const list = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
     expect(list.actionTypes?.map((t) => t.id?.version)).toEqual(['1']);
   });
 
   it('deletes a custom action type and its tags; a deleted version is only restorable as it was', async () => {
-    await cp.send(new CreateCustomActionTypeCommand({ ...jenkins('2'), tags: [{ key: 'k', value: 'v' }] }));
-    await cp.send(new DeleteCustomActionTypeCommand({ category: 'Build', provider: 'Jenkins', version: '2' }));
-    expect(emu.store.tags.list(`arn:aws:codepipeline:us-east-1:${ACCOUNT}:actiontype:Custom/Build/Jenkins/2`)).toEqual([]);
-    const list = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
+    await t.cp.send(new CreateCustomActionTypeCommand({ ...jenkins('2'), tags: [{ key: 'k', value: 'v' }] }));
+    await t.cp.send(new DeleteCustomActionTypeCommand({ category: 'Build', provider: 'Jenkins', version: '2' }));
+    expect(t.emu.store.tags.list(`arn:aws:codepipeline:us-east-1:${ACCOUNT}:actiontype:Custom/Build/Jenkins/2`)).toEqual([]);
+    const list = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
     expect(list.actionTypes?.map((t) => t.id?.version)).toEqual(['1']);
 
-    await expectError(
-      cp.send(new DeleteCustomActionTypeCommand({ category: 'Build', provider: 'Jenkins', version: '2' })),
+    await expectAwsError(
+      t.cp.send(new DeleteCustomActionTypeCommand({ category: 'Build', provider: 'Jenkins', version: '2' })),
       'ActionTypeNotFoundException',
       "ActionType (Category: 'Build', Owner: 'Custom', Provider: 'Jenkins', Version: '2') is not available",
     );
     const changed = jenkins('2', { outputArtifactDetails: { minimumCount: 0, maximumCount: 1 } });
-    await expectError(cp.send(new CreateCustomActionTypeCommand(changed)), 'ValidationException');
+    await expectAwsError(t.cp.send(new CreateCustomActionTypeCommand(changed)), 'ValidationException');
 
-    await cp.send(new CreateCustomActionTypeCommand(jenkins('2')));
-    const again = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
+    await t.cp.send(new CreateCustomActionTypeCommand(jenkins('2')));
+    const again = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
     expect(again.actionTypes?.map((t) => t.id?.version)).toEqual(['1', '2']);
   });
 
   it('keeps custom action types per account and region', async () => {
-    const other = client(emu.endpoint, { accessKeyId: '210987654321' });
+    const other = client(t.emu.endpoint, { accessKeyId: '210987654321' });
     expect((await other.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }))).actionTypes).toEqual([]);
-    await expectError(other.send(new DeleteCustomActionTypeCommand({ category: 'Build', provider: 'Jenkins', version: '1' })), 'ActionTypeNotFoundException');
+    await expectAwsError(other.send(new DeleteCustomActionTypeCommand({ category: 'Build', provider: 'Jenkins', version: '1' })), 'ActionTypeNotFoundException');
 
-    const eu = client(emu.endpoint, { region: 'eu-west-1' });
+    const eu = client(t.emu.endpoint, { region: 'eu-west-1' });
     expect((await eu.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }))).actionTypes).toEqual([]);
     await eu.send(new CreateCustomActionTypeCommand(jenkins('1', { provider: 'EuOnly' })));
-    const fromUs = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom', regionFilter: 'eu-west-1' }));
+    const fromUs = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom', regionFilter: 'eu-west-1' }));
     expect(fromUs.actionTypes?.map((t) => t.id?.provider)).toEqual(['EuOnly']);
-    const usOnly = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
+    const usOnly = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }));
     expect(usOnly.actionTypes?.map((t) => t.id?.provider)).toEqual(['Jenkins', 'Jenkins']);
   });
 
   it(`pages the list and limits an account to ${MAX_CUSTOM_ACTION_TYPES} custom action types`, async () => {
-    const busy = client(emu.endpoint, { accessKeyId: '333333333333' });
+    const busy = client(t.emu.endpoint, { accessKeyId: '333333333333' });
     for (let i = 0; i < MAX_CUSTOM_ACTION_TYPES; i++) await busy.send(new CreateCustomActionTypeCommand(jenkins(`v${i}`)));
-    await expectError(busy.send(new CreateCustomActionTypeCommand(jenkins('one-more'))), 'LimitExceededException');
+    await expectAwsError(busy.send(new CreateCustomActionTypeCommand(jenkins('one-more'))), 'LimitExceededException');
 
     const seen: ActionType[] = [];
     let nextToken: string | undefined;
@@ -244,7 +230,7 @@ describe('custom action types', () => {
     expect(seen.length).toBe(AWS_ACTION_TYPES.length + MAX_CUSTOM_ACTION_TYPES);
     expect(seen.filter((t) => t.id?.owner === 'Custom').length).toBe(MAX_CUSTOM_ACTION_TYPES);
 
-    await expectError(busy.send(new ListActionTypesCommand({ nextToken: 'garbage' })), 'InvalidNextTokenException');
+    await expectAwsError(busy.send(new ListActionTypesCommand({ nextToken: 'garbage' })), 'InvalidNextTokenException');
   });
 });
 
@@ -253,7 +239,7 @@ describe('registered ThirdParty action types', () => {
 
   beforeAll(() => {
     // AWS registers third-party action types privately; the emulator's store is the way in.
-    emu.store.actionTypes.create(
+    t.emu.store.actionTypes.create(
       { account: ACCOUNT, region: 'us-east-1' },
       {
         type: {
@@ -272,7 +258,7 @@ describe('registered ThirdParty action types', () => {
   });
 
   it('shows the same action type in both forms', async () => {
-    const got = await cp.send(new GetActionTypeCommand(id));
+    const got = await t.cp.send(new GetActionTypeCommand(id));
     expect(got.actionType).toEqual({
       executor: { type: 'JobWorker', configuration: {} },
       id,
@@ -284,12 +270,12 @@ describe('registered ThirdParty action types', () => {
       ],
       urls: { configurationUrl: 'https://acme.example/setup', entityUrlTemplate: 'https://acme.example/{Config:App}' },
     });
-    const list = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'ThirdParty' }));
+    const list = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'ThirdParty' }));
     expect(find(list.actionTypes, 'Deploy', 'AcmeDeploy')?.settings?.thirdPartyConfigurationUrl).toBe('https://acme.example/setup');
   });
 
   it('updates it, keeping what only the list form says', async () => {
-    const { actionType } = await cp.send(new GetActionTypeCommand(id));
+    const { actionType } = await t.cp.send(new GetActionTypeCommand(id));
     const updated = {
       ...actionType!,
       description: 'Deploys with Acme',
@@ -299,19 +285,19 @@ describe('registered ThirdParty action types', () => {
       },
       outputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
     };
-    await cp.send(new UpdateActionTypeCommand({ actionType: updated }));
-    expect((await cp.send(new GetActionTypeCommand(id))).actionType).toEqual(updated);
-    const list = await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'ThirdParty' }));
+    await t.cp.send(new UpdateActionTypeCommand({ actionType: updated }));
+    expect((await t.cp.send(new GetActionTypeCommand(id))).actionType).toEqual(updated);
+    const list = await t.cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'ThirdParty' }));
     const listed = find(list.actionTypes, 'Deploy', 'AcmeDeploy')!;
     expect(listed.outputArtifactDetails).toEqual({ minimumCount: 0, maximumCount: 1 });
     expect(listed.actionConfigurationProperties?.[0].type).toBe('String');
 
     const twoQueryable = { ...updated, properties: updated.properties!.map((p) => ({ ...p, optional: false, noEcho: false, queryable: true })) };
-    await expectError(cp.send(new UpdateActionTypeCommand({ actionType: twoQueryable })), 'ValidationException');
+    await expectAwsError(t.cp.send(new UpdateActionTypeCommand({ actionType: twoQueryable })), 'ValidationException');
   });
 
   it('is not visible to another account', async () => {
-    const other = client(emu.endpoint, { accessKeyId: '210987654321' });
-    await expectError(other.send(new GetActionTypeCommand(id)), 'ActionTypeNotFoundException');
+    const other = client(t.emu.endpoint, { accessKeyId: '210987654321' });
+    await expectAwsError(other.send(new GetActionTypeCommand(id)), 'ActionTypeNotFoundException');
   });
 });

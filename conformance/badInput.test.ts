@@ -1,25 +1,20 @@
 // Bad input for every operation of the service model, generated from the model itself
 // (conformance/scripts/badInputs.ts): each must get a 400 with the right error, never a 500,
 // and the server must keep answering. Plus a few exact messages of the validator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { OPERATION_NAMES, serviceModel } from '../src/model/service.js';
 import { validateInput } from '../src/model/validate.js';
-import { rawCall, startEmulator } from './harness.js';
+import { rawCall, useEmulator } from './harness.js';
 import { samplePipeline } from './fixtures.js';
 import { badInputs, baseInput } from './scripts/badInputs.js';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.stop());
+const t = useEmulator();
 
 const target = (op: string) => `CodePipeline_20150709.${op}`;
 const modelledErrors = (op: string) => (serviceModel.operations[op].errors ?? []).map((e) => e.shape);
 
 async function healthy() {
-  const res = await fetch(`${emu.endpoint}/_health`);
+  const res = await fetch(`${t.emu.endpoint}/_health`);
   expect(res.status).toBe(200);
   expect((await res.json()).status).toBe('ok');
 }
@@ -36,7 +31,7 @@ describe('bad input, generated from the service model', () => {
       const cases = badInputs(op);
       expect(cases.length).toBeGreaterThanOrEqual(4);
       for (const c of cases) {
-        const r = await rawCall(emu.endpoint, target(op), c.body);
+        const r = await rawCall(t.emu.endpoint, target(op), c.body);
         const where = `${op}: ${c.label} -> ${r.status} ${r.text.slice(0, 300)}`;
         expect(r.status, where).toBe(400);
         expect(r.json?.__type, where).toBe(c.expect.type);
@@ -52,7 +47,7 @@ describe('bad input, generated from the service model', () => {
     });
 
     it(`${op}: the minimal valid input passes validation and never gets a 500`, async () => {
-      const r = await rawCall(emu.endpoint, target(op), JSON.stringify(baseInput(op)));
+      const r = await rawCall(t.emu.endpoint, target(op), JSON.stringify(baseInput(op)));
       const where = `${op} -> ${r.status} ${r.text.slice(0, 300)}`;
       if (r.status === 200) return;
       if (r.status === 501) {
@@ -69,7 +64,7 @@ describe('bad input, generated from the service model', () => {
 });
 
 describe('exact validator messages', () => {
-  const create = (pipeline: unknown, extra: object = {}) => rawCall(emu.endpoint, target('CreatePipeline'), JSON.stringify({ pipeline, ...extra }));
+  const create = (pipeline: unknown, extra: object = {}) => rawCall(t.emu.endpoint, target('CreatePipeline'), JSON.stringify({ pipeline, ...extra }));
 
   it('one pattern error at pipeline.name', async () => {
     const r = await create(samplePipeline('x'), {});

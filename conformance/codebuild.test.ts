@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StopPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { RunningEmulator } from '../src/index.js';
 import { client, startEmulator } from './harness.js';
-import { BUILD_TYPE, createCustomTypes, takeJob, until, waitForStatus } from './engineKit.js';
+import { BUILD_TYPE, createCustomTypes, pipelineOf, takeJob, until, waitForStatus } from './engineKit.js';
 import { ensureArtifacts } from './memoryArtifacts.js';
-import { FIXTURES, actionExecution, alive, artifactFiles, codeBuildAction, fetchLog, pipelineWith, startWithSource, untimed, waitForLog } from './localBuildKit.js';
+import { FIXTURES, actionExecution, alive, artifactFiles, codeBuildAction, fetchLog, startWithSource, untimed, waitForLog } from './localBuildKit.js';
 
 const CONFIG = `
 codebuild:
@@ -136,7 +136,7 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 describe('CodeBuild action', () => {
   it('builds the sample: artifacts, exported variables, a downstream action resolving them, and the log', async () => {
-    const decl = pipelineWith('sample-build', [
+    const decl = pipelineOf('sample-build', [
       {
         name: 'Build',
         actions: [codeBuildAction('Build', { ProjectName: 'sample-app' }, { namespace: 'BuildVariables', outputArtifacts: [{ name: 'BuildOut' }, { name: 'Reports' }] })],
@@ -196,7 +196,7 @@ describe('CodeBuild action', () => {
   });
 
   it('on-failure ABORT: a failed pre_build runs its finally and ends the build with AWS wording', async () => {
-    const id = await startWithSource(emu, cp, pipelineWith('abort', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'abort-project' })] }]), { 'README.md': 'x' });
+    const id = await startWithSource(emu, cp, pipelineOf('abort', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'abort-project' })] }]), { 'README.md': 'x' });
     await waitForStatus(cp, 'abort', id, 'Failed');
     const build = await actionExecution(cp, 'abort', id, 'Build');
     const message = 'Build terminated with state: FAILED. Phase: PRE_BUILD, Code: COMMAND_EXECUTION_ERROR, Message: Error while executing command: exit 3. Reason: exit status 3';
@@ -221,7 +221,7 @@ describe('CodeBuild action', () => {
   });
 
   it('on-failure CONTINUE goes on; a failed build still runs post_build; the first failure is reported', async () => {
-    const id = await startWithSource(emu, cp, pipelineWith('continue', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'continue-project' })] }]), { 'a.txt': 'a' });
+    const id = await startWithSource(emu, cp, pipelineOf('continue', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'continue-project' })] }]), { 'a.txt': 'a' });
     await waitForStatus(cp, 'continue', id, 'Failed');
     const build = await actionExecution(cp, 'continue', id, 'Build');
     expect(build.output!.executionResult!.externalExecutionSummary).toBe(
@@ -243,7 +243,7 @@ describe('CodeBuild action', () => {
       { name: 'FROM_ACTION', value: 'action-value', type: 'PLAINTEXT' },
       { name: 'GREETING', value: 'from-action', type: 'PLAINTEXT' },
     ]);
-    const decl = pipelineWith('secrets', [
+    const decl = pipelineOf('secrets', [
       { name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'secrets-project', EnvironmentVariables: env }, { outputArtifacts: [{ name: 'Out' }] })] },
     ]);
     const id = await startWithSource(emu, cp, decl, { 'a.txt': 'a' });
@@ -257,7 +257,7 @@ describe('CodeBuild action', () => {
 
   it('fails clearly when a secret is not configured, and when batch builds are asked for', async () => {
     const env = JSON.stringify([{ name: 'MISSING', value: '/not/configured', type: 'PARAMETER_STORE' }]);
-    const decl = pipelineWith('nosecret', [
+    const decl = pipelineOf('nosecret', [
       { name: 'Build', actions: [codeBuildAction('Secret', { ProjectName: 'abort-project', EnvironmentVariables: env }), codeBuildAction('Batch', { ProjectName: 'abort-project', BatchEnabled: 'true' })] },
     ]);
     const id = await startWithSource(emu, cp, decl, { 'a.txt': 'a' });
@@ -273,7 +273,7 @@ describe('CodeBuild action', () => {
   });
 
   it('fails a build without buildspec or whose base-directory leaves the build folder; never archives symbolic links', async () => {
-    const decl = pipelineWith('nobuildspec', [
+    const decl = pipelineOf('nobuildspec', [
       {
         name: 'Build',
         actions: [
@@ -297,7 +297,7 @@ describe('CodeBuild action', () => {
   });
 
   it('a build past its timeout is killed and fails as TIMED_OUT', async () => {
-    const id = await startWithSource(emu, cp, pipelineWith('timeout', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'timeout-project' })] }]), { 'a.txt': 'a' });
+    const id = await startWithSource(emu, cp, pipelineOf('timeout', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'timeout-project' })] }]), { 'a.txt': 'a' });
     await until(() => actionExecution(cp, 'timeout', id, 'Build'), (b) => b?.status === 'Failed', 10_000);
     const build = await actionExecution(cp, 'timeout', id, 'Build');
     expect(build.output!.executionResult!.errorDetails).toEqual({
@@ -307,7 +307,7 @@ describe('CodeBuild action', () => {
   });
 
   it('StopPipelineExecution with abandon kills the build and everything it started', async () => {
-    const id = await startWithSource(emu, cp, pipelineWith('sleeper', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'sleeper' })] }]), { 'a.txt': 'a' });
+    const id = await startWithSource(emu, cp, pipelineOf('sleeper', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'sleeper' })] }]), { 'a.txt': 'a' });
     const running = await until(() => actionExecution(cp, 'sleeper', id, 'Build'), (b) => b?.status === 'InProgress');
     const log = await waitForLog(emu, running.actionExecutionId!, /SHELL_PID=\d+ SLEEP_PID=\d+/);
     const [, shellPid, sleepPid] = log.text.match(/SHELL_PID=(\d+) SLEEP_PID=(\d+)/)!.map(Number);
@@ -322,7 +322,7 @@ describe('CodeBuild action', () => {
 
 describe('action logs endpoint', () => {
   it('serves an escaped HTML page, refuses other accounts, and 404s unknown ids', async () => {
-    const decl = pipelineWith('html', [
+    const decl = pipelineOf('html', [
       { name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] },
     ]);
     const id = await startWithSource(emu, cp, decl, { 'buildspec.yml': 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo "<script>alert(1)</script> & \'done\'"\n' });

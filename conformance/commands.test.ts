@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetPipelineStateCommand, PutJobSuccessResultCommand, type ActionDeclaration } from '@aws-sdk/client-codepipeline';
 import type { RunningEmulator } from '../src/index.js';
 import { client, startEmulator } from './harness.js';
-import { BUILD_TYPE, SOURCE_TYPE, createCustomTypes, takeJob, waitForStatus } from './engineKit.js';
+import { BUILD_TYPE, SOURCE_TYPE, createCustomTypes, pipelineOf, takeJob, waitForStatus } from './engineKit.js';
 import { zipFiles } from '../src/util/zip.js';
 import { ensureArtifacts } from './memoryArtifacts.js';
-import { FIXTURES, actionExecution, artifactFiles, fetchLog, pipelineWith, startWithSource, untimed } from './localBuildKit.js';
+import { FIXTURES, actionExecution, artifactFiles, fetchLog, startWithSource, untimed } from './localBuildKit.js';
 
 let emu: RunningEmulator;
 let cp: ReturnType<typeof client>;
@@ -38,7 +38,7 @@ const commandsAction = (name: string, commands: string[], extra: Partial<ActionD
 
 describe('Commands action', () => {
   it('runs the commands in one shell, exports output variables and zips the files globs', async () => {
-    const decl = pipelineWith(
+    const decl = pipelineOf(
       'commands',
       [
         {
@@ -93,7 +93,7 @@ describe('Commands action', () => {
   });
 
   it('exposes further inputs as CODEBUILD_SRC_DIR_<name> and fails with CodeBuild wording', async () => {
-    const decl = pipelineWith(
+    const decl = pipelineOf(
       'commands-fail',
       [
         {

@@ -14,7 +14,7 @@ import type { RunningEmulator } from '../src/index.js';
 import { openStreamCount } from '../src/events/stream.js';
 import { MAX_UNZIPPED_BYTES, readZip, UnsafeArchiveError } from '../src/util/zip.js';
 import { approvalAction, createCustomTypes, pipelineOf, SOURCE_TYPE, succeed, until } from './engineKit.js';
-import { ACCOUNT, client, rawCall, startEmulator } from './harness.js';
+import { ACCOUNT, client, jsonOrUndefined, rawCall, startEmulator } from './harness.js';
 
 const OTHER = '210987654321';
 const TARGET = 'CodePipeline_20150709.';
@@ -74,13 +74,7 @@ async function get(method: string, p: string, init: { headers?: Record<string, s
   if (method === 'HEAD') return head(p, init.headers);
   const res = await fetch(`${emu.endpoint}${p}`, { method, headers: init.headers, body: init.body, ...(init.body instanceof ReadableStream && { duplex: 'half' }) } as RequestInit);
   const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status: res.status, headers: res.headers, text, json: jsonOrUndefined(text) };
 }
 
 const s3Code = (text: string) => /<Code>([^<]*)<\/Code>/.exec(text)?.[1];

@@ -1,35 +1,27 @@
 // The events endpoint: recorded state changes as EventBridge-shaped envelopes, listed and streamed (SSE).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreatePipelineCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CreatePipelineCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { openStreamCount } from '../src/events/stream.js';
-import { ACCOUNT, client, startEmulator } from './harness.js';
-import { BUILD_TYPE, SOURCE_TYPE, buildAction, createCustomTypes, pipelineOf, succeed, until, waitForStatus } from './engineKit.js';
+import { ACCOUNT, client, useEmulator } from './harness.js';
+import { BUILD_TYPE, SOURCE_TYPE, buildAction, createCustomTypes, newestExecutionId, pipelineOf, succeed, until, waitForStatus } from './engineKit.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
+const t = useEmulator({ setup: createCustomTypes });
 
 /** The credential scope an SDK would sign with: it picks the account and region, as for the API. */
 const AUTH = { authorization: `AWS4-HMAC-SHA256 Credential=${ACCOUNT}/20240101/us-east-1/codepipeline/aws4_request, SignedHeaders=host, Signature=00` };
 
 async function getEvents(query: string, headers: Record<string, string> = AUTH) {
-  const res = await fetch(`${emu.endpoint}/_events?${query}`, { headers });
+  const res = await fetch(`${t.emu.endpoint}/_events?${query}`, { headers });
   return { status: res.status, type: res.headers.get('content-type'), json: (await res.json()) as any };
 }
 
 /** Creates Source -> Build and runs its first execution to success. */
 async function runOnce(name: string) {
-  await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('Build', name)] }]) }));
-  const id = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries![0].pipelineExecutionId!;
-  await succeed(cp, SOURCE_TYPE, { Repo: name });
-  await succeed(cp, BUILD_TYPE, { Project: name });
-  await waitForStatus(cp, name, id, 'Succeeded');
+  await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('Build', name)] }]) }));
+  const id = await newestExecutionId(t.cp, name);
+  await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+  await succeed(t.cp, BUILD_TYPE, { Project: name });
+  await waitForStatus(t.cp, name, id, 'Succeeded');
   return id;
 }
 
@@ -132,7 +124,7 @@ interface Frame {
 /** Opens the SSE stream and parses its frames; every read is bounded. */
 async function openStream(query: string, headers: Record<string, string> = {}) {
   const abort = new AbortController();
-  const res = await fetch(`${emu.endpoint}/_events/stream?${query}`, { headers: { ...AUTH, ...headers }, signal: abort.signal });
+  const res = await fetch(`${t.emu.endpoint}/_events/stream?${query}`, { headers: { ...AUTH, ...headers }, signal: abort.signal });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -182,13 +174,13 @@ describe('GET /_events/stream', () => {
       expect(frame.data.detail['execution-id']).toBe(firstId);
     }
 
-    const secondId = (await cp.send(new StartPipelineExecutionCommand({ name: 'ev-stream' }))).pipelineExecutionId!;
+    const secondId = (await t.cp.send(new StartPipelineExecutionCommand({ name: 'ev-stream' }))).pipelineExecutionId!;
     const started = await stream.next();
     expect(Number(started.id)).toBe(history.nextAfter + 1);
     expect(summary(started.data)).toEqual([EXECUTION, 'STARTED']);
     expect(started.data.detail['execution-id']).toBe(secondId);
-    await succeed(cp, SOURCE_TYPE, { Repo: 'ev-stream' });
-    await succeed(cp, BUILD_TYPE, { Project: 'ev-stream' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'ev-stream' });
+    await succeed(t.cp, BUILD_TYPE, { Project: 'ev-stream' });
     const frames = [started];
     while (frames.length < SUCCESSFUL_RUN.length) frames.push(await stream.next());
     expect(frames.map((f) => summary(f.data))).toEqual(SUCCESSFUL_RUN);
@@ -211,7 +203,7 @@ describe('GET /_events/stream', () => {
   });
 
   it('answers 404 JSON, not a stream, for an unknown pipeline', async () => {
-    const res = await fetch(`${emu.endpoint}/_events/stream?pipeline=ev-nope`, { headers: AUTH });
+    const res = await fetch(`${t.emu.endpoint}/_events/stream?pipeline=ev-nope`, { headers: AUTH });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ __type: 'PipelineNotFoundException', message: `Account '${ACCOUNT}' does not have a pipeline with name 'ev-nope'` });
   });

@@ -1,56 +1,35 @@
 // The custom job worker protocol end to end: what a job carries, which jobs a poll hands out,
 // nonces, results on unknown or finished jobs, continuation tokens, output variables, revisions.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AcknowledgeJobCommand,
   CreatePipelineCommand,
   GetJobDetailsCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
-  ListPipelineExecutionsCommand,
   PollForJobsCommand,
   PutJobFailureResultCommand,
   PutJobSuccessResultCommand,
   type ActionTypeId,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
-import { BUILD_TYPE, SOURCE_TYPE, buildAction, createCustomTypes, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
+import { ACCOUNT, client, expectAwsError, failure, useEmulator } from './harness.js';
+import { BUILD_TYPE, SOURCE_TYPE, buildAction, createCustomTypes, newestExecutionId, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
-
-async function latestExecutionId(name: string) {
-  const out = await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }));
-  return out.pipelineExecutionSummaries![0].pipelineExecutionId!;
-}
+const t = useEmulator({ setup: createCustomTypes });
 
 async function actionState(pipeline: string, stage: string, action: string) {
-  const state = await cp.send(new GetPipelineStateCommand({ name: pipeline }));
+  const state = await t.cp.send(new GetPipelineStateCommand({ name: pipeline }));
   return state.stageStates!.find((s) => s.stageName === stage)!.actionStates!.find((a) => a.actionName === action)!.latestExecution;
 }
 
 const poll = async (type: ActionTypeId, queryParam?: Record<string, string>, maxBatchSize?: number) =>
-  (await cp.send(new PollForJobsCommand({ actionTypeId: type, queryParam, maxBatchSize }))).jobs ?? [];
-
-async function expectError(p: Promise<unknown>, name: string, message?: string) {
-  const e = await failure(p);
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(400);
-  if (message !== undefined) expect(e.message).toBe(message);
-}
+  (await t.cp.send(new PollForJobsCommand({ actionTypeId: type, queryParam, maxBatchSize }))).jobs ?? [];
 
 describe('job data', () => {
   it('carries the action type, resolved configuration, pipeline context, artifacts, credentials and encryption key', async () => {
     const name = 'jw-data';
-    await cp.send(
+    await t.cp.send(
       new CreatePipelineCommand({
         pipeline: pipelineOf(
           name,
@@ -59,8 +38,8 @@ describe('job data', () => {
         ),
       }),
     );
-    const id = await latestExecutionId(name);
-    const source = await takeJob(cp, SOURCE_TYPE, { Repo: name });
+    const id = await newestExecutionId(t.cp, name);
+    const source = await takeJob(t.cp, SOURCE_TYPE, { Repo: name });
     const sourceState = await actionState(name, 'Source', 'Source');
     expect(source.accountId).toBe(ACCOUNT);
     expect(source.data).toEqual({
@@ -79,33 +58,33 @@ describe('job data', () => {
       encryptionKey: { id: 'alias/local-key', type: 'KMS' },
     });
     // GetJobDetails shows the same data.
-    const details = await cp.send(new GetJobDetailsCommand({ jobId: source.id }));
+    const details = await t.cp.send(new GetJobDetailsCommand({ jobId: source.id }));
     expect(details.jobDetails).toEqual({ id: source.id, data: source.data, accountId: ACCOUNT });
 
     const created = new Date('2024-05-01T10:00:00Z');
-    await cp.send(
+    await t.cp.send(
       new PutJobSuccessResultCommand({ jobId: source.id, currentRevision: { revision: 'rev-1', changeIdentifier: 'chg-1', created, revisionSummary: 'first commit' } }),
     );
-    const build = await takeJob(cp, BUILD_TYPE, { Project: 'jw-data' });
+    const build = await takeJob(t.cp, BUILD_TYPE, { Project: 'jw-data' });
     expect(build.data?.actionConfiguration).toEqual({ configuration: { Project: 'jw-data', Flags: `id=${id}` } });
     expect(build.data?.inputArtifacts).toEqual([{ name: 'SourceOut', revision: 'rev-1', location: source.data!.outputArtifacts![0].location }]);
     expect(build.data?.outputArtifacts).toEqual([]);
     // The source's currentRevision is the execution's artifact revision.
-    const exec = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!;
+    const exec = (await t.cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!;
     expect(exec.artifactRevisions).toEqual([{ name: 'SourceOut', revisionId: 'rev-1', revisionChangeIdentifier: 'chg-1', revisionSummary: 'first commit', created }]);
-    await cp.send(new PutJobSuccessResultCommand({ jobId: build.id }));
-    await waitForStatus(cp, name, id, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: build.id }));
+    await waitForStatus(t.cp, name, id, 'Succeeded');
   });
 });
 
 describe('PollForJobs', () => {
   beforeAll(async () => {
-    await cp.send(
+    await t.cp.send(
       new CreatePipelineCommand({
         pipeline: pipelineOf('jw-poll', [{ name: 'Build', actions: [buildAction('A', 'jw-batch'), buildAction('B', 'jw-batch'), buildAction('C', 'jw-other')] }]),
       }),
     );
-    await succeed(cp, SOURCE_TYPE, { Repo: 'jw-poll' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'jw-poll' });
     await until(() => actionState('jw-poll', 'Build', 'C'), (s) => s?.status === 'InProgress');
   });
 
@@ -119,60 +98,60 @@ describe('PollForJobs', () => {
     expect(await poll(BUILD_TYPE, { Project: 'jw-batch' }, 10)).toEqual([]);
     const other = await poll(BUILD_TYPE, { Project: 'jw-other' }, 10);
     expect(other.map((j) => j.data!.actionConfiguration!.configuration)).toEqual([{ Project: 'jw-other' }]);
-    for (const j of [...first, ...rest, ...other]) await cp.send(new PutJobSuccessResultCommand({ jobId: j.id }));
+    for (const j of [...first, ...rest, ...other]) await t.cp.send(new PutJobSuccessResultCommand({ jobId: j.id }));
   });
 
   it('rejects a queryParam key that is not a queryable property', async () => {
     const message = "Query parameter 'Flags' is not a queryable configuration property of the action type";
-    await expectError(cp.send(new PollForJobsCommand({ actionTypeId: BUILD_TYPE, queryParam: { Flags: 'x' } })), 'ValidationException', message);
+    await expectAwsError(t.cp.send(new PollForJobsCommand({ actionTypeId: BUILD_TYPE, queryParam: { Flags: 'x' } })), 'ValidationException', message);
   });
 
   it('answers ActionTypeNotFoundException for an unknown type and for types not owned by Custom', async () => {
     const ghost = { ...BUILD_TYPE, provider: 'Ghost' };
-    await expectError(
-      cp.send(new PollForJobsCommand({ actionTypeId: ghost })),
+    await expectAwsError(
+      t.cp.send(new PollForJobsCommand({ actionTypeId: ghost })),
       'ActionTypeNotFoundException',
       "ActionType (Category: 'Build', Owner: 'Custom', Provider: 'Ghost', Version: '1') is not available",
     );
     const manual = { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } as const;
-    await expectError(cp.send(new PollForJobsCommand({ actionTypeId: manual })), 'ActionTypeNotFoundException');
+    await expectAwsError(t.cp.send(new PollForJobsCommand({ actionTypeId: manual })), 'ActionTypeNotFoundException');
     const github = { category: 'Source', owner: 'ThirdParty', provider: 'GitHub', version: '1' } as const;
-    await expectError(cp.send(new PollForJobsCommand({ actionTypeId: github })), 'ActionTypeNotFoundException');
+    await expectAwsError(t.cp.send(new PollForJobsCommand({ actionTypeId: github })), 'ActionTypeNotFoundException');
   });
 });
 
 describe('nonces and job states', () => {
   it('acknowledges with the polled nonce only, and answers results on unknown or finished jobs with AWS errors', async () => {
     const name = 'jw-nonce';
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('B', 'jw-nonce')] }]) }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('B', 'jw-nonce')] }]) }));
     const [job] = await until(() => poll(SOURCE_TYPE, { Repo: name }), (j) => j.length > 0);
-    await expectError(cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: 'not-the-nonce' })), 'InvalidNonceException');
-    expect((await cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('InProgress');
-    expect((await cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('InProgress');
+    await expectAwsError(t.cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: 'not-the-nonce' })), 'InvalidNonceException');
+    expect((await t.cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('InProgress');
+    expect((await t.cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('InProgress');
 
     const ghost = randomUUID();
     const notFound = `Job with id '${ghost}' was not found`;
-    await expectError(cp.send(new GetJobDetailsCommand({ jobId: ghost })), 'JobNotFoundException', notFound);
-    await expectError(cp.send(new AcknowledgeJobCommand({ jobId: ghost, nonce: 'n' })), 'JobNotFoundException', notFound);
-    await expectError(cp.send(new PutJobSuccessResultCommand({ jobId: ghost })), 'JobNotFoundException', notFound);
-    await expectError(cp.send(new PutJobFailureResultCommand({ jobId: ghost, failureDetails: { type: 'JobFailed', message: 'x' } })), 'JobNotFoundException', notFound);
+    await expectAwsError(t.cp.send(new GetJobDetailsCommand({ jobId: ghost })), 'JobNotFoundException', notFound);
+    await expectAwsError(t.cp.send(new AcknowledgeJobCommand({ jobId: ghost, nonce: 'n' })), 'JobNotFoundException', notFound);
+    await expectAwsError(t.cp.send(new PutJobSuccessResultCommand({ jobId: ghost })), 'JobNotFoundException', notFound);
+    await expectAwsError(t.cp.send(new PutJobFailureResultCommand({ jobId: ghost, failureDetails: { type: 'JobFailed', message: 'x' } })), 'JobNotFoundException', notFound);
 
-    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
-    expect((await cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+    expect((await t.cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('Succeeded');
     const finished = `Job '${job.id}' is in state Succeeded and cannot accept a result`;
-    await expectError(cp.send(new PutJobSuccessResultCommand({ jobId: job.id })), 'InvalidJobStateException', finished);
-    await expectError(cp.send(new PutJobFailureResultCommand({ jobId: job.id, failureDetails: { type: 'JobFailed', message: 'x' } })), 'InvalidJobStateException', finished);
+    await expectAwsError(t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id })), 'InvalidJobStateException', finished);
+    await expectAwsError(t.cp.send(new PutJobFailureResultCommand({ jobId: job.id, failureDetails: { type: 'JobFailed', message: 'x' } })), 'InvalidJobStateException', finished);
 
-    const other = client(emu.endpoint, { accessKeyId: '210987654321' });
-    await expectError(other.send(new GetJobDetailsCommand({ jobId: job.id })), 'JobNotFoundException');
-    await succeed(cp, BUILD_TYPE, { Project: 'jw-nonce' });
+    const other = client(t.emu.endpoint, { accessKeyId: '210987654321' });
+    await expectAwsError(other.send(new GetJobDetailsCommand({ jobId: job.id })), 'JobNotFoundException');
+    await succeed(t.cp, BUILD_TYPE, { Project: 'jw-nonce' });
   });
 });
 
 describe('continuation tokens and output variables', () => {
   it('turns a success with a continuation token into a new job; the final success publishes output variables', async () => {
     const name = 'jw-cont';
-    await cp.send(
+    await t.cp.send(
       new CreatePipelineCommand({
         pipeline: pipelineOf(name, [
           { name: 'Build', actions: [buildAction('Long', 'jw-cont', { namespace: 'LongVars' })] },
@@ -180,17 +159,17 @@ describe('continuation tokens and output variables', () => {
         ]),
       }),
     );
-    const id = await latestExecutionId(name);
-    await succeed(cp, SOURCE_TYPE, { Repo: name });
-    const first = await takeJob(cp, BUILD_TYPE, { Project: 'jw-cont' });
+    const id = await newestExecutionId(t.cp, name);
+    await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+    const first = await takeJob(t.cp, BUILD_TYPE, { Project: 'jw-cont' });
     expect(first.data?.continuationToken).toBeUndefined();
 
-    await expectError(
-      cp.send(new PutJobSuccessResultCommand({ jobId: first.id, continuationToken: 'step-1', outputVariables: { Out: 'x' } })),
+    await expectAwsError(
+      t.cp.send(new PutJobSuccessResultCommand({ jobId: first.id, continuationToken: 'step-1', outputVariables: { Out: 'x' } })),
       'ValidationException',
       'Output variables cannot be specified together with a continuation token',
     );
-    await cp.send(
+    await t.cp.send(
       new PutJobSuccessResultCommand({
         jobId: first.id,
         continuationToken: 'step-1',
@@ -198,35 +177,35 @@ describe('continuation tokens and output variables', () => {
       }),
     );
     expect(await actionState(name, 'Build', 'Long')).toMatchObject({ status: 'InProgress', summary: 'halfway', percentComplete: 50, externalExecutionId: 'ext-1' });
-    expect((await cp.send(new AcknowledgeJobCommand({ jobId: first.id, nonce: first.nonce }))).status).toBe('Succeeded');
+    expect((await t.cp.send(new AcknowledgeJobCommand({ jobId: first.id, nonce: first.nonce }))).status).toBe('Succeeded');
 
-    const second = await takeJob(cp, BUILD_TYPE, { Project: 'jw-cont' });
+    const second = await takeJob(t.cp, BUILD_TYPE, { Project: 'jw-cont' });
     expect(second.id).not.toBe(first.id);
     expect(second.data).toEqual({ ...first.data, continuationToken: 'step-1' });
 
     // Output variables over AWS's size quota are refused, and the job stays open.
-    await expectError(
-      cp.send(new PutJobSuccessResultCommand({ jobId: second.id, outputVariables: { Out: 'x'.repeat(122_880) } })),
+    await expectAwsError(
+      t.cp.send(new PutJobSuccessResultCommand({ jobId: second.id, outputVariables: { Out: 'x'.repeat(122_880) } })),
       'OutputVariablesSizeExceededException',
       'The output variables total 122883 bytes, over the limit of 122880 bytes',
     );
-    await cp.send(new PutJobSuccessResultCommand({ jobId: second.id, outputVariables: { Out: 'v1' }, executionDetails: { summary: 'done' } }));
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: second.id, outputVariables: { Out: 'v1' }, executionDetails: { summary: 'done' } }));
     expect(await actionState(name, 'Build', 'Long')).toMatchObject({ status: 'Succeeded', summary: 'done' });
 
-    const next = await takeJob(cp, BUILD_TYPE, { Project: 'jw-cont-next' });
+    const next = await takeJob(t.cp, BUILD_TYPE, { Project: 'jw-cont-next' });
     expect(next.data?.actionConfiguration?.configuration).toEqual({ Project: 'jw-cont-next', Flags: 'out=v1' });
-    await cp.send(new PutJobSuccessResultCommand({ jobId: next.id }));
-    await waitForStatus(cp, name, id, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: next.id }));
+    await waitForStatus(t.cp, name, id, 'Succeeded');
   });
 
   it('fails the action and the execution with the failure details', async () => {
     const name = 'jw-fail';
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('B', 'jw-fail')] }]) }));
-    const id = await latestExecutionId(name);
-    await succeed(cp, SOURCE_TYPE, { Repo: name });
-    const job = await takeJob(cp, BUILD_TYPE, { Project: 'jw-fail' });
-    await cp.send(new PutJobFailureResultCommand({ jobId: job.id, failureDetails: { type: 'ConfigurationError', message: 'bad config', externalExecutionId: 'ext-9' } }));
-    await waitForStatus(cp, name, id, 'Failed');
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('B', 'jw-fail')] }]) }));
+    const id = await newestExecutionId(t.cp, name);
+    await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'jw-fail' });
+    await t.cp.send(new PutJobFailureResultCommand({ jobId: job.id, failureDetails: { type: 'ConfigurationError', message: 'bad config', externalExecutionId: 'ext-9' } }));
+    await waitForStatus(t.cp, name, id, 'Failed');
     expect(await actionState(name, 'Build', 'B')).toMatchObject({
       status: 'Failed',
       summary: 'bad config',

@@ -2,7 +2,7 @@
 // receive AWS's CodePipeline.job event and answer through the API with the SDK, exactly as a deployed
 // function would; continuation tokens, failures, unmapped functions and the reply timeout.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreateCustomActionTypeCommand,
   CreatePipelineCommand,
@@ -13,24 +13,15 @@ import {
   type ActionExecutionDetail,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
 import { ManualClock } from '../src/util/manualClock.js';
 import { zipFiles } from '../src/util/zip.js';
 import { LAMBDA_REPLY_TIMEOUT_MS } from '../src/providers/deploy/lambda.js';
-import { ACCOUNT, client, startEmulator } from './harness.js';
+import { ACCOUNT, useEmulator } from './harness.js';
 import { SOURCE_TYPE, createCustomTypes, executionStatus, newestExecutionId, pipelineOf, pollNow, takeJob, until } from './engineKit.js';
 
 const CONFIG = path.resolve(import.meta.dirname, '../fixtures/deploy/codepipeline-local.yml');
 const clock = new ManualClock();
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  emu = await startEmulator({ clock, configFile: CONFIG });
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu?.stop());
+const t = useEmulator({ clock, configFile: CONFIG, setup: createCustomTypes });
 
 const lambda = (name: string, FunctionName: string, extra: Partial<ActionDeclaration> & { UserParameters?: string } = {}): ActionDeclaration => {
   const { UserParameters, ...rest } = extra;
@@ -45,18 +36,18 @@ const lambda = (name: string, FunctionName: string, extra: Partial<ActionDeclara
 
 /** Creates the pipeline, answers its custom source with a small zip, and answers the execution id. */
 async function run(name: string, stages: StageDeclaration[]): Promise<string> {
-  await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, stages) }));
-  const job = await takeJob(cp, SOURCE_TYPE, { Repo: name });
+  await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, stages) }));
+  const job = await takeJob(t.cp, SOURCE_TYPE, { Repo: name });
   const loc = job.data!.outputArtifacts![0].location!.s3Location!;
-  await emu.engine.artifacts.put(ACCOUNT, { bucket: loc.bucketName!, key: loc.objectKey! }, zipFiles([{ path: 'index.html', data: Buffer.from('<h1>hi</h1>') }]));
-  await cp.send(new PutJobSuccessResultCommand({ jobId: job.id, currentRevision: { revision: 'rev-1', changeIdentifier: 'rev-1' } }));
-  return newestExecutionId(cp, name);
+  await t.emu.engine.artifacts.put(ACCOUNT, { bucket: loc.bucketName!, key: loc.objectKey! }, zipFiles([{ path: 'index.html', data: Buffer.from('<h1>hi</h1>') }]));
+  await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id, currentRevision: { revision: 'rev-1', changeIdentifier: 'rev-1' } }));
+  return newestExecutionId(t.cp, name);
 }
 
-const finished = (name: string, id: string) => until(() => executionStatus(cp, name, id), (s) => s !== 'InProgress' && s !== 'Stopping', 15_000);
+const finished = (name: string, id: string) => until(() => executionStatus(t.cp, name, id), (s) => s !== 'InProgress' && s !== 'Stopping', 15_000);
 
 async function actionDetail(pipelineName: string, id: string, action: string): Promise<ActionExecutionDetail> {
-  const out = await cp.send(new ListActionExecutionsCommand({ pipelineName, filter: { pipelineExecutionId: id } }));
+  const out = await t.cp.send(new ListActionExecutionsCommand({ pipelineName, filter: { pipelineExecutionId: id } }));
   return out.actionExecutionDetails!.find((d) => d.actionName === action)!;
 }
 
@@ -92,7 +83,7 @@ describe('Invoke/Lambda', () => {
     expect(await finished('lambda-continue', id)).toBe('Succeeded');
     const d = await actionDetail('lambda-continue', id, 'Long');
     expect(d.output!.outputVariables).toMatchObject({ Greeting: 'continue', Step: 'step-2' });
-    const jobs = emu.store.jobs.forAction(d.actionExecutionId!);
+    const jobs = t.emu.store.jobs.forAction(d.actionExecutionId!);
     // The first invocation's job, and the continuation job the second invocation answered.
     expect(jobs.map((j) => j.status)).toEqual(['Succeeded', 'Succeeded']);
     expect(jobs.filter((j) => j.data.continuationToken === 'step-2')).toHaveLength(1);
@@ -149,7 +140,7 @@ describe('Invoke/Lambda', () => {
   });
 
   it('waits for a function that returned without reporting, never hands its job to job workers, and times out after 20 minutes', async () => {
-    await cp.send(
+    await t.cp.send(
       new CreateCustomActionTypeCommand({
         category: 'Invoke',
         provider: 'Lambda',
@@ -162,22 +153,22 @@ describe('Invoke/Lambda', () => {
     const jobs = await until(
       async () => {
         const d = await actionDetail('lambda-silent', id, 'Quiet');
-        return d?.actionExecutionId ? emu.store.jobs.forAction(d.actionExecutionId) : [];
+        return d?.actionExecutionId ? t.emu.store.jobs.forAction(d.actionExecutionId) : [];
       },
       (j) => j.length === 1,
     );
     // The function ran and returned; its job stays open for a late answer, visible to GetJobDetails.
-    const details = await cp.send(new GetJobDetailsCommand({ jobId: jobs[0].id }));
+    const details = await t.cp.send(new GetJobDetailsCommand({ jobId: jobs[0].id }));
     expect(details.jobDetails!.data!.actionConfiguration!.configuration).toEqual({ FunctionName: 'Silent' });
-    expect(await pollNow(cp, { category: 'Invoke', owner: 'Custom', provider: 'Lambda', version: '1' })).toEqual([]);
-    expect(await executionStatus(cp, 'lambda-silent', id)).toBe('InProgress');
+    expect(await pollNow(t.cp, { category: 'Invoke', owner: 'Custom', provider: 'Lambda', version: '1' })).toEqual([]);
+    expect(await executionStatus(t.cp, 'lambda-silent', id)).toBe('InProgress');
     clock.advance(LAMBDA_REPLY_TIMEOUT_MS);
-    emu.engine.runDueTimers();
+    t.emu.engine.runDueTimers();
     expect(await finished('lambda-silent', id)).toBe('Failed');
     expect((await actionDetail('lambda-silent', id, 'Quiet')).output!.executionResult!.errorDetails).toEqual({
       code: 'TimeoutError',
       message: 'The Lambda function did not report a result (PutJobSuccessResult or PutJobFailureResult) within 20 minutes',
     });
-    expect(emu.store.jobs.get(jobs[0].id)!.status).toBe('TimedOut');
+    expect(t.emu.store.jobs.get(jobs[0].id)!.status).toBe('TimedOut');
   });
 });

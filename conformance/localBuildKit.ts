@@ -10,12 +10,11 @@ import {
   type ActionExecutionDetail,
   type CodePipelineClient,
   type PipelineDeclaration,
-  type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import type { RunningEmulator } from '../src/index.js';
 import { readZip, zipDirectory, zipFiles } from '../src/util/zip.js';
 import { ACCOUNT } from './harness.js';
-import { SOURCE_TYPE, newestExecutionId, sourceAction, takeJob, until } from './engineKit.js';
+import { SOURCE_TYPE, newestExecutionId, takeJob, until } from './engineKit.js';
 
 export const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'codebuild');
 
@@ -26,16 +25,6 @@ export const codeBuildAction = (name: string, configuration: Record<string, stri
   inputArtifacts: [{ name: 'SourceOut' }],
   ...extra,
 });
-
-export function pipelineWith(name: string, stages: StageDeclaration[], extra: Partial<PipelineDeclaration> = {}): PipelineDeclaration {
-  return {
-    name,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`,
-    artifactStore: { type: 'S3', location: 'local-artifacts' },
-    stages: [{ name: 'Source', actions: [sourceAction('Source', name)] }, ...stages],
-    ...extra,
-  };
-}
 
 /** Creates the pipeline and answers its source job with a zip of `files` (a folder, or in-memory files). */
 export async function startWithSource(emu: RunningEmulator, cp: CodePipelineClient, decl: PipelineDeclaration, source: string | Record<string, string>, revision = 'rev-0001') {

@@ -1,6 +1,6 @@
 // Structural validation of CreatePipeline / UpdatePipeline declarations, through the SDK: one test per
 // rule (exact error name, HTTP 400, message), and complex pipelines that must be accepted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreateCustomActionTypeCommand,
   CreatePipelineCommand,
@@ -10,17 +10,10 @@ import {
   type PipelineDeclaration,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { client, failure, startEmulator } from './harness.js';
+import { failure, useEmulator } from './harness.js';
 import { fixturePipeline, samplePipeline } from './fixtures.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-});
-afterAll(() => emu.stop());
+const t = useEmulator();
 
 let seq = 0;
 /** A fresh copy of the sample pipeline (S3 source, CodeBuild, Manual approval, S3 deploy) under a unique name. */
@@ -42,7 +35,7 @@ const build = (name: string, inputs: string[], outputs: string[] = [], runOrder 
 });
 const approvalStage = (name: string): StageDeclaration => ({ name, actions: [approval('Approve')] });
 
-const create = (pipeline: PipelineDeclaration) => cp.send(new CreatePipelineCommand({ pipeline }));
+const create = (pipeline: PipelineDeclaration) => t.cp.send(new CreatePipelineCommand({ pipeline }));
 
 /** Creating `pipeline` fails with exactly this AWS error. */
 async function rejects(pipeline: PipelineDeclaration, name: string, message: string) {
@@ -174,7 +167,7 @@ describe('action types', () => {
   });
 
   it('accepts a masked secret only when updating an existing action', async () => {
-    await cp.send(
+    await t.cp.send(
       new CreateCustomActionTypeCommand({
         category: 'Deploy',
         provider: 'SecretDeployer',
@@ -203,7 +196,7 @@ describe('action types', () => {
     p.stages![3].actions[0].configuration = { Target: 'prod', Token: 's3cr3t' };
     await create(p);
     p.stages![3].actions[0].configuration = { Target: 'prod', Token: '****' };
-    expect((await cp.send(new UpdatePipelineCommand({ pipeline: p }))).pipeline?.version).toBe(2);
+    expect((await t.cp.send(new UpdatePipelineCommand({ pipeline: p }))).pipeline?.version).toBe(2);
   });
 });
 
@@ -495,7 +488,7 @@ describe('valid pipelines', () => {
   it('accepts a V2 pipeline with variables, triggers, a Commands action and rollback', async () => {
     const p = v2();
     await create(p);
-    const got = await cp.send(new GetPipelineCommand({ name: p.name }));
+    const got = await t.cp.send(new GetPipelineCommand({ name: p.name }));
     expect(got.pipeline?.pipelineType).toBe('V2');
     expect(got.pipeline?.variables?.map((v) => v.name)).toEqual(['Environment', 'Release']);
     expect(got.pipeline?.triggers?.[0].gitConfiguration?.sourceActionName).toBe('GitHub');
@@ -505,7 +498,7 @@ describe('valid pipelines', () => {
     const p = base();
     await create(p);
     p.stages![1].actions![0].configuration = {};
-    const e = await failure(cp.send(new UpdatePipelineCommand({ pipeline: p })));
+    const e = await failure(t.cp.send(new UpdatePipelineCommand({ pipeline: p })));
     expect({ name: e.name, status: e.$metadata.httpStatusCode, message: e.message }).toEqual({
       name: 'InvalidActionDeclarationException',
       status: 400,

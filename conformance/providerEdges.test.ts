@@ -3,7 +3,6 @@
 // that are not what the emulator writes, a repository folder inside another git repository, a
 // repository created (slowly) under folders that do not exist yet, and configuration look-ups by
 // names such as 'constructor'.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +20,9 @@ import { zipFiles } from '../src/util/zip.js';
 import { CLONE_REF_FILE } from '../src/providers/sources/gitSource.js';
 import { triggerServiceOf } from '../src/triggers/service.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
-import { SOURCE_TYPE, createCustomTypes, newestExecutionId, takeJob, until, waitForStatus } from './engineKit.js';
-import { actionExecution, codeBuildAction, pipelineWith } from './localBuildKit.js';
+import { SOURCE_TYPE, createCustomTypes, newestExecutionId, pipelineOf, takeJob, until, waitForStatus } from './engineKit.js';
+import { actionExecution, codeBuildAction } from './localBuildKit.js';
+import { git } from './gitKit.js';
 
 const CONFIG = (tmp: string) => `
 codebuild:
@@ -62,8 +62,6 @@ let emu: RunningEmulator;
 let cp: ReturnType<typeof client>;
 let tmp: string;
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: gitEnv }).toString('utf8').trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function initRepoWithCommit(dir: string): string {
@@ -185,7 +183,7 @@ describe('stopping the emulator', () => {
     };
     const found: number[] = [];
     try {
-      await startWithZip(pipelineWith('late-start', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'late-sleeper' })] }]), zipFiles([{ path: 'a.txt', data: Buffer.from('a') }]), other);
+      await startWithZip(pipelineOf('late-start', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'late-sleeper' })] }]), zipFiles([{ path: 'a.txt', data: Buffer.from('a') }]), other);
       await Promise.race([downloading, sleep(5000).then(() => Promise.reject(new Error('the build never downloaded its input')))]);
       await other.stop();
       release();
@@ -203,7 +201,7 @@ describe('zip bombs in input artifacts', () => {
   it('a CodeBuild input that expands past the limit fails in DOWNLOAD_SOURCE without extracting it', async () => {
     const bomb = zipBomb(256 * 1024 * 1024, 5);
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
-    const id = await startWithZip(pipelineWith('bomb-build', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), bomb);
+    const id = await startWithZip(pipelineOf('bomb-build', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), bomb);
     await waitForStatus(cp, 'bomb-build', id, 'Failed');
     const detail = await actionExecution(cp, 'bomb-build', id, 'Build');
     expect(detail.status).toBe('Failed');
@@ -220,7 +218,7 @@ describe('zip bombs in input artifacts', () => {
       configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'bomb', TemplatePath: 'SourceOut::file0.bin', RoleArn: `arn:aws:iam::${ACCOUNT}:role/cfn` },
       inputArtifacts: [{ name: 'SourceOut' }],
     };
-    const id = await startWithZip(pipelineWith('bomb-cfn', [{ name: 'Deploy', actions: [deploy] }]), bomb);
+    const id = await startWithZip(pipelineOf('bomb-cfn', [{ name: 'Deploy', actions: [deploy] }]), bomb);
     await waitForStatus(cp, 'bomb-cfn', id, 'Failed');
     const detail = await actionExecution(cp, 'bomb-cfn', id, 'Deploy');
     expect(detail.output!.executionResult!.externalExecutionSummary).toMatch(BOMB_MESSAGE);
@@ -229,7 +227,7 @@ describe('zip bombs in input artifacts', () => {
 
 describe('exported variables', () => {
   it('exported variables over the 122,880-byte limit fail the build instead of becoming output variables', async () => {
-    const id = await startWithZip(pipelineWith('big-export', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'big-export' }, { namespace: 'B' })] }]), zipFiles([{ path: 'a', data: Buffer.from('a') }]));
+    const id = await startWithZip(pipelineOf('big-export', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'big-export' }, { namespace: 'B' })] }]), zipFiles([{ path: 'a', data: Buffer.from('a') }]));
     await waitForStatus(cp, 'big-export', id, 'Failed');
     const detail = await actionExecution(cp, 'big-export', id, 'Build');
     expect(detail.output!.outputVariables ?? {}).toEqual({});
@@ -242,7 +240,7 @@ describe('exported variables', () => {
 describe('CODEBUILD_CLONE_REF artifacts', () => {
   it('a clone reference that is not a local file:// repository is refused before git sees it', async () => {
     const ref = { version: 1, provider: 'CodeCommit', repository: 'x', repositoryPath: '/nowhere', cloneUrl: 'http://127.0.0.1:9/x.git', branch: 'main', commitId: 'a'.repeat(40) };
-    const id = await startWithZip(pipelineWith('bad-clone-url', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), zipFiles([{ path: CLONE_REF_FILE, data: Buffer.from(JSON.stringify(ref)) }]));
+    const id = await startWithZip(pipelineOf('bad-clone-url', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), zipFiles([{ path: CLONE_REF_FILE, data: Buffer.from(JSON.stringify(ref)) }]));
     await waitForStatus(cp, 'bad-clone-url', id, 'Failed');
     const detail = await actionExecution(cp, 'bad-clone-url', id, 'Build');
     expect(detail.output!.executionResult!.externalExecutionSummary).toBe(
@@ -254,7 +252,7 @@ describe('CODEBUILD_CLONE_REF artifacts', () => {
     const repo = path.join(tmp, 'clone-src');
     initRepoWithCommit(repo);
     const ref = { version: 1, provider: 'CodeCommit', repository: 'x', repositoryPath: repo, cloneUrl: `file://${repo}`, branch: 'main', commitId: '--detach' };
-    const id = await startWithZip(pipelineWith('bad-clone-commit', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), zipFiles([{ path: CLONE_REF_FILE, data: Buffer.from(JSON.stringify(ref)) }]));
+    const id = await startWithZip(pipelineOf('bad-clone-commit', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), zipFiles([{ path: CLONE_REF_FILE, data: Buffer.from(JSON.stringify(ref)) }]));
     await waitForStatus(cp, 'bad-clone-commit', id, 'Failed');
     const detail = await actionExecution(cp, 'bad-clone-commit', id, 'Build');
     expect(detail.output!.executionResult!.externalExecutionSummary).toBe(
@@ -339,7 +337,7 @@ describe('local configuration look-ups', () => {
       actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
       configuration: { FunctionName: 'constructor' },
     };
-    const id = await startWithZip(pipelineWith('proto-lambda', [{ name: 'Invoke', actions: [invoke] }]), zipFiles([{ path: 'a', data: Buffer.from('a') }]));
+    const id = await startWithZip(pipelineOf('proto-lambda', [{ name: 'Invoke', actions: [invoke] }]), zipFiles([{ path: 'a', data: Buffer.from('a') }]));
     await waitForStatus(cp, 'proto-lambda', id, 'Failed');
     const detail = await actionExecution(cp, 'proto-lambda', id, 'Invoke');
     expect(detail.output!.executionResult!.externalExecutionSummary).toBe(

@@ -1,6 +1,6 @@
 // RollbackStage through the SDK: a manual rollback re-runs the stage in a ROLLBACK execution with an
 // earlier execution's artifacts; and each reason AWS refuses one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   GetPipelineCommand,
@@ -10,8 +10,7 @@ import {
   UpdatePipelineCommand,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { ACCOUNT, failure, useEmulator } from './harness.js';
 import {
   BUILD_TYPE,
   SOURCE_TYPE,
@@ -28,14 +27,7 @@ import {
   waitForStatus,
 } from './engineKit.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
+const t = useEmulator({ setup: createCustomTypes });
 
 const deployStage = (name: string): StageDeclaration => ({
   name: 'Deploy',
@@ -43,21 +35,21 @@ const deployStage = (name: string): StageDeclaration => ({
 });
 
 async function create(name: string, extra: object = {}) {
-  await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [deployStage(name)], { pipelineType: 'V2', ...extra }) }));
-  return newestExecutionId(cp, name);
+  await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [deployStage(name)], { pipelineType: 'V2', ...extra }) }));
+  return newestExecutionId(t.cp, name);
 }
 
 /** Runs one execution through (source, then the deploy job) and returns its id and deploy job. */
 async function runThrough(name: string, id?: string) {
-  const executionId = id ?? (await startExecution(cp, name));
-  await succeed(cp, SOURCE_TYPE, { Repo: name });
-  const job = await succeed(cp, BUILD_TYPE, { Project: `${name}-deploy` });
-  await waitForStatus(cp, name, executionId, 'Succeeded');
+  const executionId = id ?? (await startExecution(t.cp, name));
+  await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+  const job = await succeed(t.cp, BUILD_TYPE, { Project: `${name}-deploy` });
+  await waitForStatus(t.cp, name, executionId, 'Succeeded');
   return { id: executionId, job };
 }
 
 const rollback = (pipelineName: string, targetPipelineExecutionId: string, stageName = 'Deploy') =>
-  cp.send(new RollbackStageCommand({ pipelineName, stageName, targetPipelineExecutionId }));
+  t.cp.send(new RollbackStageCommand({ pipelineName, stageName, targetPipelineExecutionId }));
 
 async function refused(p: Promise<unknown>) {
   const e = await failure(p);
@@ -81,7 +73,7 @@ describe('RollbackStage', () => {
     const out = await rollback(name, first.id);
     const id = out.pipelineExecutionId!;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const exec = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!;
+    const exec = (await t.cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!;
     expect(exec).toMatchObject({
       pipelineExecutionId: id,
       pipelineVersion: 1,
@@ -90,21 +82,21 @@ describe('RollbackStage', () => {
       rollbackMetadata: { rollbackTargetPipelineExecutionId: first.id },
       trigger: { triggerType: 'ManualRollback', triggerDetail: `arn:aws:iam::${ACCOUNT}:root` },
     });
-    const job = await takeJob(cp, BUILD_TYPE, { Project: `${name}-deploy` });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: `${name}-deploy` });
     expect(job.data!.pipelineContext!.pipelineExecutionId).toBe(id);
     expect(job.data!.inputArtifacts).toEqual(first.job.data!.inputArtifacts);
-    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
-    await waitForStatus(cp, name, id, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+    await waitForStatus(t.cp, name, id, 'Succeeded');
     // Only the rolled-back stage ran.
-    expect(await pollNow(cp, SOURCE_TYPE, { Repo: name })).toEqual([]);
-    expect((await stageState(cp, name, 'Deploy')).latestExecution).toEqual({ pipelineExecutionId: id, status: 'Succeeded', type: 'ROLLBACK' });
-    expect((await stageState(cp, name, 'Source')).latestExecution).toEqual({ pipelineExecutionId: second.id, status: 'Succeeded' });
+    expect(await pollNow(t.cp, SOURCE_TYPE, { Repo: name })).toEqual([]);
+    expect((await stageState(t.cp, name, 'Deploy')).latestExecution).toEqual({ pipelineExecutionId: id, status: 'Succeeded', type: 'ROLLBACK' });
+    expect((await stageState(t.cp, name, 'Source')).latestExecution).toEqual({ pipelineExecutionId: second.id, status: 'Succeeded' });
 
     // Rolling forward again to the second execution is a rollback too.
     const forward = (await rollback(name, second.id)).pipelineExecutionId!;
-    const forwardJob = await succeed(cp, BUILD_TYPE, { Project: `${name}-deploy` });
+    const forwardJob = await succeed(t.cp, BUILD_TYPE, { Project: `${name}-deploy` });
     expect(forwardJob.data!.inputArtifacts).toEqual(second.job.data!.inputArtifacts);
-    await waitForStatus(cp, name, forward, 'Succeeded');
+    await waitForStatus(t.cp, name, forward, 'Succeeded');
   });
 
   it('refuses what cannot be rolled back', async () => {
@@ -124,16 +116,16 @@ describe('RollbackStage', () => {
     );
 
     // An execution that failed in the stage.
-    const failed = await startExecution(cp, name);
-    await succeed(cp, SOURCE_TYPE, { Repo: name });
-    await fail(cp, BUILD_TYPE, { Project: `${name}-deploy` });
-    await waitForStatus(cp, name, failed, 'Failed');
+    const failed = await startExecution(t.cp, name);
+    await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+    await fail(t.cp, BUILD_TYPE, { Project: `${name}-deploy` });
+    await waitForStatus(t.cp, name, failed, 'Failed');
     expect(await unable(rollback(name, failed))).toBe(`Unable to roll back stage 'Deploy': it did not succeed in pipeline execution '${failed}'`);
 
     // A rollback execution is no target; the one it rolled back to is now current.
     const rb = (await rollback(name, first.id)).pipelineExecutionId!;
-    await succeed(cp, BUILD_TYPE, { Project: `${name}-deploy` });
-    await waitForStatus(cp, name, rb, 'Succeeded');
+    await succeed(t.cp, BUILD_TYPE, { Project: `${name}-deploy` });
+    await waitForStatus(t.cp, name, rb, 'Succeeded');
     expect(await unable(rollback(name, rb))).toBe(
       `Unable to roll back stage 'Deploy': pipeline execution '${rb}' is a rollback execution and cannot be a rollback target`,
     );
@@ -142,16 +134,16 @@ describe('RollbackStage', () => {
     );
 
     // The stage is running.
-    const running = await startExecution(cp, name);
-    await succeed(cp, SOURCE_TYPE, { Repo: name });
-    const job = await takeJob(cp, BUILD_TYPE, { Project: `${name}-deploy` });
+    const running = await startExecution(t.cp, name);
+    await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: `${name}-deploy` });
     expect(await unable(rollback(name, second.id))).toBe(`Unable to roll back stage 'Deploy': it is currently running in pipeline execution '${running}'`);
-    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
-    await waitForStatus(cp, name, running, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+    await waitForStatus(t.cp, name, running, 'Succeeded');
 
     // After an update, earlier executions ran an outdated pipeline version.
-    const decl = (await cp.send(new GetPipelineCommand({ name }))).pipeline!;
-    await cp.send(new UpdatePipelineCommand({ pipeline: decl }));
+    const decl = (await t.cp.send(new GetPipelineCommand({ name }))).pipeline!;
+    await t.cp.send(new UpdatePipelineCommand({ pipeline: decl }));
     expect(await refused(rollback(name, second.id))).toEqual(['PipelineExecutionOutdatedException', 400]);
   });
 

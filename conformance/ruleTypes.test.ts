@@ -1,20 +1,13 @@
 // ListRuleTypes through the SDK: AWS's rule providers with their configuration and artifact counts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ListRuleTypesCommand } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { client, failure, startEmulator } from './harness.js';
+import { failure, useEmulator } from './harness.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-});
-afterAll(() => emu.stop());
+const t = useEmulator();
 
 describe('rule types', () => {
   it('lists the AWS rule providers', async () => {
-    const out = await cp.send(new ListRuleTypesCommand({}));
+    const out = await t.cp.send(new ListRuleTypesCommand({}));
     expect(out.ruleTypes?.map((t) => t.id?.provider)).toEqual([
       'CloudWatchAlarm',
       'CodeBuild',
@@ -41,10 +34,10 @@ describe('rule types', () => {
   });
 
   it('honours the owner and region filters', async () => {
-    const all = await cp.send(new ListRuleTypesCommand({}));
-    const aws = await cp.send(new ListRuleTypesCommand({ ruleOwnerFilter: 'AWS', regionFilter: 'eu-west-1' }));
+    const all = await t.cp.send(new ListRuleTypesCommand({}));
+    const aws = await t.cp.send(new ListRuleTypesCommand({ ruleOwnerFilter: 'AWS', regionFilter: 'eu-west-1' }));
     expect(aws.ruleTypes).toEqual(all.ruleTypes);
-    const e = await failure(cp.send(new ListRuleTypesCommand({ ruleOwnerFilter: 'Custom' as 'AWS' })));
+    const e = await failure(t.cp.send(new ListRuleTypesCommand({ ruleOwnerFilter: 'Custom' as 'AWS' })));
     expect(e.name).toBe('ValidationException');
     expect(e.$metadata.httpStatusCode).toBe(400);
   });

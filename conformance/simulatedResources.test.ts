@@ -1,29 +1,26 @@
 // GET /_local/simulated: the read-only view of what deploy and invoke actions left behind (simulated
 // CloudFormation stacks, deployments, Step Functions executions), per account and region, chosen by
 // the SigV4 credential scope or the account/region query parameters.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CreatePipelineCommand, ListActionExecutionsCommand, PutJobSuccessResultCommand, type ActionDeclaration, type ActionTypeId, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
 import { ManualClock } from '../src/util/manualClock.js';
 import { zipFiles } from '../src/util/zip.js';
-import { ACCOUNT, client, startEmulator } from './harness.js';
+import { ACCOUNT, client, useEmulator } from './harness.js';
 import { SOURCE_TYPE, createCustomTypes, executionStatus, pipelineOf, takeJob, until } from './engineKit.js';
 
 const OTHER = '210987654321';
 const NOW = '2025-01-15T09:30:00.000Z';
 const clock = new ManualClock(Date.parse(NOW));
-let emu: RunningEmulator;
-let cp: CodePipelineClient;
 let other: CodePipelineClient;
 
-beforeAll(async () => {
-  emu = await startEmulator({ clock });
-  cp = client(emu.endpoint);
-  other = client(emu.endpoint, { accessKeyId: OTHER });
-  await createCustomTypes(cp);
-  await createCustomTypes(other);
+const t = useEmulator({
+  clock,
+  setup: async (cp, emu) => {
+    other = client(emu.endpoint, { accessKeyId: OTHER });
+    await createCustomTypes(cp);
+    await createCustomTypes(other);
+  },
 });
-afterAll(() => emu?.stop());
 
 const TEMPLATE = JSON.stringify({
   Parameters: { Env: { Type: 'String' }, Password: { Type: 'String', NoEcho: 'true' } },
@@ -54,7 +51,7 @@ async function deploy(c: CodePipelineClient, account: string, name: string, acti
   await c.send(new CreatePipelineCommand({ pipeline: decl }));
   const job = await takeJob(c, SOURCE_TYPE, { Repo: name });
   const loc = job.data!.outputArtifacts![0].location!.s3Location!;
-  await emu.engine.artifacts.put(account, { bucket: loc.bucketName!, key: loc.objectKey! }, zipFiles(Object.entries(FILES).map(([p, d]) => ({ path: p, data: Buffer.from(d) }))));
+  await t.emu.engine.artifacts.put(account, { bucket: loc.bucketName!, key: loc.objectKey! }, zipFiles(Object.entries(FILES).map(([p, d]) => ({ path: p, data: Buffer.from(d) }))));
   await c.send(new PutJobSuccessResultCommand({ jobId: job.id, currentRevision: { revision: 'rev-1', changeIdentifier: 'rev-1' } }));
   const id = job.data!.pipelineContext!.pipelineExecutionId!;
   expect(await until(() => executionStatus(c, name, id), (s) => s !== 'InProgress', 15_000)).toBe('Succeeded');
@@ -63,7 +60,7 @@ async function deploy(c: CodePipelineClient, account: string, name: string, acti
 }
 
 async function get(pathAndQuery: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${emu.endpoint}${pathAndQuery}`, { headers });
+  const res = await fetch(`${t.emu.endpoint}${pathAndQuery}`, { headers });
   return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
 }
 
@@ -73,11 +70,11 @@ const sigv4 = (account: string, region: string) => ({
 
 describe('GET /_local/simulated', () => {
   let run: Awaited<ReturnType<typeof deploy>>;
-  const logUrl = (action: string) => `${emu.endpoint}/_logs/${run.actions.get(action)!.actionExecutionId}`;
+  const logUrl = (action: string) => `${t.emu.endpoint}/_logs/${run.actions.get(action)!.actionExecutionId}`;
   const ref = (action: string) => ({ pipeline: 'sim-deploy', pipelineExecutionId: run.id, stage: 'Deploy', action, actionExecutionId: run.actions.get(action)!.actionExecutionId, logUrl: logUrl(action) });
 
   beforeAll(async () => {
-    run = await deploy(cp, ACCOUNT, 'sim-deploy', deployActions);
+    run = await deploy(t.cp, ACCOUNT, 'sim-deploy', deployActions);
   });
 
   it('lists the CloudFormation stack, the ECS deployment and the Step Functions execution of the account and region', async () => {

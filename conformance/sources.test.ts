@@ -20,6 +20,7 @@ import type { RunningEmulator } from '../src/index.js';
 import { readZip, zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { BUILD_TYPE, buildAction, createCustomTypes, newestExecutionId, takeJob, waitForStatus } from './engineKit.js';
+import { git, gitEnv } from './gitKit.js';
 
 let emu: RunningEmulator;
 let cp: ReturnType<typeof client>;
@@ -28,17 +29,6 @@ const CONNECTION = `arn:aws:codestar-connections:us-east-1:${ACCOUNT}:connection
 const ECR_DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 // ---- git in a temp folder ----
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'Dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
-const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: gitEnv }).toString('utf8').trim();
-
 function initRepo(dir: string, branch = 'main') {
   fs.mkdirSync(dir, { recursive: true });
   git(dir, 'init', '-q', '-b', branch);

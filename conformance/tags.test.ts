@@ -1,6 +1,6 @@
 // Tagging through the SDK: TagResource / UntagResource / ListTagsForResource on pipelines, webhooks
 // and custom action types; AWS's tag rules; ARN checks; account and region isolation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   DeletePipelineCommand,
@@ -11,8 +11,7 @@ import {
   UntagResourceCommand,
   type Tag,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { ACCOUNT, client, expectAwsError, useEmulator } from './harness.js';
 import { samplePipeline } from './fixtures.js';
 
 const OTHER_ACCOUNT = '210987654321';
@@ -21,26 +20,13 @@ const tagsN = (n: number, prefix = 'k'): Tag[] => Array.from({ length: n }, (_, 
 const SYSTEM_TAGS_MESSAGE =
   "Not allowed to modify system tags. System tags start with 'aws:'. msg=[Caller is an end user and not allowed to mutate system tags]";
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-});
-afterAll(() => emu.stop());
+const t = useEmulator();
 
-const listTags = async (arn: string, c = cp) => (await c.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags;
-
-async function expectError(p: Promise<unknown>, name: string, message?: string) {
-  const e = await failure(p);
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(400);
-  if (message !== undefined) expect(e.message).toBe(message);
-}
+const listTags = async (arn: string, c = t.cp) => (await c.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags;
 
 describe('pipeline tags', () => {
   beforeAll(async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('tagged'), tags: [{ key: 'team', value: 'a' }] }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('tagged'), tags: [{ key: 'team', value: 'a' }] }));
   });
 
   it('lists the tags given at creation', async () => {
@@ -48,7 +34,7 @@ describe('pipeline tags', () => {
   });
 
   it('adds and overwrites tags, keeping the order in which keys were first added', async () => {
-    await cp.send(
+    await t.cp.send(
       new TagResourceCommand({
         resourceArn: arnOf('tagged'),
         tags: [
@@ -64,57 +50,57 @@ describe('pipeline tags', () => {
   });
 
   it('removes tags by key and ignores keys the resource does not have', async () => {
-    await cp.send(new UntagResourceCommand({ resourceArn: arnOf('tagged'), tagKeys: ['env', 'absent'] }));
+    await t.cp.send(new UntagResourceCommand({ resourceArn: arnOf('tagged'), tagKeys: ['env', 'absent'] }));
     expect(await listTags(arnOf('tagged'))).toEqual([{ key: 'team', value: 'b' }]);
   });
 
   it('paginates with maxResults and nextToken', async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('paged-tags'), tags: tagsN(5) }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('paged-tags'), tags: tagsN(5) }));
     const arn = arnOf('paged-tags');
-    const first = await cp.send(new ListTagsForResourceCommand({ resourceArn: arn, maxResults: 2 }));
+    const first = await t.cp.send(new ListTagsForResourceCommand({ resourceArn: arn, maxResults: 2 }));
     expect(first.tags?.map((t) => t.key)).toEqual(['k0', 'k1']);
-    const second = await cp.send(new ListTagsForResourceCommand({ resourceArn: arn, maxResults: 2, nextToken: first.nextToken }));
+    const second = await t.cp.send(new ListTagsForResourceCommand({ resourceArn: arn, maxResults: 2, nextToken: first.nextToken }));
     expect(second.tags?.map((t) => t.key)).toEqual(['k2', 'k3']);
-    const third = await cp.send(new ListTagsForResourceCommand({ resourceArn: arn, maxResults: 2, nextToken: second.nextToken }));
+    const third = await t.cp.send(new ListTagsForResourceCommand({ resourceArn: arn, maxResults: 2, nextToken: second.nextToken }));
     expect(third.tags?.map((t) => t.key)).toEqual(['k4']);
     expect(third.nextToken).toBeUndefined();
-    await expectError(
-      cp.send(new ListTagsForResourceCommand({ resourceArn: arn, nextToken: 'garbage' })),
+    await expectAwsError(
+      t.cp.send(new ListTagsForResourceCommand({ resourceArn: arn, nextToken: 'garbage' })),
       'InvalidNextTokenException',
       'The next token was specified in an invalid format.',
     );
   });
 
   it('drops the tags with the pipeline', async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('short-lived'), tags: [{ key: 'x', value: '1' }] }));
-    await cp.send(new DeletePipelineCommand({ name: 'short-lived' }));
-    await expectError(listTags(arnOf('short-lived')), 'ResourceNotFoundException');
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('short-lived') }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('short-lived'), tags: [{ key: 'x', value: '1' }] }));
+    await t.cp.send(new DeletePipelineCommand({ name: 'short-lived' }));
+    await expectAwsError(listTags(arnOf('short-lived')), 'ResourceNotFoundException');
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('short-lived') }));
     expect(await listTags(arnOf('short-lived'))).toEqual([]);
   });
 });
 
 describe('tag rules', () => {
   beforeAll(async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('rules') }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('rules') }));
   });
 
   it("rejects keys with AWS's reserved prefix on tag, untag and create", async () => {
     const arn = arnOf('rules');
-    const tag = cp.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'aws:owner', value: 'x' }] }));
-    await expectError(tag, 'InvalidTagsException', SYSTEM_TAGS_MESSAGE);
-    const untag = cp.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['aws:owner'] }));
-    await expectError(untag, 'InvalidTagsException', SYSTEM_TAGS_MESSAGE);
-    await expectError(
-      cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('rules-2'), tags: [{ key: 'aws:x', value: '' }] })),
+    const tag = t.cp.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'aws:owner', value: 'x' }] }));
+    await expectAwsError(tag, 'InvalidTagsException', SYSTEM_TAGS_MESSAGE);
+    const untag = t.cp.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['aws:owner'] }));
+    await expectAwsError(untag, 'InvalidTagsException', SYSTEM_TAGS_MESSAGE);
+    await expectAwsError(
+      t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('rules-2'), tags: [{ key: 'aws:x', value: '' }] })),
       'InvalidTagsException',
       SYSTEM_TAGS_MESSAGE,
     );
   });
 
   it('rejects a key given twice in one request', async () => {
-    await expectError(
-      cp.send(
+    await expectAwsError(
+      t.cp.send(
         new TagResourceCommand({
           resourceArn: arnOf('rules'),
           tags: [
@@ -130,11 +116,11 @@ describe('tag rules', () => {
 
   it('allows 50 tags per resource and counts overwritten keys once', async () => {
     const arn = arnOf('rules');
-    await cp.send(new TagResourceCommand({ resourceArn: arn, tags: tagsN(50) }));
-    await cp.send(new TagResourceCommand({ resourceArn: arn, tags: tagsN(50).map((t) => ({ ...t, value: 'again' })) }));
+    await t.cp.send(new TagResourceCommand({ resourceArn: arn, tags: tagsN(50) }));
+    await t.cp.send(new TagResourceCommand({ resourceArn: arn, tags: tagsN(50).map((t) => ({ ...t, value: 'again' })) }));
     expect(await listTags(arn)).toHaveLength(50);
-    await expectError(
-      cp.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'one-more', value: '' }] })),
+    await expectAwsError(
+      t.cp.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'one-more', value: '' }] })),
       'TooManyTagsException',
       `Tag limit exceeded for resource [${arn}].`,
     );
@@ -142,12 +128,12 @@ describe('tag rules', () => {
   });
 
   it('rejects more than 50 tags at creation', async () => {
-    await expectError(cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('rules-3'), tags: tagsN(51) })), 'TooManyTagsException');
+    await expectAwsError(t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('rules-3'), tags: tagsN(51) })), 'TooManyTagsException');
   });
 
   it('leaves key and value lengths to the model', async () => {
-    await expectError(
-      cp.send(new TagResourceCommand({ resourceArn: arnOf('rules'), tags: [{ key: 'k', value: 'v'.repeat(257) }] })),
+    await expectAwsError(
+      t.cp.send(new TagResourceCommand({ resourceArn: arnOf('rules'), tags: [{ key: 'k', value: 'v'.repeat(257) }] })),
       'ValidationException',
     );
   });
@@ -155,42 +141,42 @@ describe('tag rules', () => {
 
 describe('resource ARNs', () => {
   beforeAll(async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('mine'), tags: [{ key: 'owner', value: 'me' }] }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('mine'), tags: [{ key: 'owner', value: 'me' }] }));
   });
 
   it('answers ValidationException for an ARN outside the model pattern', async () => {
-    await expectError(listTags('not-an-arn'), 'ValidationException');
-    await expectError(listTags(`arn:aws:s3:us-east-1:${ACCOUNT}:bucket`), 'ValidationException');
+    await expectAwsError(listTags('not-an-arn'), 'ValidationException');
+    await expectAwsError(listTags(`arn:aws:s3:us-east-1:${ACCOUNT}:bucket`), 'ValidationException');
   });
 
   it('answers InvalidArnException for a CodePipeline ARN naming no kind of resource', async () => {
     for (const resource of ['thing:x', 'bad name', 'webhook:', 'actiontype:Custom/Build', 'actiontype:Custom/Nope/P/1']) {
       const arn = arnOf(resource);
-      await expectError(listTags(arn), 'InvalidArnException', `The ARN '${arn}' is not a valid CodePipeline resource ARN`);
+      await expectAwsError(listTags(arn), 'InvalidArnException', `The ARN '${arn}' is not a valid CodePipeline resource ARN`);
     }
   });
 
   it('answers ResourceNotFoundException for a missing pipeline', async () => {
-    await expectError(
-      cp.send(new TagResourceCommand({ resourceArn: arnOf('ghost'), tags: [{ key: 'a', value: 'b' }] })),
+    await expectAwsError(
+      t.cp.send(new TagResourceCommand({ resourceArn: arnOf('ghost'), tags: [{ key: 'a', value: 'b' }] })),
       'ResourceNotFoundException',
       `The account with id '${ACCOUNT}' does not include a pipeline with the name 'ghost'`,
     );
-    await expectError(cp.send(new UntagResourceCommand({ resourceArn: arnOf('ghost'), tagKeys: ['a'] })), 'ResourceNotFoundException');
+    await expectAwsError(t.cp.send(new UntagResourceCommand({ resourceArn: arnOf('ghost'), tagKeys: ['a'] })), 'ResourceNotFoundException');
   });
 
   it("does not reach another account's or region's pipeline", async () => {
-    await expectError(listTags(arnOf('mine', 'eu-west-1')), 'ResourceNotFoundException');
-    await expectError(listTags(arnOf('mine', 'us-east-1', OTHER_ACCOUNT)), 'ResourceNotFoundException');
-    const other = client(emu.endpoint, { accessKeyId: OTHER_ACCOUNT });
-    await expectError(listTags(arnOf('mine'), other), 'ResourceNotFoundException');
-    await expectError(
+    await expectAwsError(listTags(arnOf('mine', 'eu-west-1')), 'ResourceNotFoundException');
+    await expectAwsError(listTags(arnOf('mine', 'us-east-1', OTHER_ACCOUNT)), 'ResourceNotFoundException');
+    const other = client(t.emu.endpoint, { accessKeyId: OTHER_ACCOUNT });
+    await expectAwsError(listTags(arnOf('mine'), other), 'ResourceNotFoundException');
+    await expectAwsError(
       other.send(new TagResourceCommand({ resourceArn: arnOf('mine'), tags: [{ key: 'owner', value: 'them' }] })),
       'ResourceNotFoundException',
       `The account with id '${OTHER_ACCOUNT}' does not include a pipeline with the name 'mine'`,
     );
     // The same name in another region is another pipeline, with its own tags.
-    const west = client(emu.endpoint, { region: 'eu-west-1' });
+    const west = client(t.emu.endpoint, { region: 'eu-west-1' });
     await west.send(new CreatePipelineCommand({ pipeline: samplePipeline('mine') }));
     expect(await listTags(arnOf('mine', 'eu-west-1'), west)).toEqual([]);
     expect(await listTags(arnOf('mine'))).toEqual([{ key: 'owner', value: 'me' }]);
@@ -200,7 +186,7 @@ describe('resource ARNs', () => {
 describe('webhook tags', () => {
   const webhookArn = (name: string) => arnOf(`webhook:${name}`);
   const putHook = (name: string, tags?: Tag[]) =>
-    cp.send(
+    t.cp.send(
       new PutWebhookCommand({
         webhook: {
           name,
@@ -215,20 +201,20 @@ describe('webhook tags', () => {
     );
 
   beforeAll(async () => {
-    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('hooked') }));
+    await t.cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('hooked') }));
   });
 
   it('tags a webhook by its ARN', async () => {
     await putHook('tagged-hook', [{ key: 'a', value: '1' }]);
-    await cp.send(new TagResourceCommand({ resourceArn: webhookArn('tagged-hook'), tags: [{ key: 'b', value: '2' }] }));
-    await cp.send(new UntagResourceCommand({ resourceArn: webhookArn('tagged-hook'), tagKeys: ['a'] }));
+    await t.cp.send(new TagResourceCommand({ resourceArn: webhookArn('tagged-hook'), tags: [{ key: 'b', value: '2' }] }));
+    await t.cp.send(new UntagResourceCommand({ resourceArn: webhookArn('tagged-hook'), tagKeys: ['a'] }));
     expect(await listTags(webhookArn('tagged-hook'))).toEqual([{ key: 'b', value: '2' }]);
   });
 
   it('drops the tags with the webhook', async () => {
     await putHook('gone-hook', [{ key: 'a', value: '1' }]);
-    await cp.send(new DeleteWebhookCommand({ name: 'gone-hook' }));
-    await expectError(
+    await t.cp.send(new DeleteWebhookCommand({ name: 'gone-hook' }));
+    await expectAwsError(
       listTags(webhookArn('gone-hook')),
       'ResourceNotFoundException',
       `The account with id '${ACCOUNT}' does not include a webhook with the name 'gone-hook'`,
@@ -245,7 +231,7 @@ describe('custom action type tags', () => {
 
   beforeAll(() => {
     // Seeded through the store, as embedders do; CreateCustomActionType is another module's concern.
-    emu.store.actionTypes.create(
+    t.emu.store.actionTypes.create(
       scope,
       {
         type: {
@@ -261,17 +247,17 @@ describe('custom action type tags', () => {
   });
 
   it('tags a custom action type by its ARN', async () => {
-    await cp.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'kind', value: 'builder' }] }));
+    await t.cp.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'kind', value: 'builder' }] }));
     expect(await listTags(arn)).toEqual([{ key: 'kind', value: 'builder' }]);
   });
 
   it('answers ResourceNotFoundException for a missing or deleted action type', async () => {
-    await expectError(
+    await expectAwsError(
       listTags(arnOf('actiontype:Custom/Build/LocalBuilder/2')),
       'ResourceNotFoundException',
       `The account with id '${ACCOUNT}' does not include an action type with the name 'Custom/Build/LocalBuilder/2'`,
     );
-    emu.store.actionTypes.markDeleted(scope, id, Date.now());
-    await expectError(listTags(arn), 'ResourceNotFoundException');
+    t.emu.store.actionTypes.markDeleted(scope, id, Date.now());
+    await expectAwsError(listTags(arn), 'ResourceNotFoundException');
   });
 });

@@ -2,14 +2,13 @@
 // the data and nonce with GetThirdPartyJobDetails, acknowledges and answers, always with its
 // clientToken. Local rule: the first clientToken presented for a client binds it.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AcknowledgeThirdPartyJobCommand,
   CreatePipelineCommand,
   GetJobDetailsCommand,
   GetPipelineStateCommand,
   GetThirdPartyJobDetailsCommand,
-  ListPipelineExecutionsCommand,
   PollForJobsCommand,
   PollForThirdPartyJobsCommand,
   PutJobSuccessResultCommand,
@@ -18,54 +17,43 @@ import {
   type ActionTypeId,
   type ThirdPartyJob,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
-import { SOURCE_TYPE, createCustomTypes, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
+import { ACCOUNT, client, expectAwsError, failure, useEmulator } from './harness.js';
+import { SOURCE_TYPE, createCustomTypes, newestExecutionId, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
 
 const PARTNER: ActionTypeId = { category: 'Deploy', owner: 'ThirdParty', provider: 'AcmeDeploy', version: '1' };
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-  emu.store.actionTypes.create(
-    { account: ACCOUNT, region: 'us-east-1' },
-    {
-      type: {
-        id: PARTNER as Required<ActionTypeId>,
-        settings: { thirdPartyConfigurationUrl: 'https://acme.example/setup' },
-        actionConfigurationProperties: [{ name: 'App', required: true, key: true, secret: false, queryable: true, type: 'String' }],
-        inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
-        outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+const t = useEmulator({
+  setup: async (cp, emu) => {
+    await createCustomTypes(cp);
+    emu.store.actionTypes.create(
+      { account: ACCOUNT, region: 'us-east-1' },
+      {
+        type: {
+          id: PARTNER as Required<ActionTypeId>,
+          settings: { thirdPartyConfigurationUrl: 'https://acme.example/setup' },
+          actionConfigurationProperties: [{ name: 'App', required: true, key: true, secret: false, queryable: true, type: 'String' }],
+          inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
+          outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+        },
       },
-    },
-    Date.now(),
-  );
+      Date.now(),
+    );
+  },
 });
-afterAll(() => emu.stop());
-
-async function expectError(p: Promise<unknown>, name: string, message?: string) {
-  const e = await failure(p);
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(400);
-  if (message !== undefined) expect(e.message).toBe(message);
-}
 
 const deployAction = (name: string, app: string) => ({ name, actionTypeId: PARTNER, configuration: { App: app }, inputArtifacts: [{ name: 'SourceOut' }] });
 
 async function pipelineWithPartnerJob(name: string): Promise<{ executionId: string; job: ThirdPartyJob }> {
-  await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Deploy', actions: [deployAction('Ship', name)] }]) }));
-  const executionId = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries![0].pipelineExecutionId!;
-  await succeed(cp, SOURCE_TYPE, { Repo: name });
-  const jobs = await until(async () => (await cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: PARTNER }))).jobs ?? [], (j) => j.length > 0);
+  await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Deploy', actions: [deployAction('Ship', name)] }]) }));
+  const executionId = await newestExecutionId(t.cp, name);
+  await succeed(t.cp, SOURCE_TYPE, { Repo: name });
+  const jobs = await until(async () => (await t.cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: PARTNER }))).jobs ?? [], (j) => j.length > 0);
   expect(jobs).toHaveLength(1);
   return { executionId, job: jobs[0] };
 }
 
 async function shipState(name: string) {
-  const state = await cp.send(new GetPipelineStateCommand({ name }));
+  const state = await t.cp.send(new GetPipelineStateCommand({ name }));
   return state.stageStates!.find((s) => s.stageName === 'Deploy')!.actionStates![0].latestExecution!;
 }
 
@@ -76,9 +64,9 @@ describe('third-party jobs', () => {
     expect(Object.keys(job).sort()).toEqual(['clientId', 'jobId']);
     expect(job.clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     // A polled job is handed out once.
-    expect((await cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: PARTNER, maxBatchSize: 5 }))).jobs).toEqual([]);
+    expect((await t.cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: PARTNER, maxBatchSize: 5 }))).jobs).toEqual([]);
 
-    const details = (await cp.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: 'acme-token' }))).jobDetails!;
+    const details = (await t.cp.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: 'acme-token' }))).jobDetails!;
     expect(details.id).toBe(job.jobId);
     expect(details.nonce).toEqual(expect.any(String));
     expect(details.data).toMatchObject({
@@ -90,15 +78,15 @@ describe('third-party jobs', () => {
       artifactCredentials: { accessKeyId: expect.any(String) },
     });
 
-    await expectError(
-      cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: job.jobId, nonce: 'wrong', clientToken: 'acme-token' })),
+    await expectAwsError(
+      t.cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: job.jobId, nonce: 'wrong', clientToken: 'acme-token' })),
       'InvalidNonceException',
       `The nonce 'wrong' does not match the job '${job.jobId}'`,
     );
-    const ack = await cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: job.jobId, nonce: details.nonce, clientToken: 'acme-token' }));
+    const ack = await t.cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: job.jobId, nonce: details.nonce, clientToken: 'acme-token' }));
     expect(ack.status).toBe('InProgress');
 
-    await cp.send(
+    await t.cp.send(
       new PutThirdPartyJobSuccessResultCommand({
         jobId: job.jobId,
         clientToken: 'acme-token',
@@ -107,17 +95,17 @@ describe('third-party jobs', () => {
       }),
     );
     expect(await shipState(name)).toMatchObject({ status: 'InProgress', summary: 'deploying', percentComplete: 30 });
-    const [next] = await until(async () => (await cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: PARTNER }))).jobs ?? [], (j) => j.length > 0);
+    const [next] = await until(async () => (await t.cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: PARTNER }))).jobs ?? [], (j) => j.length > 0);
     expect(next.clientId).toBe(job.clientId);
     expect(next.jobId).not.toBe(job.jobId);
-    const nextDetails = (await cp.send(new GetThirdPartyJobDetailsCommand({ jobId: next.jobId, clientToken: 'acme-token' }))).jobDetails!;
+    const nextDetails = (await t.cp.send(new GetThirdPartyJobDetailsCommand({ jobId: next.jobId, clientToken: 'acme-token' }))).jobDetails!;
     expect(nextDetails.data).toEqual({ ...details.data, continuationToken: 'deploy-42' });
 
-    await cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: next.jobId, clientToken: 'acme-token', executionDetails: { summary: 'deployed' } }));
-    await waitForStatus(cp, name, executionId, 'Succeeded');
+    await t.cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: next.jobId, clientToken: 'acme-token', executionDetails: { summary: 'deployed' } }));
+    await waitForStatus(t.cp, name, executionId, 'Succeeded');
     expect(await shipState(name)).toMatchObject({ status: 'Succeeded', summary: 'deployed' });
-    await expectError(
-      cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: next.jobId, clientToken: 'acme-token' })),
+    await expectAwsError(
+      t.cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: next.jobId, clientToken: 'acme-token' })),
       'InvalidJobStateException',
       `Job '${next.jobId}' is in state Succeeded and cannot accept a result`,
     );
@@ -125,49 +113,49 @@ describe('third-party jobs', () => {
 
   it('binds a client to the first clientToken it presents', async () => {
     const { job } = await pipelineWithPartnerJob('tp-token');
-    await cp.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: 'first' }));
+    await t.cp.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: 'first' }));
     const message = `The client token is not valid for client '${job.clientId}' of job '${job.jobId}'`;
-    await expectError(cp.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: 'second' })), 'InvalidClientTokenException', message);
-    await expectError(cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: job.jobId, nonce: 'n', clientToken: 'second' })), 'InvalidClientTokenException', message);
-    await expectError(cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: job.jobId, clientToken: 'second' })), 'InvalidClientTokenException', message);
-    await expectError(
-      cp.send(new PutThirdPartyJobFailureResultCommand({ jobId: job.jobId, clientToken: 'second', failureDetails: { type: 'JobFailed', message: 'x' } })),
+    await expectAwsError(t.cp.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: 'second' })), 'InvalidClientTokenException', message);
+    await expectAwsError(t.cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: job.jobId, nonce: 'n', clientToken: 'second' })), 'InvalidClientTokenException', message);
+    await expectAwsError(t.cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: job.jobId, clientToken: 'second' })), 'InvalidClientTokenException', message);
+    await expectAwsError(
+      t.cp.send(new PutThirdPartyJobFailureResultCommand({ jobId: job.jobId, clientToken: 'second', failureDetails: { type: 'JobFailed', message: 'x' } })),
       'InvalidClientTokenException',
       message,
     );
-    await cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: job.jobId, clientToken: 'first' }));
+    await t.cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: job.jobId, clientToken: 'first' }));
   });
 
   it('fails the action and the execution with the failure details', async () => {
     const name = 'tp-fail';
     const { executionId, job } = await pipelineWithPartnerJob(name);
-    await cp.send(
+    await t.cp.send(
       new PutThirdPartyJobFailureResultCommand({ jobId: job.jobId, clientToken: 'tok', failureDetails: { type: 'RevisionUnavailable', message: 'no such build' } }),
     );
-    await waitForStatus(cp, name, executionId, 'Failed');
+    await waitForStatus(t.cp, name, executionId, 'Failed');
     expect(await shipState(name)).toMatchObject({ status: 'Failed', summary: 'no such build', errorDetails: { code: 'RevisionUnavailable', message: 'no such build' } });
   });
 
   it('keeps custom and third-party jobs apart', async () => {
     const { job } = await pipelineWithPartnerJob('tp-apart');
     const notFound = `Job with id '${job.jobId}' was not found`;
-    await expectError(cp.send(new GetJobDetailsCommand({ jobId: job.jobId })), 'JobNotFoundException', notFound);
-    await expectError(cp.send(new PutJobSuccessResultCommand({ jobId: job.jobId })), 'JobNotFoundException', notFound);
-    await expectError(cp.send(new PollForJobsCommand({ actionTypeId: PARTNER })), 'ActionTypeNotFoundException');
-    await expectError(
-      cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: SOURCE_TYPE })),
+    await expectAwsError(t.cp.send(new GetJobDetailsCommand({ jobId: job.jobId })), 'JobNotFoundException', notFound);
+    await expectAwsError(t.cp.send(new PutJobSuccessResultCommand({ jobId: job.jobId })), 'JobNotFoundException', notFound);
+    await expectAwsError(t.cp.send(new PollForJobsCommand({ actionTypeId: PARTNER })), 'ActionTypeNotFoundException');
+    await expectAwsError(
+      t.cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: SOURCE_TYPE })),
       'ActionTypeNotFoundException',
       "ActionType (Category: 'Source', Owner: 'Custom', Provider: 'LocalSource', Version: '1') is not available",
     );
 
-    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('tp-custom', [{ name: 'Deploy', actions: [deployAction('Ship', 'tp-custom')] }]) }));
-    const custom = await takeJob(cp, SOURCE_TYPE, { Repo: 'tp-custom' });
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('tp-custom', [{ name: 'Deploy', actions: [deployAction('Ship', 'tp-custom')] }]) }));
+    const custom = await takeJob(t.cp, SOURCE_TYPE, { Repo: 'tp-custom' });
     const customNotFound = `Job with id '${custom.id}' was not found`;
-    await expectError(cp.send(new GetThirdPartyJobDetailsCommand({ jobId: custom.id, clientToken: 'tok' })), 'JobNotFoundException', customNotFound);
-    await expectError(cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: custom.id, clientToken: 'tok' })), 'JobNotFoundException', customNotFound);
+    await expectAwsError(t.cp.send(new GetThirdPartyJobDetailsCommand({ jobId: custom.id, clientToken: 'tok' })), 'JobNotFoundException', customNotFound);
+    await expectAwsError(t.cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: custom.id, clientToken: 'tok' })), 'JobNotFoundException', customNotFound);
 
     const ghost = randomUUID();
-    await expectError(cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: ghost, nonce: 'n', clientToken: 'tok' })), 'JobNotFoundException', `Job with id '${ghost}' was not found`);
-    await cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: job.jobId, clientToken: 'tok' }));
+    await expectAwsError(t.cp.send(new AcknowledgeThirdPartyJobCommand({ jobId: ghost, nonce: 'n', clientToken: 'tok' })), 'JobNotFoundException', `Job with id '${ghost}' was not found`);
+    await t.cp.send(new PutThirdPartyJobSuccessResultCommand({ jobId: job.jobId, clientToken: 'tok' }));
   });
 });

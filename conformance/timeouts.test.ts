@@ -8,43 +8,34 @@ import {
   AcknowledgeJobCommand,
   CreatePipelineCommand,
   GetPipelineStateCommand,
-  ListPipelineExecutionsCommand,
   PollForThirdPartyJobsCommand,
   PutJobSuccessResultCommand,
   type ActionTypeId,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
 import { ManualClock } from '../src/util/manualClock.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
-import { BUILD_TYPE, SOURCE_TYPE, approvalAction, approvalToken, buildAction, createCustomTypes, executionStatus, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
+import { ACCOUNT, client, failure, startEmulator, useEmulator } from './harness.js';
+import { BUILD_TYPE, SOURCE_TYPE, approvalAction, approvalToken, buildAction, createCustomTypes, executionStatus, newestExecutionId, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 const clock = new ManualClock();
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator({ clock });
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
+const t = useEmulator({ clock, setup: createCustomTypes });
 
 async function start(name: string, stage: Parameters<typeof pipelineOf>[1][number]) {
-  await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [stage]) }));
-  const id = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries![0].pipelineExecutionId!;
-  await succeed(cp, SOURCE_TYPE, { Repo: name });
+  await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [stage]) }));
+  const id = await newestExecutionId(t.cp, name);
+  await succeed(t.cp, SOURCE_TYPE, { Repo: name });
   return id;
 }
 
-async function actionState(c: typeof cp, pipeline: string, stage: string) {
+async function actionState(c: typeof t.cp, pipeline: string, stage: string) {
   const state = await c.send(new GetPipelineStateCommand({ name: pipeline }));
   return state.stageStates!.find((s) => s.stageName === stage)!.actionStates![0].latestExecution!;
 }
 
 /** Moves time on and fires what fell due. */
-function elapse(ms: number, e = emu) {
+function elapse(ms: number, e = t.emu) {
   clock.advance(ms);
   e.engine.runDueTimers();
 }
@@ -54,23 +45,23 @@ const EXPIRED = { status: 'Failed', summary: 'Approval request timed out', error
 describe('manual approval timeouts', () => {
   it('fails an unanswered approval, and its execution, after 7 days', async () => {
     const id = await start('to-approval', { name: 'Approve', actions: [approvalAction()] });
-    await approvalToken(cp, 'to-approval', 'Approve', 'Approve');
+    await approvalToken(t.cp, 'to-approval', 'Approve', 'Approve');
     elapse(7 * DAY - MINUTE);
-    expect(await executionStatus(cp, 'to-approval', id)).toBe('InProgress');
-    expect((await actionState(cp, 'to-approval', 'Approve')).status).toBe('InProgress');
+    expect(await executionStatus(t.cp, 'to-approval', id)).toBe('InProgress');
+    expect((await actionState(t.cp, 'to-approval', 'Approve')).status).toBe('InProgress');
     elapse(2 * MINUTE);
-    await waitForStatus(cp, 'to-approval', id, 'Failed');
-    expect(await actionState(cp, 'to-approval', 'Approve')).toMatchObject(EXPIRED);
+    await waitForStatus(t.cp, 'to-approval', id, 'Failed');
+    expect(await actionState(t.cp, 'to-approval', 'Approve')).toMatchObject(EXPIRED);
   });
 
   it('uses the action timeoutInMinutes instead when given', async () => {
     const id = await start('to-short', { name: 'Approve', actions: [approvalAction('Approve', { timeoutInMinutes: 10 })] });
-    await approvalToken(cp, 'to-short', 'Approve', 'Approve');
+    await approvalToken(t.cp, 'to-short', 'Approve', 'Approve');
     elapse(9 * MINUTE);
-    expect(await executionStatus(cp, 'to-short', id)).toBe('InProgress');
+    expect(await executionStatus(t.cp, 'to-short', id)).toBe('InProgress');
     elapse(2 * MINUTE);
-    await waitForStatus(cp, 'to-short', id, 'Failed');
-    expect(await actionState(cp, 'to-short', 'Approve')).toMatchObject(EXPIRED);
+    await waitForStatus(t.cp, 'to-short', id, 'Failed');
+    expect(await actionState(t.cp, 'to-short', 'Approve')).toMatchObject(EXPIRED);
   });
 });
 
@@ -79,14 +70,14 @@ describe('job timeouts', () => {
 
   it('fails a custom action whose job is not done within 24 hours; the job then refuses results', async () => {
     const id = await start('to-job', { name: 'Build', actions: [buildAction('B', 'to-job')] });
-    const job = await takeJob(cp, BUILD_TYPE, { Project: 'to-job' });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'to-job' });
     elapse(DAY - MINUTE);
-    expect(await executionStatus(cp, 'to-job', id)).toBe('InProgress');
+    expect(await executionStatus(t.cp, 'to-job', id)).toBe('InProgress');
     elapse(2 * MINUTE);
-    await waitForStatus(cp, 'to-job', id, 'Failed');
-    expect(await actionState(cp, 'to-job', 'Build')).toMatchObject(JOB_TIMEDOUT);
-    expect((await cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('TimedOut');
-    const e = await failure(cp.send(new PutJobSuccessResultCommand({ jobId: job.id })));
+    await waitForStatus(t.cp, 'to-job', id, 'Failed');
+    expect(await actionState(t.cp, 'to-job', 'Build')).toMatchObject(JOB_TIMEDOUT);
+    expect((await t.cp.send(new AcknowledgeJobCommand({ jobId: job.id, nonce: job.nonce }))).status).toBe('TimedOut');
+    const e = await failure(t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id })));
     expect(e.name).toBe('InvalidJobStateException');
     expect(e.$metadata.httpStatusCode).toBe(400);
     expect(e.message).toBe(`Job '${job.id}' is in state TimedOut and cannot accept a result`);
@@ -94,7 +85,7 @@ describe('job timeouts', () => {
 
   it("uses the action type executor's jobTimeout when it has one", async () => {
     const partner: ActionTypeId = { category: 'Deploy', owner: 'ThirdParty', provider: 'QuickDeploy', version: '1' };
-    emu.store.actionTypes.create(
+    t.emu.store.actionTypes.create(
       { account: ACCOUNT, region: 'us-east-1' },
       {
         type: {
@@ -108,12 +99,12 @@ describe('job timeouts', () => {
       clock.now(),
     );
     const id = await start('to-executor', { name: 'Deploy', actions: [{ name: 'D', actionTypeId: partner }] });
-    await until(async () => (await cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: partner }))).jobs ?? [], (j) => j.length > 0);
+    await until(async () => (await t.cp.send(new PollForThirdPartyJobsCommand({ actionTypeId: partner }))).jobs ?? [], (j) => j.length > 0);
     elapse(4 * MINUTE);
-    expect(await executionStatus(cp, 'to-executor', id)).toBe('InProgress');
+    expect(await executionStatus(t.cp, 'to-executor', id)).toBe('InProgress');
     elapse(2 * MINUTE);
-    await waitForStatus(cp, 'to-executor', id, 'Failed');
-    expect(await actionState(cp, 'to-executor', 'Deploy')).toMatchObject(JOB_TIMEDOUT);
+    await waitForStatus(t.cp, 'to-executor', id, 'Failed');
+    expect(await actionState(t.cp, 'to-executor', 'Deploy')).toMatchObject(JOB_TIMEDOUT);
   });
 });
 
@@ -131,7 +122,7 @@ describe('timers across a restart', () => {
       const c = client(first.endpoint);
       await createCustomTypes(c);
       await c.send(new CreatePipelineCommand({ pipeline: pipelineOf('to-restart', [{ name: 'Approve', actions: [approvalAction()] }]) }));
-      id = (await c.send(new ListPipelineExecutionsCommand({ pipelineName: 'to-restart' }))).pipelineExecutionSummaries![0].pipelineExecutionId!;
+      id = await newestExecutionId(c, 'to-restart');
       await succeed(c, SOURCE_TYPE, { Repo: 'to-restart' });
       await approvalToken(c, 'to-restart', 'Approve', 'Approve');
     } finally {

@@ -1,5 +1,5 @@
 // Stage transitions: disabled transitions hold executions in front of a stage; enabling lets them in.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   DisableStageTransitionCommand,
@@ -11,41 +11,33 @@ import {
   StartPipelineExecutionCommand,
   type StageState,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, rawCall, startEmulator } from './harness.js';
+import { ACCOUNT, failure, rawCall, useEmulator } from './harness.js';
 import { BUILD_TYPE, SOURCE_TYPE, buildAction, createCustomTypes, executionStatus, pipelineOf, succeed, takeJob, until, waitForStatus } from './engineKit.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await createCustomTypes(cp);
-});
-afterAll(() => emu.stop());
+const t = useEmulator({ setup: createCustomTypes });
 
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
 
 /** Source -> Build, the Build action polling on Project = the pipeline's name. */
 async function create(name: string, extra = {}) {
-  await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('Build', name)] }], extra) }));
-  const list = await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }));
+  await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Build', actions: [buildAction('Build', name)] }], extra) }));
+  const list = await t.cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }));
   return list.pipelineExecutionSummaries![0].pipelineExecutionId!;
 }
 
 const buildState = async (name: string): Promise<StageState> =>
-  (await cp.send(new GetPipelineStateCommand({ name }))).stageStates!.find((s) => s.stageName === 'Build')!;
+  (await t.cp.send(new GetPipelineStateCommand({ name }))).stageStates!.find((s) => s.stageName === 'Build')!;
 
 const disable = (pipelineName: string, stageName = 'Build', transitionType: 'Inbound' | 'Outbound' = 'Inbound', reason = 'Hold for review') =>
-  cp.send(new DisableStageTransitionCommand({ pipelineName, stageName, transitionType, reason }));
+  t.cp.send(new DisableStageTransitionCommand({ pipelineName, stageName, transitionType, reason }));
 
 const enable = (pipelineName: string, stageName = 'Build', transitionType: 'Inbound' | 'Outbound' = 'Inbound') =>
-  cp.send(new EnableStageTransitionCommand({ pipelineName, stageName, transitionType }));
+  t.cp.send(new EnableStageTransitionCommand({ pipelineName, stageName, transitionType }));
 
-const buildJobs = async (name: string) => (await cp.send(new PollForJobsCommand({ actionTypeId: BUILD_TYPE, queryParam: { Project: name } }))).jobs ?? [];
+const buildJobs = async (name: string) => (await t.cp.send(new PollForJobsCommand({ actionTypeId: BUILD_TYPE, queryParam: { Project: name } }))).jobs ?? [];
 
 async function start(name: string) {
-  return (await cp.send(new StartPipelineExecutionCommand({ name }))).pipelineExecutionId!;
+  return (await t.cp.send(new StartPipelineExecutionCommand({ name }))).pipelineExecutionId!;
 }
 
 describe('stage transitions', () => {
@@ -53,7 +45,7 @@ describe('stage transitions', () => {
     const id = await create('tr-hold');
     const out = await disable('tr-hold');
     expect(out.$metadata.httpStatusCode).toBe(200);
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-hold' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-hold' });
 
     const held = await until(() => buildState('tr-hold'), (s) => s.inboundExecution !== undefined);
     expect(held.inboundExecution).toEqual({ pipelineExecutionId: id, status: 'InProgress' });
@@ -61,68 +53,68 @@ describe('stage transitions', () => {
     expect(held.latestExecution).toBeUndefined();
     expect(held.actionStates).toEqual([{ actionName: 'Build' }]);
     expect(await buildJobs('tr-hold')).toEqual([]);
-    expect(await executionStatus(cp, 'tr-hold', id)).toBe('InProgress');
+    expect(await executionStatus(t.cp, 'tr-hold', id)).toBe('InProgress');
 
     await enable('tr-hold');
     const state = await until(() => buildState('tr-hold'), (s) => s.latestExecution !== undefined);
     expect(state.inboundExecution).toBeUndefined();
     expect(state.inboundTransitionState).toEqual({ enabled: true, lastChangedBy: ROOT, lastChangedAt: expect.any(Date) });
     expect(state.latestExecution).toEqual({ pipelineExecutionId: id, status: 'InProgress' });
-    await succeed(cp, BUILD_TYPE, { Project: 'tr-hold' });
-    await waitForStatus(cp, 'tr-hold', id, 'Succeeded');
+    await succeed(t.cp, BUILD_TYPE, { Project: 'tr-hold' });
+    await waitForStatus(t.cp, 'tr-hold', id, 'Succeeded');
   });
 
   it("a stage's Outbound transition is the next stage's Inbound transition", async () => {
     const id = await create('tr-outbound');
     await disable('tr-outbound', 'Source', 'Outbound', 'Outbound hold');
     expect((await buildState('tr-outbound')).inboundTransitionState).toMatchObject({ enabled: false, disabledReason: 'Outbound hold' });
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-outbound' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-outbound' });
     await until(() => buildState('tr-outbound'), (s) => s.inboundExecution?.pipelineExecutionId === id);
     expect(await buildJobs('tr-outbound')).toEqual([]);
     await enable('tr-outbound', 'Source', 'Outbound');
-    await succeed(cp, BUILD_TYPE, { Project: 'tr-outbound' });
-    await waitForStatus(cp, 'tr-outbound', id, 'Succeeded');
+    await succeed(t.cp, BUILD_TYPE, { Project: 'tr-outbound' });
+    await waitForStatus(t.cp, 'tr-outbound', id, 'Succeeded');
   });
 
   it('disabling the inbound transition of a running stage does not interrupt it', async () => {
     const id = await create('tr-running');
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-running' });
-    const job = await takeJob(cp, BUILD_TYPE, { Project: 'tr-running' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-running' });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'tr-running' });
     await disable('tr-running');
-    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
-    await waitForStatus(cp, 'tr-running', id, 'Succeeded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+    await waitForStatus(t.cp, 'tr-running', id, 'Succeeded');
     expect((await buildState('tr-running')).latestExecution).toEqual({ pipelineExecutionId: id, status: 'Succeeded' });
   });
 
   it('SUPERSEDED: of two executions held at a disabled transition the older is superseded; the newer goes on when enabled', async () => {
     const first = await create('tr-superseded');
     await disable('tr-superseded');
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-superseded' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-superseded' });
     await until(() => buildState('tr-superseded'), (s) => s.inboundExecution?.pipelineExecutionId === first);
 
     const second = await start('tr-superseded');
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-superseded' });
-    await waitForStatus(cp, 'tr-superseded', first, 'Superseded');
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-superseded' });
+    await waitForStatus(t.cp, 'tr-superseded', first, 'Superseded');
     const held = await buildState('tr-superseded');
     expect(held.inboundExecution).toEqual({ pipelineExecutionId: second, status: 'InProgress' });
     expect(held.inboundExecutions).toBeUndefined();
 
     await enable('tr-superseded');
-    const job = await takeJob(cp, BUILD_TYPE, { Project: 'tr-superseded' });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'tr-superseded' });
     expect(job.data?.pipelineContext?.pipelineExecutionId).toBe(second);
-    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
-    await waitForStatus(cp, 'tr-superseded', second, 'Succeeded');
-    expect(await executionStatus(cp, 'tr-superseded', first)).toBe('Superseded');
+    await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+    await waitForStatus(t.cp, 'tr-superseded', second, 'Succeeded');
+    expect(await executionStatus(t.cp, 'tr-superseded', first)).toBe('Superseded');
   });
 
   it('QUEUED: executions held at a disabled transition all go on, oldest first, when enabled', async () => {
     const first = await create('tr-queued', { pipelineType: 'V2', executionMode: 'QUEUED' });
     await disable('tr-queued');
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-queued' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-queued' });
     const second = await start('tr-queued');
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-queued' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-queued' });
     const third = await start('tr-queued');
-    await succeed(cp, SOURCE_TYPE, { Repo: 'tr-queued' });
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'tr-queued' });
 
     const held = await until(() => buildState('tr-queued'), (s) => s.inboundExecutions?.length === 3);
     expect(held.inboundExecutions).toEqual([first, second, third].map((pipelineExecutionId) => ({ pipelineExecutionId, status: 'InProgress' })));
@@ -131,18 +123,18 @@ describe('stage transitions', () => {
 
     await enable('tr-queued');
     for (const id of [first, second, third]) {
-      const job = await takeJob(cp, BUILD_TYPE, { Project: 'tr-queued' });
+      const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'tr-queued' });
       expect(job.data?.pipelineContext?.pipelineExecutionId).toBe(id);
       // One at a time: the next execution waits while this one is inside the stage.
       expect(await buildJobs('tr-queued')).toEqual([]);
-      await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
-      await waitForStatus(cp, 'tr-queued', id, 'Succeeded');
+      await t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+      await waitForStatus(t.cp, 'tr-queued', id, 'Succeeded');
     }
   });
 
   describe('errors', () => {
     beforeAll(async () => {
-      await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('tr-errors', [{ name: 'Build', actions: [buildAction('Build', 'tr-errors')] }]) }));
+      await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('tr-errors', [{ name: 'Build', actions: [buildAction('Build', 'tr-errors')] }]) }));
     });
 
     it('PipelineNotFoundException for an unknown pipeline', async () => {
@@ -172,12 +164,12 @@ describe('stage transitions', () => {
     });
 
     it('ValidationException from the model: reason required and patterned, transitionType an enum', async () => {
-      const noReason = await rawCall(emu.endpoint, 'CodePipeline_20150709.DisableStageTransition', JSON.stringify({ pipelineName: 'tr-errors', stageName: 'Build', transitionType: 'Inbound' }));
+      const noReason = await rawCall(t.emu.endpoint, 'CodePipeline_20150709.DisableStageTransition', JSON.stringify({ pipelineName: 'tr-errors', stageName: 'Build', transitionType: 'Inbound' }));
       expect(noReason.status).toBe(400);
       expect(noReason.json.__type).toBe('ValidationException');
       const badReason = await failure(disable('tr-errors', 'Build', 'Inbound', 'no #hashes'));
       expect(badReason.name).toBe('ValidationException');
-      const badType = await rawCall(emu.endpoint, 'CodePipeline_20150709.EnableStageTransition', JSON.stringify({ pipelineName: 'tr-errors', stageName: 'Build', transitionType: 'Sideways' }));
+      const badType = await rawCall(t.emu.endpoint, 'CodePipeline_20150709.EnableStageTransition', JSON.stringify({ pipelineName: 'tr-errors', stageName: 'Build', transitionType: 'Sideways' }));
       expect(badType.status).toBe(400);
       expect(badType.json.__type).toBe('ValidationException');
       // Nothing was stored by the rejected calls.

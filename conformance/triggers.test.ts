@@ -1,6 +1,5 @@
 // Change detection and V2 triggers: a commit to a watched local repository starts the pipeline with
 // the trigger AWS reports; push filters (branches, tags, file paths) and the simulated pull request.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,15 +22,13 @@ import { triggerServiceOf, type TriggerService } from '../src/triggers/service.j
 import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { until } from './engineKit.js';
+import { git } from './gitKit.js';
 
 let emu: RunningEmulator;
 let cp: ReturnType<typeof client>;
 let svc: TriggerService;
 let tmp: string;
 const CONNECTION = `arn:aws:codestar-connections:us-east-1:${ACCOUNT}:connection/11111111-2222-3333-4444-555555555555`;
-
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: gitEnv }).toString('utf8').trim();
 
 function initRepo(dir: string) {
   fs.mkdirSync(dir, { recursive: true });

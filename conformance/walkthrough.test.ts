@@ -10,6 +10,7 @@ import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startEntry, type Entry } from './scripts/entry.js';
 import { clientEnv, withDefaults } from './scripts/expected.js';
+import { gitEnv } from './gitKit.js';
 
 const ACCOUNT = '123456789012';
 const SAMPLE = path.join(ROOT, 'fixtures', 'sample-app');
@@ -53,15 +54,6 @@ async function ok(p: Promise<Run>): Promise<string> {
 }
 const cpJson = async (...args: string[]) => JSON.parse(await ok(aws('codepipeline', ...args, '--output', 'json')));
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'Dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
 const git = async (...args: string[]) => (await ok(run('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: gitEnv }))).trim();
 
 /** Polls `read` until `done` holds or the deadline passes; answers the last value read. */

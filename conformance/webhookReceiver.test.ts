@@ -2,7 +2,7 @@
 // UNAUTHENTICATED), filtered (JSONPath + matchEquals with {ConfigKey} placeholders) and start the
 // target pipeline with the trigger 'Webhook'; lastTriggered shows in ListWebhooks.
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreateCustomActionTypeCommand,
   CreatePipelineCommand,
@@ -11,34 +11,30 @@ import {
   PutWebhookCommand,
   type WebhookDefinition,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
 import { evaluateJsonPath } from '../src/triggers/jsonPath.js';
 import { expandMatch, inRange, validSignature } from '../src/triggers/webhookReceiver.js';
-import { ACCOUNT, client, startEmulator } from './harness.js';
+import { ACCOUNT, useEmulator } from './harness.js';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
 const TYPE = { category: 'Source', owner: 'Custom', provider: 'HookedSource', version: '1' } as const;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await cp.send(
-    new CreateCustomActionTypeCommand({
-      ...TYPE,
-      configurationProperties: [
-        { name: 'Branch', required: true, key: true, secret: false, queryable: false, type: 'String' },
-        { name: 'Repo', required: true, key: false, secret: false, queryable: false, type: 'String' },
-      ],
-      inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-      outputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
-    }),
-  );
+const t = useEmulator({
+  setup: async (cp) => {
+    await cp.send(
+      new CreateCustomActionTypeCommand({
+        ...TYPE,
+        configurationProperties: [
+          { name: 'Branch', required: true, key: true, secret: false, queryable: false, type: 'String' },
+          { name: 'Repo', required: true, key: false, secret: false, queryable: false, type: 'String' },
+        ],
+        inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+        outputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
+      }),
+    );
+  },
 });
-afterAll(() => emu.stop());
 
 async function pipelineWithWebhook(name: string, webhook: Omit<WebhookDefinition, 'name' | 'targetPipeline' | 'targetAction'>) {
-  await cp.send(
+  await t.cp.send(
     new CreatePipelineCommand({
       pipeline: {
         name,
@@ -51,7 +47,7 @@ async function pipelineWithWebhook(name: string, webhook: Omit<WebhookDefinition
       },
     }),
   );
-  const out = await cp.send(new PutWebhookCommand({ webhook: { name: `${name}-hook`, targetPipeline: name, targetAction: 'Src', ...webhook } }));
+  const out = await t.cp.send(new PutWebhookCommand({ webhook: { name: `${name}-hook`, targetPipeline: name, targetAction: 'Src', ...webhook } }));
   return { url: out.webhook!.url!, arn: out.webhook!.arn! };
 }
 
@@ -60,15 +56,15 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: res.status, json: await res.json() };
 }
 
-const executions = async (name: string) => (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries ?? [];
+const executions = async (name: string) => (await t.cp.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries ?? [];
 const sign = (secret: string, body: string, algorithm: 'sha256' | 'sha1' = 'sha256') => `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
 const branchFilter = [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }];
 
 describe('webhook receiver', () => {
   it('GITHUB_HMAC: a valid signature and matching filters start the pipeline (trigger Webhook) and set lastTriggered', async () => {
     const { url, arn } = await pipelineWithWebhook('hmac', { authentication: 'GITHUB_HMAC', authenticationConfiguration: { SecretToken: 'sekret' }, filters: branchFilter });
-    expect(url).toMatch(new RegExp(`^${emu.endpoint}/webhooks/trigger\\?t=[A-Za-z0-9_-]+&v=1$`));
-    expect((await cp.send(new ListWebhooksCommand({}))).webhooks!.find((w) => w.arn === arn)!.lastTriggered).toBeUndefined();
+    expect(url).toMatch(new RegExp(`^${t.emu.endpoint}/webhooks/trigger\\?t=[A-Za-z0-9_-]+&v=1$`));
+    expect((await t.cp.send(new ListWebhooksCommand({}))).webhooks!.find((w) => w.arn === arn)!.lastTriggered).toBeUndefined();
     const body = JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/app' } });
 
     const before = Date.now();
@@ -77,7 +73,7 @@ describe('webhook receiver', () => {
     const list = await executions('hmac');
     expect(list).toHaveLength(2);
     expect(list[0]).toMatchObject({ pipelineExecutionId: ok.json.pipelineExecutionId, trigger: { triggerType: 'Webhook', triggerDetail: arn } });
-    const last = (await cp.send(new ListWebhooksCommand({}))).webhooks!.find((w) => w.arn === arn)!.lastTriggered!;
+    const last = (await t.cp.send(new ListWebhooksCommand({}))).webhooks!.find((w) => w.arn === arn)!.lastTriggered!;
     expect(last.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
 
     // The legacy SHA-1 header works too.
@@ -122,11 +118,11 @@ describe('webhook receiver', () => {
   });
 
   it('an unknown token answers 404', async () => {
-    expect(await post(`${emu.endpoint}/webhooks/trigger?t=nope&v=1`, '{}')).toEqual({
+    expect(await post(`${t.emu.endpoint}/webhooks/trigger?t=nope&v=1`, '{}')).toEqual({
       status: 404,
       json: { __type: 'WebhookNotFoundException', message: 'The webhook was not found' },
     });
-    expect((await post(`${emu.endpoint}/webhooks/trigger?t=${encodeURIComponent("x' OR 1=1 --")}&v=1`, '{}')).status).toBe(404);
+    expect((await post(`${t.emu.endpoint}/webhooks/trigger?t=${encodeURIComponent("x' OR 1=1 --")}&v=1`, '{}')).status).toBe(404);
   });
 });
 

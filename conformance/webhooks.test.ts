@@ -1,7 +1,7 @@
 // Webhooks through the SDK: PutWebhook (create and replace), ListWebhooks, DeleteWebhook,
 // Register/DeregisterWebhookWithThirdParty; validation, secret redaction, pagination, isolation.
 import { execFile, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   DeleteWebhookCommand,
@@ -13,22 +13,18 @@ import {
   type Tag,
   type WebhookDefinition,
 } from '@aws-sdk/client-codepipeline';
-import type { RunningEmulator } from '../src/index.js';
-import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { ACCOUNT, client, expectAwsError, useEmulator } from './harness.js';
 import { samplePipeline } from './fixtures.js';
 import { clientEnv } from './scripts/expected.js';
 
 const OTHER_ACCOUNT = '210987654321';
 const SECRET = 'a-very-secret-token';
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof client>;
-beforeAll(async () => {
-  emu = await startEmulator();
-  cp = client(emu.endpoint);
-  await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('app') }));
+const t = useEmulator({
+  setup: async (cp) => {
+    await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('app') }));
+  },
 });
-afterAll(() => emu.stop());
 
 const github = (name: string, over: Partial<WebhookDefinition> = {}): WebhookDefinition => ({
   name,
@@ -40,20 +36,13 @@ const github = (name: string, over: Partial<WebhookDefinition> = {}): WebhookDef
   ...over,
 });
 
-const put = (webhook: WebhookDefinition, tags?: Tag[], c = cp) => c.send(new PutWebhookCommand({ webhook, tags }));
+const put = (webhook: WebhookDefinition, tags?: Tag[], c = t.cp) => c.send(new PutWebhookCommand({ webhook, tags }));
 
-async function listAll(c = cp): Promise<ListWebhookItem[]> {
+async function listAll(c = t.cp): Promise<ListWebhookItem[]> {
   return (await c.send(new ListWebhooksCommand({}))).webhooks ?? [];
 }
 
-async function expectError(p: Promise<unknown>, name: string, message?: string) {
-  const e = await failure(p);
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(400);
-  if (message !== undefined) expect(e.message).toBe(message);
-}
-
-const URL_SHAPE = () => new RegExp(`^${emu.endpoint.replace(/[.]/g, '\\.')}/webhooks/trigger\\?t=[A-Za-z0-9_-]{20,}&v=1$`);
+const URL_SHAPE = () => new RegExp(`^${t.emu.endpoint.replace(/[.]/g, '\\.')}/webhooks/trigger\\?t=[A-Za-z0-9_-]{20,}&v=1$`);
 
 describe('PutWebhook', () => {
   it('creates a webhook and answers it with URL, ARN and tags, the secret redacted', async () => {
@@ -68,7 +57,7 @@ describe('PutWebhook', () => {
   });
 
   it('keeps the secret in full for the trigger receiver', () => {
-    const row = emu.store.webhooks.get({ account: ACCOUNT, region: 'us-east-1' }, 'hook-1');
+    const row = t.emu.store.webhooks.get({ account: ACCOUNT, region: 'us-east-1' }, 'hook-1');
     expect(row?.definition.authenticationConfiguration?.SecretToken).toBe(SECRET);
   });
 
@@ -83,7 +72,7 @@ describe('PutWebhook', () => {
 
   it('gives a webhook deleted and put again a new URL', async () => {
     const first = (await put(github('hook-2'))).webhook!.url;
-    await cp.send(new DeleteWebhookCommand({ name: 'hook-2' }));
+    await t.cp.send(new DeleteWebhookCommand({ name: 'hook-2' }));
     const second = (await put(github('hook-2'))).webhook!.url;
     expect(second).toMatch(URL_SHAPE());
     expect(second).not.toBe(first);
@@ -100,7 +89,7 @@ describe('PutWebhook', () => {
   });
 
   it('answers PipelineNotFoundException for a missing target pipeline', async () => {
-    await expectError(
+    await expectAwsError(
       put(github('hook-x', { targetPipeline: 'nope' })),
       'PipelineNotFoundException',
       `Account '${ACCOUNT}' does not have a pipeline with name 'nope'`,
@@ -109,7 +98,7 @@ describe('PutWebhook', () => {
 
   it('requires the target action to be in the first stage', async () => {
     for (const action of ['Build', 'Missing'])
-      await expectError(
+      await expectAwsError(
         put(github('hook-x', { targetAction: action })),
         'ValidationException',
         `Action with name ${action} was not found in the first stage of the pipeline`,
@@ -117,18 +106,18 @@ describe('PutWebhook', () => {
   });
 
   it('requires the authentication properties of the chosen type', async () => {
-    await expectError(
+    await expectAwsError(
       put(github('hook-x', { authenticationConfiguration: {} })),
       'InvalidWebhookAuthenticationParametersException',
       'SecretToken must be set in the authenticationConfiguration for GITHUB_HMAC authentication',
     );
-    await expectError(
+    await expectAwsError(
       put(github('hook-x', { authentication: 'IP', authenticationConfiguration: {} })),
       'InvalidWebhookAuthenticationParametersException',
       'AllowedIPRange must be set in the authenticationConfiguration for IP authentication',
     );
     for (const range of ['10.0.0.1', '10.0.0.0/33', 'not-a-range/8', '2001:db8::/129'])
-      await expectError(
+      await expectAwsError(
         put(github('hook-x', { authentication: 'IP', authenticationConfiguration: { AllowedIPRange: range } })),
         'InvalidWebhookAuthenticationParametersException',
         `AllowedIPRange '${range}' is not a valid CIDR range`,
@@ -137,7 +126,7 @@ describe('PutWebhook', () => {
 
   it('rejects a filter whose jsonPath is not a JSONPath', async () => {
     for (const jsonPath of ['$.ref.', '$[', '$.commits[abc]', '$x', '$.a[?()]'])
-      await expectError(
+      await expectAwsError(
         put(github('hook-x', { filters: [{ jsonPath }] })),
         'InvalidWebhookFilterPatternException',
         `The JSON path '${jsonPath}' of a webhook filter is not valid`,
@@ -157,9 +146,9 @@ describe('PutWebhook', () => {
   });
 
   it('applies the tag rules', async () => {
-    await expectError(put(github('hook-x'), [{ key: 'aws:x', value: '' }]), 'InvalidTagsException');
+    await expectAwsError(put(github('hook-x'), [{ key: 'aws:x', value: '' }]), 'InvalidTagsException');
     const tags = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: '' }));
-    await expectError(
+    await expectAwsError(
       put(github('hook-x'), tags),
       'TooManyTagsException',
       `Tag limit exceeded for resource [arn:aws:codepipeline:us-east-1:${ACCOUNT}:webhook:hook-x].`,
@@ -168,8 +157,8 @@ describe('PutWebhook', () => {
   });
 
   it('leaves shape constraints to the model', async () => {
-    await expectError(put(github('bad name')), 'ValidationException');
-    await expectError(put(github('hook-x', { filters: Array(6).fill({ jsonPath: '$.a' }) })), 'ValidationException');
+    await expectAwsError(put(github('bad name')), 'ValidationException');
+    await expectAwsError(put(github('hook-x', { filters: Array(6).fill({ jsonPath: '$.a' }) })), 'ValidationException');
   });
 });
 
@@ -190,14 +179,14 @@ describe('ListWebhooks', () => {
     const seen: (string | undefined)[] = [];
     let token: string | undefined;
     do {
-      const page = await cp.send(new ListWebhooksCommand({ MaxResults: 2, NextToken: token }));
+      const page = await t.cp.send(new ListWebhooksCommand({ MaxResults: 2, NextToken: token }));
       expect(page.webhooks!.length).toBeLessThanOrEqual(2);
       seen.push(...page.webhooks!.map((w) => w.definition?.name));
       token = page.NextToken;
     } while (token);
     expect(seen).toEqual(all);
-    await expectError(
-      cp.send(new ListWebhooksCommand({ NextToken: 'garbage' })),
+    await expectAwsError(
+      t.cp.send(new ListWebhooksCommand({ NextToken: 'garbage' })),
       'InvalidNextTokenException',
       'The next token was specified in an invalid format.',
     );
@@ -207,9 +196,9 @@ describe('ListWebhooks', () => {
 describe('DeleteWebhook', () => {
   it('deletes a webhook, and succeeds for one that does not exist', async () => {
     await put(github('hook-del'));
-    await cp.send(new DeleteWebhookCommand({ name: 'hook-del' }));
+    await t.cp.send(new DeleteWebhookCommand({ name: 'hook-del' }));
     expect((await listAll()).some((w) => w.definition?.name === 'hook-del')).toBe(false);
-    await cp.send(new DeleteWebhookCommand({ name: 'hook-del' }));
+    await t.cp.send(new DeleteWebhookCommand({ name: 'hook-del' }));
   });
 });
 
@@ -218,31 +207,31 @@ describe('Register/DeregisterWebhookWithThirdParty', () => {
 
   it('marks a webhook registered and unregistered', async () => {
     await put(github('hook-reg'));
-    await cp.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'hook-reg' }));
-    expect(emu.store.webhooks.get(scope, 'hook-reg')?.registered).toBe(true);
+    await t.cp.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'hook-reg' }));
+    expect(t.emu.store.webhooks.get(scope, 'hook-reg')?.registered).toBe(true);
     await put(github('hook-reg', { filters: [] }));
-    expect(emu.store.webhooks.get(scope, 'hook-reg')?.registered).toBe(true);
-    await cp.send(new DeregisterWebhookWithThirdPartyCommand({ webhookName: 'hook-reg' }));
-    expect(emu.store.webhooks.get(scope, 'hook-reg')?.registered).toBe(false);
+    expect(t.emu.store.webhooks.get(scope, 'hook-reg')?.registered).toBe(true);
+    await t.cp.send(new DeregisterWebhookWithThirdPartyCommand({ webhookName: 'hook-reg' }));
+    expect(t.emu.store.webhooks.get(scope, 'hook-reg')?.registered).toBe(false);
   });
 
   it('answers WebhookNotFoundException for an unknown webhook', async () => {
     const message = `Account '${ACCOUNT}' does not have a webhook with name 'ghost'`;
-    await expectError(cp.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'ghost' })), 'WebhookNotFoundException', message);
-    await expectError(cp.send(new DeregisterWebhookWithThirdPartyCommand({ webhookName: 'ghost' })), 'WebhookNotFoundException', message);
-    await expectError(cp.send(new RegisterWebhookWithThirdPartyCommand({})), 'WebhookNotFoundException');
+    await expectAwsError(t.cp.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'ghost' })), 'WebhookNotFoundException', message);
+    await expectAwsError(t.cp.send(new DeregisterWebhookWithThirdPartyCommand({ webhookName: 'ghost' })), 'WebhookNotFoundException', message);
+    await expectAwsError(t.cp.send(new RegisterWebhookWithThirdPartyCommand({})), 'WebhookNotFoundException');
   });
 });
 
 describe('isolation', () => {
   it("keeps one account's and region's webhooks from another's", async () => {
-    const other = client(emu.endpoint, { accessKeyId: OTHER_ACCOUNT });
-    const west = client(emu.endpoint, { region: 'eu-west-1' });
+    const other = client(t.emu.endpoint, { accessKeyId: OTHER_ACCOUNT });
+    const west = client(t.emu.endpoint, { region: 'eu-west-1' });
     expect(await listAll(other)).toEqual([]);
     expect(await listAll(west)).toEqual([]);
     // Our pipeline is not theirs to target.
-    await expectError(put(github('hook-1'), undefined, other), 'PipelineNotFoundException');
-    await expectError(other.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'hook-1' })), 'WebhookNotFoundException');
+    await expectAwsError(put(github('hook-1'), undefined, other), 'PipelineNotFoundException');
+    await expectAwsError(other.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'hook-1' })), 'WebhookNotFoundException');
     await other.send(new DeleteWebhookCommand({ name: 'hook-1' }));
     expect((await listAll()).some((w) => w.definition?.name === 'hook-1')).toBe(true);
 
@@ -258,10 +247,10 @@ describe('isolation', () => {
 
 describe('quota', () => {
   it('allows 300 webhooks per account and region', async () => {
-    const c = client(emu.endpoint, { region: 'ap-south-1' });
+    const c = client(t.emu.endpoint, { region: 'ap-south-1' });
     await c.send(new CreatePipelineCommand({ pipeline: samplePipeline('app') }));
     for (let i = 0; i < 300; i++) await put(github(`q-${i}`), undefined, c);
-    await expectError(
+    await expectAwsError(
       put(github('q-300'), undefined, c),
       'LimitExceededException',
       `The number of webhooks in account '${ACCOUNT}' has reached the limit of 300`,
@@ -291,7 +280,7 @@ describe.skipIf(!hasBoto3)('boto3', () => {
   it('pages through list_webhooks and raises WebhookNotFoundException', async () => {
     const expected = (await listAll()).map((w) => w.definition?.name);
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('python3', ['-c', BOTO3, emu.endpoint], { env: clientEnv(), timeout: 60_000 }, (e, so, se) =>
+      execFile('python3', ['-c', BOTO3, t.emu.endpoint], { env: clientEnv(), timeout: 60_000 }, (e, so, se) =>
         e ? reject(new Error(`boto3 script failed: ${se}`)) : resolve(so),
       ),
     );
