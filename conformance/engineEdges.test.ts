@@ -70,6 +70,23 @@ describe('job results racing each other and a stop', () => {
     expect((await stageState(t.cp, 'race-twice', 'Build')).actionStates![0].latestExecution!.status).toBe('Succeeded');
   });
 
+  it('a job whose action ended another way (failed by the engine) refuses its result', async () => {
+    const id = await started(twoStages('ended-elsewhere'));
+    await succeed(t.cp, SOURCE_TYPE, { Repo: 'ended-elsewhere' });
+    const job = await takeJob(t.cp, BUILD_TYPE, { Project: 'ended-elsewhere-build' });
+    // As after a restart that failed the action: the engine ends it without the job.
+    t.emu.store.tx(() => t.emu.engine.completeAction(job.data!.pipelineContext!.action!.actionExecutionId!, { status: 'Failed', summary: 'ended' }));
+    t.emu.engine.flush();
+    const late = await failure(t.cp.send(new PutJobSuccessResultCommand({ jobId: job.id!, continuationToken: 'next' })));
+    expect([late.name, late.$metadata.httpStatusCode, late.message]).toEqual([
+      'InvalidJobStateException',
+      400,
+      `Job '${job.id}' belongs to an action that is Failed and cannot accept a result`,
+    ]);
+    await waitForStatus(t.cp, 'ended-elsewhere', id, 'Failed');
+    expect(await pollNow(t.cp, BUILD_TYPE, { Project: 'ended-elsewhere-build' })).toEqual([]);
+  });
+
   it('PutJobSuccessResult racing StopPipelineExecution abandon: one of two consistent outcomes, never a 500', async () => {
     for (let i = 0; i < 4; i++) {
       const name = `race-abandon-${i}`;

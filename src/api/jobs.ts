@@ -88,9 +88,13 @@ export function checkClientToken(ctx: Ctx, job: JobRow, clientToken: string) {
 }
 
 /** A result is accepted only while the job is out with a worker (polled, acknowledged or not). */
-function requireOpen(job: JobRow) {
+function requireOpen(ctx: Ctx, job: JobRow) {
   if (FINISHED.includes(job.status) || job.status === 'Queued')
     throw err('InvalidJobStateException', `Job '${job.id}' is in state ${job.status} and cannot accept a result`);
+  // The action ended another way (abandoned, failed at a restart): its job can no longer report.
+  const action = ctx.store.executions.action(job.actionExecutionId);
+  if (action?.status !== 'InProgress')
+    throw err('InvalidJobStateException', `Job '${job.id}' belongs to an action that is ${action?.status ?? 'gone'} and cannot accept a result`);
 }
 
 export interface JobSuccess {
@@ -101,7 +105,7 @@ export interface JobSuccess {
 }
 
 export function succeedJob(ctx: Ctx, job: JobRow, r: JobSuccess) {
-  requireOpen(job);
+  requireOpen(ctx, job);
   if (r.continuationToken && r.outputVariables)
     throw validationError('Output variables cannot be specified together with a continuation token');
   if (r.outputVariables) {
@@ -142,7 +146,7 @@ export function succeedJob(ctx: Ctx, job: JobRow, r: JobSuccess) {
 }
 
 export function failJob(ctx: Ctx, job: JobRow, failure: FailureDetails) {
-  requireOpen(job);
+  requireOpen(ctx, job);
   ctx.store.jobs.setStatus(job.id, 'Failed', ctx.clock.now());
   ctx.engine.completeAction(job.actionExecutionId, {
     status: 'Failed',
