@@ -55,6 +55,10 @@ describe('executions', () => {
     await waitForStatus(t.cp, 'linear', id, 'Succeeded');
     const exec = (await t.cp.send(new GetPipelineExecutionCommand({ pipelineName: 'linear', pipelineExecutionId: id }))).pipelineExecution!;
     expect(exec.artifactRevisions).toEqual([expect.objectContaining({ name: 'SourceOut', revisionId: 'abc123', revisionChangeIdentifier: 'abc123' })]);
+    // GetPipelineState shows the source action's current revision, as AWS does.
+    const source = (await t.cp.send(new GetPipelineStateCommand({ name: 'linear' }))).stageStates![0].actionStates![0];
+    expect(source.currentRevision).toEqual({ revisionId: 'abc123', revisionChangeId: 'abc123', created: expect.any(Date) });
+    expect(source.currentRevision!.created!.getTime()).toBe(exec.artifactRevisions![0].created!.getTime());
     expect(exec.pipelineVersion).toBe(1);
   });
 

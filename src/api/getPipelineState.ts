@@ -18,8 +18,18 @@ export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOu
     const inbound = waiting.map((e) => ({ pipelineExecutionId: e.id, status: e.status as StageExecutionStatus }));
     const actionStates: ActionState[] = (stage.actions ?? []).map((action) => {
       const a = ctx.store.executions.latestAction(ctx, row.name, stage.name!, action.name!);
+      const revision = a?.status === 'Succeeded' ? sourceRevision(ctx, a.executionId, action.outputArtifacts?.[0]?.name) : undefined;
       return {
         actionName: action.name,
+        ...(revision && {
+          // ActionRevision requires all three members.
+          currentRevision: {
+            revisionId: revision.revisionId!,
+            revisionChangeId: revision.revisionChangeIdentifier ?? revision.revisionId!,
+            created: new Date((revision.created ?? a!.updated) as unknown as string),
+          },
+          ...(revision.revisionUrl && { revisionUrl: revision.revisionUrl }),
+        }),
         ...(a && {
           latestExecution: {
             actionExecutionId: a.id,
@@ -90,4 +100,10 @@ function retryMetadata(ctx: Ctx, pipeline: string, se: StageExecutionRow | undef
   });
   if (!last) return {};
   return { retryStageMetadata: { autoStageRetryAttempt: auto, manualStageRetryAttempt: manual, latestRetryTrigger: last } };
+}
+
+/** The revision a source action produced in an execution (its output artifact's), as AWS's currentRevision. */
+function sourceRevision(ctx: Ctx, executionId: string, artifact: string | undefined) {
+  if (!artifact) return undefined;
+  return ctx.store.executions.get(executionId)?.artifactRevisions.find((r) => r.name === artifact && r.revisionId);
 }
