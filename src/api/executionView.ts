@@ -52,3 +52,20 @@ export function executionSummary(ctx: Ctx, e: ExecutionRow): PipelineExecutionSu
     ...(e.rollbackMetadata && { rollbackMetadata: e.rollbackMetadata }),
   };
 }
+
+/** NotLatestPipelineExecutionException unless `exec` is the latest execution to have run `stage`. */
+export function requireLatestInStage(ctx: Ctx, pipeline: string, stage: string, exec: ExecutionRow) {
+  const latest = ctx.store.executions.latestStage(ctx, pipeline, stage);
+  if (latest && latest.executionId !== exec.id)
+    throw err('NotLatestPipelineExecutionException', `Stage '${stage}' has run in a later execution of the pipeline: execution '${exec.id}' is out of date`);
+}
+
+/** Reads executions by id once per request (list operations show each item's execution). */
+export function executionCache(ctx: Ctx): (id: string) => ExecutionRow {
+  const cache = new Map<string, ExecutionRow>();
+  return (id) => {
+    let e = cache.get(id);
+    if (!e) cache.set(id, (e = ctx.store.executions.get(id)!));
+    return e;
+  };
+}

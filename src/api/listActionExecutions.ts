@@ -8,7 +8,7 @@ import type {
 import type { ActionExecutionRow, ExecutionRow } from '../store/executions.js';
 import { pageAfterId } from '../util/pagination.js';
 import type { Ctx, Handler } from './context.js';
-import { loadExecution } from './executionView.js';
+import { executionCache, loadExecution } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 import { maskConfiguration } from './pipelineSecrets.js';
 
@@ -20,8 +20,7 @@ export const listActionExecutions: Handler<ListActionExecutionsInput, ListAction
   const rows = selectRows(ctx, name, input.filter);
   // Paged by the last id returned, so actions started between pages do not shift the next page.
   const { page, nextToken } = pageAfterId(rows, input.maxResults ?? DEFAULT_MAX, input.nextToken);
-  const executions = new Map<string, ExecutionRow>();
-  const execOf = (id: string) => executions.get(id) ?? executions.set(id, ctx.store.executions.get(id)!).get(id)!;
+  const execOf = executionCache(ctx);
   return {
     actionExecutionDetails: page.map((r) => detail(ctx, r, execOf(r.executionId))),
     ...(nextToken && { nextToken }),

@@ -5,7 +5,7 @@ import type { ExecutionRow } from '../store/executions.js';
 import type { RuleExecutionRow } from '../store/ruleExecutions.js';
 import { pageAfterId } from '../util/pagination.js';
 import type { Ctx, Handler } from './context.js';
-import { loadExecution } from './executionView.js';
+import { executionCache, loadExecution } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 
 const DEFAULT_MAX = 100;
@@ -16,8 +16,7 @@ export const listRuleExecutions: Handler<ListRuleExecutionsInput, ListRuleExecut
   const rows = selectRows(ctx, name, input.filter);
   // Paged by the last id returned, so rules started between pages do not shift the next page.
   const { page, nextToken } = pageAfterId(rows, input.maxResults ?? DEFAULT_MAX, input.nextToken);
-  const executions = new Map<string, ExecutionRow>();
-  const execOf = (id: string) => executions.get(id) ?? executions.set(id, ctx.store.executions.get(id)!).get(id)!;
+  const execOf = executionCache(ctx);
   return {
     ruleExecutionDetails: page.map((r) => detail(r, execOf(r.executionId))),
     ...(nextToken && { nextToken }),

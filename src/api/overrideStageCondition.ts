@@ -7,7 +7,7 @@ import { conditionsOf } from '../engine/conditions.js';
 import { err } from '../protocol/errors.js';
 import type { ConditionType } from '../store/ruleExecutions.js';
 import type { Handler } from './context.js';
-import { loadExecution } from './executionView.js';
+import { loadExecution, requireLatestInStage } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 import { findStage } from './stageAction.js';
 
@@ -21,12 +21,7 @@ export const overrideStageCondition: Handler<OverrideStageConditionInput, Record
     const exec = loadExecution(ctx, pipeline.name, input.pipelineExecutionId!);
     const notOverridable = (why: string) =>
       err('ConditionNotOverridableException', `Unable to override the ${NAMES[type]} condition of stage '${stage.name}' for pipeline execution '${exec.id}': ${why}`);
-    const latest = ctx.store.executions.latestStage(ctx, pipeline.name, stage.name!);
-    if (latest && latest.executionId !== exec.id)
-      throw err(
-        'NotLatestPipelineExecutionException',
-        `Stage '${stage.name}' has run in a later execution of the pipeline: execution '${exec.id}' is out of date`,
-      );
+    requireLatestInStage(ctx, pipeline.name, stage.name!, exec);
     const se = ctx.store.executions.stage(exec.id, stage.name!);
     // The execution must be at the stage, with the stage's declaration it runs with.
     const declared = exec.declaration.stages?.find((s) => s.name === stage.name);

@@ -3,7 +3,7 @@
 import type { RetryStageExecutionInput, RetryStageExecutionOutput } from '@aws-sdk/client-codepipeline';
 import { err } from '../protocol/errors.js';
 import type { Handler } from './context.js';
-import { loadExecution } from './executionView.js';
+import { loadExecution, requireLatestInStage } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 import { findStage } from './stageAction.js';
 
@@ -12,12 +12,7 @@ export const retryStageExecution: Handler<RetryStageExecutionInput, RetryStageEx
     const pipeline = loadPipeline(ctx, input.pipelineName!);
     const stage = findStage(pipeline.declaration, input.stageName!);
     const exec = loadExecution(ctx, input.pipelineName!, input.pipelineExecutionId!);
-    const latest = ctx.store.executions.latestStage(ctx, pipeline.name, stage.name!);
-    if (latest && latest.executionId !== exec.id)
-      throw err(
-        'NotLatestPipelineExecutionException',
-        `Stage '${stage.name}' has run in a later execution of the pipeline: execution '${exec.id}' is out of date`,
-      );
+    requireLatestInStage(ctx, pipeline.name, stage.name!, exec);
     const se = ctx.store.executions.stage(exec.id, stage.name!);
     const retryable = se && (se.status === 'Failed' || se.status === 'Stopped') && (exec.status === 'Failed' || exec.status === 'Stopped');
     if (!retryable || exec.pipelineVersion !== pipeline.version)
