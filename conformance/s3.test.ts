@@ -17,6 +17,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -282,6 +283,191 @@ describe('S3-compatible store (in memory)', () => {
     expect(encoded.text).toContain('<EncodingType>url</EncodingType>');
     // The list is S3's XML in S3's namespace.
     expect(encoded.text.startsWith('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">')).toBe(true);
+  });
+
+  it('lists object versions and delete markers (ListObjectVersions) in S3 order, with owner and storage class', async () => {
+    const B = 'versions-bucket';
+    await c.send(new CreateBucketCommand({ Bucket: B }));
+    const put = async (Key: string, Body: string) => (await c.send(new PutObjectCommand({ Bucket: B, Key, Body }))).VersionId!;
+    const a1 = await put('a.txt', 'a1');
+    const d1 = await put('doc.txt', 'one');
+    const d2 = await put('doc.txt', 'two!');
+    const d3 = await put('doc.txt', 'three');
+    const marker = (await c.send(new DeleteObjectCommand({ Bucket: B, Key: 'doc.txt' }))).VersionId!;
+    const x1 = await put('dir/x', 'x');
+    const y1 = await put('dir/y', 'y');
+    const out = await c.send(new ListObjectVersionsCommand({ Bucket: B }));
+    expect(out.$metadata.httpStatusCode).toBe(200);
+    expect(out).toMatchObject({ Name: B, Prefix: '', KeyMarker: '', VersionIdMarker: '', MaxKeys: 1000, IsTruncated: false });
+    expect(out.NextKeyMarker).toBeUndefined();
+    expect(out.NextVersionIdMarker).toBeUndefined();
+    expect(out.CommonPrefixes).toBeUndefined();
+    // Keys ascending, each key's versions newest first.
+    expect(out.Versions!.map((v) => [v.Key, v.VersionId, v.IsLatest])).toEqual([
+      ['a.txt', a1, true],
+      ['dir/x', x1, true],
+      ['dir/y', y1, true],
+      ['doc.txt', d3, false],
+      ['doc.txt', d2, false],
+      ['doc.txt', d1, false],
+    ]);
+    const owner = (await c.send(new ListBucketsCommand({}))).Owner!;
+    expect(out.Versions![4]).toEqual({ Key: 'doc.txt', VersionId: d2, IsLatest: false, LastModified: expect.any(Date), ETag: `"${md5('two!')}"`, Size: 4, StorageClass: 'STANDARD', Owner: owner });
+    expect(out.DeleteMarkers).toEqual([{ Key: 'doc.txt', VersionId: marker, IsLatest: true, LastModified: expect.any(Date), Owner: owner }]);
+    // The XML: S3's namespace, <Version> and <DeleteMarker> interleaved in listing order.
+    const xml = await raw(emu.endpoint, 'GET', `/${B}?versions&prefix=doc`);
+    expect(xml.status).toBe(200);
+    expect(xml.headers.get('content-type')).toBe('application/xml');
+    expect(xml.text.startsWith('<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>versions-bucket</Name><Prefix>doc</Prefix><KeyMarker/><VersionIdMarker/><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><DeleteMarker><Key>doc.txt</Key>')).toBe(true);
+    expect([...xml.text.matchAll(/<(Version|DeleteMarker)><Key>[^<]*<\/Key><VersionId>([^<]+)</g)].map((m) => [m[1], m[2]])).toEqual([
+      ['DeleteMarker', marker],
+      ['Version', d3],
+      ['Version', d2],
+      ['Version', d1],
+    ]);
+    // Removing a version for good takes it out of the list; removing the marker makes d3 the latest again.
+    await c.send(new DeleteObjectCommand({ Bucket: B, Key: 'doc.txt', VersionId: d2 }));
+    await c.send(new DeleteObjectCommand({ Bucket: B, Key: 'doc.txt', VersionId: marker }));
+    const after = await c.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 'doc.txt' }));
+    expect(after.Versions!.map((v) => [v.VersionId, v.IsLatest])).toEqual([
+      [d3, true],
+      [d1, false],
+    ]);
+    expect(after.DeleteMarkers).toBeUndefined();
+    // An empty bucket, or a prefix nothing has, lists nothing.
+    const none = await c.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 'zzz' }));
+    expect(none).toMatchObject({ IsTruncated: false, Prefix: 'zzz' });
+    expect(none.Versions).toBeUndefined();
+  });
+
+  it('pages ListObjectVersions across the versions of one key with NextKeyMarker / NextVersionIdMarker', async () => {
+    const B = 'versions-pages';
+    await c.send(new CreateBucketCommand({ Bucket: B }));
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await c.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: `v${i}` }))).VersionId!);
+    const markerId = (await c.send(new DeleteObjectCommand({ Bucket: B, Key: 'k' }))).VersionId!;
+    const z = (await c.send(new PutObjectCommand({ Bucket: B, Key: 'z', Body: 'z' }))).VersionId!;
+    const newestFirst = [markerId, ...ids.slice().reverse()];
+    const order = [...newestFirst.map((id) => `k:${id}`), `z:${z}`];
+    // Pages of two: the markers name the last version returned, and the next page continues inside the key.
+    const page1 = await c.send(new ListObjectVersionsCommand({ Bucket: B, MaxKeys: 2 }));
+    expect(page1).toMatchObject({ IsTruncated: true, MaxKeys: 2, NextKeyMarker: 'k', NextVersionIdMarker: newestFirst[1] });
+    expect(page1.DeleteMarkers!.map((d) => d.VersionId)).toEqual([markerId]);
+    expect(page1.Versions!.map((v) => v.VersionId)).toEqual([newestFirst[1]]);
+    const page2 = await c.send(new ListObjectVersionsCommand({ Bucket: B, MaxKeys: 2, KeyMarker: page1.NextKeyMarker, VersionIdMarker: page1.NextVersionIdMarker }));
+    expect(page2).toMatchObject({ IsTruncated: true, KeyMarker: 'k', VersionIdMarker: newestFirst[1], NextKeyMarker: 'k', NextVersionIdMarker: newestFirst[3] });
+    expect(page2.Versions!.map((v) => v.VersionId)).toEqual(newestFirst.slice(2, 4));
+    expect(page2.DeleteMarkers).toBeUndefined();
+    // Every page of one, then of three: all versions once, in order, the last page not truncated.
+    for (const size of [1, 3]) {
+      const seen: string[] = [];
+      let keyMarker: string | undefined;
+      let versionIdMarker: string | undefined;
+      let pages = 0;
+      for (;;) {
+        const page = await c.send(new ListObjectVersionsCommand({ Bucket: B, MaxKeys: size, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+        pages++;
+        const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => `${v.Key}:${v.VersionId}`);
+        expect(entries.length).toBeLessThanOrEqual(size);
+        // The page's entries in listing order (delete markers and versions interleave in the XML).
+        seen.push(...entries.sort((p, q) => order.indexOf(p) - order.indexOf(q)));
+        if (!page.IsTruncated) {
+          expect(page.NextKeyMarker).toBeUndefined();
+          break;
+        }
+        keyMarker = page.NextKeyMarker;
+        versionIdMarker = page.NextVersionIdMarker;
+      }
+      expect(seen).toEqual(order);
+      expect(pages).toBe(Math.ceil(7 / size));
+    }
+    // A key marker alone skips every version of that key.
+    const afterK = await c.send(new ListObjectVersionsCommand({ Bucket: B, KeyMarker: 'k' }));
+    expect(afterK.Versions!.map((v) => v.Key)).toEqual(['z']);
+    expect(afterK.DeleteMarkers).toBeUndefined();
+    // The oldest version as the marker continues with the next key.
+    const afterOldest = await c.send(new ListObjectVersionsCommand({ Bucket: B, KeyMarker: 'k', VersionIdMarker: ids[0] }));
+    expect(afterOldest.Versions!.map((v) => v.VersionId)).toEqual([z]);
+    // max-keys above 1000 is 1000; 0 is an empty, untruncated page.
+    expect((await c.send(new ListObjectVersionsCommand({ Bucket: B, MaxKeys: 5000 }))).MaxKeys).toBe(1000);
+    const zero = await c.send(new ListObjectVersionsCommand({ Bucket: B, MaxKeys: 0 }));
+    expect(zero).toMatchObject({ IsTruncated: false, MaxKeys: 0 });
+    expect(zero.Versions).toBeUndefined();
+  });
+
+  it('rolls ListObjectVersions up into CommonPrefixes at a delimiter, and pages across them', async () => {
+    const B = 'versions-tree';
+    await c.send(new CreateBucketCommand({ Bucket: B }));
+    for (const k of ['a.txt', 'b/1.txt', 'b/1.txt', 'b/c/2.txt', 'c/3.txt', 'd.txt', 'd.txt']) await c.send(new PutObjectCommand({ Bucket: B, Key: k, Body: k }));
+    await c.send(new DeleteObjectCommand({ Bucket: B, Key: 'c/3.txt' }));
+    const top = await c.send(new ListObjectVersionsCommand({ Bucket: B, Delimiter: '/' }));
+    expect(top.Delimiter).toBe('/');
+    expect(top.Versions!.map((v) => v.Key)).toEqual(['a.txt', 'd.txt', 'd.txt']);
+    expect(top.DeleteMarkers).toBeUndefined();
+    expect(top.CommonPrefixes!.map((p) => p.Prefix)).toEqual(['b/', 'c/']);
+    const underB = await c.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 'b/', Delimiter: '/' }));
+    expect(underB.Versions!.map((v) => [v.Key, v.IsLatest])).toEqual([
+      ['b/1.txt', true],
+      ['b/1.txt', false],
+    ]);
+    expect(underB.CommonPrefixes!.map((p) => p.Prefix)).toEqual(['b/c/']);
+    const underC = await c.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 'c/', Delimiter: '/' }));
+    expect(underC.DeleteMarkers!.map((d) => [d.Key, d.IsLatest])).toEqual([['c/3.txt', true]]);
+    expect(underC.Versions!.map((v) => [v.Key, v.IsLatest])).toEqual([['c/3.txt', false]]);
+    // Pages of two: a common prefix counts as one entry; after it, NextKeyMarker is the prefix (no version id).
+    const page1 = await c.send(new ListObjectVersionsCommand({ Bucket: B, Delimiter: '/', MaxKeys: 2 }));
+    expect(page1.Versions!.map((v) => v.Key)).toEqual(['a.txt']);
+    expect(page1.CommonPrefixes!.map((p) => p.Prefix)).toEqual(['b/']);
+    expect(page1).toMatchObject({ IsTruncated: true, NextKeyMarker: 'b/' });
+    expect(page1.NextVersionIdMarker).toBeUndefined();
+    const page2 = await c.send(new ListObjectVersionsCommand({ Bucket: B, Delimiter: '/', MaxKeys: 2, KeyMarker: page1.NextKeyMarker }));
+    expect(page2.Versions!.map((v) => v.Key)).toEqual(['d.txt']);
+    expect(page2.CommonPrefixes!.map((p) => p.Prefix)).toEqual(['c/']);
+    expect(page2).toMatchObject({ IsTruncated: true, NextKeyMarker: 'd.txt', NextVersionIdMarker: page2.Versions![0].VersionId });
+    const page3 = await c.send(new ListObjectVersionsCommand({ Bucket: B, Delimiter: '/', MaxKeys: 2, KeyMarker: page2.NextKeyMarker, VersionIdMarker: page2.NextVersionIdMarker }));
+    expect(page3.Versions!.map((v) => [v.Key, v.IsLatest])).toEqual([['d.txt', false]]);
+    expect(page3.IsTruncated).toBe(false);
+    // encoding-type=url encodes keys, prefixes and markers.
+    await c.send(new PutObjectCommand({ Bucket: B, Key: 'f/a b+c.txt', Body: 'x' }));
+    const encoded = await raw(emu.endpoint, 'GET', `/${B}?versions&prefix=f%2F&delimiter=%2F&key-marker=f%2Fa&encoding-type=url`);
+    expect(encoded.status).toBe(200);
+    expect(encoded.text).toContain('<Prefix>f/</Prefix><KeyMarker>f/a</KeyMarker>');
+    expect(encoded.text).toContain('<Key>f/a%20b%2Bc.txt</Key>');
+    expect(encoded.text).toContain('<Delimiter>/</Delimiter><EncodingType>url</EncodingType>');
+    // (The JavaScript SDK hands encoded keys back as they came; the AWS CLI decodes them.)
+    const sdkEncoded = await c.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 'f/', EncodingType: 'url' }));
+    expect(sdkEncoded.Versions!.map((v) => v.Key)).toEqual(['f/a%20b%2Bc.txt']);
+  });
+
+  it('answers ListObjectVersions errors in S3 XML: NoSuchBucket, InvalidArgument', async () => {
+    expect(await s3Failure(c.send(new ListObjectVersionsCommand({ Bucket: 'no-such-bucket' })))).toEqual({ name: 'NoSuchBucket', status: 404, code: 'NoSuchBucket' });
+    const missing = await raw(emu.endpoint, 'GET', '/no-such-bucket?versions');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><Error><Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist<\/Message><BucketName>no-such-bucket<\/BucketName><Resource>\/no-such-bucket<\/Resource><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/,
+    );
+    for (const bad of ['-1', 'abc', '1.5', '99999999999']) {
+      const r = await raw(emu.endpoint, 'GET', `/versions-bucket?versions&max-keys=${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.text, bad).toContain(`<Code>InvalidArgument</Code><Message>Provided max-keys not an integer or within integer range</Message><ArgumentName>max-keys</ArgumentName><ArgumentValue>${bad}</ArgumentValue>`);
+    }
+    const noKeyMarker = await raw(emu.endpoint, 'GET', '/versions-bucket?versions&version-id-marker=abc');
+    expect(noKeyMarker.status).toBe(400);
+    expect(noKeyMarker.text).toContain('<Code>InvalidArgument</Code><Message>A version-id marker cannot be specified without a key marker.</Message><ArgumentName>version-id-marker</ArgumentName><ArgumentValue>abc</ArgumentValue>');
+    expect(await s3Failure(c.send(new ListObjectVersionsCommand({ Bucket: 'versions-bucket', KeyMarker: 'doc.txt', VersionIdMarker: 'not-a-version' })))).toEqual({
+      name: 'InvalidArgument',
+      status: 400,
+      code: 'InvalidArgument',
+    });
+    const badEncoding = await raw(emu.endpoint, 'GET', '/versions-bucket?versions&encoding-type=base64');
+    expect(badEncoding.status).toBe(400);
+    expect(badEncoding.text).toContain('<Code>InvalidArgument</Code>');
+    // ?versions on an object, or with another method, is still not an operation of this store.
+    for (const [method, p] of [['GET', '/versions-bucket/doc.txt?versions'], ['PUT', '/versions-bucket?versions'], ['DELETE', '/versions-bucket?versions']]) {
+      const r = await raw(emu.endpoint, method, p);
+      expect(r.status, `${method} ${p}`).toBe(501);
+      expect(r.text, `${method} ${p}`).toContain('<Code>NotImplemented</Code>');
+    }
   });
 
   it('uploads in parts: CreateMultipartUpload / UploadPart / ListParts / Complete, and Abort', async () => {

@@ -1,5 +1,5 @@
 // The AWS CLI (v1) against the S3-compatible store: `aws s3 mb/cp/ls/rm/rb` (multipart above 8 MB,
-// ranged downloads) and `aws s3api put-object/get-object`.
+// ranged downloads), `aws s3api put-object/get-object` and `aws s3api list-object-versions`.
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -115,6 +115,62 @@ describe.skipIf(!hasAws)(hasAws ? 'AWS CLI v1 against the S3 store' : 'AWS CLI v
     const missing = await aws(['s3api', 'get-object', '--bucket', 'cli-bucket', '--key', 'api/none', out]);
     expect(missing.code).toBe(255);
     expect(missing.stderr).toContain('An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.');
+  });
+
+  it('s3api list-object-versions lists the revisions of a key, newest first, with the delete marker (exact JSON)', async () => {
+    const B = 'cli-versions';
+    ok(await aws(['s3api', 'create-bucket', '--bucket', B]));
+    const put = async (key: string, body: string) => {
+      const file = path.join(tmp, 'rev.txt');
+      fs.writeFileSync(file, body);
+      return JSON.parse(ok(await aws(['s3api', 'put-object', '--bucket', B, '--key', key, '--body', file]))).VersionId as string;
+    };
+    const v1 = await put('src/app.zip', 'revision one');
+    const v2 = await put('src/app.zip', 'revision two!');
+    const del = JSON.parse(ok(await aws(['s3api', 'delete-object', '--bucket', B, '--key', 'src/app.zip'])));
+    expect(del.DeleteMarker).toBe(true);
+    const v3 = await put('src/app.zip', 'revision 3');
+    const spaced = await put('src/a b.zip', 'spaced');
+    await put('other/app.zip', 'elsewhere');
+    const owner = { DisplayName: 'local-123456789012', ID: createHash('sha256').update('123456789012').digest('hex') };
+    const modified = (key: string, versionId: string) => new Date(emu.objects.getVersion(B, key, versionId)!.lastModified).toISOString();
+    const version = (key: string, versionId: string, body: string, isLatest: boolean) => ({
+      ETag: `"${md5(Buffer.from(body))}"`,
+      Size: Buffer.byteLength(body),
+      StorageClass: 'STANDARD',
+      Key: key,
+      VersionId: versionId,
+      IsLatest: isLatest,
+      LastModified: modified(key, versionId),
+      Owner: owner,
+    });
+    // The CLI prints members in the order of the API's shapes: the whole document is compared as text.
+    const expected = {
+      Versions: [version('src/app.zip', v3, 'revision 3', true), version('src/app.zip', v2, 'revision two!', false), version('src/app.zip', v1, 'revision one', false)],
+      DeleteMarkers: [{ Owner: owner, Key: 'src/app.zip', VersionId: del.VersionId, IsLatest: false, LastModified: modified('src/app.zip', del.VersionId) }],
+      RequestCharged: null,
+      Prefix: 'src/app.zip',
+    };
+    expect(ok(await aws(['s3api', 'list-object-versions', '--bucket', B, '--prefix', 'src/app.zip']))).toBe(`${JSON.stringify(expected, null, 4)}\n`);
+    // Pages of one (the CLI follows NextKeyMarker / NextVersionIdMarker) add up to the same answer.
+    expect(JSON.parse(ok(await aws(['s3api', 'list-object-versions', '--bucket', B, '--prefix', 'src/app.zip', '--page-size', '1'])))).toEqual(expected);
+    // The CLI asks for encoding-type=url and decodes keys; a delimiter rolls keys up into common prefixes.
+    const src = JSON.parse(ok(await aws(['s3api', 'list-object-versions', '--bucket', B, '--prefix', 'src/', '--delimiter', '/', '--no-paginate'])));
+    expect(src.Versions.map((v: { Key: string; VersionId: string }) => [v.Key, v.VersionId])).toEqual([
+      ['src/a b.zip', spaced],
+      ['src/app.zip', v3],
+      ['src/app.zip', v2],
+      ['src/app.zip', v1],
+    ]);
+    expect(src).toMatchObject({ IsTruncated: false, KeyMarker: '', VersionIdMarker: '', Name: B, Prefix: 'src/', Delimiter: '/', MaxKeys: 1000, EncodingType: 'url' });
+    const top = JSON.parse(ok(await aws(['s3api', 'list-object-versions', '--bucket', B, '--delimiter', '/'])));
+    expect(top).toEqual({ CommonPrefixes: [{ Prefix: 'other/' }, { Prefix: 'src/' }], RequestCharged: null, Prefix: '' });
+    const missing = await aws(['s3api', 'list-object-versions', '--bucket', 'no-such-cli-bucket']);
+    expect(missing.code).toBe(255);
+    expect(missing.stderr).toContain('An error occurred (NoSuchBucket) when calling the ListObjectVersions operation: The specified bucket does not exist');
+    // Leave only cli-bucket behind (the last test lists buckets).
+    for (const key of ['src/app.zip', 'src/a b.zip', 'other/app.zip']) emu.objects.deleteObject(B, key);
+    emu.objects.deleteBucket(B);
   });
 
   it('s3 rm removes objects; s3 rb removes the emptied bucket', async () => {

@@ -10,7 +10,7 @@ import type { Logger } from '../util/log.js';
 import { decodeAwsChunked } from './chunked.js';
 import { S3Error, s3err } from './errors.js';
 import { S3_LIMITS, validBucketName, type Body, type ObjectStore, type ObjectVersion } from './store.js';
-import { httpTime, isoTime, parseXml, s3Xml, text } from './xml.js';
+import { httpTime, isoTime, parseXml, s3Xml, s3XmlInOrder, text, type XmlValue } from './xml.js';
 
 export interface S3Deps {
   objects: ObjectStore;
@@ -50,7 +50,7 @@ const UNSUPPORTED = [
   'acl', 'tagging', 'policy', 'policyStatus', 'cors', 'lifecycle', 'website', 'logging', 'notification', 'replication',
   'encryption', 'ownershipControls', 'publicAccessBlock', 'accelerate', 'requestPayment', 'analytics', 'inventory',
   'metrics', 'intelligent-tiering', 'object-lock', 'legal-hold', 'retention', 'torrent', 'restore', 'select',
-  'attributes', 'versions', 'session', 'metadataTable', 'renameObject',
+  'attributes', 'session', 'metadataTable', 'renameObject',
 ];
 
 const newRequestId = () => randomBytes(8).toString('hex').toUpperCase();
@@ -79,6 +79,9 @@ function send(r: Req, status: number, headers: Record<string, string | number>, 
 
 const sendXml = (r: Req, root: string, body: Record<string, any>, headers: Record<string, string> = {}) =>
   send(r, 200, { 'content-type': 'application/xml', ...headers }, s3Xml(root, body));
+
+const sendXmlInOrder = (r: Req, root: string, children: [string, XmlValue][]) =>
+  send(r, 200, { 'content-type': 'application/xml' }, s3XmlInOrder(root, children));
 
 function sendError(r: Req, e: S3Error) {
   const declared = Number(r.req.headers['content-length'] ?? 0);
@@ -149,6 +152,9 @@ async function route(r: Req): Promise<void> {
   if (r.caller.region !== r.deps.defaultRegion && !validRegion(r.caller.region))
     throw s3err.badScopeRegion(r.caller.region, r.deps.defaultRegion, r.req.headers.authorization === undefined);
   for (const name of UNSUPPORTED) if (r.query.has(name)) throw s3err.notImplemented(`The '${name}' sub-resource`);
+  // ?versions is ListObjectVersions (GET on a bucket); anywhere else it stays unimplemented.
+  if (r.query.has('versions') && (r.key !== '' || r.bucket === '' || (r.method !== 'GET' && r.method !== 'HEAD')))
+    throw s3err.notImplemented("The 'versions' sub-resource");
   if (r.bucket === '') {
     if (r.method === 'GET' || r.method === 'HEAD') return listBuckets(r);
     throw s3err.methodNotAllowed(r.method, 'SERVICE');
@@ -290,6 +296,7 @@ async function bucketOperation(r: Req): Promise<void> {
       if (r.query.has('location')) return sendXml(r, 'LocationConstraint', { _: b.region === 'us-east-1' ? '' : b.region });
       if (r.query.has('versioning')) return sendXml(r, 'VersioningConfiguration', { Status: 'Enabled' });
       if (r.query.has('uploads')) throw s3err.notImplemented('ListMultipartUploads');
+      if (r.query.has('versions')) return listVersions(r);
       return listObjects(r, r.query.get('list-type') === '2');
     }
     case 'POST':
@@ -321,11 +328,17 @@ function decodeToken(token: string): string {
   throw s3err.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
 }
 
+/** The encoding-type of a listing (only `url`), and how it encodes keys and prefixes in the answer. */
+function listEncoding(r: Req): { encodingType?: string; enc: <T extends string | undefined>(s: T) => T } {
+  const encodingType = r.query.get('encoding-type') ?? undefined;
+  if (encodingType !== undefined && encodingType !== 'url') throw s3err.invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encodingType);
+  const enc = <T extends string | undefined>(s: T): T => (s === undefined || encodingType !== 'url' ? s : (encodeURIComponent(s).replace(/%2F/g, '/') as T));
+  return { ...(encodingType !== undefined && { encodingType }), enc };
+}
+
 function listObjects(r: Req, v2: boolean) {
   const q = r.query;
-  const encodingType = q.get('encoding-type') ?? undefined;
-  if (encodingType !== undefined && encodingType !== 'url') throw s3err.invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encodingType);
-  const enc = (s: string | undefined) => (s === undefined || encodingType !== 'url' ? s : encodeURIComponent(s).replace(/%2F/g, '/'));
+  const { encodingType, enc } = listEncoding(r);
   const prefix = q.get('prefix') ?? '';
   const delimiter = q.get('delimiter') || undefined;
   const maxKeys = parseMaxKeys(r, 'max-keys');
@@ -372,6 +385,50 @@ function listObjects(r: Req, v2: boolean) {
     Contents: contents,
     CommonPrefixes: commonPrefixes,
   });
+}
+
+/**
+ * ListObjectVersions (GET /bucket?versions): Version and DeleteMarker entries interleaved in S3's order
+ * (keys ascending, newest version first), then CommonPrefixes.
+ */
+function listVersions(r: Req) {
+  const q = r.query;
+  const { encodingType, enc } = listEncoding(r);
+  const prefix = q.get('prefix') ?? '';
+  const delimiter = q.get('delimiter') || undefined;
+  const maxKeys = parseMaxKeys(r, 'max-keys');
+  const keyMarker = q.get('key-marker') ?? '';
+  const versionIdMarker = q.get('version-id-marker') ?? '';
+  if (versionIdMarker !== '' && keyMarker === '')
+    throw s3err.invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', versionIdMarker);
+  const out = r.deps.objects.listVersions(r.bucket, { prefix, delimiter, maxKeys, keyMarker, versionIdMarker });
+  const owner = ownerOf(r.deps.objects.getBucket(r.bucket)?.account ?? r.caller.account);
+  const entries: [string, XmlValue][] = [];
+  const commonPrefixes: XmlValue[] = [];
+  for (const e of out.entries) {
+    if ('commonPrefix' in e) {
+      commonPrefixes.push({ Prefix: enc(e.commonPrefix) });
+      continue;
+    }
+    const v = e.version;
+    const common = { Key: enc(v.key), VersionId: v.versionId, IsLatest: e.isLatest, LastModified: isoTime(v.lastModified) };
+    if (v.deleteMarker) entries.push(['DeleteMarker', { ...common, Owner: owner }]);
+    else entries.push(['Version', { ...common, ETag: v.etag, Size: v.size, StorageClass: 'STANDARD', Owner: owner }]);
+  }
+  sendXmlInOrder(r, 'ListVersionsResult', [
+    ['Name', r.bucket],
+    ['Prefix', enc(prefix)],
+    ['KeyMarker', enc(keyMarker)],
+    ['VersionIdMarker', versionIdMarker],
+    ...(out.nextKeyMarker !== undefined ? [['NextKeyMarker', enc(out.nextKeyMarker)] as [string, XmlValue]] : []),
+    ...(out.nextVersionIdMarker !== undefined ? [['NextVersionIdMarker', out.nextVersionIdMarker] as [string, XmlValue]] : []),
+    ['MaxKeys', maxKeys],
+    ...(delimiter !== undefined ? [['Delimiter', enc(delimiter)] as [string, XmlValue]] : []),
+    ...(encodingType !== undefined ? [['EncodingType', encodingType] as [string, XmlValue]] : []),
+    ['IsTruncated', out.isTruncated],
+    ...entries,
+    ...commonPrefixes.map((p) => ['CommonPrefixes', p] as [string, XmlValue]),
+  ]);
 }
 
 async function deleteObjects(r: Req) {

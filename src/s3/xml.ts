@@ -14,7 +14,7 @@ const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud80
 
 export const hasIllegalXmlChars = (s: string) => new RegExp(ILLEGAL_XML.source).test(s);
 
-type XmlValue = string | number | boolean | Date | undefined | null | XmlValue[] | { [k: string]: XmlValue };
+export type XmlValue = string | number | boolean | Date | undefined | null | XmlValue[] | { [k: string]: XmlValue };
 
 function clean(v: XmlValue): unknown {
   if (v === undefined || v === null) return undefined;
@@ -35,6 +35,22 @@ function clean(v: XmlValue): unknown {
 export function s3Xml(root: string, body: Record<string, XmlValue>, namespaced = true): string {
   const content = clean(body) as Record<string, unknown>;
   return xmlBuilder().buildObject({ [root]: namespaced ? { $: { xmlns: S3_NS }, ...content } : content });
+}
+
+let fragmentBuilder: import('xml2js').Builder | undefined;
+const xmlFragmentBuilder = () => (fragmentBuilder ??= new (xml2js().Builder)({ renderOpts: { pretty: false }, headless: true }));
+
+/**
+ * A namespaced S3 document whose children keep the order given, even when names alternate
+ * (ListObjectVersions interleaves <Version> and <DeleteMarker>, which an object of members cannot).
+ * Undefined children are left out.
+ */
+export function s3XmlInOrder(root: string, children: [string, XmlValue][]): string {
+  const parts = children
+    .map(([name, value]) => [name, clean(value)] as const)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => xmlFragmentBuilder().buildObject({ [name]: value }));
+  return `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="${S3_NS}">${parts.join('')}</${root}>`;
 }
 
 /** S3's timestamps in XML: ISO 8601 with milliseconds. */
