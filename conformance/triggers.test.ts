@@ -10,18 +10,20 @@ import {
   GetPipelineCommand,
   GetPipelineExecutionCommand,
   ListPipelineExecutionsCommand,
+  PutApprovalResultCommand,
   UpdatePipelineCommand,
   type ActionDeclaration,
+  type CodePipelineClient,
   type GitConfiguration,
   type PipelineDeclaration,
   type PipelineTriggerDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunningEmulator } from '../src/index.js';
-import { triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
+import { startTriggers, stopTriggers, triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
 import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
-import { until } from './engineKit.js';
+import { approvalToken, until, waitForStatus } from './engineKit.js';
 import { git } from './gitKit.js';
 
 let emu: RunningEmulator;
@@ -273,5 +275,213 @@ describe('change detection for S3 sources', () => {
     const newest = await waitForExecutions('s3-events', 2);
     expect(newest.trigger).toEqual({ triggerType: 'CloudWatchEvent', triggerDetail: `arn:aws:events:us-east-1:${ACCOUNT}:rule/codepipeline-s3-events-Source-rule` });
     expect(await sourceRevision('s3-events', newest.pipelineExecutionId!)).toBe(put.VersionId);
+  });
+});
+
+describe('catching up with changes made while change detection was not looking', () => {
+  const dirs: string[] = [];
+  const running = new Set<RunningEmulator>();
+  afterAll(async () => {
+    for (const e of running) await e.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  const freshDataDir = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-catchup-'));
+    dirs.push(d);
+    return d;
+  };
+  const ruleArn = (name: string) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/codepipeline-${name}-Source-rule`;
+
+  /** An emulator on a file-backed data dir: `fn` runs once change detection (with its catch-up) settled; then it stops. */
+  async function session<T>(dataDir: string, fn: (c: CodePipelineClient, s: TriggerService, e: RunningEmulator) => Promise<T>): Promise<T> {
+    const e = await startEmulator({ inMemory: false, dataDir });
+    running.add(e);
+    const c = client(e.endpoint);
+    try {
+      const s = triggerServiceOf(e.engine)!;
+      await s.settled();
+      return await fn(c, s, e);
+    } finally {
+      c.destroy();
+      await e.stop();
+      running.delete(e);
+    }
+  }
+
+  const listOf = async (c: CodePipelineClient, name: string) =>
+    (await c.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries ?? [];
+  const idsOf = async (c: CodePipelineClient, name: string) => (await listOf(c, name)).map((e) => e.pipelineExecutionId!);
+
+  /** The revision an execution's source action produced (waits for it). */
+  async function producedRevision(c: CodePipelineClient, name: string, id: string) {
+    const exec = await until(
+      async () => (await c.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution!,
+      (e) => (e.artifactRevisions?.length ?? 0) > 0 || e.status === 'Failed',
+    );
+    return exec.artifactRevisions?.[0]?.revisionId;
+  }
+
+  /** Creates the pipeline and lets its first execution finish (source read, approval approved); answers its id. */
+  async function createAndFinish(c: CodePipelineClient, s: TriggerService, decl: PipelineDeclaration, expectedRevision: string) {
+    await c.send(new CreatePipelineCommand({ pipeline: decl }));
+    await s.settled();
+    const ids = await idsOf(c, decl.name!);
+    expect(ids).toHaveLength(1);
+    expect(await producedRevision(c, decl.name!, ids[0])).toBe(expectedRevision);
+    const token = await approvalToken(c, decl.name!, 'Approve', 'Approve');
+    await c.send(
+      new PutApprovalResultCommand({ pipelineName: decl.name, stageName: 'Approve', actionName: 'Approve', token, result: { status: 'Approved', summary: 'ok' } }),
+    );
+    await waitForStatus(c, decl.name!, ids[0], 'Succeeded');
+    await s.sync();
+    expect(await idsOf(c, decl.name!)).toEqual(ids);
+    return ids[0];
+  }
+
+  it('commits to the watched branch while stopped start exactly one execution, pinned to the newest; restarts start nothing more', async () => {
+    const dataDir = freshDataDir();
+    const repo = initRepo(path.join(dataDir, 'git', 'offline'));
+    const initial = git(repo, 'rev-parse', 'HEAD');
+    const decl = pipeline('cc-offline', source('CodeCommit', { RepositoryName: 'offline', BranchName: 'main', PollForSourceChanges: 'false' }));
+    const first = await session(dataDir, (c, s) => createAndFinish(c, s, decl, initial));
+
+    commit(repo, { 'a.txt': '1' }, 'while stopped 1');
+    const newest = commit(repo, { 'a.txt': '2' }, 'while stopped 2');
+    const caughtUp = await session(dataDir, async (c, s) => {
+      const list = await listOf(c, 'cc-offline');
+      expect(list.map((e) => e.pipelineExecutionId)).toEqual([expect.any(String), first]);
+      expect(list[0].trigger).toEqual({ triggerType: 'CloudWatchEvent', triggerDetail: ruleArn('cc-offline') });
+      expect(await producedRevision(c, 'cc-offline', list[0].pipelineExecutionId!)).toBe(newest);
+      await s.sync();
+      expect(await idsOf(c, 'cc-offline')).toHaveLength(2);
+      return list[0].pipelineExecutionId!;
+    });
+
+    await session(dataDir, async (c, s) => {
+      await s.sync();
+      expect(await idsOf(c, 'cc-offline')).toEqual([caughtUp, first]);
+    });
+
+    // Stopped again right after the catch-up started (its source action may not have run yet): its
+    // pinned revision counts as seen by the next start.
+    const third = commit(repo, { 'a.txt': '3' }, 'while stopped 3');
+    const pinned = await session(dataDir, async (c) => {
+      const list = await listOf(c, 'cc-offline');
+      expect(list.map((e) => e.pipelineExecutionId)).toEqual([expect.any(String), caughtUp, first]);
+      expect(list[0].trigger).toEqual({ triggerType: 'CloudWatchEvent', triggerDetail: ruleArn('cc-offline') });
+      return list[0].pipelineExecutionId!;
+    });
+    await session(dataDir, async (c, s) => {
+      await s.sync();
+      expect(await idsOf(c, 'cc-offline')).toEqual([pinned, caughtUp, first]);
+      const exec = (await c.send(new GetPipelineExecutionCommand({ pipelineName: 'cc-offline', pipelineExecutionId: pinned }))).pipelineExecution!;
+      // Either its source ran before the stop (the pinned commit), or it was interrupted by the stop.
+      if (exec.status === 'Failed') expect(exec.artifactRevisions ?? []).toEqual([]);
+      else expect(exec.artifactRevisions?.[0]?.revisionId).toBe(third);
+    });
+  });
+
+  it('a commit on another branch (or a tag) while stopped starts nothing', async () => {
+    const dataDir = freshDataDir();
+    const repo = initRepo(path.join(dataDir, 'git', 'branches'));
+    const decl = pipeline('cc-branches', source('CodeCommit', { RepositoryName: 'branches', BranchName: 'main' }));
+    const first = await session(dataDir, (c, s) => createAndFinish(c, s, decl, git(repo, 'rev-parse', 'HEAD')));
+    commit(repo, { 'dev.txt': '1' }, 'on dev', 'dev');
+    git(repo, 'tag', 'v1', 'dev');
+    await session(dataDir, async (c, s) => {
+      await s.sync();
+      expect(await idsOf(c, 'cc-branches')).toEqual([first]);
+    });
+  });
+
+  it('V2 push filters decide (the change since the last revision must match); DetectChanges false catches nothing up', async () => {
+    const dataDir = freshDataDir();
+    const repo = initRepo(path.join(dataDir, 'git', 'acme', 'offline'));
+    const initial = git(repo, 'rev-parse', 'HEAD');
+    const conf = { ConnectionArn: CONNECTION, FullRepositoryId: 'acme/offline', BranchName: 'main' };
+    const filtered = pipeline('v2-offline', source('CodeStarSourceConnection', conf), {
+      pipelineType: 'V2',
+      triggers: [
+        {
+          providerType: 'CodeStarSourceConnection',
+          gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: ['main'] }, filePaths: { includes: ['src/**'] } }] },
+        },
+      ],
+    });
+    const off = pipeline('csc-offline-off', source('CodeStarSourceConnection', { ...conf, DetectChanges: 'false' }));
+    const [firstFiltered, firstOff] = await session(dataDir, async (c, s) => [
+      await createAndFinish(c, s, filtered, initial),
+      await createAndFinish(c, s, off, initial),
+    ]);
+
+    commit(repo, { 'docs/guide.txt': '1' }, 'docs only');
+    await session(dataDir, async (c, s) => {
+      await s.sync();
+      expect(await idsOf(c, 'v2-offline')).toEqual([firstFiltered]);
+      expect(await idsOf(c, 'csc-offline-off')).toEqual([firstOff]);
+    });
+
+    const sha = commit(repo, { 'src/app.js': '1' }, 'source change');
+    await session(dataDir, async (c, s) => {
+      const list = await listOf(c, 'v2-offline');
+      expect(list.map((e) => e.pipelineExecutionId)).toEqual([expect.any(String), firstFiltered]);
+      expect(list[0].trigger).toEqual({ triggerType: 'WebhookV2', triggerDetail: CONNECTION });
+      expect(await producedRevision(c, 'v2-offline', list[0].pipelineExecutionId!)).toBe(sha);
+      await s.sync();
+      expect(await idsOf(c, 'v2-offline')).toHaveLength(2);
+      expect(await idsOf(c, 'csc-offline-off')).toEqual([firstOff]);
+    });
+  });
+
+  it('S3: a version uploaded while change detection was stopped starts one execution when it starts again', async () => {
+    const dataDir = freshDataDir();
+    const name = 's3-offline';
+    const decl = pipeline(name, source('S3', { S3Bucket: 'offline-bucket', S3ObjectKey: 'app.zip' }));
+    const first = await session(dataDir, async (c, s, e) => {
+      const s3 = new S3Client({ endpoint: e.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' } });
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket: 'offline-bucket' }));
+        const v1 = await s3.send(new PutObjectCommand({ Bucket: 'offline-bucket', Key: 'app.zip', Body: zipFiles([{ path: 'a', data: Buffer.from('1') }]) }));
+        const id = await createAndFinish(c, s, decl, v1.VersionId!);
+        stopTriggers(e.engine);
+        const v2 = await s3.send(new PutObjectCommand({ Bucket: 'offline-bucket', Key: 'app.zip', Body: zipFiles([{ path: 'a', data: Buffer.from('2') }]) }));
+        expect(await idsOf(c, name)).toEqual([id]);
+        const again = startTriggers(e.engine);
+        await again.settled();
+        const list = await listOf(c, name);
+        expect(list.map((x) => x.pipelineExecutionId)).toEqual([expect.any(String), id]);
+        expect(list[0].trigger).toEqual({ triggerType: 'PollForSourceChanges' });
+        expect(await producedRevision(c, name, list[0].pipelineExecutionId!)).toBe(v2.VersionId);
+        return list.map((x) => x.pipelineExecutionId!);
+      } finally {
+        s3.destroy();
+      }
+    });
+    await session(dataDir, async (c) => {
+      expect(await idsOf(c, name)).toEqual(first);
+    });
+  });
+
+  it('UpdatePipeline catches up (DetectChanges turned on); CreatePipeline starts only its own execution', async () => {
+    const repo = initRepo(repoDir('acme', 'update'));
+    const conf = { ConnectionArn: CONNECTION, FullRepositoryId: 'acme/update', BranchName: 'main' };
+    await create(pipeline('csc-update', source('CodeStarSourceConnection', { ...conf, DetectChanges: 'false' })));
+    const [first] = await summaries('csc-update');
+    expect(await summaries('csc-update')).toHaveLength(1);
+    expect(await sourceRevision('csc-update', first.pipelineExecutionId!)).toBe(git(repo, 'rev-parse', 'HEAD'));
+    const sha = commit(repo, { 'u.txt': '1' }, 'not detected');
+    await svc.sync();
+    expect(await summaries('csc-update')).toHaveLength(1);
+
+    const { pipeline: current } = await cp.send(new GetPipelineCommand({ name: 'csc-update' }));
+    current!.stages![0].actions![0].configuration = conf;
+    await cp.send(new UpdatePipelineCommand({ pipeline: current }));
+    await svc.settled();
+    const list = await summaries('csc-update');
+    expect(list.map((e) => e.pipelineExecutionId)).toEqual([expect.any(String), first.pipelineExecutionId]);
+    expect(list[0].trigger).toEqual({ triggerType: 'Webhook', triggerDetail: CONNECTION });
+    expect(await sourceRevision('csc-update', list[0].pipelineExecutionId!)).toBe(sha);
+    await svc.sync();
+    expect(await summaries('csc-update')).toHaveLength(2);
   });
 });

@@ -161,6 +161,14 @@ export class RepoWatcher {
     if (changes.length) this.onChange(this.repoPath, changes);
   }
 
+  /**
+   * The refs as last read (undefined while the repository is missing). Every move between an earlier
+   * read and this one has already been reported to onChange, every later one will be.
+   */
+  snapshot(): ReadonlyMap<string, string> | undefined {
+    return this.refs && !this.closed ? new Map(this.refs) : undefined;
+  }
+
   /** Settles any pending debounce (for tests and shutdown). */
   async idle(): Promise<void> {
     await this.ready;

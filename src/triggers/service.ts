@@ -8,12 +8,20 @@
 //   CodeStarSourceConnection (DetectChanges, default true)   -> 'Webhook' on V1, 'WebhookV2' on V2 (detail: the ConnectionArn)
 //   V2 pipeline with a trigger for the source action         -> 'WebhookV2' when a push filter matches (the
 //                          action's BranchName is then not used for pushes, as in AWS)
+//
+// Catch-up (catchUp.ts): when the service starts, and when a pipeline is created or updated, each
+// source action's current head (git: its branch in the watcher's snapshot of the refs; S3: the latest
+// object version) starts one execution, pinned to it, with the trigger a live change would report,
+// when it is not the revision the action last produced: changes made while the emulator was stopped
+// are not lost. Per repository, catch-ups and ref changes are handled one at a time, in the order of
+// the snapshots they come from, so a head is never started twice.
 import type { ActionDeclaration, PipelineDeclaration, SourceRevisionOverride } from '@aws-sdk/client-codepipeline';
 import type { Engine } from '../engine/engine.js';
-import { branchRef, changedFiles } from '../git/git.js';
+import { branchRef, changedFiles, isCommitId } from '../git/git.js';
 import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSource.js';
-import { sourceObjectStore, type ObjectCreatedEvent, type SourceObjectStore } from '../providers/sources/s3Objects.js';
+import { sourceObjectStore, type ObjectCreatedEvent, type S3ObjectSource, type SourceObjectStore } from '../providers/sources/s3Objects.js';
 import type { Scope } from '../store/scope.js';
+import { lastSourceRevision, sameCommit, sourceHistory } from './catchUp.js';
 import { pushMatches } from './filters.js';
 import { RepoWatcher, type RefChange } from './gitWatcher.js';
 import { allPipelines, eventRuleArn, isV2, sourceActions, startFromTrigger, triggerFor, type StoredPipeline } from './start.js';
@@ -70,6 +78,8 @@ export class TriggerService {
   private s3Unsubscribe: (() => void) | undefined;
   private readonly restore: (() => void)[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per repository: the tail of its chain of ref changes and catch-ups (handled one at a time). */
+  private readonly queues = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(private readonly engine: Engine) {}
@@ -102,15 +112,19 @@ export class TriggerService {
     this.perPipeline.clear();
     for (const p of allPipelines(this.engine)) this.perPipeline.set(pipelineKey(p, p.name), this.subscriptionsOf(p));
     this.reconcile();
+    for (const subs of this.perPipeline.values()) this.catchUp(subs);
   }
 
   /** One pipeline was created, updated or deleted: only its subscriptions are recomputed. */
   private pipelineChanged(scope: Scope, name: string) {
     if (this.stopped) return;
     const row = this.engine.store.pipelines.get(scope, name);
-    if (row) this.perPipeline.set(pipelineKey(scope, name), this.subscriptionsOf({ ...scope, name, declaration: row.declaration }));
+    const subs = row ? this.subscriptionsOf({ ...scope, name, declaration: row.declaration }) : undefined;
+    if (subs) this.perPipeline.set(pipelineKey(scope, name), subs);
     else this.perPipeline.delete(pipelineKey(scope, name));
     this.reconcile();
+    // CreatePipeline's own execution reads the head itself: catch-up sees it as pending.
+    if (subs) this.catchUp(subs);
   }
 
   private subscriptionsOf(p: StoredPipeline): { git: GitSubscription[]; s3: S3Subscription[] } {
@@ -151,7 +165,7 @@ export class TriggerService {
         this.watchers.delete(repoPath);
       }
     for (const repoPath of git.keys())
-      if (!this.watchers.has(repoPath)) this.watchers.set(repoPath, new RepoWatcher(repoPath, (r, c) => this.track(this.onRefsMoved(r, c)), this.engine.log));
+      if (!this.watchers.has(repoPath)) this.watchers.set(repoPath, new RepoWatcher(repoPath, (r, c) => void this.enqueue(r, () => this.onRefsMoved(r, c)), this.engine.log));
     this.subscribeS3();
   }
 
@@ -167,6 +181,95 @@ export class TriggerService {
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
     return p;
+  }
+
+  /** Runs `work` after everything queued for the repository before it. */
+  private enqueue(repoPath: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(repoPath) ?? Promise.resolve()).then(work).catch((e) => this.engine.log.error(`trigger: handling ${repoPath} failed`, e));
+    this.queues.set(repoPath, next);
+    void next.finally(() => {
+      if (this.queues.get(repoPath) === next) this.queues.delete(repoPath);
+    });
+    return this.track(next);
+  }
+
+  /** Whether a subscription is still the current one of its pipeline (not replaced by an update since). */
+  private isCurrent(sub: Subscription): boolean {
+    const subs = this.perPipeline.get(pipelineKey(sub.scope, sub.pipeline));
+    return !!subs && ((subs.git as Subscription[]).includes(sub) || (subs.s3 as Subscription[]).includes(sub));
+  }
+
+  /** Catches the subscriptions up with their sources' current heads (see the header). */
+  private catchUp(subs: { git: GitSubscription[]; s3: S3Subscription[] }) {
+    const byRepo = new Map<string, GitSubscription[]>();
+    for (const sub of subs.git) byRepo.set(sub.repoPath, [...(byRepo.get(sub.repoPath) ?? []), sub]);
+    for (const [repoPath, list] of byRepo) {
+      const w = this.watchers.get(repoPath);
+      if (!w) continue;
+      this.track(
+        w.ready.then(() => {
+          // The snapshot and the queue position are taken together: every ref move up to the snapshot
+          // is handled before this catch-up, every later one after it.
+          const refs = this.stopped ? undefined : w.snapshot();
+          if (refs) return this.enqueue(repoPath, () => this.catchUpGit(list, refs));
+        }),
+      );
+    }
+    for (const sub of subs.s3) this.catchUpS3(sub);
+  }
+
+  private async catchUpGit(subs: GitSubscription[], refs: ReadonlyMap<string, string>) {
+    for (const sub of subs) {
+      if (this.stopped) return;
+      if (!this.isCurrent(sub)) continue;
+      const ref = branchRef(sub.branch);
+      try {
+        const head = refs.get(ref);
+        if (!head) continue;
+        const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
+        if (!last || last.kind === 'pending' || sameCommit(last.value, head)) continue;
+        // A V2 trigger's executions come from any ref and from pull requests: a head built before is not new.
+        if (sub.provider !== 'CodeCommit' && triggerFor(sub.declaration, sub.action.name!) && this.seenBefore(sub, head)) continue;
+        const from = isCommitId(last.value) ? last.value : undefined;
+        let files: Promise<string[]> | undefined;
+        const trigger = await gitTrigger(sub, { ref, from, to: head }, () => (files ??= changedFiles(sub.repoPath, from, head).catch(() => [])));
+        if (!trigger || this.stopped || !this.isCurrent(sub)) continue;
+        // Nothing started it in the meantime (read again, with no await before the start).
+        const now = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
+        if (now?.kind !== 'revision' || now.executionId !== last.executionId) continue;
+        const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: head };
+        const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
+        if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${ref} at ${head} (last revision ${last.value})`);
+      } catch (e) {
+        this.engine.log.error(`trigger: ${sub.pipeline} could not catch up with ${ref}`, e);
+      }
+    }
+  }
+
+  private seenBefore(sub: Subscription, head: string): boolean {
+    for (const entry of sourceHistory(this.engine, sub.scope, sub.pipeline, sub.action))
+      if (entry.kind === 'revision' && sameCommit(entry.value, head)) return true;
+    return false;
+  }
+
+  /** S3: the latest version of the key, read synchronously from the local store (no race with its object-created events). */
+  private catchUpS3(sub: S3Subscription) {
+    if (this.stopped) return;
+    const objects = (this.engine as unknown as { objects?: Partial<S3ObjectSource> }).objects;
+    if (typeof objects?.getVersion !== 'function' || typeof objects.getBucket !== 'function') return;
+    try {
+      const bucket = objects.getBucket(sub.bucket) as { account?: string } | undefined;
+      if (!bucket || (bucket.account !== undefined && bucket.account !== sub.scope.account)) return;
+      const latest = objects.getVersion(sub.bucket, sub.key);
+      if (!latest || latest.deleteMarker) return;
+      const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
+      if (!last || last.kind === 'pending' || last.value === latest.versionId) return;
+      const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: latest.versionId };
+      const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), [pin]);
+      if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with s3://${sub.bucket}/${sub.key} at version ${latest.versionId} (last revision ${last.value})`);
+    } catch (e) {
+      this.engine.log.error(`trigger: ${sub.pipeline} could not catch up with s3://${sub.bucket}/${sub.key}`, e);
+    }
   }
 
   private async onRefsMoved(repoPath: string, changes: RefChange[]) {
