@@ -4,6 +4,7 @@ import type { ActionState, GetPipelineStateInput, GetPipelineStateOutput, RetryS
 import type { StageExecutionRow } from '../store/executions.js';
 import { conditionStates } from './conditionState.js';
 import type { Ctx, Handler } from './context.js';
+import { logUrlFor } from '../logs/actionLogs.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 
 export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOutput> = (ctx, input) => {
@@ -39,7 +40,7 @@ export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOu
             ...(a.token && a.status === 'InProgress' && { token: a.token }),
             ...(a.lastUpdatedBy && { lastUpdatedBy: a.lastUpdatedBy }),
             ...(a.externalExecutionId && { externalExecutionId: a.externalExecutionId }),
-            ...(a.externalExecutionUrl && { externalExecutionUrl: a.externalExecutionUrl }),
+            ...(a.externalExecutionUrl && { externalExecutionUrl: logUrlFor(a.externalExecutionUrl, ctx.baseUrl) }),
             ...(a.percentComplete !== undefined && { percentComplete: a.percentComplete }),
             ...(a.errorDetails && { errorDetails: a.errorDetails }),
           },

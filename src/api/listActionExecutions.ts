@@ -11,6 +11,7 @@ import type { Ctx, Handler } from './context.js';
 import { executionCache, loadExecution } from './executionView.js';
 import { loadPipeline } from './pipelineDeclaration.js';
 import { maskConfiguration } from './pipelineSecrets.js';
+import { logUrlFor } from '../logs/actionLogs.js';
 
 const DEFAULT_MAX = 100;
 
@@ -63,15 +64,18 @@ function detail(ctx: Ctx, r: ActionExecutionRow, exec: ExecutionRow): ActionExec
       configuration: maskConfiguration(ctx, r.input.actionTypeId!, r.input.configuration ?? {}),
       resolvedConfiguration: maskConfiguration(ctx, r.input.actionTypeId!, r.input.resolvedConfiguration ?? {}),
     },
-    output: output(r),
+    output: output(r, ctx.baseUrl),
   };
 }
 
 /** Artifacts exist only once the action succeeded; the result only once it finished. */
-function output(r: ActionExecutionRow): ActionExecutionOutput {
+function output(r: ActionExecutionRow, baseUrl: string): ActionExecutionOutput {
+  const result = r.output?.executionResult;
   return {
     outputArtifacts: r.status === 'Succeeded' ? (r.output?.outputArtifacts ?? []) : [],
-    ...(r.output?.executionResult ? { executionResult: r.output.executionResult } : r.errorDetails && { executionResult: { errorDetails: r.errorDetails } }),
+    ...(result
+      ? { executionResult: { ...result, ...(result.externalExecutionUrl && { externalExecutionUrl: logUrlFor(result.externalExecutionUrl, baseUrl) }) } }
+      : r.errorDetails && { executionResult: { errorDetails: r.errorDetails } }),
     outputVariables: r.output?.outputVariables ?? {},
   };
 }

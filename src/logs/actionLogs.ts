@@ -1,6 +1,7 @@
 // Action logs: what every action printed, kept per action execution. On disk they are
 // <dataDir>/logs/<actionExecutionId>.log (they outlive a restart); with --in-memory they stay in
-// memory, each capped so a chatty build cannot exhaust it. Providers write through actionLog().
+// memory; each is capped (8 MiB in memory, 64 MiB on disk) so a chatty build cannot exhaust either.
+// Providers write through actionLog().
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
@@ -8,11 +9,15 @@ import type { Engine } from '../engine/engine.js';
 /** Action execution ids are UUIDs; nothing else ever names a log file. */
 export const LOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MEMORY_CAP = 8 * 1024 * 1024;
+const DISK_CAP = 64 * 1024 * 1024;
+const truncated = (cap: number) => `\n[log truncated at ${cap} bytes]\n`;
 
 export class ActionLogs {
   private readonly memory = new Map<string, string>();
   /** Logs whose last write did not end a line: the next line of our own starts on a fresh one. */
   private readonly openLine = new Set<string>();
+  /** Bytes written so far to each log file (read from the file the first time, after a restart). */
+  private readonly diskSizes = new Map<string, number>();
 
   /** `dir` undefined: in-memory mode. */
   constructor(private readonly dir: string | undefined) {}
@@ -30,11 +35,18 @@ export class ActionLogs {
       const current = this.memory.get(id) ?? '';
       if (current.length >= MEMORY_CAP) return;
       const next = current + text;
-      this.memory.set(id, next.length > MEMORY_CAP ? `${next.slice(0, MEMORY_CAP)}\n[log truncated at ${MEMORY_CAP} bytes]\n` : next);
+      this.memory.set(id, next.length > MEMORY_CAP ? `${next.slice(0, MEMORY_CAP)}${truncated(MEMORY_CAP)}` : next);
       return;
     }
+    const file = path.join(this.dir, `${id}.log`);
+    const size = this.diskSizes.get(id) ?? fileSize(file);
+    // Past the cap means the notice is written: nothing more goes in.
+    if (size > DISK_CAP) return;
+    let chunk = Buffer.from(text, 'utf8');
+    if (size + chunk.length > DISK_CAP) chunk = Buffer.concat([chunk.subarray(0, DISK_CAP - size), Buffer.from(truncated(DISK_CAP))]);
     fs.mkdirSync(this.dir, { recursive: true });
-    fs.appendFileSync(path.join(this.dir, `${id}.log`), text);
+    fs.appendFileSync(file, chunk);
+    this.diskSizes.set(id, size + chunk.length);
   }
 
   /** The whole log, or undefined when the action never wrote one. */
@@ -46,6 +58,14 @@ export class ActionLogs {
     } catch {
       return undefined;
     }
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -97,3 +117,14 @@ export const byteCount = (n: number) => `${n.toLocaleString('en-US')} byte${n ==
 
 /** The URL that serves an action's log (externalExecutionUrl). */
 export const actionLogUrl = (engine: Engine, actionExecutionId: string) => `${engine.baseUrl}/_logs/${actionExecutionId}`;
+
+const LOG_URL = /^https?:\/\/[^/]+(\/_logs\/[0-9a-f-]{36}(?:\?.*)?)$/;
+
+/**
+ * A stored local log URL as seen from the current request: the emulator may have restarted on
+ * another port, or the client may reach it under another host name. Other URLs are left alone.
+ */
+export function logUrlFor(url: string | undefined, baseUrl: string): string | undefined {
+  const m = url ? LOG_URL.exec(url) : null;
+  return m ? `${baseUrl}${m[1]}` : url;
+}
