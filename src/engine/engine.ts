@@ -416,13 +416,13 @@ export class Engine {
   }
 
   /** Variables visible to an action: the execution's, the pipeline's, and earlier actions' outputs by namespace. */
-  variableScope(exec: ExecutionRow): VariableScope {
+  variableScope(exec: ExecutionRow, lineage = this.lineageActions(exec)): VariableScope {
     const scope: VariableScope = new Map();
     scope.set('codepipeline', { PipelineExecutionId: exec.id });
     scope.set('variables', Object.fromEntries(exec.variables.map((v) => [v.name!, v.resolvedValue ?? ''])));
     const namespaces = new Map<string, string>();
     for (const s of exec.declaration.stages ?? []) for (const a of s.actions ?? []) if (a.namespace) namespaces.set(`${s.name}/${a.name}`, a.namespace);
-    for (const row of this.lineageActions(exec)) {
+    for (const row of lineage) {
       const ns = namespaces.get(`${row.stage}/${row.action}`);
       if (ns && row.status === 'Succeeded' && row.output?.outputVariables) scope.set(ns, row.output.outputVariables);
     }
@@ -430,9 +430,9 @@ export class Engine {
   }
 
   /** Where each artifact produced so far in this execution lives (latest producer wins). */
-  private producedArtifacts(exec: ExecutionRow): Map<string, ArtifactDetail> {
+  private producedArtifacts(lineage: ActionExecutionRow[]): Map<string, ArtifactDetail> {
     const out = new Map<string, ArtifactDetail>();
-    for (const row of this.lineageActions(exec))
+    for (const row of lineage)
       if (row.status === 'Succeeded') for (const a of row.output?.outputArtifacts ?? []) out.set(a.name!, a);
     return out;
   }
@@ -447,7 +447,9 @@ export class Engine {
   private startAction(exec: ExecutionRow, stage: StageDeclaration, action: ActionDeclaration, attempt: number) {
     const now = this.clock.now();
     const region = action.region ?? exec.region;
-    const produced = this.producedArtifacts(exec);
+    // Both the artifacts and the variables come from the same earlier actions: read them once.
+    const lineage = this.lineageActions(exec);
+    const produced = this.producedArtifacts(lineage);
     const revisions = new Map(exec.artifactRevisions.map((r) => [r.name, r.revisionId]));
     const inputArtifacts = (action.inputArtifacts ?? []).map((a) => ({
       name: a.name,
@@ -477,7 +479,7 @@ export class Engine {
     };
     let resolvedConfiguration: Record<string, string>;
     try {
-      resolvedConfiguration = resolveConfiguration(action.configuration ?? {}, this.variableScope(exec));
+      resolvedConfiguration = resolveConfiguration(action.configuration ?? {}, this.variableScope(exec, lineage));
     } catch (e) {
       if (!(e instanceof UnresolvedVariableError)) throw e;
       // AWS's wording for an action whose configuration references a variable nobody produced.
