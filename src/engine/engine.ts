@@ -59,6 +59,13 @@ function stageNameOf(exec: ExecutionRow): string | undefined {
   return exec.declaration.stages?.[exec.stageIndex]?.name;
 }
 
+/**
+ * Whether an execution runs inside the stage. By name: an execution of an older pipeline version may
+ * still run the same stage at another index.
+ */
+const occupied = (active: ExecutionRow[], stage: string) =>
+  active.some((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage);
+
 /** Chooses the provider for an action type. */
 export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
 
@@ -209,13 +216,8 @@ export class Engine {
    */
   private supersede(active: ExecutionRow[]): boolean {
     let changed = false;
-    let transitions: Map<string, { enabled: boolean }> | undefined;
-    const held = (e: ExecutionRow, stage: string | undefined) => {
-      if (active.some((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage)) return true;
-      if (e.stageIndex === 0 || stage === undefined) return false;
-      transitions ??= this.store.transitions.forPipeline(e, e.pipeline);
-      return transitions.get(stage)?.enabled === false;
-    };
+    const held = (e: ExecutionRow, stage: string | undefined) =>
+      stage !== undefined && (occupied(active, stage) || this.inboundDisabled(e, stage));
     const newestWaiting = new Map<string | undefined, ExecutionRow>();
     for (const e of active) {
       if (e.executionMode !== 'SUPERSEDED' || e.phase !== 'waiting' || e.status !== 'InProgress') continue;
@@ -244,18 +246,22 @@ export class Engine {
         return true;
       }
       const stage = stages[exec.stageIndex];
-      if (exec.stageIndex > 0 && this.store.transitions.forPipeline(exec, exec.pipeline).get(stage.name!)?.enabled === false) return false;
+      if (this.inboundDisabled(exec, stage.name!)) return false;
       if (exec.executionMode !== 'PARALLEL') {
-        // By name: an execution of an older version may still run the same stage at another index.
-        const others = active.filter((o) => o.id !== exec.id && ACTIVE.includes(o.status) && stageNameOf(o) === stage.name);
-        if (others.some((o) => o.phase === 'running')) return false;
-        if (exec.executionMode === 'QUEUED' && others.some((o) => o.phase === 'waiting' && o.seq < exec.seq)) return false;
+        if (occupied(active, stage.name!)) return false;
+        const queuedBefore = (o: ExecutionRow) => o.phase === 'waiting' && o.seq < exec.seq && ACTIVE.includes(o.status) && stageNameOf(o) === stage.name;
+        if (exec.executionMode === 'QUEUED' && active.some(queuedBefore)) return false;
       }
       this.enterStage(exec, stage, 1);
       return true;
     }
     if (exec.phase === 'running') return this.stepStage(exec, stages[exec.stageIndex]);
     return false;
+  }
+
+  /** A disabled inbound transition holds executions in front of a stage (the first stage has none). */
+  private inboundDisabled(exec: ExecutionRow, stage: string): boolean {
+    return exec.stageIndex > 0 && this.store.transitions.forPipeline(exec, exec.pipeline).get(stage)?.enabled === false;
   }
 
   private enterStage(exec: ExecutionRow, stage: StageDeclaration, attempt: number, retryMode?: string) {
