@@ -20,10 +20,7 @@ export const retryStageExecution: Handler<RetryStageExecutionInput, RetryStageEx
         'StageNotRetryableException',
         'Unable to retry. The pipeline structure or stage state might have changed while actions awaited retry, or the stage contains no failed actions',
       );
-    // The stage is locked by whichever execution runs in it, whatever pipeline version it runs.
-    const other = ctx.store.executions
-      .active(ctx, pipeline.name)
-      .find((e) => e.phase === 'running' && e.declaration.stages?.[e.stageIndex]?.name === stage.name);
+    const other = ctx.engine.executionInStage({ ...ctx, pipeline: pipeline.name }, stage.name!);
     if (other && exec.executionMode !== 'PARALLEL')
       throw err('ConflictException', `Stage '${stage.name}' is in use by pipeline execution '${other.id}'`);
     ctx.engine.retryStage(exec, stage, input.retryMode as 'FAILED_ACTIONS' | 'ALL_ACTIONS');

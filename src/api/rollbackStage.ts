@@ -29,9 +29,7 @@ export const rollbackStage: Handler<RollbackStageInput, RollbackStageOutput> = (
       );
     if (ctx.store.executions.stage(target.id, stage.name!)?.status !== 'Succeeded')
       throw unable(`Unable to roll back stage '${stage.name}': it did not succeed in pipeline execution '${target.id}'`);
-    const running = ctx.store.executions
-      .active(ctx, pipeline.name)
-      .find((e) => e.phase === 'running' && e.declaration.stages?.[e.stageIndex]?.name === stage.name);
+    const running = ctx.engine.executionInStage({ ...ctx, pipeline: pipeline.name }, stage.name!);
     if (running) throw unable(`Unable to roll back stage '${stage.name}': it is currently running in pipeline execution '${running.id}'`);
     // The stage already runs what the target ran: it is the target, or a rollback to it, that last succeeded there.
     const latest = ctx.store.executions.latestStage(ctx, pipeline.name, stage.name!);

@@ -63,8 +63,9 @@ function stageNameOf(exec: ExecutionRow): string | undefined {
  * Whether an execution runs inside the stage. By name: an execution of an older pipeline version may
  * still run the same stage at another index.
  */
-const occupied = (active: ExecutionRow[], stage: string) =>
-  active.some((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage);
+const runningIn = (active: ExecutionRow[], stage: string) =>
+  active.find((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage);
+const occupied = (active: ExecutionRow[], stage: string) => runningIn(active, stage) !== undefined;
 
 /** Chooses the provider for an action type. */
 export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
@@ -257,6 +258,11 @@ export class Engine {
     }
     if (exec.phase === 'running') return this.stepStage(exec, stages[exec.stageIndex]);
     return false;
+  }
+
+  /** The execution that runs inside the stage now, whatever pipeline version it runs (the stage lock). */
+  executionInStage(k: PipelineKey, stage: string): ExecutionRow | undefined {
+    return runningIn(this.store.executions.active(k, k.pipeline), stage);
   }
 
   /** A disabled inbound transition holds executions in front of a stage (the first stage has none). */
