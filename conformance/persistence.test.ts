@@ -45,7 +45,8 @@ describe('persistence across restarts of the CLI entry', () => {
   it('keeps pipelines, versions and tags after SIGTERM (exit code 0)', async () => {
     dataDir = path.join(tmp, 'data');
     const first = await launch(['--data-dir', dataDir]);
-    expect(first.stderr()).toContain(`(store: ${path.join(dataDir, 'codepipeline-local.sqlite')})`);
+    expect(first.stderr()).toContain(`  data:    ${path.join(dataDir, 'codepipeline-local.sqlite')}\n`);
+    expect(first.stderr()).toContain(`  use it:  export AWS_ENDPOINT_URL=${first.endpoint}\n`);
     const cp = client(first.endpoint);
     await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('keep-a'), tags: [{ key: 'team', value: 'a' }] }));
     await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline('keep-b') }));
@@ -93,7 +94,7 @@ describe('persistence across restarts of the CLI entry', () => {
     const cwd = path.join(tmp, 'mem-cwd');
     fs.mkdirSync(cwd);
     const mem = await launch(['--in-memory', '--data-dir', path.join(cwd, 'would-be-data')], cwd);
-    expect(mem.stderr()).toContain('(store: :memory:)');
+    expect(mem.stderr()).toContain('  data:    in memory only (--in-memory): nothing is kept after it stops\n');
     await client(mem.endpoint).send(new CreatePipelineCommand({ pipeline: samplePipeline('ephemeral') }));
     expect(await names(mem)).toEqual(['ephemeral']);
     mem.child.kill('SIGTERM');

@@ -18,18 +18,30 @@ Usage: codepipeline-local [options]
   --help, --version
 `;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'in-memory': { type: 'boolean' },
-    'log-level': { type: 'string' },
-    config: { type: 'string' },
-    help: { type: 'boolean' },
-    version: { type: 'boolean' },
-  },
-});
+/** A mistake on the command line: one line naming it, then the usage, exit code 2. */
+function usageError(message: string): never {
+  process.stderr.write(`codepipeline-local: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean' },
+      version: { type: 'boolean' },
+    },
+  }));
+} catch (e) {
+  // parseArgs' own wording ("Unknown option '--prot'. To specify a positional argument...") trimmed to its first sentence.
+  usageError((e as Error).message.split(/\.\s/)[0].replace(/\.$/, ''));
+}
 
 if (values.help) {
   process.stdout.write(USAGE);
@@ -40,34 +52,45 @@ if (values.version) {
   process.exit(0);
 }
 
+const flag = (name: string) => values[name] as string | undefined;
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-const logLevel = values['log-level'];
-if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[number])) {
-  process.stderr.write(`invalid --log-level ${logLevel}\n${USAGE}`);
-  process.exit(2);
-}
-const port = values.port === undefined ? undefined : Number(values.port);
-if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-  process.stderr.write(`invalid --port ${values.port}\n`);
-  process.exit(2);
-}
+const logLevel = flag('log-level');
+if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[number])) usageError(`invalid --log-level ${logLevel} (one of ${levels.join(', ')})`);
+const port = flag('port') === undefined ? undefined : Number(flag('port'));
+if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) usageError(`invalid --port ${flag('port')} (a number from 0 to 65535)`);
 
 let emulator: Awaited<ReturnType<typeof start>>;
 try {
   emulator = await start({
     ...(port !== undefined && { port }),
-    ...(values.host && { host: values.host }),
-    ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+    ...(flag('host') && { host: flag('host') }),
+    ...(flag('data-dir') && { dataDir: flag('data-dir') }),
     ...(values['in-memory'] && { inMemory: true }),
     ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
-    ...(values.config && { configFile: values.config }),
+    ...(flag('config') && { configFile: flag('config') }),
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.
-  process.stderr.write(`codepipeline-local: ${(e as Error).message}\n`);
+  const error = e as NodeJS.ErrnoException;
+  const message =
+    error.code === 'EADDRINUSE'
+      ? `port ${port ?? DEFAULT_PORT} is already in use (another codepipeline-local?): pick another with --port N, or --port 0 for any free port`
+      : error.code === 'EADDRNOTAVAIL'
+        ? `cannot listen on ${flag('host')}: not an address of this machine (see --host)`
+        : error.message;
+  process.stderr.write(`codepipeline-local: ${message}\n`);
   process.exit(2);
 }
-process.stderr.write(`codepipeline-local ${VERSION} listening on ${emulator.endpoint} (store: ${emulator.store.location})\n`);
+
+// What to do next, on the first screen: where it listens, how to point the AWS tools at it, where the data is.
+process.stderr.write(
+  [
+    `codepipeline-local ${VERSION} listening on ${emulator.endpoint}`,
+    `  use it:  export AWS_ENDPOINT_URL=${emulator.endpoint}`,
+    `  data:    ${emulator.store.location === ':memory:' ? 'in memory only (--in-memory): nothing is kept after it stops' : emulator.store.location}`,
+    '',
+  ].join('\n'),
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
