@@ -96,9 +96,14 @@ describe('GET /_events', () => {
     const missing = await getEvents('pipeline=ev-nope');
     expect(missing.status).toBe(404);
     expect(missing.type).toMatch(/^application\/json/);
-    expect(missing.json).toEqual({ __type: 'PipelineNotFoundException', message: `Account '${ACCOUNT}' does not have a pipeline with name 'ev-nope'` });
-    // Unsigned and without parameters: the default account, which has no such pipeline.
-    expect((await getEvents('pipeline=ev-simple', {})).json.message).toBe("Account '000000000000' does not have a pipeline with name 'ev-simple'");
+    expect(missing.json).toEqual({
+      __type: 'PipelineNotFoundException',
+      message: `Account '${ACCOUNT}' does not have a pipeline with name 'ev-nope' in region 'us-east-1'`,
+    });
+    // Naming the default account explicitly: it has no such pipeline.
+    expect((await getEvents('pipeline=ev-simple&account=000000000000', {})).json.message).toBe(
+      "Account '000000000000' does not have a pipeline with name 'ev-simple' in region 'us-east-1'",
+    );
 
     const cases: [string, string][] = [
       ['', 'The pipeline query parameter is required'],
@@ -162,10 +167,10 @@ async function openStream(query: string, headers: Record<string, string> = {}) {
 }
 
 describe('GET /_events/stream', () => {
-  it('replays from the start, then delivers the events of a new execution as they happen', async () => {
+  it('replays from the start with after=0, then delivers the events of a new execution as they happen', async () => {
     const firstId = await runOnce('ev-stream');
     const history = (await getEvents('pipeline=ev-stream')).json;
-    const stream = await openStream('pipeline=ev-stream');
+    const stream = await openStream('pipeline=ev-stream&after=0');
     expect(stream.res.status).toBe(200);
     expect(stream.res.headers.get('content-type')).toBe('text/event-stream');
     for (const expected of history.events) {
@@ -202,9 +207,62 @@ describe('GET /_events/stream', () => {
     await until(async () => openStreamCount(), (n) => n === 0);
   });
 
+  it('without after= or Last-Event-ID, starts with the events still to come', async () => {
+    await runOnce('ev-new-only');
+    const before = (await getEvents('pipeline=ev-new-only')).json.nextAfter;
+    const stream = await openStream('pipeline=ev-new-only');
+    // The stream is open once its headers arrived; only then is the next execution started.
+    expect(stream.res.status).toBe(200);
+    const id = (await t.cp.send(new StartPipelineExecutionCommand({ name: 'ev-new-only' }))).pipelineExecutionId!;
+    const first = await stream.next();
+    expect(Number(first.id)).toBe(before + 1);
+    expect(summary(first.data)).toEqual([EXECUTION, 'STARTED']);
+    expect(first.data.detail['execution-id']).toBe(id);
+    stream.close();
+    await until(async () => openStreamCount(), (n) => n === 0);
+  });
+
   it('answers 404 JSON, not a stream, for an unknown pipeline', async () => {
     const res = await fetch(`${t.emu.endpoint}/_events/stream?pipeline=ev-nope`, { headers: AUTH });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ __type: 'PipelineNotFoundException', message: `Account '${ACCOUNT}' does not have a pipeline with name 'ev-nope'` });
+    expect(await res.json()).toEqual({
+      __type: 'PipelineNotFoundException',
+      message: `Account '${ACCOUNT}' does not have a pipeline with name 'ev-nope' in region 'us-east-1'`,
+    });
+  });
+});
+
+describe('which account and region an unsigned request means', () => {
+  it('a request that names no account finds the one account and region holding the pipeline', async () => {
+    await runOnce('ev-unsigned');
+    const res = await getEvents('pipeline=ev-unsigned', {});
+    expect(res.status).toBe(200);
+    expect(res.json.events.map(summary)).toEqual(SUCCESSFUL_RUN);
+    expect(res.json.events[0].account).toBe(ACCOUNT);
+  });
+
+  it('a pipeline name held in two places asks which one', async () => {
+    await runOnce('ev-twice');
+    const other = client(t.emu.endpoint, { region: 'eu-west-1' });
+    await createCustomTypes(other);
+    await other.send(new CreatePipelineCommand({ pipeline: pipelineOf('ev-twice', [{ name: 'Build', actions: [buildAction('Build', 'ev-twice')] }]) }));
+    const res = await getEvents('pipeline=ev-twice', {});
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      __type: 'ValidationException',
+      message: `Pipeline 'ev-twice' exists in more than one place (account ${ACCOUNT} region eu-west-1, account ${ACCOUNT} region us-east-1): choose one with the account and region query parameters`,
+    });
+    const named = await getEvents('pipeline=ev-twice&region=eu-west-1', {});
+    expect(named.status).toBe(200);
+    expect(named.json.events[0].region).toBe('eu-west-1');
+  });
+
+  it('a name found nowhere answers 404 for the default account and region', async () => {
+    const res = await getEvents('pipeline=ev-nowhere', {});
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({
+      __type: 'PipelineNotFoundException',
+      message: `Account '000000000000' does not have a pipeline with name 'ev-nowhere' in region 'us-east-1'`,
+    });
   });
 });

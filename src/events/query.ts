@@ -1,5 +1,5 @@
 // Who asks for which pipeline's events: the SigV4 scope as for the API, or account/region query parameters.
-import { callerFrom } from '../protocol/auth.js';
+import { callerFrom, DEFAULT_ACCOUNT } from '../protocol/auth.js';
 import { err, pipelineNotFound, validationError } from '../protocol/errors.js';
 import type { AppDeps } from '../server.js';
 import type { Scope } from '../store/scope.js';
@@ -22,22 +22,44 @@ function intParam(name: string, raw: string | null | undefined, fallback: number
   return n;
 }
 
-/** Parses and checks the request; throws AwsErrors (400 for bad parameters, 404 for an unknown pipeline). */
-export function parseEventQuery(deps: AppDeps, url: URL, authorization: string | undefined, lastEventId?: string): EventQuery {
-  const q = url.searchParams;
+/**
+ * The account and region whose pipeline is meant. Named by the request (account/region parameters, or a
+ * SigV4 scope with a 12-digit access key, as for the API) they are taken as they are; left unnamed (a curl
+ * or a browser), the one account and region that hold a pipeline of that name are taken.
+ */
+function scopeOf(deps: AppDeps, q: URLSearchParams, authorization: string | undefined, pipeline: string): Scope {
   const caller = callerFrom(authorization, q, deps.config.defaultRegion);
-  const account = q.get('account') ?? caller.account;
-  const region = q.get('region') ?? caller.region;
+  const namedAccount = q.get('account') ?? (caller.account !== DEFAULT_ACCOUNT ? caller.account : undefined);
+  const namedRegion = q.get('region') ?? (caller.service !== undefined ? caller.region : undefined);
+  const account = namedAccount ?? caller.account;
+  const region = namedRegion ?? caller.region;
   if (!/^\d{12}$/.test(account)) throw validationError('account must be 12 digits');
   if (!/^[a-z0-9-]{1,30}$/.test(region)) throw validationError(`region '${region}' is not a valid region name`);
+  if (deps.store.pipelines.get({ account, region }, pipeline) || (namedAccount && namedRegion)) return { account, region };
+  const candidates = deps.store.pipelines
+    .scopesOf(pipeline)
+    .filter((s) => (!namedAccount || s.account === namedAccount) && (!namedRegion || s.region === namedRegion));
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length > 1) {
+    const where = candidates.map((s) => `account ${s.account} region ${s.region}`).join(', ');
+    throw validationError(`Pipeline '${pipeline}' exists in more than one place (${where}): choose one with the account and region query parameters`);
+  }
+  return { account, region };
+}
+
+/** Parses and checks the request; throws AwsErrors (400 for bad parameters, 404 for an unknown pipeline). */
+export function parseEventQuery(deps: AppDeps, url: URL, authorization: string | undefined, stream: boolean, lastEventId?: string): EventQuery {
+  const q = url.searchParams;
   const pipeline = q.get('pipeline');
   if (!pipeline) throw validationError('The pipeline query parameter is required');
   const limit = intParam('limit', q.get('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
-  const after = intParam('Last-Event-ID', lastEventId, intParam('after', q.get('after'), 0, 0, Number.MAX_SAFE_INTEGER), 0, Number.MAX_SAFE_INTEGER);
-  const scope = { account, region };
+  const scope = scopeOf(deps, q, authorization, pipeline);
   if (!deps.store.pipelines.get(scope, pipeline)) {
-    const e = pipelineNotFound(account, pipeline);
-    throw err(e.type, e.message, 404);
+    const e = pipelineNotFound(scope.account, pipeline);
+    throw err(e.type, `${e.message} in region '${scope.region}'`, 404);
   }
+  // A list starts at the beginning; a stream, unless told where to resume, with the events still to come.
+  const from = stream ? deps.store.events.latestSeq(scope, pipeline) : 0;
+  const after = intParam('Last-Event-ID', lastEventId, intParam('after', q.get('after'), from, 0, Number.MAX_SAFE_INTEGER), 0, Number.MAX_SAFE_INTEGER);
   return { scope, pipeline, after, limit };
 }

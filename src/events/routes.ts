@@ -1,6 +1,7 @@
 // HTTP routes for the recorded state-change events (not part of the AWS API):
 //   GET /_events?pipeline=NAME&after=SEQ&limit=N  -> {events: [EventBridge envelopes], nextAfter}
-//   GET /_events/stream?pipeline=NAME             -> text/event-stream, `id: seq` per event, honours Last-Event-ID
+//   GET /_events/stream?pipeline=NAME&after=SEQ   -> text/event-stream, `id: seq` per event; from Last-Event-ID or
+//                                                    after= when given, else only events still to come
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { AwsError } from '../protocol/errors.js';
@@ -13,7 +14,7 @@ import { pumpEvents } from './stream.js';
 function withQuery(deps: AppDeps, c: Context, stream: boolean, answer: (q: EventQuery) => Response | Promise<Response>) {
   let q: EventQuery;
   try {
-    q = parseEventQuery(deps, new URL(c.req.url), c.req.header('authorization'), stream ? c.req.header('last-event-id') : undefined);
+    q = parseEventQuery(deps, new URL(c.req.url), c.req.header('authorization'), stream, stream ? c.req.header('last-event-id') : undefined);
   } catch (e) {
     if (!(e instanceof AwsError)) throw e;
     const r = errorResponse(e, newRequestId());

@@ -22,6 +22,7 @@ export class EventStore {
     this.s = {
       insert: db.prepare('INSERT INTO events (account, region, pipeline, execution_id, time, detail_type, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       list: db.prepare('SELECT * FROM events WHERE account = ? AND region = ? AND pipeline = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      latest: db.prepare('SELECT MAX(seq) AS seq FROM events WHERE account = ? AND region = ? AND pipeline = ?').pluck(),
     };
   }
 
@@ -36,6 +37,11 @@ export class EventStore {
     return Number(
       this.s.insert.run(e.account, e.region, e.pipeline, e.executionId ?? null, e.time, e.detailType, JSON.stringify(e.detail)).lastInsertRowid,
     );
+  }
+
+  /** The sequence number of the pipeline's newest event (0 when it has none). */
+  latestSeq(s: Scope, pipeline: string): number {
+    return (this.s.latest.get(s.account, s.region, pipeline) as number | null) ?? 0;
   }
 
   list(s: Scope, pipeline: string, afterSeq: number, limit: number): EventRow[] {

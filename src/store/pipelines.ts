@@ -32,6 +32,7 @@ export class PipelineStore {
   private readonly listStmt;
   private readonly countStmt;
   private readonly everywhereStmt;
+  private readonly scopesOfStmt;
 
   constructor(private readonly db: Db) {
     this.getStmt = db.prepare<[string, string, string], RawRow>(
@@ -58,6 +59,7 @@ export class PipelineStore {
         WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
     );
     this.countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM pipelines WHERE account = ? AND region = ?');
+    this.scopesOfStmt = db.prepare<[string], Scope>('SELECT account, region FROM pipelines WHERE name = ? ORDER BY account, region');
     this.everywhereStmt = db.prepare<[], RawRow & Scope>('SELECT account, region, name, version, declaration, created, updated FROM pipelines');
   }
 
@@ -72,6 +74,11 @@ export class PipelineStore {
   }
 
   /** Every pipeline of every account and region (change detection watches them all). */
+  /** Every account and region that holds a pipeline of this name. */
+  scopesOf(name: string): Scope[] {
+    return this.scopesOfStmt.all(name);
+  }
+
   everywhere(): (PipelineRow & Scope)[] {
     return this.everywhereStmt.all().map((r) => ({ ...fromRaw(r), account: r.account, region: r.region }));
   }
