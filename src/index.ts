@@ -6,6 +6,7 @@ import { handleApiRequest, isApiRequest } from './protocol/nodeApi.js';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
 import { Engine } from './engine/engine.js';
+import { logProgress } from './engine/progressLog.js';
 import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
@@ -51,6 +52,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const stopProgressLog = log.enabled('info') ? logProgress(store, log) : () => {};
   engine.resume();
   startTriggers(engine);
   const port = (server.address() as AddressInfo).port;
@@ -70,6 +72,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      stopProgressLog();
       stopTriggers(engine);
       providers.shutdown();
       engine.shutdown();

@@ -35,6 +35,15 @@ export class ManualApprovalProvider implements ActionProvider {
     log.note(`Waiting for PutApprovalResult until ${new Date(due).toISOString()} (${minutes} minutes)`);
     // PARALLEL executions expose the token as the externalExecutionId, as AWS does.
     const token = randomUUID();
+    const x = start.execution;
+    // Deferred like the progress log's lines (written once their step commits), so it follows the action's STARTED.
+    setImmediate(() =>
+      this.engine.log.info(
+        `pipeline ${x.pipeline} execution ${x.id}: approval ${start.stage.name}/${start.action.name} is waiting; to approve: ` +
+          `aws codepipeline put-approval-result --region ${x.region} --pipeline-name ${x.pipeline} --stage-name ${start.stage.name} ` +
+          `--action-name ${start.action.name} --token ${token} --result summary=Approved,status=Approved`,
+      ),
+    );
     return {
       token,
       externalExecutionUrl: actionLogUrl(this.engine, start.actionExecution.id),

@@ -4,6 +4,10 @@ export type LogLevel = keyof typeof LEVELS;
 
 export class Logger {
   constructor(private level: LogLevel = 'info') {}
+  /** Whether lines of level `l` are written (so a caller can skip building them). */
+  enabled(l: LogLevel): boolean {
+    return LEVELS[l] >= LEVELS[this.level];
+  }
   private write(l: LogLevel, msg: string, extra?: unknown) {
     if (LEVELS[l] < LEVELS[this.level]) return;
     const line = `${new Date().toISOString()} ${l.toUpperCase()} ${msg}`;
