@@ -1,6 +1,8 @@
 // `npm run bench`: startup time and request throughput of the emulator (the CLI entry, in a child
 // process), against a bare node:http ceiling and moto_server, on this machine, in one run.
-// Knobs (env): BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5), BENCH_CONCURRENCY (16),
+// Load comes from wrk pinned to one core (servers pinned to another) when wrk is installed, else from
+// the Node generator in bench/load.ts (BENCH_GENERATOR=node forces it), whose own CPU use is reported.
+// Knobs (env): BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5), BENCH_CONCURRENCY (32),
 // BENCH_STARTUP_RUNS (5), BENCH_SEED (200), BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,11 +14,14 @@ import { performance } from 'node:perf_hooks';
 import { ROOT, killEntry, startEntry, type Entry, type EntryKind } from '../conformance/scripts/entry.js';
 import { post, runLoad, type LoadResult } from './load.js';
 import { engineTable, runEngineBench } from './engine.js';
+import { GENERATOR_CPU, SERVER_CPU, cpuSeconds, hasWrk, luaString, pinToServerCpu, runWrk, type WrkRequest } from './wrk.js';
 
 const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = num('BENCH_SECONDS', 3);
 const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 0.5);
-const CONCURRENCY = num('BENCH_CONCURRENCY', 16);
+const CONCURRENCY = num('BENCH_CONCURRENCY', 32);
+/** wrk when installed (BENCH_GENERATOR=node forces the Node generator, whose own CPU use is then reported). */
+const USE_WRK = process.env.BENCH_GENERATOR !== 'node' && hasWrk();
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', 5);
 const SEED = num('BENCH_SEED', 200);
 const MAX_REQUESTS = 2_000_000;
@@ -96,26 +101,69 @@ async function seed(endpoint: string) {
 
 /** Requests CreatePipeline load has sent so far, so names stay unique across runs. */
 let createOffset = 0;
-/** Warm up, then measure one operation for BENCH_SECONDS. */
-async function measure(endpoint: string, op: 'GetPipeline' | 'ListPipelines' | 'CreatePipeline'): Promise<LoadResult> {
+type Op = 'GetPipeline' | 'GetPipelineState' | 'ListPipelines' | 'PollForJobs' | 'CreatePipeline';
+/** The custom action type PollForJobs asks about; no job ever waits for it. */
+const IDLE_TYPE = { category: 'Build', owner: 'Custom', provider: 'BenchIdle', version: '1' };
+
+/** The i-th request of an operation, for the Node generator. */
+function nodeRequest(op: Op) {
   const headers = op === 'CreatePipeline' ? (i: number) => HEADERS(op, createAccount(createOffset + i)) : () => HEADERS(op);
   const body =
-    op === 'GetPipeline'
+    op === 'GetPipeline' || op === 'GetPipelineState'
       ? (i: number) => JSON.stringify({ name: seedName(i) })
-      : op === 'ListPipelines'
-        ? () => '{}'
-        : (i: number) => declaration(`load-${createOffset + i}`);
-  const base = { url: endpoint, headers, body, concurrency: CONCURRENCY, maxRequests: MAX_REQUESTS };
-  if (WARMUP_SECONDS > 0) createOffset += (await runLoad({ ...base, durationMs: WARMUP_SECONDS * 1000 })).requests;
-  const r = await runLoad({ ...base, durationMs: SECONDS * 1000 });
-  createOffset += r.requests;
-  log(`  ${op.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`);
+      : op === 'PollForJobs'
+        ? () => JSON.stringify({ actionTypeId: IDLE_TYPE, maxBatchSize: 1 })
+        : op === 'ListPipelines'
+          ? () => '{}'
+          : (i: number) => declaration(`load-${createOffset + i}`);
+  return { headers, body };
+}
+
+/** The same requests as Lua for wrk (its counter i starts at 1). */
+function wrkRequest(op: Op): WrkRequest {
+  const headers = HEADERS(op);
+  if (op === 'GetPipeline' || op === 'GetPipelineState') return { headers, bodyLua: `string.format('{"name":"bench-%04d"}', i % ${SEED})` };
+  if (op === 'PollForJobs') return { headers, bodyLua: luaString(JSON.stringify({ actionTypeId: IDLE_TYPE, maxBatchSize: 1 })) };
+  if (op === 'ListPipelines') return { headers, bodyLua: luaString('{}') };
+  const [before, after] = declaration('\u0000').split('\\u0000');
+  const n = `(${createOffset} + i)`;
+  return {
+    headers,
+    authorizationLua: `"AWS4-HMAC-SHA256 Credential=" .. string.format("%d", 200000000000 + math.floor(${n} / 500)) .. "/20260101/us-east-1/codepipeline/aws4_request, SignedHeaders=host, Signature=0"`,
+    bodyLua: `${luaString(before)} .. "load-" .. string.format("%d", ${n}) .. ${luaString(after)}`,
+  };
+}
+
+type Measured = LoadResult & { serverCpuMsPerRequest?: number; generatorCpuMsPerRequest?: number };
+
+/** Warm up, then measure one operation for BENCH_SECONDS, with wrk or the Node generator. */
+async function measure(endpoint: string, op: Op, serverPid?: number): Promise<Measured> {
+  const once = async (seconds: number): Promise<Measured> => {
+    if (USE_WRK) return runWrk({ url: endpoint, request: wrkRequest(op), connections: CONCURRENCY, seconds, serverPid });
+    const cpu0 = serverPid ? cpuSeconds(serverPid) : undefined;
+    const own0 = process.cpuUsage();
+    const r = await runLoad({ url: endpoint, ...nodeRequest(op), concurrency: CONCURRENCY, maxRequests: MAX_REQUESTS, durationMs: seconds * 1000 });
+    const own = process.cpuUsage(own0);
+    const cpu1 = serverPid ? cpuSeconds(serverPid) : undefined;
+    return {
+      ...r,
+      generatorCpuMsPerRequest: r.requests ? (own.user + own.system) / 1000 / r.requests : undefined,
+      ...(cpu0 !== undefined && cpu1 !== undefined && r.requests && { serverCpuMsPerRequest: ((cpu1 - cpu0) * 1000) / r.requests }),
+    };
+  };
+  // wrk leaves requests in flight uncounted when it stops: skip past them so names stay unique.
+  if (WARMUP_SECONDS > 0) createOffset += (await once(WARMUP_SECONDS)).requests + 2 * CONCURRENCY;
+  const r = await once(SECONDS);
+  createOffset += r.requests + 2 * CONCURRENCY;
+  const cpu = r.serverCpuMsPerRequest === undefined ? '' : `  server CPU ${r.serverCpuMsPerRequest.toFixed(3)} ms/req`;
+  log(`  ${op.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}${cpu}`);
   return r;
 }
 
 async function startBare(bodyFile: string): Promise<string> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
+  pinToServerCpu(child.pid!);
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
     child.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
@@ -129,6 +177,7 @@ async function startMoto(): Promise<string> {
   const port = await freePort();
   const child = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], { stdio: 'ignore' });
   children.push(child);
+  pinToServerCpu(child.pid!);
   const endpoint = `http://127.0.0.1:${port}`;
   const agent = new http.Agent();
   const until = Date.now() + 30_000;
@@ -175,12 +224,22 @@ async function main() {
   log(`emulator (${kind === 'dist' ? 'node dist/main.js' : 'tsx src/main.ts'}, SQLite in a temp --data-dir)`);
   const emu = await startEntry({ kind, args: ['--port', '0', '--data-dir', path.join(tmp, 'data'), '--log-level', 'warn'] });
   entries.push(emu);
+  pinToServerCpu(emu.child.pid!);
   await seed(emu.endpoint);
+  const idle = await post(new http.Agent(), new URL(emu.endpoint), HEADERS('CreateCustomActionType'), JSON.stringify({
+    ...IDLE_TYPE,
+    inputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
+    outputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
+  }));
+  if (idle.status !== 200) throw new Error(`CreateCustomActionType failed: ${idle.status} ${idle.text}`);
   const sampleGet = await post(new http.Agent(), new URL(emu.endpoint), HEADERS('GetPipeline'), JSON.stringify({ name: seedName(0) }));
+  const pid = emu.child.pid!;
   const emulator = {
-    GetPipeline: await measure(emu.endpoint, 'GetPipeline'),
-    ListPipelines: await measure(emu.endpoint, 'ListPipelines'),
-    CreatePipeline: await measure(emu.endpoint, 'CreatePipeline'),
+    GetPipeline: await measure(emu.endpoint, 'GetPipeline', pid),
+    GetPipelineState: await measure(emu.endpoint, 'GetPipelineState', pid),
+    ListPipelines: await measure(emu.endpoint, 'ListPipelines', pid),
+    PollForJobs: await measure(emu.endpoint, 'PollForJobs', pid),
+    CreatePipeline: await measure(emu.endpoint, 'CreatePipeline', pid),
   };
   await killEntry(emu, 'SIGTERM');
 
@@ -188,7 +247,7 @@ async function main() {
   const bodyFile = path.join(tmp, 'get-body.json');
   fs.writeFileSync(bodyFile, sampleGet.text);
   const bareEndpoint = await startBare(bodyFile);
-  const bare = { GetPipeline: await measure(bareEndpoint, 'GetPipeline') };
+  const bare = { GetPipeline: await measure(bareEndpoint, 'GetPipeline', children.at(-1)!.pid) };
   children.at(-1)!.kill('SIGTERM');
 
   let moto: Record<string, LoadResult> | undefined;
@@ -198,10 +257,11 @@ async function main() {
     log('moto_server');
     const motoEndpoint = await startMoto();
     await seed(motoEndpoint);
+    const motoPid = children.at(-1)!.pid;
     moto = {
-      GetPipeline: await measure(motoEndpoint, 'GetPipeline'),
-      ListPipelines: await measure(motoEndpoint, 'ListPipelines'),
-      CreatePipeline: await measure(motoEndpoint, 'CreatePipeline'),
+      GetPipeline: await measure(motoEndpoint, 'GetPipeline', motoPid),
+      ListPipelines: await measure(motoEndpoint, 'ListPipelines', motoPid),
+      CreatePipeline: await measure(motoEndpoint, 'CreatePipeline', motoPid),
     };
     motoNote = 'moto_server (moto 5, werkzeug dev server)';
     children.at(-1)!.kill('SIGTERM');
@@ -211,15 +271,25 @@ async function main() {
   const engine = await runEngineBench();
 
   const dist = startupResults['node dist/main.js'];
+  const vsBare = (op: keyof typeof emulator) => emulator[op].rps / bare.GetPipeline.rps;
   const ratios = {
-    getVsBare: emulator.GetPipeline.rps / bare.GetPipeline.rps,
+    getVsBare: vsBare('GetPipeline'),
+    stateVsBare: vsBare('GetPipelineState'),
+    listVsBare: vsBare('ListPipelines'),
+    pollVsBare: vsBare('PollForJobs'),
+    createVsBare: vsBare('CreatePipeline'),
     getVsMoto: moto ? emulator.GetPipeline.rps / moto.GetPipeline.rps : undefined,
     listVsMoto: moto ? emulator.ListPipelines.rps / moto.ListPipelines.rps : undefined,
     createVsMoto: moto ? emulator.CreatePipeline.rps / moto.CreatePipeline.rps : undefined,
   };
   const targets = {
     'first answer < 300 ms (node dist/main.js)': dist ? dist.medianFirstAnswerMs < 300 : undefined,
-    'GetPipeline >= 0.5 x bare ceiling': ratios.getVsBare >= 0.5,
+    'GetPipeline >= 0.6 x bare ceiling': ratios.getVsBare >= 0.6,
+    'GetPipelineState >= 0.4 x bare': ratios.stateVsBare >= 0.4,
+    'ListPipelines (200, one page) >= 0.2 x bare': ratios.listVsBare >= 0.2,
+    'PollForJobs (no job) >= 0.6 x bare': ratios.pollVsBare >= 0.6,
+    'CreatePipeline >= 0.1 x bare': ratios.createVsBare >= 0.1,
+    'p99 of every read <= 5 ms': (['GetPipeline', 'GetPipelineState', 'ListPipelines', 'PollForJobs'] as const).every((op) => emulator[op].p99Ms <= 5),
     'GetPipeline >= 5 x moto': ratios.getVsMoto === undefined ? undefined : ratios.getVsMoto >= 5,
     'engine overhead < 5 ms per stage transition': engine.every((e) => e.engineMsPerTransition < 5),
     'no execution lost or stuck': engine.every((e) => e.succeeded === e.executions && Object.keys(e.otherwise).length === 0),
@@ -228,7 +298,15 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     machine,
-    settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, concurrency: CONCURRENCY, startupRuns: STARTUP_RUNS, seeded: SEED, emulatorEntry: kind },
+    settings: {
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      concurrency: CONCURRENCY,
+      startupRuns: STARTUP_RUNS,
+      seeded: SEED,
+      emulatorEntry: kind,
+      generator: USE_WRK ? `wrk, 1 thread, on CPU ${GENERATOR_CPU}; servers pinned to CPU ${SERVER_CPU}` : 'the Node generator (bench/load.ts), in the bench process',
+    },
     build,
     startup: startupResults,
     emulator,
@@ -246,7 +324,7 @@ async function main() {
 
 function table(r: {
   machine: { cpus: number; cpuModel: string; node: string };
-  settings: { seconds: number; concurrency: number; seeded: number; emulatorEntry: string };
+  settings: { seconds: number; concurrency: number; seeded: number; emulatorEntry: string; generator: string };
   startup: Record<string, { runs: number; medianFirstAnswerMs: number; medianListeningMs: number }>;
   emulator: Record<string, LoadResult>;
   bare: Record<string, LoadResult>;
@@ -258,19 +336,23 @@ function table(r: {
   const f = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
   const lines = [
     '',
-    `Machine: ${r.machine.cpus} x ${r.machine.cpuModel}, node ${r.machine.node}. Load: ${r.settings.concurrency} concurrent keep-alive connections, ${r.settings.seconds} s per row, ${r.settings.seeded} pipelines seeded.`,
+    `Machine: ${r.machine.cpus} x ${r.machine.cpuModel}, node ${r.machine.node}. Load: ${r.settings.generator}; ${r.settings.concurrency} concurrent keep-alive connections, ${r.settings.seconds} s per row, ${r.settings.seeded} pipelines seeded.`,
     '',
     '| Startup (spawn -> first answered ListPipelines) | median ms | listening line, median ms |',
     '|---|---:|---:|',
     ...Object.entries(r.startup).map(([k, v]) => `| ${k} (${v.runs} runs) | ${f(v.medianFirstAnswerMs)} | ${f(v.medianListeningMs)} |`),
     '',
-    '| Server | Operation | req/s | p50 ms | p99 ms | errors | bytes/answer |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| Server | Operation | req/s | vs bare | p50 ms | p99 ms | errors | bytes/answer | server CPU ms/req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const rows = (server: string, set: Record<string, LoadResult>) =>
-    Object.entries(set).map(([op, x]) => `| ${server} | ${op} | ${f(x.rps)} | ${f(x.p50Ms, 2)} | ${f(x.p99Ms, 2)} | ${x.errors} | ${f(x.meanResponseBytes)} |`);
+  const bareRps = r.bare.GetPipeline?.rps;
+  const rows = (server: string, set: Record<string, LoadResult & { serverCpuMsPerRequest?: number }>) =>
+    Object.entries(set).map(
+      ([op, x]) =>
+        `| ${server} | ${op} | ${f(x.rps)} | ${f(bareRps ? x.rps / bareRps : undefined, 2)} | ${f(x.p50Ms, 2)} | ${f(x.p99Ms, 2)} | ${x.errors} | ${f(x.meanResponseBytes)} | ${f(x.serverCpuMsPerRequest, 3)} |`,
+    );
   lines.push(...rows(`codepipeline-local (${r.settings.emulatorEntry})`, r.emulator), ...rows('bare node:http', r.bare));
-  if (typeof r.moto === 'string') lines.push(`| moto_server | - | ${r.moto} | | | | |`);
+  if (typeof r.moto === 'string') lines.push(`| moto_server | - | ${r.moto} | | | | | | |`);
   else lines.push(...rows('moto_server', r.moto));
   lines.push(
     '',
