@@ -182,7 +182,11 @@ export function exposureWarnings(opts: { host: string; corsOrigins: readonly str
 
 /** What is wrong with the guard's settings (a --cors-origins entry that is no origin, a --public-url that is no URL), if anything. */
 export function settingsError(opts: { corsOrigins: readonly string[]; allowedHosts: readonly string[]; publicUrl?: string }): string | undefined {
-  const badOrigin = opts.corsOrigins.find((o) => o !== '*' && parseOrigin(o)?.origin !== o.replace(/\/$/, '').toLowerCase());
+  const isOrigin = (o: string) => {
+    const url = parseOrigin(o);
+    return url !== undefined && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  };
+  const badOrigin = opts.corsOrigins.find((o) => o !== '*' && !isOrigin(o));
   if (badOrigin !== undefined) return `invalid --cors-origins entry '${badOrigin}' (an origin such as http://dev.example:3000, or *)`;
   const badHost = opts.allowedHosts.find((h) => h !== '*' && hostNameOf(h.replace(/^\*\./, '')) === undefined);
   if (badHost !== undefined) return `invalid --allowed-hosts entry '${badHost}' (a host name such as codepipeline, *.example.internal, or *)`;
