@@ -398,23 +398,23 @@ describe('the CLI entry', () => {
   afterAll(() => killEntry(entry));
 
   it('warns at start when --cors-origins is *; not by default', async () => {
-    entry = await startEntry({ args: ['--port', '0', '--in-memory'] });
+    entry = await startEntry({ timeoutMs: 60_000, args: ['--port', '0', '--in-memory'] });
     expect(entry.stderr()).not.toContain('WARN');
     await killEntry(entry);
-    entry = await startEntry({ args: ['--port', '0', '--in-memory', '--cors-origins', '*'] });
+    entry = await startEntry({ timeoutMs: 60_000, args: ['--port', '0', '--in-memory', '--cors-origins', '*'] });
     await until(async () => entry!.stderr(), (s) => s.includes('use it:'));
     expect(entry.stderr()).toContain("WARN --cors-origins '*': any web page open in a browser on this machine can call the emulator and make it run commands");
     await killEntry(entry);
-  });
+  }, 90_000);
 
   it('warns at start when it listens on a non-loopback address without signature verification', async () => {
     // Listens on all interfaces for as long as it takes to read the warning, with nothing in it.
-    entry = await startEntry({ args: ['--port', '0', '--in-memory', '--host', '0.0.0.0'] });
+    entry = await startEntry({ timeoutMs: 60_000, args: ['--port', '0', '--in-memory', '--host', '0.0.0.0'] });
     await killEntry(entry);
     expect(entry.stderr()).toContain(
       'WARN listening on 0.0.0.0, not a loopback address, without signature verification: anyone who can reach this port can make the emulator run commands on this machine',
     );
-  });
+  }, 60_000);
 
   it('refuses a --cors-origins entry that is not an origin, and a --public-url that is not a URL', async () => {
     const cases = [
@@ -425,7 +425,7 @@ describe('the CLI entry', () => {
     ];
     const outcomes = await Promise.all(
       cases.map((args) =>
-        startEntry({ args: ['--port', '0', '--in-memory', ...args] }).then(
+        startEntry({ timeoutMs: 60_000, args: ['--port', '0', '--in-memory', ...args] }).then(
           (e) => killEntry(e).then(() => 'started'),
           (e: Error) => e.message.split('\n').slice(0, 2).join('\n'),
         ),
@@ -437,5 +437,5 @@ describe('the CLI entry', () => {
       "entry exited (2) before listening; stderr:\ncodepipeline-local: invalid --public-url 'codepipeline:4596' (an http or https URL such as http://codepipeline:4596)",
       "entry exited (2) before listening; stderr:\ncodepipeline-local: invalid --allowed-hosts entry 'a/b' (a host name such as codepipeline, *.example.internal, or *)",
     ]);
-  });
+  }, 120_000);
 });
