@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
+  ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   ListPipelinesCommand,
   ListWebhooksCommand,
@@ -390,6 +391,26 @@ describe('--public-url', () => {
     expect([hook.status, hook.json.message]).toEqual([200, 'The pipeline was started']);
     const page = await listPipelines(t.emu.endpoint, { origin: 'http://pipelines.test:8080' });
     expect([page.status, page.headers.get('access-control-allow-origin')]).toEqual([200, 'http://pipelines.test:8080']);
+  });
+
+  it('action log URLs are on it', async () => {
+    const s3Source = { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' } as const;
+    await t.cp.send(
+      new CreatePipelineCommand({
+        pipeline: {
+          ...pipelineOf('public-logs', [{ name: 'Approve', actions: [approvalAction()] }]),
+          stages: [
+            { name: 'Source', actions: [{ name: 'Source', actionTypeId: s3Source, configuration: { S3Bucket: 'no-such-bucket', S3ObjectKey: 'a.zip', PollForSourceChanges: 'false' }, outputArtifacts: [{ name: 'SourceOut' }] }] },
+            { name: 'Approve', actions: [approvalAction()] },
+          ],
+        },
+      }),
+    );
+    const details = await until(
+      async () => (await t.cp.send(new ListActionExecutionsCommand({ pipelineName: 'public-logs' }))).actionExecutionDetails ?? [],
+      (l) => l.some((d) => d.status === 'Failed'),
+    );
+    expect(details[0].output!.executionResult!.externalExecutionUrl).toMatch(/^http:\/\/pipelines\.test:8080\/_logs\/[0-9a-f-]{36}$/);
   });
 });
 
