@@ -151,11 +151,11 @@ describe('the CodePipeline wire protocol', () => {
   it('answers truncated and duplicated-header requests without a 500', async () => {
     // Duplicate X-Amz-Target headers are joined by Node: no operation has that name.
     const dup = await rawHttp(
-      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: ${TARGET}ListPipelines\r\nX-Amz-Target: ${TARGET}ListPipelines\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+      `POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: ${TARGET}ListPipelines\r\nX-Amz-Target: ${TARGET}ListPipelines\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
     );
     expect([dup.status, JSON.parse(dup.body).__type]).toEqual([400, 'UnknownOperationException']);
     // A body cut short: the server waits, the client leaves; the server keeps serving.
-    const cut = await rawHttp(`POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: ${TARGET}ListPipelines\r\nContent-Length: 50\r\n\r\n{"nextToken":`, 300);
+    const cut = await rawHttp(`POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: ${TARGET}ListPipelines\r\nContent-Length: 50\r\n\r\n{"nextToken":`, 300);
     expect(cut.status).toBe(0);
     expect((await get('GET', '/_health')).status).toBe(200);
   });
@@ -215,9 +215,9 @@ describe('the S3 store', () => {
     const blobDir = path.join(dataDir, 's3', 'blobs');
     const before = fs.readdirSync(blobDir).sort();
     for (let i = 0; i < 10; i++) {
-      await rawHttp(`PUT /chunk-bucket/cut-${i} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n${'a'.repeat(50_000)}`, 100);
+      await rawHttp(`PUT /chunk-bucket/cut-${i} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n${'a'.repeat(50_000)}`, 100);
       await rawHttp(
-        `PUT /chunk-bucket/cut-chunked-${i} HTTP/1.1\r\nHost: x\r\nContent-Encoding: aws-chunked\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\nTransfer-Encoding: chunked\r\n\r\n2710\r\nffff\r\n${'a'.repeat(9994)}\r\n`,
+        `PUT /chunk-bucket/cut-chunked-${i} HTTP/1.1\r\nHost: localhost\r\nContent-Encoding: aws-chunked\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\nTransfer-Encoding: chunked\r\n\r\n2710\r\nffff\r\n${'a'.repeat(9994)}\r\n`,
         100,
       );
     }
@@ -294,8 +294,8 @@ describe('the S3 store', () => {
     }
     // `..` and a unicode key are just keys, stored under opaque names.
     // (Raw: fetch would resolve the dot segment.)
-    expect((await rawHttp('PUT /chunk-bucket/.. HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndots')).status).toBe(200);
-    expect((await rawHttp('GET /chunk-bucket/.. HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).body).toBe('dots');
+    expect((await rawHttp('PUT /chunk-bucket/.. HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndots')).status).toBe(200);
+    expect((await rawHttp('GET /chunk-bucket/.. HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).body).toBe('dots');
     expect((await get('PUT', `/chunk-bucket/${encodeURIComponent('\u{1F600}/\u00e9')}`, { body: 'u' })).status).toBe(200);
     // A copy source that names a path out of the store is a key that does not exist.
     const copy = await get('PUT', '/chunk-bucket/copied', { headers: { 'x-amz-copy-source': '/chunk-bucket/../../../etc/passwd' } });
@@ -350,7 +350,7 @@ describe('emulator routes', () => {
     expect([badFormat.status, badFormat.headers.get('content-type')]).toEqual([400, 'text/plain; charset=UTF-8']);
   });
 
-  it('HEAD and OPTIONS on every route: no 500, CORS preflights answered', async () => {
+  it('HEAD and OPTIONS on every route: no 500, CORS preflights from local pages answered', async () => {
     const paths = [
       '/',
       '/_health',
@@ -368,8 +368,8 @@ describe('emulator routes', () => {
     for (const p of paths) {
       const head = await get('HEAD', p);
       expect(head.status, `HEAD ${p}`).toBeLessThan(500);
-      const pre = await get('OPTIONS', p, { headers: { origin: 'http://example.com', 'access-control-request-method': 'PUT' } });
-      expect([pre.status, pre.headers.get('access-control-allow-origin')], `OPTIONS ${p}`).toEqual([204, '*']);
+      const pre = await get('OPTIONS', p, { headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'PUT' } });
+      expect([pre.status, pre.headers.get('access-control-allow-origin')], `OPTIONS ${p}`).toEqual([204, 'http://localhost:3000']);
     }
   });
 
@@ -434,7 +434,7 @@ describe('emulator routes', () => {
 
   it('a client that leaves mid-body is no server error, and the server keeps serving', async () => {
     for (let i = 0; i < 10; i++) {
-      const r = await rawHttp(`PUT /_local/simulation/alarm/cut HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"state"`, 100);
+      const r = await rawHttp(`PUT /_local/simulation/alarm/cut HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"state"`, 100);
       expect(r.status).toBe(0);
     }
     expect((await get('GET', '/_health')).status).toBe(200);
@@ -477,7 +477,7 @@ describe('emulator routes', () => {
     // Dropped before any answer, too.
     for (let i = 0; i < 50; i++) {
       const s = net.connect(emu.port, '127.0.0.1');
-      s.write(`GET /_events/stream?pipeline=edge-logs&account=${ACCOUNT}&region=us-east-1 HTTP/1.1\r\nHost: x\r\n\r\n`);
+      s.write(`GET /_events/stream?pipeline=edge-logs&account=${ACCOUNT}&region=us-east-1 HTTP/1.1\r\nHost: localhost\r\n\r\n`);
       s.destroy();
     }
     await until(

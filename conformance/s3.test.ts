@@ -755,10 +755,10 @@ describe('S3-compatible store (in memory)', () => {
     const root = await raw(emu.endpoint, 'GET', '/');
     expect(root.status).toBe(200);
     expect(root.text).toContain('<ListAllMyBucketsResult');
-    // A preflight on an S3 path answers CORS.
-    const pre = await raw(emu.endpoint, 'OPTIONS', '/alpha-bucket/x', { headers: { origin: 'http://x', 'access-control-request-method': 'PUT' } });
+    // A preflight from a local page on an S3 path answers CORS.
+    const pre = await raw(emu.endpoint, 'OPTIONS', '/alpha-bucket/x', { headers: { origin: 'http://localhost:8080', 'access-control-request-method': 'PUT' } });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:8080');
   });
 });
 

@@ -11,7 +11,18 @@ export interface Config {
   defaultRegion: string;
   /** The local configuration file (repositories, CodeBuild projects, Lambda handlers...); see src/localConfig.ts. */
   configFile?: string;
+  /** Browser origins allowed besides local ones (--cors-origins); ['*'] allows every page. See protocol/requestGuard.ts. */
+  corsOrigins: string[];
+  /** Host names allowed besides loopback ones and the listen address (--allowed-hosts); ['*'] allows any. */
+  allowedHosts: string[];
+  /** The URL clients reach the emulator at, for the URLs it hands out (webhooks, logs); default: its endpoint. */
+  publicUrl?: string;
+  /** Whether requests must carry a valid SigV4 signature (the --credentials work sets it). Only read here, to warn about an open port. */
+  verifySignatures: boolean;
 }
+
+/** "a, b,,c" -> ['a', 'b', 'c'] (comma-separated environment values). */
+const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export const DEFAULT_PORT = 4596;
 
@@ -25,6 +36,10 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     logLevel: (env.CODEPIPELINE_LOCAL_LOG_LEVEL as Config['logLevel']) ?? 'info',
     defaultRegion: env.AWS_DEFAULT_REGION ?? env.AWS_REGION ?? 'us-east-1',
     configFile: env.CODEPIPELINE_LOCAL_CONFIG,
+    corsOrigins: list(env.CODEPIPELINE_LOCAL_CORS_ORIGINS),
+    allowedHosts: list(env.CODEPIPELINE_LOCAL_ALLOWED_HOSTS),
+    publicUrl: env.CODEPIPELINE_LOCAL_PUBLIC_URL || undefined,
+    verifySignatures: false,
     ...overrides,
   };
 }

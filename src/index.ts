@@ -2,7 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { handleApiRequest, isApiRequest } from './protocol/nodeApi.js';
+import { handleApiRequest, isApiRequest, refuseApiRequest } from './protocol/nodeApi.js';
+import { exposureWarnings, guardRequest, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
 import { Engine } from './engine/engine.js';
@@ -10,7 +11,7 @@ import { logProgress } from './engine/progressLog.js';
 import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
-import { handleS3Request, isS3Request, ObjectStore } from './s3/index.js';
+import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './s3/index.js';
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
@@ -32,6 +33,8 @@ export interface RunningEmulator {
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
   const { clock = systemClock, ...overrides } = options;
   const config = defaultConfig(overrides);
+  const invalid = settingsError(config);
+  if (invalid) throw new Error(invalid);
   const log = new Logger(config.logLevel);
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
@@ -40,12 +43,19 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   engine.objects = objects;
   engine.artifacts = objects.artifacts;
   const providers = registerProviders(engine);
-  const deps = { config, store, clock, log, engine, providers };
+  // baseUrl (the public URL) is known once the port is.
+  const deps = { config, store, clock, log, engine, providers, baseUrl: '' };
   const honoListener = getRequestListener(createApp(deps).fetch);
   const s3 = { objects, defaultRegion: config.defaultRegion, log };
+  let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
   const server: Server = createServer((req, res) => {
-    if (isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req))) return handleApiRequest(deps, req, res);
-    if (isS3Request(req)) return handleS3Request(s3, req, res);
+    const api = isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req));
+    const s3Route = !api && isS3Request(req);
+    const refuse = (message: string) =>
+      api ? refuseApiRequest(res, message) : s3Route ? refuseS3Request(req, res, message) : refuseApiRequest(res, message, 'application/json');
+    if (!guardRequest(guard, req, res, refuse)) return;
+    if (api) return handleApiRequest(deps, req, res);
+    if (s3Route) return handleS3Request(s3, req, res);
     return honoListener(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -58,6 +68,9 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   engine.baseUrl = `http://${host}:${port}`;
+  deps.baseUrl = publicUrlOf(config.publicUrl, config.host, port);
+  guard = { ...guard, ownUrls: [engine.baseUrl, deps.baseUrl] };
+  for (const warning of exposureWarnings(config)) log.warn(warning);
   let stopped = false;
   return {
     endpoint: `http://${host}:${port}`,

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { start } from './index.js';
 import { DEFAULT_PORT } from './config.js';
+import { settingsError } from './protocol/requestGuard.js';
 import { VERSION } from './version.js';
 
 const USAGE = `codepipeline-local ${VERSION}: a local AWS CodePipeline emulator
@@ -15,6 +16,13 @@ Usage: codepipeline-local [options]
   --log-level L     debug | info | warn | error | silent (default info)
   --config FILE     local configuration: repositories, CodeBuild projects, Lambda handlers...
                     (env CODEPIPELINE_LOCAL_CONFIG; default ./codepipeline-local.yml when present)
+  --cors-origins L  web page origins allowed besides local ones (localhost, 127.0.0.1, [::1], *.localhost),
+                    comma-separated, e.g. http://dev.example:3000; '*' allows every page (unsafe)
+                    (env CODEPIPELINE_LOCAL_CORS_ORIGINS)
+  --allowed-hosts L host names clients may address it by besides loopback ones and --host, comma-separated,
+                    e.g. codepipeline (a Docker service); '*' allows any (env CODEPIPELINE_LOCAL_ALLOWED_HOSTS)
+  --public-url URL  the URL clients reach it at, for the webhook and log URLs it hands out
+                    (default: where it listens; env CODEPIPELINE_LOCAL_PUBLIC_URL)
   --help, --version
 `;
 
@@ -34,6 +42,9 @@ try {
       'in-memory': { type: 'boolean' },
       'log-level': { type: 'string' },
       config: { type: 'string' },
+      'cors-origins': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'public-url': { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -56,6 +67,14 @@ const flag = (name: string) => values[name] as string | undefined;
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const logLevel = flag('log-level');
 if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[number])) usageError(`invalid --log-level ${logLevel} (one of ${levels.join(', ')})`);
+const list = (name: string) => flag(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+const guardSettings = {
+  ...(flag('cors-origins') !== undefined && { corsOrigins: list('cors-origins')! }),
+  ...(flag('allowed-hosts') !== undefined && { allowedHosts: list('allowed-hosts')! }),
+  ...(flag('public-url') !== undefined && { publicUrl: flag('public-url') }),
+};
+const invalidGuard = settingsError({ corsOrigins: [], allowedHosts: [], ...guardSettings });
+if (invalidGuard) usageError(invalidGuard);
 const port = flag('port') === undefined ? undefined : Number(flag('port'));
 if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) usageError(`invalid --port ${flag('port')} (a number from 0 to 65535)`);
 
@@ -68,6 +87,7 @@ try {
     ...(values['in-memory'] && { inMemory: true }),
     ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
     ...(flag('config') && { configFile: flag('config') }),
+    ...guardSettings,
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.

@@ -1,10 +1,9 @@
 // The Hono app: routes only. The wire protocol lives in protocol/, operations in api/.
+import path from 'node:path';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Providers } from './providers/index.js';
-import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from './protocol/cors.js';
 import { limitBody } from './protocol/bodyLimit.js';
 import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
@@ -30,23 +29,15 @@ export function createApp(deps: AppDeps) {
   const startedAt = Date.now();
   const app = new Hono();
 
-  app.use(
-    '*',
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'],
-      allowHeaders: CORS_ALLOW_HEADERS,
-      exposeHeaders: CORS_EXPOSE_HEADERS,
-      maxAge: 86400,
-    }),
-  );
+  // Who may call at all, and the CORS headers, are decided in front of this app (protocol/requestGuard.ts).
 
   app.get('/_health', (c) =>
     c.json({
       status: 'ok',
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      store: deps.store.location,
+      // The store's kind, not its path: a page may read this, and the data folder's location is the machine's business.
+      store: deps.store.location === ':memory:' ? ':memory:' : path.basename(deps.store.location),
     }),
   );
 

@@ -10,7 +10,7 @@ export interface Ctx {
   account: string;
   region: string;
   requestId: string;
-  /** The emulator's own base URL as the client reached it, e.g. http://127.0.0.1:4596 (for webhook URLs). */
+  /** The emulator's public URL (--public-url, else its endpoint), e.g. http://127.0.0.1:4596: webhook and log URLs. Never the request's Host. */
   baseUrl: string;
   store: Store;
   clock: Clock;

@@ -12,11 +12,19 @@ function redacted(def: WebhookDefinition): WebhookDefinition {
   return { ...def, authenticationConfiguration: { ...auth, ...(auth.SecretToken !== undefined && { SecretToken: REDACTED_SECRET }) } };
 }
 
+const TRIGGER_PATH = /\/webhooks\/trigger\?t=[A-Za-z0-9_-]+&v=1$/;
+
+/** A stored webhook URL on the emulator's current public URL (it may have moved port since, or got a --public-url). */
+const currentUrl = (url: string, baseUrl: string) => {
+  const m = TRIGGER_PATH.exec(url);
+  return m ? `${baseUrl}${m[0]}` : url;
+};
+
 export function webhookItem(ctx: Ctx, row: WebhookRow): ListWebhookItem {
   const tags = ctx.store.tags.list(row.arn);
   return {
     definition: redacted(row.definition),
-    url: row.url,
+    url: currentUrl(row.url, ctx.baseUrl),
     arn: row.arn,
     ...(row.errorMessage !== null && { errorMessage: row.errorMessage }),
     ...(row.errorCode !== null && { errorCode: row.errorCode }),

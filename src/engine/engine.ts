@@ -22,6 +22,7 @@ import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './eve
 import type { ActionProvider, ActionStart } from './provider.js';
 import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
+import { withoutLocalPaths } from '../util/localPaths.js';
 import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
 import type { ObjectStore } from '../s3/store.js';
 
@@ -515,7 +516,7 @@ export class Engine {
     provider.run!(start).catch((e: unknown) => {
       // After shutdown the store is closed: the work was cut short, and resume() fails it next start.
       if (this.stopped) return;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = withoutLocalPaths(e instanceof Error ? e.message : String(e), this.localConfig.dataDir);
       this.log.error(`engine: ${start.action.name} failed to run`, e);
       this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));
       this.flush();

@@ -3,20 +3,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from '../api/context.js';
 import { callerFrom } from './auth.js';
-import { CORS_RESPONSE_HEADERS } from './cors.js';
 import { err } from './errors.js';
 import { dispatch, errorResponse, newRequestId, type WireResponse } from './router.js';
 
 /** Largest CodePipeline request body accepted; larger ones get 413. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-export type ApiDeps = Omit<Ctx, 'account' | 'region' | 'requestId' | 'baseUrl'>;
+/** `baseUrl` is the emulator's public URL (webhook and log URLs), never the request's Host. */
+export type ApiDeps = Omit<Ctx, 'account' | 'region' | 'requestId'>;
 
 export const isApiRequest = (req: IncomingMessage) => req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?') === true);
 
 function send(res: ServerResponse, r: WireResponse, extra: Record<string, string> = {}) {
-  res.writeHead(r.status, { ...r.headers, ...CORS_RESPONSE_HEADERS, 'content-length': Buffer.byteLength(r.body), ...extra });
+  res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body), ...extra });
   res.end(r.body);
+}
+
+/**
+ * A request the guard refused (requestGuard.ts): the API's JSON error, 403; the emulator's own routes
+ * (webhooks, /_local, /_logs, /_events) answer the same body as application/json.
+ */
+export function refuseApiRequest(res: ServerResponse, message: string, contentType?: 'application/json') {
+  send(res, errorResponse(err('AccessDeniedException', message, 403), newRequestId()), { connection: 'close', ...(contentType && { 'content-type': contentType }) });
 }
 
 export function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res: ServerResponse) {
@@ -47,7 +55,6 @@ export function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res: Serve
       account: caller.account,
       region: caller.region,
       requestId: newRequestId(),
-      baseUrl: `http://${req.headers.host ?? 'localhost'}`,
     }).then((r) => send(res, r));
   });
 }

@@ -5,7 +5,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { callerFrom, validRegion, type Caller } from '../protocol/auth.js';
-import { CORS_EXPOSE_HEADERS } from '../protocol/cors.js';
 import type { Logger } from '../util/log.js';
 import { decodeAwsChunked } from './chunked.js';
 import { S3Error, s3err } from './errors.js';
@@ -32,10 +31,6 @@ interface Req {
   deps: S3Deps;
 }
 
-const EXPOSE = [...CORS_EXPOSE_HEADERS, 'content-range', 'content-length', 'accept-ranges', 'last-modified', 'x-amz-delete-marker', 'x-amz-id-2']
-  .filter((h, i, all) => all.indexOf(h) === i)
-  .join(',');
-
 const STORED_HEADERS = ['content-encoding', 'content-disposition', 'cache-control', 'content-language', 'expires'];
 const RESPONSE_OVERRIDES: Record<string, string> = {
   'response-content-type': 'content-type',
@@ -61,8 +56,6 @@ function baseHeaders(r: Pick<Req, 'requestId'>): Record<string, string> {
     'x-amz-request-id': r.requestId,
     'x-amz-id-2': hostId(),
     server: 'codepipeline-local',
-    'access-control-allow-origin': '*',
-    'access-control-expose-headers': EXPOSE,
   };
 }
 
@@ -102,6 +95,14 @@ function decode(s: string): string {
   } catch {
     throw s3err.invalidUri();
   }
+}
+
+/** A request the guard refused (requestGuard.ts): S3's AccessDenied, 403. */
+export function refuseS3Request(req: IncomingMessage, res: ServerResponse, message: string) {
+  const raw = req.url ?? '/';
+  const resource = raw.split('?')[0];
+  const r = { req, res, method: (req.method ?? 'GET').toUpperCase(), resource, requestId: newRequestId() } as Req;
+  sendError(r, new S3Error('AccessDenied', 403, message, {}, { connection: 'close' }));
 }
 
 export function handleS3Request(deps: S3Deps, req: IncomingMessage, res: ServerResponse): void {

@@ -1,5 +1,5 @@
 // The local S3-compatible store: object store (./store.ts), wire protocol (./http.ts), routing (./routing.ts).
 export { ObjectStore, S3_LIMITS, validBucketName, type BucketInfo, type ObjectVersion, type ObjectCreatedEvent, type ObjectCreatedListener, type PutObjectInput } from './store.js';
 export { S3Error } from './errors.js';
-export { handleS3Request, type S3Deps } from './http.js';
+export { handleS3Request, refuseS3Request, type S3Deps } from './http.js';
 export { isS3Request, EMULATOR_ROUTE_SEGMENTS } from './routing.js';

@@ -14,7 +14,7 @@
 // Answer: 200 {"started": [{"pipelineName", "pipelineExecutionId"}], "commitId"}.
 import { branchRef, changedFiles, gitDir, isCommitId, isRefName, mergeBase, resolveCommit } from '../git/git.js';
 import type { Engine } from '../engine/engine.js';
-import { gitSourceConfig } from '../providers/sources/gitSource.js';
+import { gitSourceConfig, missingRepository } from '../providers/sources/gitSource.js';
 import type { Scope } from '../store/scope.js';
 import { PULL_REQUEST_EVENTS, pullRequestMatches, type PullRequestEventType } from './filters.js';
 import { pipelinesIn, sourceActions, startFromTrigger, triggerFor } from './start.js';
@@ -62,7 +62,7 @@ export async function simulatePullRequest(engine: Engine, scope: Scope, pr: Pull
       } catch (e) {
         throw new PullRequestInputError((e as Error).message);
       }
-      if (!(await gitDir(repo))) throw new PullRequestInputError(`No local git repository for '${pr.FullRepositoryId}' at ${repo}`);
+      if (!(await gitDir(repo))) throw new PullRequestInputError(`No local git repository for '${pr.FullRepositoryId}' (${missingRepository(engine, repo)})`);
       const source = pr.commitId ? await resolveCommit(repo, pr.commitId) : await resolveCommit(repo, branchRef(pr.sourceBranch));
       if (!source) throw new PullRequestInputError(`The source ${pr.commitId ? `commit '${pr.commitId}'` : `branch '${pr.sourceBranch}'`} does not exist in '${pr.FullRepositoryId}'`);
       commitId = source;

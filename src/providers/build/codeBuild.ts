@@ -123,7 +123,8 @@ export class CodeBuildProvider extends LocalBuildProvider {
         if (!real.startsWith(fs.realpathSync(rootDir) + path.sep)) throw new Error('outside');
         text = fs.readFileSync(real, 'utf8');
       } catch {
-        throw yamlError(`stat ${location}: no such file or directory`);
+        // Named inside the build folder (CodeBuild names its own /codebuild/output/... path), not where that folder is.
+        throw yamlError(`stat ${path.relative(rootDir, location).split(path.sep).join('/')}: no such file or directory`);
       }
     }
     try {

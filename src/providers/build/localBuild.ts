@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { withoutLocalPaths } from '../../util/localPaths.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
@@ -132,7 +133,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
         log.container('Build was not started: codepipeline-local stopped while it was being prepared');
         return;
       }
-      const message = failureMessage(e);
+      const message = failureMessage(e, this.engine.localConfig.dataDir);
       log.container(message);
       result = { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message }, externalExecutionId: buildId, externalExecutionUrl: url };
     } finally {
@@ -223,10 +224,11 @@ export abstract class LocalBuildProvider implements ActionProvider {
   }
 }
 
-function failureMessage(e: unknown): string {
+/** The action's summary: a file system error's paths under the data or temporary folder are not the caller's business. */
+function failureMessage(e: unknown, dataDir: string): string {
   if (e instanceof BuildFailure) {
     const state = e.failure.code === 'BUILD_TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
-    return `Build terminated with state: ${state}. Phase: ${e.failure.phase}, Code: ${e.failure.code}, Message: ${e.failure.message}`;
+    return withoutLocalPaths(`Build terminated with state: ${state}. Phase: ${e.failure.phase}, Code: ${e.failure.code}, Message: ${e.failure.message}`, dataDir);
   }
-  return e instanceof Error ? e.message : String(e);
+  return withoutLocalPaths(e instanceof Error ? e.message : String(e), dataDir);
 }

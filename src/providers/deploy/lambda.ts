@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import type { JobData } from '@aws-sdk/client-codepipeline';
+import { shownPath, withoutLocalPaths } from '../../util/localPaths.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import type { LambdaFunctionConfig } from '../../localConfig.js';
@@ -239,7 +240,8 @@ export class LambdaInvokeProvider implements ActionProvider {
       error = e instanceof Error ? e.message : String(e);
     }
     log.note(error === undefined ? `The function returned` : `The function failed: ${error}`);
-    return error;
+    // The answer (the action's summary) does not name the machine's folders; the log above keeps them.
+    return error === undefined ? undefined : withoutLocalPaths(error, this.engine.localConfig.dataDir);
   }
 
   private async invokeModule(file: string, event: object, env: Record<string, string>, job: JobRow, functionName: string, log: ActionLog): Promise<string | undefined> {
@@ -259,7 +261,7 @@ export class LambdaInvokeProvider implements ActionProvider {
       try {
         stat = fs.statSync(file);
       } catch {
-        return `Runtime.ImportModuleError: Cannot find the handler module ${file}`;
+        return `Runtime.ImportModuleError: Cannot find the handler module ${shownPath(file, this.engine.localConfig.dataDir)}`;
       }
       // A changed file is imported afresh; an unchanged one stays warm, as a Lambda container does.
       const mod = (await import(`${pathToFileURL(file).href}?v=${stat.mtimeMs}`)) as Record<string, any>;

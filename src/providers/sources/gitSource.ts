@@ -5,6 +5,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { archiveZip, branchRef, commitInfo, gitDir, isCommitId, isRefName, resolveCommit, type CommitInfo } from '../../git/git.js';
 import { codeCommitRepositoryPath, connectionRepositoryPath, RepositoryNameError } from '../../git/repos.js';
+import { shownPath } from '../../util/localPaths.js';
 import { zipFiles } from '../../util/zip.js';
 import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
 
@@ -64,6 +65,14 @@ export function gitSourceConfig(engine: Engine, provider: GitProvider, config: R
   return { provider, repository, branch, repositoryPath, connectionArn: config.ConnectionArn, outputFormat: format };
 }
 
+/** Where a missing local repository was looked for, as an answer may say it (no absolute path). */
+export function missingRepository(engine: Engine, repositoryPath: string): string {
+  const where = shownPath(repositoryPath, engine.localConfig.dataDir);
+  return where.startsWith('the data folder')
+    ? `no local git repository at ${where}: create it there, or map the name to a repository in the local configuration`
+    : `the local configuration maps it to the folder ${where}, which holds no git repository`;
+}
+
 const CONNECTION_ARN = /^arn:aws(-[a-z]+)*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
 
 function revisionUrl(start: ActionStart, src: GitSourceConfig, commit: string): string {
@@ -97,15 +106,15 @@ export class GitSourceProvider implements ActionProvider {
   run(start: ActionStart): Promise<void> {
     return runSource(this.engine, start, async (log) => {
       const src = gitSourceConfig(this.engine, this.provider, start.resolvedConfiguration);
-      log.note(`${src.provider === 'CodeCommit' ? 'Repository' : 'Repository with FullRepositoryId'} '${src.repository}' is the local git repository ${src.repositoryPath}`);
+      log.note(`${src.provider === 'CodeCommit' ? 'Repository' : 'Repository with FullRepositoryId'} '${src.repository}' is the local git repository at ${shownPath(src.repositoryPath, this.engine.localConfig.dataDir)}`);
       if (src.provider === 'CodeStarSourceConnection' && !CONNECTION_ARN.test(src.connectionArn ?? ''))
         throw new SourceError(`The ConnectionArn '${src.connectionArn ?? ''}' is not a valid connection ARN`);
       const label = src.provider === 'CodeCommit' ? 'repository' : 'repository with FullRepositoryId';
       if (!(await gitDir(src.repositoryPath)))
         throw new SourceError(
           src.provider === 'CodeCommit'
-            ? `The repository named '${src.repository}' does not exist (no local git repository at ${src.repositoryPath})`
-            : `Could not access the ${label} '${src.repository}' (no local git repository at ${src.repositoryPath})`,
+            ? `The repository named '${src.repository}' does not exist (${missingRepository(this.engine, src.repositoryPath)})`
+            : `Could not access the ${label} '${src.repository}' (${missingRepository(this.engine, src.repositoryPath)})`,
         );
       const wanted = sourceOverride(start, 'COMMIT_ID');
       let commit: string | undefined;
