@@ -9,6 +9,7 @@ import { Engine } from './engine/engine.js';
 import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
+import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { handleS3Request, isS3Request, ObjectStore } from './s3/index.js';
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -32,9 +33,21 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const { clock = systemClock, ...overrides } = options;
   const config = defaultConfig(overrides);
   const log = new Logger(config.logLevel);
+  // One emulator per data folder: a second one would run the same work twice.
+  const lock = config.inMemory ? undefined : lockDataFolder(config.dataDir);
+  try {
+    return await startLocked(config, clock, log, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function startLocked(config: Config, clock: Clock, log: Logger, lock: DataLock | undefined): Promise<RunningEmulator> {
+  const localConfig = loadLocalConfig(config.dataDir, config.configFile);
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
-  engine.localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  engine.localConfig = localConfig;
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;
@@ -47,15 +60,23 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     if (isS3Request(req)) return handleS3Request(s3, req, res);
     return honoListener(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (e) {
+    providers.shutdown();
+    engine.shutdown();
+    store.close();
+    throw e;
+  }
   engine.resume();
   startTriggers(engine);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   engine.baseUrl = `http://${host}:${port}`;
+  lock?.setEndpoint(engine.baseUrl);
   let stopped = false;
   return {
     endpoint: `http://${host}:${port}`,
@@ -74,6 +95,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       providers.shutdown();
       engine.shutdown();
       store.close();
+      lock?.release();
     },
   };
 }
