@@ -1,4 +1,5 @@
 // Programmatic API for other projects' tests: start({ port: 0, inMemory: true }) -> { endpoint, stop() }.
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -10,6 +11,7 @@ import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
+import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
 import { handleS3Request, isS3Request, ObjectStore } from './s3/index.js';
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -26,6 +28,12 @@ export interface RunningEmulator {
   engine: Engine;
   /** The S3-compatible object store served on the same port (also `engine.objects`). */
   objects: ObjectStore;
+  /** Empties the state (every pipeline, execution, job, object, log; running builds stopped), without a restart. */
+  reset(): StateCounts;
+  /** The whole state as a snapshot archive (zip), also written to `file` when given. */
+  snapshot(file?: string): Uint8Array;
+  /** Replaces the whole state with a snapshot's (a file path or the archive's bytes), without a restart. */
+  restore(snapshot: string | Uint8Array): StateCounts;
   stop(): Promise<void>;
 }
 
@@ -84,6 +92,13 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     store,
     engine,
     objects,
+    reset: () => replaceLiveState(engine, undefined),
+    snapshot: (file?: string) => {
+      const { archive } = takeSnapshot(liveParts(engine));
+      if (file) fs.writeFileSync(file, archive);
+      return archive;
+    },
+    restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -101,3 +116,4 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
 }
 
 export { defaultConfig, DEFAULT_PORT, type Config } from './config.js';
+export type { StateCounts } from './local/state.js';

@@ -92,7 +92,8 @@ export class FileBlobs implements Blobs {
   }
 
   remove(ids: Iterable<string>) {
-    for (const id of ids) fs.promises.unlink(this.file(id)).catch(() => {});
+    // Synchronous: a restore that brings the same body back right after cannot lose it to a late unlink.
+    for (const id of ids) fs.rmSync(this.file(id), { force: true });
   }
 
   tidy(known: Set<string>): { unknown: number } {

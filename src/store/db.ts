@@ -58,7 +58,26 @@ function configure(db: Db) {
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = migrations.length;
 
-function migrate(db: Db, location: string) {
+/**
+ * Checks a snapshot's database file and brings it to this schema version in place (the file is a
+ * scratch copy: no backup). Throws a plain message when it is damaged or from a newer version.
+ */
+export function prepareSnapshotDb(file: string, what: string) {
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    const problems = db.pragma('quick_check') as { quick_check: string }[];
+    if (problems[0]?.quick_check !== 'ok') throw new Error(problems.map((p) => p.quick_check).join('; '));
+    migrate(db, what, false);
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(message.startsWith('the database') || message.startsWith('upgrading') ? message : `the database in ${what} cannot be read (${message})`);
+  } finally {
+    db?.close();
+  }
+}
+
+function migrate(db: Db, location: string, backUp = location !== ':memory:') {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length)
     throw new Error(
@@ -67,7 +86,7 @@ function migrate(db: Db, location: string) {
     );
   if (current === migrations.length) return;
   // An existing database is copied before anything changes it: a failed migration rolls back, and the copy stays.
-  const backup = current > 0 && location !== ':memory:' ? backupBeside(db, location, `pre-v${current + 1}`) : undefined;
+  const backup = current > 0 && backUp ? backupBeside(db, location, `pre-v${current + 1}`) : undefined;
   for (let v = current; v < migrations.length; v++) {
     try {
       db.transaction(() => {
