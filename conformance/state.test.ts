@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unzipSync, zipSync } from 'fflate';
 import {
   CreatePipelineCommand,
   DeletePipelineCommand,
@@ -199,6 +200,15 @@ describe('start(): snapshot, restore and reset in the same process', () => {
     expect(emu.restore(saved)).toEqual({ pipelines: 1, executions: 1, objects: 2, bodies: 2, logs: 1 });
     expect(await view(cp, emu.endpoint, 'mem', ['k1', 'k2'])).toEqual(before);
     await approve(cp, 'mem', token);
+
+    // An archive missing a body its rows name is refused before anything changes.
+    const files = unzipSync(saved);
+    const body = Object.keys(files).find((n) => n.startsWith('s3/blobs/'))!;
+    delete files[body];
+    expect(() => emu.restore(zipSync(files))).toThrow(
+      `the snapshot is incomplete: its database names 1 object body it does not hold (${body}...)`,
+    );
+    expect((await cp.send(new ListPipelinesCommand({}))).pipelines!.map((p) => p.name)).toEqual(['mem']);
     await emu.stop();
   });
 });

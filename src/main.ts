@@ -68,6 +68,7 @@ const flag = (name: string) => values[name] as string | undefined;
 if (positionals.length) {
   const [command, file, ...extra] = positionals;
   if (!STATE_COMMANDS.includes(command as StateCommand)) usageError(`unknown command '${command}' (commands: ${STATE_COMMANDS.join(', ')})`);
+  if (command !== 'reset' && file === undefined) usageError(`${command} needs a FILE`);
   if (command === 'reset' ? file !== undefined : extra.length) usageError(`unexpected argument '${command === 'reset' ? file : extra[0]}'`);
   try {
     process.stderr.write(`codepipeline-local: ${await runStateCommand(command as StateCommand, file, { endpoint: flag('endpoint'), dataDir: flag('data-dir') })}\n`);

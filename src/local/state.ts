@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import type { Store } from '../store/index.js';
 import { DB_FILE, prepareSnapshotDb, SCHEMA_VERSION } from '../store/db.js';
@@ -130,11 +131,24 @@ function unpack(archive: Uint8Array, what: string): Unpacked {
   try {
     fs.writeFileSync(dbFile, files[DB_FILE]);
     prepareSnapshotDb(dbFile, what);
+    const named = namedBodies(dbFile);
+    const missing = named.filter((id) => !bodies.has(id));
+    if (missing.length) throw new BadSnapshot(`${what} is incomplete: its database names ${missing.length} object bod${missing.length === 1 ? 'y' : 'ies'} it does not hold (s3/blobs/${missing[0]}...)`);
   } catch (e) {
     cleanup();
     throw e instanceof Error && !(e instanceof BadSnapshot) ? new BadSnapshot(e.message) : e;
   }
   return { manifest, dbFile, bodies, logs, cleanup };
+}
+
+/** The bodies a database file's rows name. */
+function namedBodies(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT blob FROM s3_objects WHERE blob IS NOT NULL UNION SELECT blob FROM s3_parts').all() as { blob: string }[]).map((r) => r.blob);
+  } finally {
+    db.close();
+  }
 }
 
 /** The tables whose rows make the state (every table of the schema, and SQLite's AUTOINCREMENT counters). */

@@ -85,14 +85,3 @@ export function lockDataFolder(dataDir: string): DataLock {
     },
   };
 }
-
-/** Whether a running emulator holds the folder, and which (without taking the lock for long). */
-export function folderHolder(dataDir: string): { held: false } | { held: true; holder: LockHolder | undefined } {
-  try {
-    lockDataFolder(dataDir).release();
-    return { held: false };
-  } catch (e) {
-    if (e instanceof DataFolderInUse) return { held: true, holder: e.holder };
-    throw e;
-  }
-}
