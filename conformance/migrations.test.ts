@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { strToU8, zipSync } from 'fflate';
 import {
   GetPipelineCommand,
   GetPipelineStateCommand,
@@ -127,6 +128,23 @@ describe('data folders of earlier versions', () => {
     await emu.stop();
     // A second upgrade attempt keeps the first copy and makes its own.
     expect(fs.existsSync(`${db}.pre-v2-2.bak`)).toBe(true);
+  });
+
+  it('a snapshot whose database has an earlier schema is upgraded as it is restored', async () => {
+    const manifest = { format: 'codepipeline-local-snapshot', formatVersion: 1, schemaVersion: 1, created: '2026-11-26T00:00:00.000Z', counts: {} };
+    const archive = zipSync({
+      'manifest.json': strToU8(JSON.stringify(manifest)),
+      'codepipeline-local.sqlite': fs.readFileSync(path.join(ROOT, 'fixtures', 'data-v1', 'codepipeline-local.sqlite')),
+    });
+    const emu = await startEmulator();
+    try {
+      expect(emu.restore(archive)).toEqual({ pipelines: 2, executions: 0, objects: 0, bodies: 0, logs: 0 });
+      const cp = client(emu.endpoint);
+      expect(await names(cp)).toEqual(['legacy-a', 'legacy-b']);
+      expect((await cp.send(new GetPipelineCommand({ name: 'legacy-a' }))).pipeline!.version).toBe(2);
+    } finally {
+      await emu.stop();
+    }
   });
 
   it('a database written by a newer version is refused, untouched', async () => {
