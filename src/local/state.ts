@@ -151,7 +151,7 @@ function namedBodies(file: string): string[] {
   }
 }
 
-/** The tables whose rows make the state (every table of the schema, and SQLite's AUTOINCREMENT counters). */
+/** The tables whose rows make the state: every table of the schema (SQLite's AUTOINCREMENT counters are handled apart). */
 function tables(store: Store, schema = 'main'): string[] {
   return (store.db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
     (r) => r.name,
@@ -162,7 +162,8 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Replaces the whole state with an archive's, or with the empty state (archive undefined). `quiesce`
- * runs once the archive is known to be usable, before anything changes. Throws BadSnapshot, before anything changed, when the archive cannot be used.
+ * runs once the archive is known to be usable, before anything changes. An archive that cannot be
+ * used throws BadSnapshot before anything changed.
  */
 export function replaceState(parts: StateParts, archive: Uint8Array | undefined, what = 'the snapshot', quiesce?: () => void): StateCounts {
   const { store, objects } = parts;
