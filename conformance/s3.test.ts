@@ -832,14 +832,17 @@ describe('S3-compatible store (data folder)', () => {
     }
   });
 
-  it('removes bodies nothing refers to (a crash between writing a body and committing it) at start-up', async () => {
+  it('at start-up removes bodies cut short mid-write, and keeps complete bodies nothing refers to (they are never deleted)', async () => {
     const dataDir = path.join(dir, 'sweep');
     const emu = await startEmulator({ inMemory: false, dataDir });
     await emu.stop();
-    const orphan = path.join(dataDir, 's3', 'blobs', '0123456789abcdef0123456789abcdef');
-    fs.writeFileSync(orphan, 'orphan');
+    const partial = path.join(dataDir, 's3', 'blobs', '0123456789abcdef0123456789abcdef.partial');
+    const unknown = path.join(dataDir, 's3', 'blobs', 'fedcba9876543210fedcba9876543210');
+    fs.writeFileSync(partial, 'cut sh');
+    fs.writeFileSync(unknown, 'complete');
     const again = await startEmulator({ inMemory: false, dataDir });
     await again.stop();
-    expect(fs.existsSync(orphan)).toBe(false);
+    expect(fs.existsSync(partial)).toBe(false);
+    expect(fs.readFileSync(unknown, 'utf8')).toBe('complete');
   });
 });

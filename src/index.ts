@@ -1,4 +1,5 @@
 // Programmatic API for other projects' tests: start({ port: 0, inMemory: true }) -> { endpoint, stop() }.
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -11,6 +12,8 @@ import { logProgress } from './engine/progressLog.js';
 import { loadLocalConfig } from './localConfig.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
+import { lockDataFolder, type DataLock } from './store/dataLock.js';
+import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
 import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './s3/index.js';
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -27,6 +30,12 @@ export interface RunningEmulator {
   engine: Engine;
   /** The S3-compatible object store served on the same port (also `engine.objects`). */
   objects: ObjectStore;
+  /** Empties the state (every pipeline, execution, job, object, log; running builds stopped), without a restart. */
+  reset(): StateCounts;
+  /** The whole state as a snapshot archive (zip), also written to `file` when given. */
+  snapshot(file?: string): Uint8Array;
+  /** Replaces the whole state with a snapshot's (a file path or the archive's bytes), without a restart. */
+  restore(snapshot: string | Uint8Array): StateCounts;
   stop(): Promise<void>;
 }
 
@@ -36,9 +45,21 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const invalid = settingsError(config);
   if (invalid) throw new Error(invalid);
   const log = new Logger(config.logLevel);
+  // One emulator per data folder: a second one would run the same work twice.
+  const lock = config.inMemory ? undefined : lockDataFolder(config.dataDir);
+  try {
+    return await startLocked(config, clock, log, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function startLocked(config: Config, clock: Clock, log: Logger, lock: DataLock | undefined): Promise<RunningEmulator> {
+  const localConfig = loadLocalConfig(config.dataDir, config.configFile);
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
-  engine.localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  engine.localConfig = localConfig;
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;
@@ -58,10 +79,17 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     if (s3Route) return handleS3Request(s3, req, res);
     return honoListener(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (e) {
+    providers.shutdown();
+    engine.shutdown();
+    store.close();
+    throw e;
+  }
   const stopProgressLog = log.enabled('info') ? logProgress(store, log) : () => {};
   engine.resume();
   startTriggers(engine);
@@ -71,6 +99,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   deps.baseUrl = publicUrlOf(config.publicUrl, config.host, port);
   guard = { ...guard, ownUrls: [engine.baseUrl, deps.baseUrl] };
   for (const warning of exposureWarnings(config)) log.warn(warning);
+  lock?.setEndpoint(engine.baseUrl);
   let stopped = false;
   return {
     endpoint: `http://${host}:${port}`,
@@ -78,6 +107,13 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     store,
     engine,
     objects,
+    reset: () => replaceLiveState(engine, undefined),
+    snapshot: (file?: string) => {
+      const { archive } = takeSnapshot(liveParts(engine));
+      if (file) fs.writeFileSync(file, archive);
+      return archive;
+    },
+    restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -90,8 +126,10 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       providers.shutdown();
       engine.shutdown();
       store.close();
+      lock?.release();
     },
   };
 }
 
 export { defaultConfig, DEFAULT_PORT, type Config } from './config.js';
+export type { StateCounts } from './local/state.js';

@@ -5,6 +5,7 @@ import { start } from './index.js';
 import { DEFAULT_PORT } from './config.js';
 import { settingsError } from './protocol/requestGuard.js';
 import { VERSION } from './version.js';
+import { runStateCommand, STATE_COMMANDS, type StateCommand } from './local/stateCli.js';
 
 const USAGE = `codepipeline-local ${VERSION}: a local AWS CodePipeline emulator
 
@@ -24,6 +25,13 @@ Usage: codepipeline-local [options]
   --public-url URL  the URL clients reach it at, for the webhook and log URLs it hands out
                     (default: where it listens; env CODEPIPELINE_LOCAL_PUBLIC_URL)
   --help, --version
+
+Commands on the whole state (pipelines, executions, jobs, objects, logs):
+  codepipeline-local snapshot FILE   write a snapshot (a zip archive) of the state to FILE
+  codepipeline-local restore FILE    replace the state with the snapshot's
+  codepipeline-local reset           empty the state
+    --data-dir DIR   the data folder: through the emulator running on it, else on the folder directly
+    --endpoint URL   a running emulator (default http://127.0.0.1:${DEFAULT_PORT} when there is no ./data)
 `;
 
 /** A mistake on the command line: one line naming it, then the usage, exit code 2. */
@@ -33,8 +41,10 @@ function usageError(message: string): never {
 }
 
 let values: Record<string, string | boolean | undefined>;
+let positionals: string[];
 try {
-  ({ values } = parseArgs({
+  ({ values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
@@ -45,6 +55,7 @@ try {
       'cors-origins': { type: 'string' },
       'allowed-hosts': { type: 'string' },
       'public-url': { type: 'string' },
+      endpoint: { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -64,6 +75,21 @@ if (values.version) {
 }
 
 const flag = (name: string) => values[name] as string | undefined;
+
+if (positionals.length) {
+  const [command, file, ...extra] = positionals;
+  if (!STATE_COMMANDS.includes(command as StateCommand)) usageError(`unknown command '${command}' (commands: ${STATE_COMMANDS.join(', ')})`);
+  if (command !== 'reset' && file === undefined) usageError(`${command} needs a FILE`);
+  if (command === 'reset' ? file !== undefined : extra.length) usageError(`unexpected argument '${command === 'reset' ? file : extra[0]}'`);
+  try {
+    process.stderr.write(`codepipeline-local: ${await runStateCommand(command as StateCommand, file, { endpoint: flag('endpoint'), dataDir: flag('data-dir') })}\n`);
+    process.exit(0);
+  } catch (e) {
+    process.stderr.write(`codepipeline-local: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
+if (flag('endpoint') !== undefined) usageError('--endpoint goes with a command (snapshot, restore, reset)');
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const logLevel = flag('log-level');
 if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[number])) usageError(`invalid --log-level ${logLevel} (one of ${levels.join(', ')})`);

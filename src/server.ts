@@ -8,7 +8,7 @@ import { limitBody } from './protocol/bodyLimit.js';
 import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
 import { registerEventRoutes } from './events/routes.js';
-import { registerLocalRoutes } from './local/routes.js';
+import { MAX_SNAPSHOT_BYTES, registerLocalRoutes, SNAPSHOT_ROUTES } from './local/routes.js';
 import { registerLogRoutes } from './logs/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
 import type { Store } from './store/index.js';
@@ -45,7 +45,9 @@ export function createApp(deps: AppDeps) {
 
   // Bodies of the routes below are read into memory: bounded before they are.
   app.use('/webhooks/*', limitBody());
-  app.use('/_local/*', limitBody());
+  const localLimit = limitBody();
+  const snapshotLimit = limitBody(MAX_SNAPSHOT_BYTES);
+  app.use('/_local/*', (c, next) => (SNAPSHOT_ROUTES.has(c.req.path) ? snapshotLimit : localLimit)(c, next));
 
   registerEventRoutes(app, deps);
   registerLocalRoutes(app, deps);

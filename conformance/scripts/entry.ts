@@ -66,3 +66,19 @@ export async function killEntry(e: Entry | undefined, signal: NodeJS.Signals = '
   e.child.kill(signal);
   await e.exited;
 }
+
+/** Runs the entry to its end (a command, or a start that is refused): its exit code, stdout and stderr. */
+export function runEntry(opts: { kind?: EntryKind; args: string[]; cwd?: string; timeoutMs?: number }): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, entryArgs(opts.kind ?? 'tsx', opts.args), { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+  return new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal ?? -1, stdout, stderr });
+    }),
+  );
+}

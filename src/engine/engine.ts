@@ -129,6 +129,36 @@ export class Engine {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * Before the whole state is replaced (reset, restore): ends the in-process work of every action in
+   * progress (builds, local Lambda commands) and schedules nothing more until resumeAfterReplace().
+   */
+  pauseForReplace() {
+    this.store.tx(() => {
+      for (const row of this.store.executions.inProgressActions()) {
+        const exec = this.store.executions.get(row.executionId);
+        const action = exec?.declaration.stages?.find((s) => s.name === row.stage)?.actions?.find((a) => a.name === row.action);
+        if (!action) continue;
+        try {
+          this.providerFor(action).cancel?.(row);
+        } catch (e) {
+          this.log.error(`engine: ending ${row.action} for a state replacement failed`, e);
+        }
+      }
+    });
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+    this.afterCommit.length = 0;
+  }
+
+  /** After the state was replaced: resumes from what the store now says, as at start-up. */
+  resumeAfterReplace() {
+    this.stopped = false;
+    this.resume();
+  }
+
   /** Records a new execution of the pipeline's current version; the caller runs it inside a transaction. */
   createExecution(scope: Scope, decl: PipelineDeclaration, req: StartRequest, extra: Partial<ExecutionRow> = {}): ExecutionRow {
     const now = this.clock.now();

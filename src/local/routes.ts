@@ -20,6 +20,13 @@
 // source name the pipeline action that made the change, with logUrl, that action's log. Deleted
 // stacks stay listed with status DELETE_COMPLETE, as ListStacks shows them. Example:
 //   curl 'http://127.0.0.1:4596/_local/simulated/stacks?account=123456789012&region=us-east-1'
+//
+// The whole state (see ./state.ts), without restarting the server:
+//   POST /_local/snapshot   -> 200 application/zip: a snapshot archive of the state now
+//   POST /_local/restore    body: a snapshot archive -> 200 {"restored": {pipelines, executions, objects, bodies, logs}}
+//   POST /_local/reset      empty body -> 200 {"reset": {...counts, all 0}}; with a snapshot archive as the body, as restore
+// Running builds and other in-process work are stopped first; the engine then resumes from the new
+// state as after a restart. A body that is not a usable snapshot: 400 ValidationException, nothing changed.
 import type { Context, Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import { AwsError, err, validationError } from '../protocol/errors.js';
@@ -28,6 +35,12 @@ import type { AppDeps } from '../server.js';
 import type { Scope } from '../store/scope.js';
 import { actionLogUrl } from '../logs/actionLogs.js';
 import { deploymentsView, executionsView, stacksView } from '../simulated/view.js';
+import { BadSnapshot, liveParts, replaceLiveState, takeSnapshot } from './state.js';
+
+/** Largest snapshot a restore accepts (it is read into memory). */
+export const MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+/** The routes whose bodies are snapshots: they get MAX_SNAPSHOT_BYTES instead of the /_local limit. */
+export const SNAPSHOT_ROUTES = new Set(['/_local/restore', '/_local/reset']);
 
 const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'];
 const LAMBDA_STATUSES = ['Succeeded', 'Failed'];
@@ -88,7 +101,34 @@ const SIMULATED_VIEWS = {
   executions: executionsView,
 } as const;
 
+function replace(deps: AppDeps, body: ArrayBuffer) {
+  try {
+    return replaceLiveState(deps.engine, body.byteLength ? new Uint8Array(body) : undefined, 'the request body');
+  } catch (e) {
+    if (e instanceof BadSnapshot) throw validationError(e.message);
+    throw e;
+  }
+}
+
 export function registerLocalRoutes(app: Hono, deps: AppDeps) {
+  app.post('/_local/snapshot', (c) => {
+    const { archive, manifest } = takeSnapshot(liveParts(deps.engine));
+    const name = `codepipeline-local-${manifest.created.replace(/[:.]/g, '-')}.zip`;
+    return c.body(archive as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${name}"` });
+  });
+  app.post('/_local/restore', (c) =>
+    answer(c, async () => {
+      const body = await c.req.arrayBuffer();
+      if (!body.byteLength) throw validationError('The request body must be a snapshot archive (see POST /_local/snapshot)');
+      return c.json({ restored: replace(deps, body) });
+    }),
+  );
+  app.post('/_local/reset', (c) =>
+    answer(c, async () => {
+      const body = await c.req.arrayBuffer();
+      return c.json(body.byteLength ? { restored: replace(deps, body) } : { reset: replace(deps, body) });
+    }),
+  );
   const logUrl = (id: string) => actionLogUrl(deps.engine, id);
   app.get('/_local/simulated', (c) =>
     answer(c, () => {

@@ -49,6 +49,44 @@ export class ActionLogs {
     this.diskSizes.set(id, size + chunk.length);
   }
 
+  /** Every log (for a snapshot), read synchronously. */
+  all(): [string, Buffer][] {
+    if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const out: [string, Buffer][] = [];
+    for (const name of names) {
+      const id = name.slice(0, -'.log'.length);
+      if (!name.endsWith('.log') || !LOG_ID.test(id)) continue;
+      try {
+        out.push([id, fs.readFileSync(path.join(this.dir, name))]);
+      } catch {
+        // Gone since the listing: not part of the state any more.
+      }
+    }
+    return out;
+  }
+
+  /** Replaces every log with `logs` (a restore; none for a reset). */
+  replaceAll(logs: [string, Uint8Array][]) {
+    this.openLine.clear();
+    this.diskSizes.clear();
+    this.memory.clear();
+    if (this.dir) {
+      for (const [id] of this.all()) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+      if (logs.length) fs.mkdirSync(this.dir, { recursive: true });
+    }
+    for (const [id, body] of logs) {
+      if (!LOG_ID.test(id)) continue;
+      if (this.dir) fs.writeFileSync(path.join(this.dir, `${id}.log`), body);
+      else this.memory.set(id, Buffer.from(body).toString('utf8'));
+    }
+  }
+
   /** The whole log, or undefined when the action never wrote one. */
   read(id: string): string | undefined {
     if (!LOG_ID.test(id)) return undefined;

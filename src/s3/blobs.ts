@@ -1,5 +1,9 @@
 // Object bodies, named by opaque random ids and never by anything a user chose: files under
 // <dataDir>/s3/blobs (fsynced before the metadata that names them commits), or memory (--in-memory).
+// A body is written as <id>.partial and renamed to <id> once complete, so a body cut short by a crash
+// is told apart from a complete one. Bodies are immutable once complete. Nothing deletes a complete
+// body except the operation that deletes the row naming it: a body the database does not know (a
+// database lost or replaced, a crash between the rename and the commit) is kept and reported.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,13 +23,22 @@ export interface Blobs {
   /** The bytes [start, end] (inclusive) of a body, or all of it. */
   read(id: string, range?: { start: number; end: number }): Readable;
   readAll(id: string): Promise<Buffer>;
+  /** Deletes bodies whose rows the caller just deleted (or never committed). */
   remove(ids: Iterable<string>): void;
-  /** Removes every body not in `keep` (left over by a crash between writing a body and committing it). */
-  sweep(keep: Set<string>): void;
+  /** Deletes bodies cut short by a crash (never complete, never acknowledged); answers how many complete bodies `known` does not name. */
+  tidy(known: Set<string>): { unknown: number };
+  /** Every complete body's id. */
+  ids(): string[];
+  /** A whole body, read synchronously (snapshots read bodies in the same tick as the database). */
+  readSync(id: string): Buffer;
+  /** Stores a complete body under its id (restoring a snapshot). */
+  putSync(id: string, body: Uint8Array): void;
 }
 
 const newId = () => randomBytes(16).toString('hex');
-const ID = /^[0-9a-f]{32}$/;
+export const BLOB_ID = /^[0-9a-f]{32}$/;
+const ID = BLOB_ID;
+const PARTIAL = '.partial';
 
 export class FileBlobs implements Blobs {
   readonly dir: string;
@@ -43,7 +56,8 @@ export class FileBlobs implements Blobs {
   async create(): Promise<BlobWriter> {
     const id = newId();
     const file = this.file(id);
-    const fh = await fs.promises.open(file, 'wx', 0o600);
+    const partial = file + PARTIAL;
+    const fh = await fs.promises.open(partial, 'wx', 0o600);
     let closed = false;
     const close = async () => {
       if (closed) return;
@@ -59,9 +73,11 @@ export class FileBlobs implements Blobs {
       finish: async () => {
         await fh.sync();
         await close();
+        await fs.promises.rename(partial, file);
       },
       abort: async () => {
         await close().catch(() => {});
+        await fs.promises.unlink(partial).catch(() => {});
         await fs.promises.unlink(file).catch(() => {});
       },
     };
@@ -76,13 +92,31 @@ export class FileBlobs implements Blobs {
   }
 
   remove(ids: Iterable<string>) {
-    for (const id of ids) fs.promises.unlink(this.file(id)).catch(() => {});
+    // Synchronous: a restore that brings the same body back right after cannot lose it to a late unlink.
+    for (const id of ids) fs.rmSync(this.file(id), { force: true });
   }
 
-  sweep(keep: Set<string>) {
+  tidy(known: Set<string>): { unknown: number } {
+    let unknown = 0;
     for (const name of fs.readdirSync(this.dir)) {
-      if (!keep.has(name)) fs.rmSync(path.join(this.dir, name), { force: true, recursive: true });
+      if (name.endsWith(PARTIAL) && ID.test(name.slice(0, -PARTIAL.length))) fs.rmSync(path.join(this.dir, name), { force: true });
+      else if (ID.test(name) && !known.has(name)) unknown++;
     }
+    return { unknown };
+  }
+
+  ids(): string[] {
+    return fs.readdirSync(this.dir).filter((n) => ID.test(n));
+  }
+
+  readSync(id: string): Buffer {
+    return fs.readFileSync(this.file(id));
+  }
+
+  putSync(id: string, body: Uint8Array) {
+    const file = this.file(id);
+    fs.writeFileSync(file + PARTIAL, body, { mode: 0o600 });
+    fs.renameSync(file + PARTIAL, file);
   }
 }
 
@@ -127,7 +161,19 @@ export class MemoryBlobs implements Blobs {
     for (const id of ids) this.bodies.delete(id);
   }
 
-  sweep(keep: Set<string>) {
-    for (const id of [...this.bodies.keys()]) if (!keep.has(id)) this.bodies.delete(id);
+  tidy(known: Set<string>): { unknown: number } {
+    return { unknown: [...this.bodies.keys()].filter((id) => !known.has(id)).length };
+  }
+
+  ids(): string[] {
+    return [...this.bodies.keys()];
+  }
+
+  readSync(id: string): Buffer {
+    return this.body(id);
+  }
+
+  putSync(id: string, body: Uint8Array) {
+    this.bodies.set(id, Buffer.from(body));
   }
 }

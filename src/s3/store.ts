@@ -270,13 +270,22 @@ export class ObjectStore {
   static open(opts: { db: Db; dataDir: string; inMemory: boolean; clock: Clock; log: Logger }): ObjectStore {
     const blobs = opts.inMemory ? new MemoryBlobs() : new FileBlobs(opts.dataDir);
     const store = new ObjectStore(opts.db, blobs, opts.clock, opts.log);
-    // Bodies written by a process that stopped before committing them are garbage.
-    blobs.sweep(new Set(store.q.allBlobs.all().map((r) => r.blob)));
+    const { unknown } = blobs.tidy(store.knownBlobs());
+    if (unknown > 0 && blobs instanceof FileBlobs)
+      opts.log.warn(
+        `s3: ${unknown} object ${unknown === 1 ? 'body' : 'bodies'} in ${blobs.dir} ${unknown === 1 ? 'is' : 'are'} not named by the database; kept, not deleted ` +
+          '(left by an upload cut short, or by a database replaced since they were written)',
+      );
     return store;
   }
 
   private tx<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** The ids of every body a row names (object versions and uploaded parts). */
+  knownBlobs(): Set<string> {
+    return new Set(this.q.allBlobs.all().map((r) => r.blob));
   }
 
   private now(): number {
