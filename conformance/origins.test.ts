@@ -428,14 +428,8 @@ describe('the CLI entry', () => {
     await killEntry(entry);
   }, 90_000);
 
-  it('warns at start when it listens on a non-loopback address without signature verification', async () => {
-    // Listens on all interfaces for as long as it takes to read the warning, with nothing in it.
-    entry = await startEntry({ timeoutMs: 60_000, args: ['--port', '0', '--in-memory', '--host', '0.0.0.0'] });
-    await killEntry(entry);
-    expect(entry.stderr()).toContain(
-      'WARN listening on 0.0.0.0, not a loopback address, without signature verification: anyone who can reach this port can make the emulator run commands on this machine',
-    );
-  }, 60_000);
+  // The non-loopback warning is the same log line from exposureWarnings(), unit-tested in
+  // src/protocol/requestGuard.test.ts: servers under test listen on loopback only.
 
   it('refuses a --cors-origins entry that is not an origin, and a --public-url that is not a URL', async () => {
     const cases = [
