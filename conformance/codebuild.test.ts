@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StopPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { ListActionExecutionsCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { RunningEmulator } from '../src/index.js';
 import { client, startEmulator } from './harness.js';
 import { BUILD_TYPE, createCustomTypes, pipelineOf, takeJob, until, waitForStatus } from './engineKit.js';
@@ -109,11 +109,24 @@ codebuild:
         artifacts:
           base-directory: ../..
           files: ['**/*']
+    split-secret-project:
+      buildspec: |
+        version: 0.2
+        env:
+          secrets-manager:
+            SM: app-secret
+        phases:
+          build:
+            commands:
+              - printf '%s' "aaaa\${SM:0:4}"; sleep 0.3; printf '%s\\n' "\${SM:4}"
+              - head -c 65530 /dev/zero | tr '\\0' f; printf '%s\\n' "\$SM"
+              - echo "secret is \$SM."
 secrets:
   parameterStore:
     /app/db-password: s3cr3t-pw
   secretsManager:
     app/api: '{"token": "tok-123"}'
+    app-secret: SMVALUE_s3cr3t
 `;
 
 let emu: RunningEmulator;
@@ -253,6 +266,21 @@ describe('CodeBuild action', () => {
     const log = (await fetchLog(emu, build.actionExecutionId!)).text;
     expect(log).toContain('\npassword is ***\n');
     expect(log).not.toContain('s3cr3t-pw');
+  });
+
+  it('masks a secret that the build writes in two pieces, or that straddles a 64 KiB pipe read', async () => {
+    const decl = pipelineOf('split-secret', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'split-secret-project' })] }]);
+    const id = await startWithSource(emu, cp, decl, { 'a.txt': 'a' });
+    await waitForStatus(cp, 'split-secret', id, 'Succeeded');
+    const build = await actionExecution(cp, 'split-secret', id, 'Build');
+    const log = (await fetchLog(emu, build.actionExecutionId!)).text;
+    expect(log).not.toContain('SMVALUE_s3cr3t');
+    expect(log).toContain('\naaaa***\n');
+    expect(log).toContain(`\n${'f'.repeat(65530)}***\n`);
+    expect(log).toContain('\nsecret is ***.\n');
+    // The API answers carry the secret's reference, never its value.
+    const listed = await cp.send(new ListActionExecutionsCommand({ pipelineName: 'split-secret' }));
+    expect(JSON.stringify(listed)).not.toContain('SMVALUE');
   });
 
   it('fails clearly when a secret is not configured, and when batch builds are asked for', async () => {

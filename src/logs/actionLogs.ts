@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
+import { SecretMasker } from './secretMask.js';
 
 /** Action execution ids are UUIDs; nothing else ever names a log file. */
 export const LOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -83,12 +84,14 @@ export function actionLogs(engine: Engine): ActionLogs {
 }
 
 export interface ActionLog {
-  /** Appends raw text (a command's exact output). */
+  /** Appends raw text (a command's exact output, in the pieces it comes in). */
   write(text: string): void;
   /** Appends one line, CodeBuild-style: "[Container] 2024/01/31 12:00:00.000000 <message>". */
   container(message: string): void;
   /** Appends one line of a provider other than a build: "2024/01/31 12:00:00.000000 <message>" (each line of a multi-line message). */
   note(message: string): void;
+  /** The output stream ended: writes what was held back in case it began a secret. */
+  flush(): void;
 }
 
 /** UTC "YYYY/MM/DD HH:MM:SS.ffffff", the timestamp CodeBuild puts on its own log lines. */
@@ -97,18 +100,26 @@ export function containerTimestamp(ms: number): string {
   return `${iso.slice(0, 10).replace(/-/g, '/')} ${iso.slice(11, 23)}000`;
 }
 
-/** The log of one action execution; `mask` hides secret values wherever they appear. */
+/**
+ * The log of one action execution; `mask` hides secret values wherever they appear, also when
+ * command output splits one across writes (a line of our own first ends the output before it).
+ */
 export function actionLog(engine: Engine, actionExecutionId: string, mask: string[] = []): ActionLog {
   const logs = actionLogs(engine);
-  const secrets = mask.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  const hide = (t: string) => secrets.reduce((acc, s) => acc.split(s).join('***'), t);
+  const masker = new SecretMasker(mask);
+  const flush = () => logs.append(actionExecutionId, masker.end());
   return {
-    write: (text) => logs.append(actionExecutionId, hide(text)),
-    container: (message) => logs.appendLine(actionExecutionId, `[Container] ${containerTimestamp(engine.clock.now())} ${hide(message)}`),
-    note: (message) => {
-      const at = containerTimestamp(engine.clock.now());
-      logs.appendLine(actionExecutionId, hide(message).split('\n').map((l) => `${at} ${l}`).join('\n'));
+    write: (text) => logs.append(actionExecutionId, masker.push(text)),
+    container: (message) => {
+      flush();
+      logs.appendLine(actionExecutionId, `[Container] ${containerTimestamp(engine.clock.now())} ${masker.maskWhole(message)}`);
     },
+    note: (message) => {
+      flush();
+      const at = containerTimestamp(engine.clock.now());
+      logs.appendLine(actionExecutionId, masker.maskWhole(message).split('\n').map((l) => `${at} ${l}`).join('\n'));
+    },
+    flush,
   };
 }
 

@@ -136,6 +136,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
       log.container(message);
       result = { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message }, externalExecutionId: buildId, externalExecutionUrl: url };
     } finally {
+      log.flush();
       fs.rmSync(root, { recursive: true, force: true });
     }
     try {
