@@ -9,6 +9,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
 import type { ActionExecutionRow } from '../../store/executions.js';
+import { awsEnvironment, hostEnvironment } from '../awsEnvironment.js';
 import { BuildRun, type PhaseFailure } from './buildRun.js';
 import type { ArtifactSpec, Phase } from './buildspec.js';
 import { collectArtifact, prepareWorkspace, zipArtifact, type Workspace } from './workspace.js';
@@ -159,18 +160,26 @@ export abstract class LocalBuildProvider implements ActionProvider {
     }
   }
 
-  /** Host environment, then the definition's layers, then the CODEBUILD_* variables (reserved). */
+  /**
+   * Host environment with its AWS settings replaced by the emulator's (awsEnvironment), then the
+   * definition's layers (a buildspec may still set AWS_* itself), then the CODEBUILD_* variables (reserved).
+   */
   private environment(start: ActionStart, ws: Workspace, def: BuildDefinition, buildId: string): Record<string, string> {
     const { execution } = start;
     const region = start.actionExecution.input.region ?? execution.region;
     const primary = start.inputArtifacts.find((a) => a.name === ws.primary);
-    const host = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    // Empty AWS files of the build's own: `aws configure` in a build writes there, not to ~/.aws.
+    const awsDir = path.join(ws.root, '.aws');
+    fs.mkdirSync(awsDir, { recursive: true });
+    const configFile = path.join(awsDir, 'config');
+    const credentialsFile = path.join(awsDir, 'credentials');
+    fs.writeFileSync(configFile, '');
+    fs.writeFileSync(credentialsFile, '');
+    const host = awsEnvironment(hostEnvironment(), { endpoint: this.engine.baseUrl, account: execution.account, region, configFile, credentialsFile });
     const loc = primary?.s3location;
     return {
       ...host,
       ...def.env,
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
       CODEBUILD_BUILD_ID: buildId,
       CODEBUILD_BUILD_ARN: `arn:aws:codebuild:${region}:${execution.account}:build/${buildId}`,
       CODEBUILD_BUILD_NUMBER: String(this.nextBuildNumber(start)),
