@@ -128,12 +128,9 @@ describe.skipIf(!hasAws)(hasAws ? 'AWS settings of locally run code' : 'AWS sett
       actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
       configuration: { FunctionName },
     });
-    const decl = pipelineOf(
-      'isolation',
-      [
-      { name: 'Run', actions: [codeBuildAction('Build', { ProjectName: 'isolated' }), commands, lambda('CommandFn', 'CommandFn'), lambda('JsFn', 'JsFn')] }],
-      { pipelineType: 'V2' },
-    );
+    const actions = [codeBuildAction('Build', { ProjectName: 'isolated' }), commands, lambda('CommandFn', 'CommandFn'), lambda('JsFn', 'JsFn')];
+    // Commands actions need a V2 pipeline.
+    const decl = pipelineOf('isolation', [{ name: 'Run', actions }], { pipelineType: 'V2' });
     const id = await startWithSource(emu, cp, decl, { 'a.txt': 'a' });
     const status = await until(() => executionStatus(cp, 'isolation', id), (s) => s !== 'InProgress', 90_000);
     const logs: Record<string, string> = {};
