@@ -11,6 +11,7 @@ import { SecretMasker } from './secretMask.js';
 export const LOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MEMORY_CAP = 8 * 1024 * 1024;
 const DISK_CAP = 64 * 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 const truncated = (cap: number) => `\n[log truncated at ${cap} bytes]\n`;
 
 export class ActionLogs {
@@ -50,6 +51,34 @@ export class ActionLogs {
     this.diskSizes.set(id, size + chunk.length);
   }
 
+  /**
+   * The log as it is now, in pieces of at most 256 KiB read one at a time (a log may be 64 MiB:
+   * never one string), with its size in bytes; undefined when the action never wrote one.
+   */
+  open(id: string): { size: number; chunks: AsyncIterable<Buffer> } | undefined {
+    if (!LOG_ID.test(id)) return undefined;
+    if (!this.dir) {
+      const text = this.memory.get(id);
+      if (text === undefined) return undefined;
+      const bytes = Buffer.from(text, 'utf8');
+      const chunks = async function* () {
+        for (let at = 0; at < bytes.length; at += READ_CHUNK) yield bytes.subarray(at, at + READ_CHUNK);
+      };
+      return { size: bytes.length, chunks: chunks() };
+    }
+    const file = path.join(this.dir, `${id}.log`);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return undefined;
+    }
+    // Only what is there now: a build still running goes on appending after it.
+    const size = fs.fstatSync(fd).size;
+    const chunks = size ? fs.createReadStream(file, { fd, start: 0, end: size - 1, highWaterMark: READ_CHUNK }) : (fs.closeSync(fd), emptyChunks());
+    return { size, chunks };
+  }
+
   /** The whole log, or undefined when the action never wrote one. */
   read(id: string): string | undefined {
     if (!LOG_ID.test(id)) return undefined;
@@ -61,6 +90,8 @@ export class ActionLogs {
     }
   }
 }
+
+async function* emptyChunks(): AsyncIterable<Buffer> {}
 
 function fileSize(file: string): number {
   try {
