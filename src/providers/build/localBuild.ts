@@ -32,8 +32,8 @@ export interface BuildDefinition {
   env: Record<string, string>;
   exportedVariables: string[];
   timeoutMinutes: number;
-  /** Each output artifact with the spec that fills it. */
-  outputs: { name: string; spec: ArtifactSpec }[];
+  /** Each output artifact with the spec that fills it (none: the buildspec has nothing for it). */
+  outputs: { name: string; spec?: ArtifactSpec }[];
   /** Values hidden in the log. */
   secrets: string[];
   /** Lines for the log before the phases (buildspec location, ignored sections...). */
@@ -125,7 +125,15 @@ export abstract class LocalBuildProvider implements ActionProvider {
           code: 'CLIENT_ERROR',
           message: `the exported variables total ${size.toLocaleString('en-US')} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES.toLocaleString('en-US')} bytes for all output variables of an action`,
         });
-      await this.upload(start, ws, def);
+      try {
+        await this.upload(start, ws, def);
+      } catch (e) {
+        if (e instanceof BuildFailure && e.failure.phase === 'UPLOAD_ARTIFACTS') {
+          log.container('Phase complete: UPLOAD_ARTIFACTS State: FAILED');
+          log.container(`Phase context status code: ${e.failure.code} Message: ${e.failure.message}`);
+        }
+        throw e;
+      }
       log.container('Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED');
       result = { status: 'Succeeded', externalExecutionId: buildId, externalExecutionUrl: url, ...(def.exportedVariables.length && { outputVariables: outcome.exported }) };
     } catch (e) {
@@ -199,13 +207,19 @@ export abstract class LocalBuildProvider implements ActionProvider {
   private async upload(start: ActionStart, ws: Workspace, def: BuildDefinition) {
     for (const out of def.outputs) {
       const location = start.outputArtifacts.find((o) => o.name === out.name)!.location;
+      if (!out.spec)
+        throw new BuildFailure({
+          phase: 'UPLOAD_ARTIFACTS',
+          code: 'CLIENT_ERROR',
+          message: `no artifact paths for the output artifact ${out.name}: the buildspec declares no artifacts.files, and no secondary artifact with the identifier ${out.name}`,
+        });
       let files;
       try {
         files = await collectArtifact(ws, out.spec);
       } catch (e) {
         throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: (e as Error).message });
       }
-      if (!files.length) throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: 'no matching artifact paths found' });
+      if (!files.length) throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: `no matching artifact paths found (output artifact ${out.name})` });
       await this.engine.artifacts.put(start.execution.account, location, zipArtifact(files));
     }
   }
