@@ -67,16 +67,18 @@ export class ActionLogs {
       return { size: bytes.length, chunks: chunks() };
     }
     const file = path.join(this.dir, `${id}.log`);
-    let fd: number;
+    let size: number;
     try {
-      fd = fs.openSync(file, 'r');
+      size = fs.statSync(file).size;
     } catch {
       return undefined;
     }
-    // Only what is there now: a build still running goes on appending after it.
-    const size = fs.fstatSync(fd).size;
-    const chunks = size ? fs.createReadStream(file, { fd, start: 0, end: size - 1, highWaterMark: READ_CHUNK }) : (fs.closeSync(fd), emptyChunks());
-    return { size, chunks };
+    // Only what is there now (a build still running goes on appending); the file is opened on the
+    // first read, so a response nobody reads (HEAD) holds no file open.
+    const chunks = async function* () {
+      if (size) yield* fs.createReadStream(file, { start: 0, end: size - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+    };
+    return { size, chunks: chunks() };
   }
 
   /** The whole log, or undefined when the action never wrote one. */
@@ -90,8 +92,6 @@ export class ActionLogs {
     }
   }
 }
-
-async function* emptyChunks(): AsyncIterable<Buffer> {}
 
 function fileSize(file: string): number {
   try {
