@@ -235,11 +235,10 @@ describe('action logs', () => {
     const id = await create('logs-large', [{ name: 'Review', actions: [{ name: 'Gate', actionTypeId: aws('Approval', 'Manual') }] }]);
     const gate = await until(() => details('logs-large', id), (d) => d.get('Gate')?.status === 'InProgress');
     const actionId = gate.get('Gate')!.actionExecutionId!;
-    // 70 MiB of what HTML must escape, capped at 64 MiB on disk (escaping it as one string overflowed V8 and ended the process).
-    actionLogs(emu.engine).append(actionId, 'é<"\'>é\n');
-    const mib = '<&'.repeat(512 * 1024);
-    for (let i = 0; i < 70; i++) actionLogs(emu.engine).append(actionId, mib);
+    // A log at the 64 MiB cap made only of what HTML escapes, as a chatty build leaves it (escaping it
+    // as one string overflowed V8 and ended the process).
     const file = path.join(dataDir, 'logs', `${actionId}.log`);
+    fs.writeFileSync(file, Buffer.concat([Buffer.alloc(64 * 1024 * 1024).fill('<&"\'>'), Buffer.from('\n[log truncated at 67108864 bytes]\n')]));
     const stored = fs.readFileSync(file);
     expect(stored.length).toBe(64 * 1024 * 1024 + '\n[log truncated at 67108864 bytes]\n'.length);
 
@@ -291,10 +290,9 @@ describe('action logs', () => {
     expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/html; charset=UTF-8']);
     const page = await drain(res, (n) => healthWhileStreaming(n, total));
     expect(page.received).toBe(total);
-    expect(page.head.startsWith(`${pageHead}${T} Approval requested for logs-large / Review / Gate`)).toBe(true);
-    expect(page.head).toContain('\né&lt;&quot;&#39;&gt;é\n&lt;&amp;&lt;&amp;&lt;&amp;');
-    expect(page.tail).toMatch(/(&lt;|&amp;)+\n\[log truncated at 67108864 bytes\]\n<\/pre><\/body><\/html>\n$/);
-    expect(page.tail).not.toMatch(/[<&](?!lt;|amp;|\/pre>|\/body>|\/html>)/);
+    expect(page.head.startsWith(`${pageHead}${'&lt;&amp;&quot;&#39;&gt;'.repeat(10)}`)).toBe(true);
+    expect(page.tail).toMatch(/(&lt;|&amp;|&quot;|&#39;|&gt;)+\n\[log truncated at 67108864 bytes\]\n<\/pre><\/body><\/html>\n$/);
+    expect(page.tail.slice(0, -pageTail.length)).not.toMatch(/[<>"']|&(?!lt;|amp;|quot;|#39;|gt;)/);
   }, 120_000);
 
   it('a rejected approval names who rejected it', async () => {
