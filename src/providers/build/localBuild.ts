@@ -118,14 +118,14 @@ export abstract class LocalBuildProvider implements ActionProvider {
       if (outcome.status === 'STOPPED') return;
       if (outcome.status !== 'SUCCEEDED') throw new BuildFailure(outcome.failure!);
       log.container('Entering phase UPLOAD_ARTIFACTS');
-      const size = Object.entries(outcome.exported).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-      if (size > OUTPUT_VARIABLES_MAX_BYTES)
-        throw new BuildFailure({
-          phase: 'UPLOAD_ARTIFACTS',
-          code: 'CLIENT_ERROR',
-          message: `the exported variables total ${size.toLocaleString('en-US')} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES.toLocaleString('en-US')} bytes for all output variables of an action`,
-        });
       try {
+        const size = Object.entries(outcome.exported).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+        if (size > OUTPUT_VARIABLES_MAX_BYTES)
+          throw new BuildFailure({
+            phase: 'UPLOAD_ARTIFACTS',
+            code: 'CLIENT_ERROR',
+            message: `the exported variables total ${size.toLocaleString('en-US')} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES.toLocaleString('en-US')} bytes for all output variables of an action`,
+          });
         await this.upload(start, ws, def);
       } catch (e) {
         if (e instanceof BuildFailure && e.failure.phase === 'UPLOAD_ARTIFACTS') {
