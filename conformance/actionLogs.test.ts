@@ -22,6 +22,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { RunningEmulator } from '../src/index.js';
 import { ManualClock } from '../src/util/manualClock.js';
 import { zipFiles } from '../src/util/zip.js';
+import { actionLogs } from '../src/logs/actionLogs.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { approvalToken, executionStatus, newestExecutionId, until } from './engineKit.js';
 
@@ -229,6 +230,70 @@ describe('action logs', () => {
     expect(html).toContain(`${T} Comments for the reviewer: check &lt;b&gt;this&lt;/b&gt; &amp; that\n`);
     expect(html).not.toContain('<b>this</b>');
   });
+
+  it('streams a 64 MiB log as text and as an escaped HTML page; the server keeps answering meanwhile', async () => {
+    const id = await create('logs-large', [{ name: 'Review', actions: [{ name: 'Gate', actionTypeId: aws('Approval', 'Manual') }] }]);
+    const gate = await until(() => details('logs-large', id), (d) => d.get('Gate')?.status === 'InProgress');
+    const actionId = gate.get('Gate')!.actionExecutionId!;
+    // A log at the 64 MiB cap made only of what HTML escapes, as a chatty build leaves it (escaping it
+    // as one string overflowed V8 and ended the process).
+    const file = path.join(dataDir, 'logs', `${actionId}.log`);
+    fs.writeFileSync(file, Buffer.concat([Buffer.alloc(64 * 1024 * 1024).fill('<&"\'>'), Buffer.from('\n[log truncated at 67108864 bytes]\n')]));
+    const stored = fs.readFileSync(file);
+    expect(stored.length).toBe(64 * 1024 * 1024 + '\n[log truncated at 67108864 bytes]\n'.length);
+
+    /** Reads a response body counting its bytes, keeping its first and last 64 KiB; `meanwhile` runs after the first piece. */
+    async function drain(res: Response, meanwhile: (received: number) => Promise<void>) {
+      const reader = res.body!.getReader();
+      let received = 0;
+      let head = Buffer.alloc(0);
+      let tail = Buffer.alloc(0);
+      for (let first = true; ; first = false) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += value.length;
+        if (head.length < 65536) head = Buffer.concat([head, value]).subarray(0, 65536);
+        tail = Buffer.concat([tail, value]).subarray(-65536);
+        if (first) await meanwhile(received);
+      }
+      return { received, head: head.toString('utf8'), tail: tail.toString('utf8') };
+    }
+    const healthWhileStreaming = async (received: number, total: number) => {
+      const health = await fetch(`${emu.endpoint}/_health`);
+      expect(health.status).toBe(200);
+      await health.text();
+      // The page was not finished when the server answered.
+      expect(received).toBeLessThan(total);
+    };
+
+    // Computed before any request: a long pause between two requests lets the server close the idle connection.
+    // The escaped page's exact size: each special character grows by its entity, every other byte stays.
+    const grow = new Uint8Array(256);
+    for (const [c, n] of [['<', 3], ['>', 3], ['&', 4], ['"', 5], ["'", 4]] as const) grow[c.charCodeAt(0)] = n;
+    let escapedSize = stored.length;
+    for (let i = 0; i < stored.length; i++) escapedSize += grow[stored[i]];
+    const title = 'logs-large / Review / Gate (InProgress)';
+    const pageHead = `<!doctype html>
+<html><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font-family:sans-serif;margin:1.5em}pre{background:#111;color:#ddd;padding:1em;white-space:pre-wrap;word-break:break-all}</style></head>
+<body><h1>${title}</h1><p>Action execution ${actionId}</p>
+<pre>`;
+    const pageTail = '</pre></body></html>\n';
+    const total = Buffer.byteLength(pageHead) + escapedSize + pageTail.length;
+    const text = await fetch(`${emu.endpoint}/_logs/${actionId}`);
+    expect([text.status, text.headers.get('content-type'), text.headers.get('content-length')]).toEqual([200, 'text/plain; charset=utf-8', String(stored.length)]);
+    const plain = await drain(text, (n) => healthWhileStreaming(n, stored.length));
+    expect(plain.received).toBe(stored.length);
+    expect(plain.tail).toBe(stored.subarray(-65536).toString('utf8'));
+
+    const res = await fetch(`${emu.endpoint}/_logs/${actionId}?format=html`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/html; charset=UTF-8']);
+    const page = await drain(res, (n) => healthWhileStreaming(n, total));
+    expect(page.received).toBe(total);
+    expect(page.head.startsWith(`${pageHead}${'&lt;&amp;&quot;&#39;&gt;'.repeat(10)}`)).toBe(true);
+    expect(page.tail).toMatch(/(&lt;|&amp;|&quot;|&#39;|&gt;)+\n\[log truncated at 67108864 bytes\]\n<\/pre><\/body><\/html>\n$/);
+    expect(page.tail.slice(0, -pageTail.length)).not.toMatch(/[<>"']|&(?!lt;|amp;|quot;|#39;|gt;)/);
+  }, 120_000);
 
   it('a rejected approval names who rejected it', async () => {
     const id = await create('logs-reject', [{ name: 'Review', actions: [{ name: 'Gate', actionTypeId: aws('Approval', 'Manual'), timeoutInMinutes: 5 }] }]);

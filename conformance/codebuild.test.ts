@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StopPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineStateCommand, ListActionExecutionsCommand, StopPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { RunningEmulator } from '../src/index.js';
 import { client, startEmulator } from './harness.js';
 import { BUILD_TYPE, createCustomTypes, pipelineOf, takeJob, until, waitForStatus } from './engineKit.js';
@@ -109,11 +109,24 @@ codebuild:
         artifacts:
           base-directory: ../..
           files: ['**/*']
+    split-secret-project:
+      buildspec: |
+        version: 0.2
+        env:
+          secrets-manager:
+            SM: app-secret
+        phases:
+          build:
+            commands:
+              - printf '%s' "aaaa\${SM:0:4}"; sleep 0.3; printf '%s\\n' "\${SM:4}"
+              - head -c 65530 /dev/zero | tr '\\0' f; printf '%s\\n' "\$SM"
+              - echo "secret is \$SM."
 secrets:
   parameterStore:
     /app/db-password: s3cr3t-pw
   secretsManager:
     app/api: '{"token": "tok-123"}'
+    app-secret: SMVALUE_s3cr3t
 `;
 
 let emu: RunningEmulator;
@@ -255,6 +268,21 @@ describe('CodeBuild action', () => {
     expect(log).not.toContain('s3cr3t-pw');
   });
 
+  it('masks a secret that the build writes in two pieces, or that straddles a 64 KiB pipe read', async () => {
+    const decl = pipelineOf('split-secret', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'split-secret-project' })] }]);
+    const id = await startWithSource(emu, cp, decl, { 'a.txt': 'a' });
+    await waitForStatus(cp, 'split-secret', id, 'Succeeded');
+    const build = await actionExecution(cp, 'split-secret', id, 'Build');
+    const log = (await fetchLog(emu, build.actionExecutionId!)).text;
+    expect(log).not.toContain('SMVALUE_s3cr3t');
+    expect(log).toContain('\naaaa***\n');
+    expect(log).toContain(`\n${'f'.repeat(65530)}***\n`);
+    expect(log).toContain('\nsecret is ***.\n');
+    // The API answers carry the secret's reference, never its value.
+    const listed = await cp.send(new ListActionExecutionsCommand({ pipelineName: 'split-secret' }));
+    expect(JSON.stringify(listed)).not.toContain('SMVALUE');
+  });
+
   it('fails clearly when a secret is not configured, and when batch builds are asked for', async () => {
     const env = JSON.stringify([{ name: 'MISSING', value: '/not/configured', type: 'PARAMETER_STORE' }]);
     const decl = pipelineOf('nosecret', [
@@ -295,6 +323,44 @@ describe('CodeBuild action', () => {
     const links = await actionExecution(cp, 'nobuildspec', id, 'Links');
     expect(links.status).toBe('Succeeded');
     expect(await artifactFiles(emu, links, 'LinkOut')).toEqual({ 'real.txt': 'ok\n' });
+  });
+
+  it('a buildspec without artifacts succeeds when the action declares no output artifacts', async () => {
+    const spec = 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo "nothing to keep"\n';
+    const id = await startWithSource(emu, cp, pipelineOf('no-outputs', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), { 'buildspec.yml': spec });
+    await waitForStatus(cp, 'no-outputs', id, 'Succeeded');
+    const log = untimed((await fetchLog(emu, (await actionExecution(cp, 'no-outputs', id, 'Build')).actionExecutionId!)).text);
+    expect(log).toContain('\nnothing to keep\n[Container] Phase complete: BUILD State: SUCCEEDED\n');
+    expect(log.endsWith('[Container] Entering phase UPLOAD_ARTIFACTS\n[Container] Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED\n')).toBe(true);
+  });
+
+  it('a buildspec without artifacts for a declared output artifact runs its phases, then fails in UPLOAD_ARTIFACTS naming the artifact', async () => {
+    const spec = 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo "built" > app.txt\n      - echo "the build ran"\n';
+    const decl = pipelineOf('no-artifacts', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' }, { outputArtifacts: [{ name: 'AppOut' }] })] }]);
+    const id = await startWithSource(emu, cp, decl, { 'buildspec.yml': spec });
+    await waitForStatus(cp, 'no-artifacts', id, 'Failed');
+    const why = 'no artifact paths for the output artifact AppOut: the buildspec declares no artifacts.files, and no secondary artifact with the identifier AppOut';
+    const message = `Build terminated with state: FAILED. Phase: UPLOAD_ARTIFACTS, Code: CLIENT_ERROR, Message: ${why}`;
+    const build = await actionExecution(cp, 'no-artifacts', id, 'Build');
+    expect(build.output!.executionResult).toMatchObject({ externalExecutionSummary: message, errorDetails: { code: 'JobFailed', message } });
+    const state = await cp.send(new GetPipelineStateCommand({ name: 'no-artifacts' }));
+    expect(state.stageStates![1].actionStates![0].latestExecution).toMatchObject({ status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
+    const log = untimed((await fetchLog(emu, build.actionExecutionId!)).text);
+    expect(log.slice(log.indexOf('[Container] Entering phase BUILD'))).toBe(
+      [
+        '[Container] Entering phase BUILD',
+        '[Container] Running command echo "built" > app.txt',
+        '[Container] Running command echo "the build ran"',
+        'the build ran',
+        '[Container] Phase complete: BUILD State: SUCCEEDED',
+        '[Container] Phase context status code:  Message: ',
+        '[Container] Entering phase UPLOAD_ARTIFACTS',
+        '[Container] Phase complete: UPLOAD_ARTIFACTS State: FAILED',
+        `[Container] Phase context status code: CLIENT_ERROR Message: ${why}`,
+        `[Container] ${message}`,
+        '',
+      ].join('\n'),
+    );
   });
 
   it('a build past its timeout is killed and fails as TIMED_OUT', async () => {

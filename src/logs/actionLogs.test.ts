@@ -32,6 +32,38 @@ describe('action logs on disk', () => {
   });
 });
 
+describe('reading a log in pieces', () => {
+  const read = async (chunks: AsyncIterable<Buffer>) => {
+    const pieces: Buffer[] = [];
+    for await (const c of chunks) pieces.push(c);
+    return pieces;
+  };
+
+  it('gives what is on disk now, in pieces of at most 256 KiB, with its size', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-logs-'));
+    const logs = new ActionLogs(dir);
+    logs.append(ID, 'é'.repeat(300 * 1024));
+    const opened = logs.open(ID)!;
+    // Written after opening: not part of this read.
+    logs.append(ID, 'later');
+    const pieces = await read(opened.chunks);
+    expect(opened.size).toBe(600 * 1024);
+    expect(pieces.map((p) => p.length)).toEqual([256 * 1024, 256 * 1024, 88 * 1024]);
+    expect(Buffer.concat(pieces).toString('utf8')).toBe('é'.repeat(300 * 1024));
+    expect(logs.open('00000000-0000-4000-8000-000000000002')).toBeUndefined();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads an in-memory log the same way', async () => {
+    const logs = new ActionLogs(undefined);
+    logs.append(ID, 'x'.repeat(300 * 1024));
+    const opened = logs.open(ID)!;
+    expect(opened.size).toBe(300 * 1024);
+    expect((await read(opened.chunks)).map((p) => p.length)).toEqual([256 * 1024, 44 * 1024]);
+    expect(logs.open('00000000-0000-4000-8000-000000000002')).toBeUndefined();
+  });
+});
+
 describe('log URLs in answers', () => {
   it('follow the address the client uses; other URLs are left alone', () => {
     const stored = `http://127.0.0.1:4596/_logs/${ID}`;

@@ -5,11 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
+import { SecretMasker } from './secretMask.js';
 
 /** Action execution ids are UUIDs; nothing else ever names a log file. */
 export const LOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MEMORY_CAP = 8 * 1024 * 1024;
 const DISK_CAP = 64 * 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 const truncated = (cap: number) => `\n[log truncated at ${cap} bytes]\n`;
 
 export class ActionLogs {
@@ -87,6 +89,36 @@ export class ActionLogs {
     }
   }
 
+  /**
+   * The log as it is now, in pieces of at most 256 KiB read one at a time (a log may be 64 MiB:
+   * never one string), with its size in bytes; undefined when the action never wrote one.
+   */
+  open(id: string): { size: number; chunks: AsyncIterable<Buffer> } | undefined {
+    if (!LOG_ID.test(id)) return undefined;
+    if (!this.dir) {
+      const text = this.memory.get(id);
+      if (text === undefined) return undefined;
+      const bytes = Buffer.from(text, 'utf8');
+      const chunks = async function* () {
+        for (let at = 0; at < bytes.length; at += READ_CHUNK) yield bytes.subarray(at, at + READ_CHUNK);
+      };
+      return { size: bytes.length, chunks: chunks() };
+    }
+    const file = path.join(this.dir, `${id}.log`);
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      return undefined;
+    }
+    // Only what is there now (a build still running goes on appending); the file is opened on the
+    // first read, so a response nobody reads (HEAD) holds no file open.
+    const chunks = async function* () {
+      if (size) yield* fs.createReadStream(file, { start: 0, end: size - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+    };
+    return { size, chunks: chunks() };
+  }
+
   /** The whole log, or undefined when the action never wrote one. */
   read(id: string): string | undefined {
     if (!LOG_ID.test(id)) return undefined;
@@ -121,12 +153,14 @@ export function actionLogs(engine: Engine): ActionLogs {
 }
 
 export interface ActionLog {
-  /** Appends raw text (a command's exact output). */
+  /** Appends raw text (a command's exact output, in the pieces it comes in). */
   write(text: string): void;
   /** Appends one line, CodeBuild-style: "[Container] 2024/01/31 12:00:00.000000 <message>". */
   container(message: string): void;
   /** Appends one line of a provider other than a build: "2024/01/31 12:00:00.000000 <message>" (each line of a multi-line message). */
   note(message: string): void;
+  /** The output stream ended: writes what was held back in case it began a secret. */
+  flush(): void;
 }
 
 /** UTC "YYYY/MM/DD HH:MM:SS.ffffff", the timestamp CodeBuild puts on its own log lines. */
@@ -135,18 +169,26 @@ export function containerTimestamp(ms: number): string {
   return `${iso.slice(0, 10).replace(/-/g, '/')} ${iso.slice(11, 23)}000`;
 }
 
-/** The log of one action execution; `mask` hides secret values wherever they appear. */
+/**
+ * The log of one action execution; `mask` hides secret values wherever they appear, also when
+ * command output splits one across writes (a line of our own first ends the output before it).
+ */
 export function actionLog(engine: Engine, actionExecutionId: string, mask: string[] = []): ActionLog {
   const logs = actionLogs(engine);
-  const secrets = mask.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  const hide = (t: string) => secrets.reduce((acc, s) => acc.split(s).join('***'), t);
+  const masker = new SecretMasker(mask);
+  const flush = () => logs.append(actionExecutionId, masker.end());
   return {
-    write: (text) => logs.append(actionExecutionId, hide(text)),
-    container: (message) => logs.appendLine(actionExecutionId, `[Container] ${containerTimestamp(engine.clock.now())} ${hide(message)}`),
-    note: (message) => {
-      const at = containerTimestamp(engine.clock.now());
-      logs.appendLine(actionExecutionId, hide(message).split('\n').map((l) => `${at} ${l}`).join('\n'));
+    write: (text) => logs.append(actionExecutionId, masker.push(text)),
+    container: (message) => {
+      flush();
+      logs.appendLine(actionExecutionId, `[Container] ${containerTimestamp(engine.clock.now())} ${masker.maskWhole(message)}`);
     },
+    note: (message) => {
+      flush();
+      const at = containerTimestamp(engine.clock.now());
+      logs.appendLine(actionExecutionId, masker.maskWhole(message).split('\n').map((l) => `${at} ${l}`).join('\n'));
+    },
+    flush,
   };
 }
 

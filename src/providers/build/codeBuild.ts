@@ -135,24 +135,22 @@ export class CodeBuildProvider extends LocalBuildProvider {
     }
   }
 
-  /** Secondary artifacts fill the output artifacts of the same name; the primary fills the first other one. */
-  private mapOutputs(start: ActionStart, spec: Buildspec): { name: string; spec: ArtifactSpec }[] {
-    const outputs: { name: string; spec: ArtifactSpec }[] = [];
+  /**
+   * Secondary artifacts fill the output artifacts of the same name; the primary fills the first other
+   * one. An output artifact the buildspec has nothing for fails the build, but only once its phases
+   * ran, in UPLOAD_ARTIFACTS, as CodeBuild does; a buildspec without artifacts is fine when the action declares none.
+   */
+  private mapOutputs(start: ActionStart, spec: Buildspec): { name: string; spec?: ArtifactSpec }[] {
     let primaryUsed = false;
-    for (const out of start.outputArtifacts) {
+    return start.outputArtifacts.map((out) => {
       const secondary = spec.secondaryArtifacts.get(out.name);
-      if (secondary) outputs.push({ name: out.name, spec: secondary });
-      else if (spec.artifacts && !primaryUsed) {
-        outputs.push({ name: out.name, spec: spec.artifacts });
+      if (secondary) return { name: out.name, spec: secondary };
+      if (spec.artifacts && !primaryUsed) {
         primaryUsed = true;
-      } else
-        throw new BuildFailure({
-          phase: 'UPLOAD_ARTIFACTS',
-          code: 'CLIENT_ERROR',
-          message: `no artifact in the buildspec for the output artifact ${out.name}: declare artifacts.files, or a secondary artifact with the identifier ${out.name}`,
-        });
-    }
-    return outputs;
+        return { name: out.name, spec: spec.artifacts };
+      }
+      return { name: out.name };
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
 import type { ActionExecutionRow } from '../../store/executions.js';
+import { awsEnvironment, hostEnvironment } from '../awsEnvironment.js';
 import { BuildRun, type PhaseFailure } from './buildRun.js';
 import type { ArtifactSpec, Phase } from './buildspec.js';
 import { collectArtifact, prepareWorkspace, zipArtifact, type Workspace } from './workspace.js';
@@ -32,8 +33,8 @@ export interface BuildDefinition {
   env: Record<string, string>;
   exportedVariables: string[];
   timeoutMinutes: number;
-  /** Each output artifact with the spec that fills it. */
-  outputs: { name: string; spec: ArtifactSpec }[];
+  /** Each output artifact with the spec that fills it (none: the buildspec has nothing for it). */
+  outputs: { name: string; spec?: ArtifactSpec }[];
   /** Values hidden in the log. */
   secrets: string[];
   /** Lines for the log before the phases (buildspec location, ignored sections...). */
@@ -118,14 +119,22 @@ export abstract class LocalBuildProvider implements ActionProvider {
       if (outcome.status === 'STOPPED') return;
       if (outcome.status !== 'SUCCEEDED') throw new BuildFailure(outcome.failure!);
       log.container('Entering phase UPLOAD_ARTIFACTS');
-      const size = Object.entries(outcome.exported).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-      if (size > OUTPUT_VARIABLES_MAX_BYTES)
-        throw new BuildFailure({
-          phase: 'UPLOAD_ARTIFACTS',
-          code: 'CLIENT_ERROR',
-          message: `the exported variables total ${size.toLocaleString('en-US')} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES.toLocaleString('en-US')} bytes for all output variables of an action`,
-        });
-      await this.upload(start, ws, def);
+      try {
+        const size = Object.entries(outcome.exported).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+        if (size > OUTPUT_VARIABLES_MAX_BYTES)
+          throw new BuildFailure({
+            phase: 'UPLOAD_ARTIFACTS',
+            code: 'CLIENT_ERROR',
+            message: `the exported variables total ${size.toLocaleString('en-US')} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES.toLocaleString('en-US')} bytes for all output variables of an action`,
+          });
+        await this.upload(start, ws, def);
+      } catch (e) {
+        if (e instanceof BuildFailure && e.failure.phase === 'UPLOAD_ARTIFACTS') {
+          log.container('Phase complete: UPLOAD_ARTIFACTS State: FAILED');
+          log.container(`Phase context status code: ${e.failure.code} Message: ${e.failure.message}`);
+        }
+        throw e;
+      }
       log.container('Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED');
       result = { status: 'Succeeded', externalExecutionId: buildId, externalExecutionUrl: url, ...(def.exportedVariables.length && { outputVariables: outcome.exported }) };
     } catch (e) {
@@ -137,6 +146,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
       log.container(message);
       result = { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message }, externalExecutionId: buildId, externalExecutionUrl: url };
     } finally {
+      log.flush();
       fs.rmSync(root, { recursive: true, force: true });
     }
     try {
@@ -159,18 +169,26 @@ export abstract class LocalBuildProvider implements ActionProvider {
     }
   }
 
-  /** Host environment, then the definition's layers, then the CODEBUILD_* variables (reserved). */
+  /**
+   * Host environment with its AWS settings replaced by the emulator's (awsEnvironment), then the
+   * definition's layers (a buildspec may still set AWS_* itself), then the CODEBUILD_* variables (reserved).
+   */
   private environment(start: ActionStart, ws: Workspace, def: BuildDefinition, buildId: string): Record<string, string> {
     const { execution } = start;
     const region = start.actionExecution.input.region ?? execution.region;
     const primary = start.inputArtifacts.find((a) => a.name === ws.primary);
-    const host = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    // Empty AWS files of the build's own: `aws configure` in a build writes there, not to ~/.aws.
+    const awsDir = path.join(ws.root, '.aws');
+    fs.mkdirSync(awsDir, { recursive: true });
+    const configFile = path.join(awsDir, 'config');
+    const credentialsFile = path.join(awsDir, 'credentials');
+    fs.writeFileSync(configFile, '');
+    fs.writeFileSync(credentialsFile, '');
+    const host = awsEnvironment(hostEnvironment(), { endpoint: this.engine.baseUrl, account: execution.account, region, configFile, credentialsFile });
     const loc = primary?.s3location;
     return {
       ...host,
       ...def.env,
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
       CODEBUILD_BUILD_ID: buildId,
       CODEBUILD_BUILD_ARN: `arn:aws:codebuild:${region}:${execution.account}:build/${buildId}`,
       CODEBUILD_BUILD_NUMBER: String(this.nextBuildNumber(start)),
@@ -190,13 +208,19 @@ export abstract class LocalBuildProvider implements ActionProvider {
   private async upload(start: ActionStart, ws: Workspace, def: BuildDefinition) {
     for (const out of def.outputs) {
       const location = start.outputArtifacts.find((o) => o.name === out.name)!.location;
+      if (!out.spec)
+        throw new BuildFailure({
+          phase: 'UPLOAD_ARTIFACTS',
+          code: 'CLIENT_ERROR',
+          message: `no artifact paths for the output artifact ${out.name}: the buildspec declares no artifacts.files, and no secondary artifact with the identifier ${out.name}`,
+        });
       let files;
       try {
         files = await collectArtifact(ws, out.spec);
       } catch (e) {
         throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: (e as Error).message });
       }
-      if (!files.length) throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: 'no matching artifact paths found' });
+      if (!files.length) throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: `no matching artifact paths found (output artifact ${out.name})` });
       await this.engine.artifacts.put(start.execution.account, location, zipArtifact(files));
     }
   }

@@ -4,7 +4,8 @@
 // AWS, the function receives the {"CodePipeline.job": ...} event and reports through the CodePipeline
 // API (PutJobSuccessResult / PutJobFailureResult with the job id), with an SDK client that reaches
 // the emulator through AWS_ENDPOINT_URL_CODEPIPELINE / AWS_ENDPOINT_URL (and CODEPIPELINE_LOCAL_ENDPOINT,
-// context.endpoint); the credentials handed to it make the pipeline's account the caller.
+// context.endpoint); the credentials handed to it make the pipeline's account the caller. The host's
+// own AWS settings (keys, profile, endpoints) are never handed on (awsEnvironment).
 //
 // A continuation token invokes the function again with the token. A function that returns without
 // reporting leaves the action running until the reply timeout (AWS: 20 minutes without a reply, 24
@@ -31,6 +32,7 @@ import type { JobRow } from '../../store/jobs.js';
 import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
 import { onActionFinished } from '../../logs/actionResults.js';
 import { killTree, spawnGroup } from '../../util/processTree.js';
+import { awsEnvironment, hostEnvironment, swapProcessEnv } from '../awsEnvironment.js';
 import { jobDataFor } from '../jobWorker.js';
 
 /** AWS: the action times out when the function has not replied within 20 minutes, and after 24 hours in all. */
@@ -205,17 +207,13 @@ export class LambdaInvokeProvider implements ActionProvider {
     return { 'CodePipeline.job': { id: job.id, accountId: job.account, data } };
   }
 
+  /** What the function sees: the host's environment with its AWS settings pointing at the emulator (awsEnvironment). */
   private environment(job: JobRow, functionName: string): Record<string, string> {
     const endpoint = this.engine.baseUrl;
     return {
+      ...awsEnvironment(hostEnvironment(), { endpoint, account: job.account, region: job.region }),
       AWS_ENDPOINT_URL_CODEPIPELINE: endpoint,
-      AWS_ENDPOINT_URL: endpoint,
       CODEPIPELINE_LOCAL_ENDPOINT: endpoint,
-      AWS_REGION: job.region,
-      AWS_DEFAULT_REGION: job.region,
-      // A 12-digit access key id makes the caller the pipeline's account.
-      AWS_ACCESS_KEY_ID: job.account,
-      AWS_SECRET_ACCESS_KEY: 'codepipeline-local',
       AWS_LAMBDA_FUNCTION_NAME: functionNameOf(functionName),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
@@ -250,13 +248,8 @@ export class LambdaInvokeProvider implements ActionProvider {
     let unlock!: () => void;
     this.jsLock = new Promise<void>((r) => (unlock = r));
     await previous;
-    const saved = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
-    const savedToken = process.env.AWS_SESSION_TOKEN;
-    const savedProfile = process.env.AWS_PROFILE;
+    const restore = swapProcessEnv(env);
     try {
-      Object.assign(process.env, env);
-      delete process.env.AWS_SESSION_TOKEN;
-      delete process.env.AWS_PROFILE;
       let stat: fs.Stats;
       try {
         stat = fs.statSync(file);
@@ -312,10 +305,7 @@ export class LambdaInvokeProvider implements ActionProvider {
         return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
       }
     } finally {
-      for (const [k, v] of saved) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-      if (savedToken !== undefined) process.env.AWS_SESSION_TOKEN = savedToken;
-      if (savedProfile !== undefined) process.env.AWS_PROFILE = savedProfile;
+      restore();
       unlock();
     }
   }
@@ -324,9 +314,7 @@ export class LambdaInvokeProvider implements ActionProvider {
     const source = this.engine.localConfig.source;
     const cwd = source ? path.dirname(path.resolve(source)) : process.cwd();
     const json = JSON.stringify(event);
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, CODEPIPELINE_JOB_EVENT: json };
-    delete childEnv.AWS_SESSION_TOKEN;
-    delete childEnv.AWS_PROFILE;
+    const childEnv: NodeJS.ProcessEnv = { ...env, CODEPIPELINE_JOB_EVENT: json };
     return new Promise((resolve) => {
       const child = spawnGroup('sh', ['-c', command], { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
       this.running.set(actionExecutionId, { child });
