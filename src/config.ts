@@ -1,5 +1,6 @@
 // Runtime configuration, from CLI flags and environment variables (flags win).
 import path from 'node:path';
+import type { AccessKey } from './protocol/credentials.js';
 
 export interface Config {
   host: string;
@@ -11,6 +12,15 @@ export interface Config {
   defaultRegion: string;
   /** The local configuration file (repositories, CodeBuild projects, Lambda handlers...); see src/localConfig.ts. */
   configFile?: string;
+  /** --credentials FILE (env CODEPIPELINE_LOCAL_CREDENTIALS): access keys whose SigV4 signatures every request must carry. */
+  credentialsFile?: string;
+  /** Access keys given programmatically (start({ credentials })), added to the file's and the local configuration's. */
+  credentials?: AccessKey[];
+  /**
+   * Set by start(): true when any access keys are configured, so every request's signature is verified
+   * (false: signatures are not checked and unsigned requests are accepted).
+   */
+  verifySignatures: boolean;
 }
 
 export const DEFAULT_PORT = 4596;
@@ -25,6 +35,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     logLevel: (env.CODEPIPELINE_LOCAL_LOG_LEVEL as Config['logLevel']) ?? 'info',
     defaultRegion: env.AWS_DEFAULT_REGION ?? env.AWS_REGION ?? 'us-east-1',
     configFile: env.CODEPIPELINE_LOCAL_CONFIG,
+    credentialsFile: env.CODEPIPELINE_LOCAL_CREDENTIALS || undefined,
+    verifySignatures: false,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
 import { Engine } from './engine/engine.js';
 import { loadLocalConfig } from './localConfig.js';
+import { CredentialsError, KeyRing, parseAccessKeys, readCredentialsFile } from './protocol/credentials.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
 import { handleS3Request, isS3Request, ObjectStore } from './s3/index.js';
@@ -25,6 +26,8 @@ export interface RunningEmulator {
   engine: Engine;
   /** The S3-compatible object store served on the same port (also `engine.objects`). */
   objects: ObjectStore;
+  /** True when access keys are configured and every request must carry a valid SigV4 signature. */
+  verifySignatures: boolean;
   stop(): Promise<void>;
 }
 
@@ -32,16 +35,23 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const { clock = systemClock, ...overrides } = options;
   const config = defaultConfig(overrides);
   const log = new Logger(config.logLevel);
+  const localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  // Access keys from --credentials, start({ credentials }) and the local configuration: any -> verified.
+  const fileKeys = config.credentialsFile ? readCredentialsFile(config.credentialsFile) : [];
+  if (config.credentialsFile && fileKeys.length === 0) throw new CredentialsError(`the credentials file ${config.credentialsFile} lists no access keys`);
+  const keyRing = new KeyRing([...fileKeys, ...parseAccessKeys(config.credentials, 'start({ credentials })'), ...localConfig.credentials]);
+  const keys = keyRing.size > 0 ? keyRing : undefined;
+  config.verifySignatures = keys !== undefined;
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
-  engine.localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  engine.localConfig = localConfig;
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;
   const providers = registerProviders(engine);
-  const deps = { config, store, clock, log, engine, providers };
+  const deps = { config, store, clock, log, engine, providers, keys };
   const honoListener = getRequestListener(createApp(deps).fetch);
-  const s3 = { objects, defaultRegion: config.defaultRegion, log };
+  const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   const server: Server = createServer((req, res) => {
     if (isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req))) return handleApiRequest(deps, req, res);
     if (isS3Request(req)) return handleS3Request(s3, req, res);
@@ -63,6 +73,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     store,
     engine,
     objects,
+    verifySignatures: config.verifySignatures,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -79,3 +90,4 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
 }
 
 export { defaultConfig, DEFAULT_PORT, type Config } from './config.js';
+export type { AccessKey } from './protocol/credentials.js';

@@ -15,13 +15,27 @@ Usage: codepipeline-local [options]
   --log-level L     debug | info | warn | error | silent (default info)
   --config FILE     local configuration: repositories, CodeBuild projects, Lambda handlers...
                     (env CODEPIPELINE_LOCAL_CONFIG; default ./codepipeline-local.yml when present)
+  --credentials FILE  access keys (YAML/JSON list, or an AWS credentials INI file): every request
+                    must then carry a valid SigV4 signature (env CODEPIPELINE_LOCAL_CREDENTIALS)
   --help, --version
+
+       codepipeline-local presign URL [--expires-in SECONDS]
+                    prints URL (a /_logs, /_events or /_local link) presigned with AWS_ACCESS_KEY_ID,
+                    AWS_SECRET_ACCESS_KEY and AWS_REGION, for a browser when signatures are verified
 `;
 
 /** A mistake on the command line: one line naming it, then the usage, exit code 2. */
 function usageError(message: string): never {
   process.stderr.write(`codepipeline-local: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+if (process.argv[2] === 'presign') {
+  const { presignCommand } = await import('./presignCommand.js');
+  const outcome = presignCommand(process.argv.slice(3), process.env);
+  if ('error' in outcome) usageError(outcome.error);
+  process.stdout.write(`${outcome.url}\n`);
+  process.exit(0);
 }
 
 let values: Record<string, string | boolean | undefined>;
@@ -34,6 +48,7 @@ try {
       'in-memory': { type: 'boolean' },
       'log-level': { type: 'string' },
       config: { type: 'string' },
+      credentials: { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -68,6 +83,7 @@ try {
     ...(values['in-memory'] && { inMemory: true }),
     ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
     ...(flag('config') && { configFile: flag('config') }),
+    ...(flag('credentials') && { credentialsFile: flag('credentials') }),
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.
@@ -88,6 +104,7 @@ process.stderr.write(
     `codepipeline-local ${VERSION} listening on ${emulator.endpoint}`,
     `  use it:  export AWS_ENDPOINT_URL=${emulator.endpoint}`,
     `  data:    ${emulator.store.location === ':memory:' ? 'in memory only (--in-memory): nothing is kept after it stops' : emulator.store.location}`,
+    ...(emulator.verifySignatures ? ['  auth:    every request must carry a valid SigV4 signature made with a configured access key'] : []),
     '',
   ].join('\n'),
 );

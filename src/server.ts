@@ -6,6 +6,8 @@ import type { Engine } from './engine/engine.js';
 import type { Providers } from './providers/index.js';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from './protocol/cors.js';
 import { limitBody } from './protocol/bodyLimit.js';
+import type { KeyRing } from './protocol/credentials.js';
+import { requireSignature } from './protocol/routeAuth.js';
 import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
 import { registerEventRoutes } from './events/routes.js';
@@ -24,6 +26,8 @@ export interface AppDeps {
   log: Logger;
   engine: Engine;
   providers: Providers;
+  /** The accepted access keys when signatures are verified (--credentials). */
+  keys?: KeyRing;
 }
 
 export function createApp(deps: AppDeps) {
@@ -55,6 +59,8 @@ export function createApp(deps: AppDeps) {
   // Bodies of the routes below are read into memory: bounded before they are.
   app.use('/webhooks/*', limitBody());
   app.use('/_local/*', limitBody());
+  // Signatures verified: the emulator's own routes need one too (after the body limit: it reads the body).
+  if (deps.keys) app.use('*', requireSignature(deps.keys));
 
   registerEventRoutes(app, deps);
   registerLocalRoutes(app, deps);

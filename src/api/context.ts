@@ -12,6 +12,8 @@ export interface Ctx {
   requestId: string;
   /** The emulator's own base URL as the client reached it, e.g. http://127.0.0.1:4596 (for webhook URLs). */
   baseUrl: string;
+  /** When signatures are verified: presigns a link to the emulator's own routes with the caller's key (log URLs in answers). */
+  signUrl?: (url: string) => string;
   store: Store;
   clock: Clock;
   log: Logger;

@@ -25,7 +25,7 @@ function intParam(name: string, raw: string | null | undefined, fallback: number
 /** Parses and checks the request; throws AwsErrors (400 for bad parameters, 404 for an unknown pipeline). */
 export function parseEventQuery(deps: AppDeps, url: URL, authorization: string | undefined, lastEventId?: string): EventQuery {
   const q = url.searchParams;
-  const caller = callerFrom(authorization, q, deps.config.defaultRegion);
+  const caller = callerFrom(authorization, q, deps.config.defaultRegion, deps.keys);
   const account = q.get('account') ?? caller.account;
   const region = q.get('region') ?? caller.region;
   if (!/^\d{12}$/.test(account)) throw validationError('account must be 12 digits');

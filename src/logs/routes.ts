@@ -22,7 +22,7 @@ export function registerLogRoutes(app: Hono, deps: AppDeps) {
     const exec = row && deps.store.executions.get(row.executionId);
     if (!exec) return notFound();
     const authorization = c.req.header('authorization');
-    const claimed = url.searchParams.get('account') ?? (authorization || url.searchParams.has('X-Amz-Credential') ? callerFrom(authorization, url.searchParams, deps.config.defaultRegion).account : undefined);
+    const claimed = url.searchParams.get('account') ?? (authorization || url.searchParams.has('X-Amz-Credential') ? callerFrom(authorization, url.searchParams, deps.config.defaultRegion, deps.keys).account : undefined);
     if (claimed !== undefined && claimed !== exec.account) return notFound();
     const text = actionLogs(deps.engine).read(id) ?? '';
     const format = url.searchParams.get('format');
