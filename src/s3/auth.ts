@@ -12,6 +12,7 @@ import {
   ClaimError,
   EMPTY_SHA256,
   MAX_SKEW_MS,
+  queryPairs,
   readClaim,
   signingKey,
   UNSIGNED_PAYLOAD,
@@ -113,7 +114,8 @@ export function authenticateS3(keys: KeyRing, req: IncomingMessage, now = Date.n
   const late = timeError(claim, now);
   if (late) throw late;
 
-  let declared = UNSIGNED_PAYLOAD;
+  // A presigned URL signs UNSIGNED-PAYLOAD, or the X-Amz-Content-Sha256 its query names (the SDK's presigner puts it there).
+  let declared = claim.presigned ? (queryPairs(r.url.split('?')[1] ?? '').find(([k]) => k.toLowerCase() === 'x-amz-content-sha256')?.[1] ?? UNSIGNED_PAYLOAD) : UNSIGNED_PAYLOAD;
   if (!claim.presigned) {
     const sha = r.headers['x-amz-content-sha256']?.join(',');
     if (sha === undefined) throw new S3Error('InvalidRequest', 400, 'Missing required header for this request: x-amz-content-sha256');

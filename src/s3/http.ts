@@ -100,6 +100,9 @@ function sendError(r: Req, e: S3Error) {
     false,
   );
   send(r, e.status, { 'content-type': 'application/xml', ...e.headers, ...(close && { connection: 'close' }) }, body);
+  // A refused body (a bad chunk signature, a hash mismatch) read part way: the rest is drained, so the
+  // client that is still sending reads this answer instead of a reset connection.
+  if (!close && !r.req.readableEnded) r.req.resume();
 }
 
 /** Decodes a path segment; malformed percent-encoding is InvalidURI. */
