@@ -21,6 +21,7 @@ import {
   type SignatureClaim,
 } from '../protocol/sigv4.js';
 import { S3Error } from './errors.js';
+import { authenticateV2, isSigV2 } from './sigv2.js';
 
 /** What must still be checked of the body once it arrives. */
 export type BodyCheck = { kind: 'none' } | { kind: 'sha256'; expected: string } | { kind: 'chunks'; chain: ChunkChain; trailer: boolean };
@@ -96,6 +97,7 @@ function timeError(claim: SignatureClaim, now: number): S3Error | undefined {
 /** Verifies an S3 request's signature; answers the key's account and what remains to check of the body. Throws S3Errors. */
 export function authenticateS3(keys: KeyRing, req: IncomingMessage, now = Date.now()): { account: string; body: BodyCheck } {
   const r = rawRequest(req);
+  if (isSigV2(r)) return { account: authenticateV2(keys, r, now).account, body: { kind: 'none' } };
   const authorization = r.headers.authorization?.join(',');
   let claim: SignatureClaim;
   try {

@@ -159,7 +159,11 @@ async function route(r: Req): Promise<void> {
   r.bucket = decode(slash >= 0 ? rest.slice(0, slash) : rest);
   r.key = slash >= 0 ? decode(rest.slice(slash + 1)) : '';
   r.resource = r.key ? `/${r.bucket}/${r.key}` : `/${r.bucket}`;
-  if (r.deps.keys) r.bodyCheck = authenticateS3(r.deps.keys, r.req).body;
+  if (r.deps.keys) {
+    const verified = authenticateS3(r.deps.keys, r.req);
+    r.bodyCheck = verified.body;
+    r.caller = { ...r.caller, account: verified.account };
+  }
   // A region is recorded with buckets and sent back in headers: only a region name is accepted.
   if (r.caller.region !== r.deps.defaultRegion && !validRegion(r.caller.region))
     throw s3err.badScopeRegion(r.caller.region, r.deps.defaultRegion, r.req.headers.authorization === undefined);
