@@ -2,7 +2,14 @@
 // valid SigV4 signature, checked the way AWS checks it, with AWS's errors. Signed by the real clients
 // (JS SDK v3 here; boto3 and the AWS CLI in signaturesPython.test.ts), and by hand where a client does
 // not go (aws-chunked signed chunks, tampered bodies).
-import { CodePipelineClient, GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
+import {
+  CodePipelineClient,
+  CreatePipelineCommand,
+  GetPipelineCommand,
+  GetPipelineStateCommand,
+  ListActionExecutionsCommand,
+  ListPipelinesCommand,
+} from '@aws-sdk/client-codepipeline';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -20,6 +27,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { presignCommand } from '../src/presignCommand.js';
+import { zipFiles } from '../src/util/zip.js';
+import { until } from './engineKit.js';
 import { failure, rawCall, useEmulator } from './harness.js';
 import { chunkedPut, CREDENTIALS, get, KEY, OTHER, presign, send, signRequest, xmlError } from './sigv4Kit.js';
 
@@ -156,6 +165,64 @@ describe("the emulator's own routes with signatures verified", () => {
     expect(presignCommand([events(), '--expires-in', '604801'], { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' })).toEqual({
       error: 'invalid --expires-in 604801 (1 to 604800 seconds)',
     });
+  });
+});
+
+describe('log links in API answers with signatures verified', () => {
+  const h = useEmulator({ credentials: CREDENTIALS });
+
+  it("come presigned with the caller's key: a browser opens them, the bare link and another account's key are refused", async () => {
+    const cp = cpClient(h.emu.endpoint);
+    const s3 = s3Client(h.emu.endpoint);
+    await s3.send(new CreateBucketCommand({ Bucket: 'signed-src' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'signed-src', Key: 'app.zip', Body: zipFiles([{ path: 'a.txt', data: Buffer.from('a') }]) }));
+    await cp.send(
+      new CreatePipelineCommand({
+        pipeline: {
+          name: 'signed-logs',
+          roleArn: 'arn:aws:iam::111122223333:role/pipeline',
+          artifactStore: { type: 'S3', location: 'signed-artifacts' },
+          stages: [
+            {
+              name: 'Source',
+              actions: [
+                {
+                  name: 'Source',
+                  actionTypeId: { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' },
+                  configuration: { S3Bucket: 'signed-src', S3ObjectKey: 'app.zip', PollForSourceChanges: 'false' },
+                  outputArtifacts: [{ name: 'Out' }],
+                },
+              ],
+            },
+            { name: 'Approve', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }] },
+          ],
+        },
+      }),
+    );
+    const details = await until(
+      () => cp.send(new ListActionExecutionsCommand({ pipelineName: 'signed-logs' })),
+      (o) => o.actionExecutionDetails!.some((d) => d.actionName === 'Source' && d.status === 'Succeeded'),
+      15_000,
+    );
+    const source = details.actionExecutionDetails!.find((d) => d.actionName === 'Source')!;
+    const link = source.output!.executionResult!.externalExecutionUrl!;
+    const bare = `${h.emu.endpoint}/_logs/${source.actionExecutionId}`;
+    expect(link).toMatch(
+      new RegExp(
+        `^${bare.replace(/\./g, '\\.')}\\?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDTEAMSERVER01%2F\\d{8}%2Fus-east-1%2Fcodepipeline%2Faws4_request&X-Amz-Date=${AMZ}&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=[0-9a-f]{64}$`,
+      ),
+    );
+    const opened = await get(link);
+    expect(opened.status).toBe(200);
+    expect(opened.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(opened.text.length).toBeGreaterThan(0);
+    const state = await cp.send(new GetPipelineStateCommand({ name: 'signed-logs' }));
+    const stateLink = state.stageStates![0].actionStates![0].latestExecution!.externalExecutionUrl!;
+    expect(stateLink.startsWith(`${bare}?X-Amz-Algorithm=`)).toBe(true);
+    expect((await get(stateLink)).text).toBe(opened.text);
+    expect((await get(bare)).status).toBe(403);
+    // Another account's key: the same 404 as an unknown id.
+    expect((await get(await presign('codepipeline', bare, { creds: OTHER }))).status).toBe(404);
   });
 });
 
