@@ -103,6 +103,10 @@ describe('CodePipeline API with signatures verified', () => {
     const wrongService = await send(s3Scoped);
     expect(wrongService.status).toBe(400);
     expect(JSON.parse(wrongService.text)).toEqual({ __type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'codepipeline'. " });
+    const hostless = await signRequest('codepipeline', 'POST', url, { headers, body: '{}' });
+    const auth = hostless.headers.authorization.replace(/SignedHeaders=([^,]*)host;/, 'SignedHeaders=$1');
+    const unsignedHost = await send({ ...hostless, headers: { ...hostless.headers, authorization: auth } });
+    expect(JSON.parse(unsignedHost.text)).toEqual({ __type: 'IncompleteSignatureException', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
     const bearer = await rawCall(h.emu.endpoint, 'CodePipeline_20150709.ListPipelines', '{}', { authorization: 'Bearer abc' });
     expect(bearer.status).toBe(400);
     expect(bearer.json).toEqual({
@@ -328,6 +332,18 @@ describe('S3 with signatures verified', () => {
       expect(e.StringToSign).toMatch(/^AWS4-HMAC-SHA256-PAYLOAD\n/);
       expect((await failure(s3Client(h.emu.endpoint).send(new HeadObjectCommand({ Bucket: bucket, Key: `tampered-${tamper}.bin` })))).name).toBe('NotFound');
     }
+  });
+
+  it('checks the signature of trailing headers (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER)', async () => {
+    await setup();
+    const data = Buffer.from('trailer body '.repeat(1000));
+    const trailer = { name: 'x-amz-checksum-crc32', value: 'AAAAAA==' };
+    const good = await send(await chunkedPut(objectUrl('trailed.txt'), data, 4096, { trailer }));
+    expect(good.status).toBe(200);
+    const bad = await send(await chunkedPut(objectUrl('trailed-bad.txt'), data, 4096, { trailer: { ...trailer, value: 'BBBBBB==', tamper: true } }));
+    expect(bad.status).toBe(403);
+    expect(xmlError(bad.text).StringToSign).toMatch(/^AWS4-HMAC-SHA256-TRAILER\n/);
+    expect((await failure(s3Client(h.emu.endpoint).send(new HeadObjectCommand({ Bucket: bucket, Key: 'trailed-bad.txt' })))).name).toBe('NotFound');
   });
 
   it('a multipart upload whose parts are sent with signed chunks', async () => {

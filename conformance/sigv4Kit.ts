@@ -111,20 +111,29 @@ const sha = (d: string | Buffer) => createHash('sha256').update(d).digest('hex')
  * A STREAMING-AWS4-HMAC-SHA256-PAYLOAD upload: the header signature (the seed) from the SDK's signer,
  * every chunk signed by hand, chained from it. `tamper` alters the data of chunk `i` after signing.
  */
-export async function chunkedPut(url: string, data: Buffer, chunkSize: number, opts: { tamper?: number; creds?: typeof KEY; date?: Date } = {}): Promise<Signed> {
+export async function chunkedPut(
+  url: string,
+  data: Buffer,
+  chunkSize: number,
+  opts: { tamper?: number; creds?: typeof KEY; date?: Date; trailer?: { name: string; value: string; tamper?: boolean } } = {},
+): Promise<Signed> {
   const creds = opts.creds ?? KEY;
   const chunks: Buffer[] = [];
   for (let i = 0; i < data.length; i += chunkSize) chunks.push(data.subarray(i, i + chunkSize));
   chunks.push(Buffer.alloc(0));
-  const framing = chunks.reduce((n, c) => n + c.length.toString(16).length + ';chunk-signature='.length + 64 + 4 + c.length, 0);
+  const t = opts.trailer;
+  // With a trailer the last chunk line is followed by the trailing header, its signature, an empty line.
+  const trailerBytes = t ? `${t.name}:${t.value}\r\n`.length + 'x-amz-trailer-signature:'.length + 64 + 4 : 0;
+  const framing = chunks.reduce((n, c) => n + c.length.toString(16).length + ';chunk-signature='.length + 64 + 4 + c.length, 0) - (t ? 2 : 0) + trailerBytes;
   const signed = await signRequest('s3', 'PUT', url, {
     creds,
     date: opts.date,
     headers: {
       'content-encoding': 'aws-chunked',
-      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      'x-amz-content-sha256': t ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
       'x-amz-decoded-content-length': String(data.length),
       'content-length': String(framing),
+      ...(t && { 'x-amz-trailer': t.name }),
     },
   });
   const auth = signed.headers.authorization;
@@ -138,8 +147,14 @@ export async function chunkedPut(url: string, data: Buffer, chunkSize: number, o
     const sig = hmac(key, ['AWS4-HMAC-SHA256-PAYLOAD', amzDate, scope, previous, sha(''), sha(c)].join('\n')).toString('hex');
     previous = sig;
     const sent = opts.tamper === i ? Buffer.from(c.map((b) => b ^ 1)) : c;
-    return Buffer.concat([Buffer.from(`${c.length.toString(16)};chunk-signature=${sig}\r\n`), sent, Buffer.from('\r\n')]);
+    const last = i === chunks.length - 1 && t;
+    return Buffer.concat([Buffer.from(`${c.length.toString(16)};chunk-signature=${sig}\r\n`), sent, Buffer.from(last ? '' : '\r\n')]);
   });
+  if (t) {
+    const sig = hmac(key, ['AWS4-HMAC-SHA256-TRAILER', amzDate, scope, previous, sha(`${t.name}:${t.value}\n`)].join('\n')).toString('hex');
+    const value = t.tamper ? `${t.value.slice(0, -3)}AA=` : t.value;
+    parts.push(Buffer.from(`${t.name}:${value}\r\nx-amz-trailer-signature:${sig}\r\n\r\n`));
+  }
   const body = Buffer.concat(parts);
   return { ...signed, body };
 }

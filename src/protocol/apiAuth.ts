@@ -102,6 +102,8 @@ export function authenticate(keys: KeyRing, r: RawRequest, body: Uint8Array, ser
     throw e;
   }
   const { credential } = claim;
+  // The host is signed, so a signed request cannot be replayed against another server.
+  if (!claim.signedHeaders.includes('host')) throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   if (service !== undefined && credential.service !== service)
     throw err('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'. `);
   const owner = keys.get(credential.accessKeyId);
