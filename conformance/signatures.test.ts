@@ -9,6 +9,8 @@ import {
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
   ListPipelinesCommand,
+  PutJobSuccessResultCommand,
+  type ActionDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import {
   AbortMultipartUploadCommand,
@@ -28,7 +30,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { presignCommand } from '../src/presignCommand.js';
 import { zipFiles } from '../src/util/zip.js';
-import { until } from './engineKit.js';
+import { BUILD_TYPE, createCustomTypes, takeJob, until } from './engineKit.js';
 import { failure, rawCall, useEmulator } from './harness.js';
 import { chunkedPut, CREDENTIALS, get, KEY, OTHER, presign, send, signRequest, xmlError } from './sigv4Kit.js';
 
@@ -227,6 +229,81 @@ describe('log links in API answers with signatures verified', () => {
     expect((await get(bare)).status).toBe(403);
     // Another account's key: the same 404 as an unknown id.
     expect((await get(await presign('codepipeline', bare, { creds: OTHER }))).status).toBe(404);
+  });
+});
+
+describe('what a pipeline runs, with signatures verified', () => {
+  const h = useEmulator({ credentials: CREDENTIALS, configFile: path.resolve(import.meta.dirname, '../fixtures/deploy/codepipeline-local.yml') });
+  const S3_SOURCE: ActionDeclaration = {
+    name: 'Source',
+    actionTypeId: { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' },
+    configuration: { S3Bucket: 'run-src', S3ObjectKey: 'app.zip', PollForSourceChanges: 'false' },
+    outputArtifacts: [{ name: 'SourceOut' }],
+  };
+  const run = async (name: string, actions: ActionDeclaration[]) => {
+    const cp = cpClient(h.emu.endpoint);
+    await cp.send(
+      new CreatePipelineCommand({
+        pipeline: {
+          name,
+          roleArn: 'arn:aws:iam::111122223333:role/pipeline',
+          artifactStore: { type: 'S3', location: 'run-artifacts' },
+          stages: [{ name: 'Source', actions: [S3_SOURCE] }, { name: 'Run', actions }],
+        },
+      }),
+    );
+  };
+  const status = (name: string, action: string) =>
+    until(
+      () => cpClient(h.emu.endpoint).send(new ListActionExecutionsCommand({ pipelineName: name })),
+      (o) => o.actionExecutionDetails!.some((d) => d.actionName === action && d.status !== 'InProgress'),
+      20_000,
+    ).then((o) => o.actionExecutionDetails!.find((d) => d.actionName === action)!);
+  let ready: Promise<unknown> | undefined;
+  const setup = () =>
+    (ready ??= (async () => {
+      const s3 = s3Client(h.emu.endpoint);
+      await s3.send(new CreateBucketCommand({ Bucket: 'run-src' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'run-src', Key: 'app.zip', Body: zipFiles([{ path: 'a.txt', data: Buffer.from('a') }]) }));
+      await createCustomTypes(cpClient(h.emu.endpoint));
+    })());
+
+  it('Lambda handlers (a command, a JS module) report with a key the emulator issues for the account', async () => {
+    await setup();
+    const invoke = (name: string, FunctionName: string): ActionDeclaration => ({
+      name,
+      actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
+      configuration: { FunctionName },
+      inputArtifacts: [{ name: 'SourceOut' }],
+    });
+    await run('run-lambda', [invoke('Cmd', 'CommandReporter'), invoke('Js', 'Reporter')]);
+    for (const action of ['Cmd', 'Js']) {
+      const d = await status('run-lambda', action);
+      expect([action, d.status]).toEqual([action, 'Succeeded']);
+    }
+  });
+
+  it("a job worker's artifactCredentials read the input artifact from the emulator's S3", async () => {
+    await setup();
+    await run('run-worker', [{ name: 'Build', actionTypeId: BUILD_TYPE, configuration: { Project: 'p' }, inputArtifacts: [{ name: 'SourceOut' }] }]);
+    const cp = cpClient(h.emu.endpoint);
+    const job = await takeJob(cp, BUILD_TYPE);
+    const c = job.data!.artifactCredentials!;
+    expect(c.accessKeyId).toBe('ASIALOCAL111122223333');
+    const artifacts = new S3Client({
+      endpoint: h.emu.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: c.accessKeyId!, secretAccessKey: c.secretAccessKey!, sessionToken: c.sessionToken },
+    });
+    const loc = job.data!.inputArtifacts![0].location!.s3Location!;
+    const body = await (await artifacts.send(new GetObjectCommand({ Bucket: loc.bucketName, Key: loc.objectKey }))).Body!.transformToByteArray();
+    expect(Buffer.from(body.subarray(0, 2)).toString()).toBe('PK');
+    await cp.send(new PutJobSuccessResultCommand({ jobId: job.id }));
+    // An issued key for an account is no key for another: its secret is derived from the configured ones.
+    const forged = await failure(cpClient(h.emu.endpoint, { accessKeyId: 'ASIALOCAL444455556666', secretAccessKey: c.secretAccessKey! }).send(new ListPipelinesCommand({})));
+    expect(forged.name).toBe('InvalidSignatureException');
   });
 });
 

@@ -45,6 +45,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
   engine.localConfig = localConfig;
+  if (keys) engine.credentialsFor = (account) => keys.issue(account);
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;

@@ -5,6 +5,7 @@
 // File formats: YAML or JSON, `credentials: [{accessKeyId, secretAccessKey, accountId?}]` (or the list
 // alone); or the AWS shared-credentials INI format (`[profile]`, aws_access_key_id,
 // aws_secret_access_key, optional aws_account_id), so ~/.aws/credentials can be reused as it is.
+import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import { lazyRequire } from '../util/lazyRequire.js';
 import { DEFAULT_ACCOUNT } from './auth.js';
@@ -86,24 +87,42 @@ export interface KeyOwner {
   account: string;
 }
 
+/** Keys the emulator hands to what it runs for a pipeline (Lambda handlers, job workers' artifactCredentials). */
+const ISSUED = /^ASIALOCAL(\d{12})$/;
+
 /** The accepted keys, by access key id. */
 export class KeyRing {
   private readonly keys = new Map<string, KeyOwner>();
+  /** Derives issued secrets: from the configured secrets, so issued keys survive a restart and nobody without a configured secret can make one. */
+  private readonly issuing: Buffer;
 
   constructor(entries: AccessKey[]) {
     for (const k of entries) {
+      if (ISSUED.test(k.accessKeyId)) throw new CredentialsError(`the access key id ${k.accessKeyId} is reserved for keys the emulator issues (ASIALOCAL + account)`);
       const owner = { secretAccessKey: k.secretAccessKey, account: k.accountId ?? (/^\d{12}$/.test(k.accessKeyId) ? k.accessKeyId : DEFAULT_ACCOUNT) };
       const known = this.keys.get(k.accessKeyId);
       if (known && known.secretAccessKey !== owner.secretAccessKey) throw new CredentialsError(`the access key ${k.accessKeyId} is listed twice with different secrets`);
       this.keys.set(k.accessKeyId, owner);
     }
+    const secrets = [...this.keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, o]) => `${id}\n${o.secretAccessKey}`);
+    this.issuing = createHash('sha256').update(secrets.join('\n')).digest();
   }
 
+  /** The number of configured keys (issued ones not counted). */
   get size() {
     return this.keys.size;
   }
 
+  /** A key acting in `account`, for a Lambda handler or a job worker the emulator starts or answers. */
+  issue(account: string): { accessKeyId: string; secretAccessKey: string } {
+    return { accessKeyId: `ASIALOCAL${account}`, secretAccessKey: createHmac('sha256', this.issuing).update(account).digest('base64url') };
+  }
+
   get(accessKeyId: string | undefined): KeyOwner | undefined {
-    return accessKeyId === undefined ? undefined : this.keys.get(accessKeyId);
+    if (accessKeyId === undefined) return undefined;
+    const known = this.keys.get(accessKeyId);
+    if (known) return known;
+    const issued = this.keys.size > 0 ? ISSUED.exec(accessKeyId) : null;
+    return issued ? { secretAccessKey: this.issue(issued[1]).secretAccessKey, account: issued[1] } : undefined;
   }
 }

@@ -206,6 +206,8 @@ export class LambdaInvokeProvider implements ActionProvider {
 
   private environment(job: JobRow, functionName: string): Record<string, string> {
     const endpoint = this.engine.baseUrl;
+    // Signatures verified: a key the emulator issues for the pipeline's account.
+    const issued = this.engine.credentialsFor?.(job.account);
     return {
       AWS_ENDPOINT_URL_CODEPIPELINE: endpoint,
       AWS_ENDPOINT_URL: endpoint,
@@ -213,8 +215,8 @@ export class LambdaInvokeProvider implements ActionProvider {
       AWS_REGION: job.region,
       AWS_DEFAULT_REGION: job.region,
       // A 12-digit access key id makes the caller the pipeline's account.
-      AWS_ACCESS_KEY_ID: job.account,
-      AWS_SECRET_ACCESS_KEY: 'codepipeline-local',
+      AWS_ACCESS_KEY_ID: issued?.accessKeyId ?? job.account,
+      AWS_SECRET_ACCESS_KEY: issued?.secretAccessKey ?? 'codepipeline-local',
       AWS_LAMBDA_FUNCTION_NAME: functionNameOf(functionName),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
