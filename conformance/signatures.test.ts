@@ -134,6 +134,9 @@ describe("the emulator's own routes with signatures verified", () => {
     const unsigned = await get(events());
     expect(unsigned.status).toBe(403);
     expect(JSON.parse(unsigned.text).__type).toBe('MissingAuthenticationTokenException');
+    // However the path is spelled.
+    expect((await get(`${h.emu.endpoint}/%5Fevents?pipeline=nope`)).status).toBe(403);
+    expect((await get(`${h.emu.endpoint}/_local/../_local/simulated`)).status).toBe(403);
     // Authenticated: the route's own answer (no such pipeline in the key's account).
     const signed = await send(await signRequest('codepipeline', 'GET', events()));
     expect(signed.status).toBe(404);
