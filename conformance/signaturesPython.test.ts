@@ -48,7 +48,7 @@ describe.skipIf(!hasBoto3)('boto3 with signatures verified', () => {
     const r = await run('python3', [SCRIPT, emu.endpoint, KEY.accessKeyId, KEY.secretAccessKey], {});
     if (r.code !== 0) throw new Error(`sigv4_clients.py failed: ${r.stderr}`);
     out = JSON.parse(r.stdout);
-  });
+  }, 120_000);
 
   it('CodePipeline: a good key in its account; a wrong secret, an unknown key, a clock 20 minutes behind refused', () => {
     expect(out.api_list).toEqual([]);
@@ -85,6 +85,7 @@ describe.skipIf(!hasBoto3)('boto3 with signatures verified', () => {
   });
 });
 
+// Each `aws` run starts a Python interpreter: generous timeouts for a busy machine.
 describe.skipIf(!hasAws)('the AWS CLI with signatures verified', () => {
   const aws = (args: string[], env: Record<string, string> = keyEnv) => run('aws', ['--endpoint-url', emu.endpoint, ...args], env);
 
@@ -97,7 +98,7 @@ describe.skipIf(!hasAws)('the AWS CLI with signatures verified', () => {
     expect(wrong.stderr).toContain('An error occurred (InvalidSignatureException) when calling the ListPipelines operation: The request signature we calculated does not match');
     const unknown = await aws(['codepipeline', 'list-pipelines'], { ...keyEnv, AWS_ACCESS_KEY_ID: 'AKIDUNKNOWN' });
     expect(unknown.stderr).toContain('An error occurred (UnrecognizedClientException) when calling the ListPipelines operation: The security token included in the request is invalid.');
-  });
+  }, 120_000);
 
   it('s3: cp up and down (multipart above 8 MB) with reserved characters in the key, presign, a wrong secret refused', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-sigv4-cli-'));
@@ -121,5 +122,5 @@ describe.skipIf(!hasAws)('the AWS CLI with signatures verified', () => {
     const wrong = await aws(['s3', 'ls', 's3://cli-bucket/'], { ...keyEnv, AWS_SECRET_ACCESS_KEY: 'wrong' });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('SignatureDoesNotMatch');
-  });
+  }, 120_000);
 });

@@ -4,6 +4,8 @@
 // reveal, so the URL works in a browser like a presigned link. A request that does say who it is
 // (a SigV4 Authorization header, X-Amz-Credential, or ?account=) must be the pipeline's account;
 // any other account gets the same 404 as an unknown id, so ids of other accounts cannot be probed.
+// With --credentials, a valid signature is required first (protocol/routeAuth.ts): the links in API
+// answers then come presigned with the caller's key.
 import type { Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import type { AppDeps } from '../server.js';

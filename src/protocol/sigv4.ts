@@ -112,13 +112,6 @@ function parseCredential(raw: string): CredentialScope {
   return { accessKeyId, date, region, service, scope: parts.slice(1).join('/') };
 }
 
-/** True when the request says anything about SigV4 (a header, or presigned query parameters). */
-export function hasSignature(r: RawRequest): boolean {
-  if (r.headers.authorization !== undefined) return true;
-  const { query } = splitUrl(r.url);
-  return /(^|&)X-Amz-(Algorithm|Credential|Signature)=/i.test(query);
-}
-
 /** Reads the request's signature claim; ClaimError when there is none or it cannot be read. */
 export function readClaim(r: RawRequest): SignatureClaim {
   const authorization = header1(r, 'authorization');
