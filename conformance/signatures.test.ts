@@ -392,6 +392,10 @@ describe('S3 with signatures verified', () => {
     // UNSIGNED-PAYLOAD: the body is not hashed.
     const unsigned = await signRequest('s3', 'PUT', objectUrl('unsigned.txt'), { body: 'free', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     expect((await send({ ...unsigned, body: 'FREE' })).status).toBe(200);
+    // A header added after signing.
+    const added = await send({ ...signed, headers: { ...signed.headers, 'x-amz-meta-added': 'later' } });
+    expect(added.status).toBe(403);
+    expect(xmlError(added.text)).toMatchObject({ Code: 'AccessDenied', Message: 'There were headers present in the request which were not signed', HeadersNotSigned: 'x-amz-meta-added' });
     const invalid = await send(await signRequest('s3', 'PUT', objectUrl('x.txt'), { body: 'x', headers: { 'x-amz-content-sha256': 'nope' } }));
     expect(xmlError(invalid.text)).toMatchObject({ Code: 'InvalidArgument', ArgumentName: 'x-amz-content-sha256', ArgumentValue: 'nope' });
   });

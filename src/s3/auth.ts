@@ -130,6 +130,11 @@ export function authenticateS3(keys: KeyRing, req: IncomingMessage, now = Date.n
       );
     declared = sha;
   }
+  // Every x-amz- header of a header-signed request must be signed: none can be added to a captured request.
+  if (!claim.presigned) {
+    const unsigned = Object.keys(r.headers).filter((h) => h.startsWith('x-amz-') && !claim.signedHeaders.includes(h));
+    if (unsigned.length) throw accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
+  }
   const path = r.url.split('?')[0];
   // S3 signs the path encoded once, not normalised; a client that encodes differently signs what it sends.
   const verdict = verifyClaim(r, claim, owner.secretAccessKey, [canonicalUri(path, 's3'), path], [declared]);
