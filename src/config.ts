@@ -1,5 +1,6 @@
 // Runtime configuration, from CLI flags and environment variables (flags win).
 import path from 'node:path';
+import type { AccessKey } from './protocol/credentials.js';
 
 export interface Config {
   host: string;
@@ -17,7 +18,14 @@ export interface Config {
   allowedHosts: string[];
   /** The URL clients reach the emulator at, for the URLs it hands out (webhooks, logs); default: its endpoint. */
   publicUrl?: string;
-  /** Whether requests must carry a valid SigV4 signature (the --credentials work sets it). Only read here, to warn about an open port. */
+  /** --credentials FILE (env CODEPIPELINE_LOCAL_CREDENTIALS): access keys whose SigV4 signatures every request must carry. */
+  credentialsFile?: string;
+  /** Access keys given programmatically (start({ credentials })), added to the file's and the local configuration's. */
+  credentials?: AccessKey[];
+  /**
+   * Set by start(): true when any access keys are configured, so every request's signature is verified
+   * (false: signatures are not checked and unsigned requests are accepted).
+   */
   verifySignatures: boolean;
 }
 
@@ -39,6 +47,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     corsOrigins: list(env.CODEPIPELINE_LOCAL_CORS_ORIGINS),
     allowedHosts: list(env.CODEPIPELINE_LOCAL_ALLOWED_HOSTS),
     publicUrl: env.CODEPIPELINE_LOCAL_PUBLIC_URL || undefined,
+    credentialsFile: env.CODEPIPELINE_LOCAL_CREDENTIALS || undefined,
     verifySignatures: false,
     ...overrides,
   };

@@ -10,6 +10,7 @@ import { createApp } from './server.js';
 import { Engine } from './engine/engine.js';
 import { logProgress } from './engine/progressLog.js';
 import { loadLocalConfig } from './localConfig.js';
+import { CredentialsError, KeyRing, parseAccessKeys, readCredentialsFile } from './protocol/credentials.js';
 import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
@@ -36,6 +37,8 @@ export interface RunningEmulator {
   snapshot(file?: string): Uint8Array;
   /** Replaces the whole state with a snapshot's (a file path or the archive's bytes), without a restart. */
   restore(snapshot: string | Uint8Array): StateCounts;
+  /** True when access keys are configured and every request must carry a valid SigV4 signature. */
+  verifySignatures: boolean;
   stop(): Promise<void>;
 }
 
@@ -57,17 +60,24 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
 
 async function startLocked(config: Config, clock: Clock, log: Logger, lock: DataLock | undefined): Promise<RunningEmulator> {
   const localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  // Access keys from --credentials, start({ credentials }) and the local configuration: any -> verified.
+  const fileKeys = config.credentialsFile ? readCredentialsFile(config.credentialsFile) : [];
+  if (config.credentialsFile && fileKeys.length === 0) throw new CredentialsError(`the credentials file ${config.credentialsFile} lists no access keys`);
+  const keyRing = new KeyRing([...fileKeys, ...parseAccessKeys(config.credentials, 'start({ credentials })'), ...localConfig.credentials]);
+  const keys = keyRing.size > 0 ? keyRing : undefined;
+  config.verifySignatures = keys !== undefined;
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
   engine.localConfig = localConfig;
+  if (keys) engine.credentialsFor = (account) => keys.issue(account);
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;
   const providers = registerProviders(engine);
   // baseUrl (the public URL) is known once the port is.
-  const deps = { config, store, clock, log, engine, providers, baseUrl: '' };
+  const deps = { config, store, clock, log, engine, providers, keys, baseUrl: '' };
   const honoListener = getRequestListener(createApp(deps).fetch);
-  const s3 = { objects, defaultRegion: config.defaultRegion, log };
+  const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
   const server: Server = createServer((req, res) => {
     const api = isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req));
@@ -114,6 +124,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
       return archive;
     },
     restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
+    verifySignatures: config.verifySignatures,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -133,3 +144,4 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
 
 export { defaultConfig, DEFAULT_PORT, type Config } from './config.js';
 export type { StateCounts } from './local/state.js';
+export type { AccessKey } from './protocol/credentials.js';

@@ -5,6 +5,7 @@
 // sensible default.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseAccessKeys, type AccessKey } from './protocol/credentials.js';
 import { lazyRequire } from './util/lazyRequire.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
@@ -42,6 +43,8 @@ export interface LocalConfig {
   secrets: { parameterStore: Record<string, string>; secretsManager: Record<string, string> };
   /** Action names (or "Stage/Action") whose simulated deployments fail, to test failure paths. */
   simulate: { failDeployments: string[] };
+  /** Access keys whose SigV4 signatures every request must carry (see src/protocol/credentials.ts); none: not verified. */
+  credentials: AccessKey[];
   /** The data folder, against which default paths are resolved. */
   dataDir: string;
 }
@@ -56,6 +59,7 @@ export const emptyLocalConfig = (dataDir: string): LocalConfig => ({
   ecr: { images: {} },
   secrets: { parameterStore: {}, secretsManager: {} },
   simulate: { failDeployments: [] },
+  credentials: [],
   dataDir,
 });
 
@@ -77,7 +81,7 @@ export function loadLocalConfig(dataDir: string, file?: string, env: NodeJS.Proc
       throw new LocalConfigError(`cannot read the local configuration ${candidate}: ${(e as Error).message}`);
     }
     if (raw !== null && raw !== undefined && !isObject(raw)) throw new LocalConfigError(`the local configuration ${candidate} must be a mapping`);
-    config = merge(config, read(raw ?? {}, path.dirname(path.resolve(candidate))));
+    config = merge(config, read(raw ?? {}, path.dirname(path.resolve(candidate)), candidate));
     config.source = candidate;
   }
   const overrides = env.CODEPIPELINE_LOCAL_CONFIG_JSON;
@@ -89,14 +93,14 @@ export function loadLocalConfig(dataDir: string, file?: string, env: NodeJS.Proc
       throw new LocalConfigError(`CODEPIPELINE_LOCAL_CONFIG_JSON is not valid JSON: ${(e as Error).message}`);
     }
     if (!isObject(raw)) throw new LocalConfigError('CODEPIPELINE_LOCAL_CONFIG_JSON must be a JSON object');
-    config = merge(config, read(raw, process.cwd()));
+    config = merge(config, read(raw, process.cwd(), 'CODEPIPELINE_LOCAL_CONFIG_JSON'));
   }
   return config;
 }
 
 type Sections = Omit<LocalConfig, 'source' | 'dataDir'>;
 
-function read(raw: Record<string, unknown>, base: string): Sections {
+function read(raw: Record<string, unknown>, base: string, where: string): Sections {
   const paths = (m: unknown) => Object.fromEntries(Object.entries(isObject(m) ? m : {}).map(([k, v]) => [k, resolvePath(base, String(v))]));
   const section = (v: unknown) => (isObject(v) ? v : {});
   const codebuild = section(raw.codebuild);
@@ -121,6 +125,7 @@ function read(raw: Record<string, unknown>, base: string): Sections {
       secretsManager: section(secrets.secretsManager) as Record<string, string>,
     },
     simulate: { failDeployments: Array.isArray(simulate.failDeployments) ? simulate.failDeployments.map(String) : [] },
+    credentials: parseAccessKeys(raw.credentials, where),
   };
 }
 
@@ -138,6 +143,7 @@ function merge(base: LocalConfig, over: Sections): LocalConfig {
       secretsManager: { ...base.secrets.secretsManager, ...over.secrets.secretsManager },
     },
     simulate: { failDeployments: [...base.simulate.failDeployments, ...over.simulate.failDeployments] },
+    credentials: [...base.credentials, ...over.credentials],
   };
 }
 

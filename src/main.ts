@@ -24,6 +24,8 @@ Usage: codepipeline-local [options]
                     e.g. codepipeline (a Docker service); '*' allows any (env CODEPIPELINE_LOCAL_ALLOWED_HOSTS)
   --public-url URL  the URL clients reach it at, for the webhook and log URLs it hands out
                     (default: where it listens; env CODEPIPELINE_LOCAL_PUBLIC_URL)
+  --credentials FILE  access keys (YAML/JSON list, or an AWS credentials INI file): every request
+                    must then carry a valid SigV4 signature (env CODEPIPELINE_LOCAL_CREDENTIALS)
   --help, --version
 
 Commands on the whole state (pipelines, executions, jobs, objects, logs):
@@ -32,12 +34,25 @@ Commands on the whole state (pipelines, executions, jobs, objects, logs):
   codepipeline-local reset           empty the state
     --data-dir DIR   the data folder: through the emulator running on it, else on the folder directly
     --endpoint URL   a running emulator (default http://127.0.0.1:${DEFAULT_PORT} when there is no ./data)
+
+With --credentials:
+  codepipeline-local presign URL [--expires-in SECONDS]
+                    prints URL (a /_logs, /_events or /_local link) presigned with AWS_ACCESS_KEY_ID,
+                    AWS_SECRET_ACCESS_KEY and AWS_REGION, for a browser when signatures are verified
 `;
 
 /** A mistake on the command line: one line naming it, then the usage, exit code 2. */
 function usageError(message: string): never {
   process.stderr.write(`codepipeline-local: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+if (process.argv[2] === 'presign') {
+  const { presignCommand } = await import('./presignCommand.js');
+  const outcome = presignCommand(process.argv.slice(3), process.env);
+  if ('error' in outcome) usageError(outcome.error);
+  process.stdout.write(`${outcome.url}\n`);
+  process.exit(0);
 }
 
 let values: Record<string, string | boolean | undefined>;
@@ -56,6 +71,7 @@ try {
       'allowed-hosts': { type: 'string' },
       'public-url': { type: 'string' },
       endpoint: { type: 'string' },
+      credentials: { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -114,6 +130,7 @@ try {
     ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
     ...(flag('config') && { configFile: flag('config') }),
     ...guardSettings,
+    ...(flag('credentials') && { credentialsFile: flag('credentials') }),
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.
@@ -134,6 +151,7 @@ process.stderr.write(
     `codepipeline-local ${VERSION} listening on ${emulator.endpoint}`,
     `  use it:  export AWS_ENDPOINT_URL=${emulator.endpoint}`,
     `  data:    ${emulator.store.location === ':memory:' ? 'in memory only (--in-memory): nothing is kept after it stops' : emulator.store.location}`,
+    ...(emulator.verifySignatures ? ['  auth:    every request must carry a valid SigV4 signature made with a configured access key'] : []),
     '',
   ].join('\n'),
 );

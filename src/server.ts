@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Providers } from './providers/index.js';
 import { limitBody } from './protocol/bodyLimit.js';
+import type { KeyRing } from './protocol/credentials.js';
+import { requireSignature } from './protocol/routeAuth.js';
 import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
 import { registerEventRoutes } from './events/routes.js';
@@ -23,6 +25,8 @@ export interface AppDeps {
   log: Logger;
   engine: Engine;
   providers: Providers;
+  /** The accepted access keys when signatures are verified (--credentials). */
+  keys?: KeyRing;
 }
 
 export function createApp(deps: AppDeps) {
@@ -48,6 +52,8 @@ export function createApp(deps: AppDeps) {
   const localLimit = limitBody();
   const snapshotLimit = limitBody(MAX_SNAPSHOT_BYTES);
   app.use('/_local/*', (c, next) => (SNAPSHOT_ROUTES.has(c.req.path) ? snapshotLimit : localLimit)(c, next));
+  // Signatures verified: the emulator's own routes need one too (after the body limit: it reads the body).
+  if (deps.keys) app.use('*', requireSignature(deps.keys));
 
   registerEventRoutes(app, deps);
   registerLocalRoutes(app, deps);

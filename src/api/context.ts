@@ -12,6 +12,8 @@ export interface Ctx {
   requestId: string;
   /** The emulator's public URL (--public-url, else its endpoint), e.g. http://127.0.0.1:4596: webhook and log URLs. Never the request's Host. */
   baseUrl: string;
+  /** When signatures are verified: presigns a link to the emulator's own routes with the caller's key (log URLs in answers). */
+  signUrl?: (url: string) => string;
   store: Store;
   clock: Clock;
   log: Logger;

@@ -40,7 +40,7 @@ export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOu
             ...(a.token && a.status === 'InProgress' && { token: a.token }),
             ...(a.lastUpdatedBy && { lastUpdatedBy: a.lastUpdatedBy }),
             ...(a.externalExecutionId && { externalExecutionId: a.externalExecutionId }),
-            ...(a.externalExecutionUrl && { externalExecutionUrl: logUrlFor(a.externalExecutionUrl, ctx.baseUrl) }),
+            ...(a.externalExecutionUrl && { externalExecutionUrl: logUrlFor(a.externalExecutionUrl, ctx.baseUrl, ctx.signUrl) }),
             ...(a.percentComplete !== undefined && { percentComplete: a.percentComplete }),
             ...(a.errorDetails && { errorDetails: a.errorDetails }),
           },

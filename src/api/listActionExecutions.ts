@@ -64,17 +64,17 @@ function detail(ctx: Ctx, r: ActionExecutionRow, exec: ExecutionRow): ActionExec
       configuration: maskConfiguration(ctx, r.input.actionTypeId!, r.input.configuration ?? {}),
       resolvedConfiguration: maskConfiguration(ctx, r.input.actionTypeId!, r.input.resolvedConfiguration ?? {}),
     },
-    output: output(r, ctx.baseUrl),
+    output: output(r, ctx.baseUrl, ctx.signUrl),
   };
 }
 
 /** Artifacts exist only once the action succeeded; the result only once it finished. */
-function output(r: ActionExecutionRow, baseUrl: string): ActionExecutionOutput {
+function output(r: ActionExecutionRow, baseUrl: string, sign?: (url: string) => string): ActionExecutionOutput {
   const result = r.output?.executionResult;
   return {
     outputArtifacts: r.status === 'Succeeded' ? (r.output?.outputArtifacts ?? []) : [],
     ...(result
-      ? { executionResult: { ...result, ...(result.externalExecutionUrl && { externalExecutionUrl: logUrlFor(result.externalExecutionUrl, baseUrl) }) } }
+      ? { executionResult: { ...result, ...(result.externalExecutionUrl && { externalExecutionUrl: logUrlFor(result.externalExecutionUrl, baseUrl, sign) }) } }
       : r.errorDetails && { executionResult: { errorDetails: r.errorDetails } }),
     outputVariables: r.output?.outputVariables ?? {},
   };

@@ -91,6 +91,8 @@ export class Engine {
   readonly pipelineListeners = new Set<(scope: Scope, pipeline: string) => void>();
   /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
   baseUrl = 'http://127.0.0.1';
+  /** When signatures are verified (set at start-up): a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
+  credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
   /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
   objects!: ObjectStore;
   /** Set at start-up to the local S3-compatible store. */

@@ -28,8 +28,9 @@ function intParam(name: string, raw: string | null | undefined, fallback: number
  * or a browser), the one account and region that hold a pipeline of that name are taken.
  */
 function scopeOf(deps: AppDeps, q: URLSearchParams, authorization: string | undefined, pipeline: string): Scope {
-  const caller = callerFrom(authorization, q, deps.config.defaultRegion);
-  const namedAccount = q.get('account') ?? (caller.account !== DEFAULT_ACCOUNT ? caller.account : undefined);
+  const caller = callerFrom(authorization, q, deps.config.defaultRegion, deps.keys);
+  // With signatures verified, the key always names its account.
+  const namedAccount = q.get('account') ?? (deps.keys || caller.account !== DEFAULT_ACCOUNT ? caller.account : undefined);
   const namedRegion = q.get('region') ?? (caller.service !== undefined ? caller.region : undefined);
   const account = namedAccount ?? caller.account;
   const region = namedRegion ?? caller.region;

@@ -50,7 +50,7 @@ type Kind = 'alarm' | 'lambda';
 
 function scopeOf(deps: AppDeps, c: Context): Scope {
   const q = new URL(c.req.url).searchParams;
-  const caller = callerFrom(c.req.header('authorization'), q, deps.config.defaultRegion);
+  const caller = callerFrom(c.req.header('authorization'), q, deps.config.defaultRegion, deps.keys);
   const account = q.get('account') ?? caller.account;
   const region = q.get('region') ?? caller.region;
   if (!/^\d{12}$/.test(account)) throw validationError('account must be 12 digits');

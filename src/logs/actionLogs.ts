@@ -204,7 +204,9 @@ const LOG_URL = /^https?:\/\/[^/]+(\/_logs\/[0-9a-f-]{36}(?:\?.*)?)$/;
  * A stored local log URL as seen from the current request: the emulator may have restarted on
  * another port, or the client may reach it under another host name. Other URLs are left alone.
  */
-export function logUrlFor(url: string | undefined, baseUrl: string): string | undefined {
+export function logUrlFor(url: string | undefined, baseUrl: string, sign?: (url: string) => string): string | undefined {
   const m = url ? LOG_URL.exec(url) : null;
-  return m ? `${baseUrl}${m[1]}` : url;
+  if (!m) return url;
+  // Signatures verified: the link carries a presigned query made with the caller's key.
+  return sign ? sign(`${baseUrl}${m[1]}`) : `${baseUrl}${m[1]}`;
 }

@@ -5,6 +5,8 @@
 // reveal, so the URL works in a browser like a presigned link. A request that does say who it is
 // (a SigV4 Authorization header, X-Amz-Credential, or ?account=) must be the pipeline's account;
 // any other account gets the same 404 as an unknown id, so ids of other accounts cannot be probed.
+// With --credentials, a valid signature is required first (protocol/routeAuth.ts): the links in API
+// answers then come presigned with the caller's key.
 import type { Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import type { AppDeps } from '../server.js';
@@ -47,7 +49,7 @@ export function registerLogRoutes(app: Hono, deps: AppDeps) {
     const exec = row && deps.store.executions.get(row.executionId);
     if (!exec) return notFound();
     const authorization = c.req.header('authorization');
-    const claimed = url.searchParams.get('account') ?? (authorization || url.searchParams.has('X-Amz-Credential') ? callerFrom(authorization, url.searchParams, deps.config.defaultRegion).account : undefined);
+    const claimed = url.searchParams.get('account') ?? (authorization || url.searchParams.has('X-Amz-Credential') ? callerFrom(authorization, url.searchParams, deps.config.defaultRegion, deps.keys).account : undefined);
     if (claimed !== undefined && claimed !== exec.account) return notFound();
     const format = url.searchParams.get('format');
     if (format !== null && format !== 'html' && format !== 'text') return c.text(`Unknown format '${format}': use html or text\n`, 400);

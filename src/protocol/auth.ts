@@ -1,5 +1,6 @@
-// SigV4 credential scope -> who is calling and where. Signatures are not verified (documented):
-// the scope decides the account and region that isolate resources.
+// SigV4 credential scope -> who is calling and where. The scope decides the account and region that
+// isolate resources; signatures are verified only when access keys are configured (apiAuth.ts), and
+// then the account is the key's.
 export interface Caller {
   account: string;
   region: string;
@@ -14,7 +15,12 @@ export const validRegion = (region: string) => /^[a-z0-9-]{1,30}$/.test(region);
 
 const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
 
-export function callerFrom(authorization: string | undefined, query: URLSearchParams, defaultRegion: string): Caller {
+export function callerFrom(
+  authorization: string | undefined,
+  query: URLSearchParams,
+  defaultRegion: string,
+  keys?: { get(accessKeyId: string | undefined): { account: string } | undefined },
+): Caller {
   let accessKeyId: string | undefined;
   let region = defaultRegion;
   let service: string | undefined;
@@ -26,6 +32,6 @@ export function callerFrom(authorization: string | undefined, query: URLSearchPa
     const parts = scope?.split('/');
     if (parts && parts.length === 5) [accessKeyId, , region, service] = parts;
   }
-  const account = accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT;
+  const account = keys?.get(accessKeyId)?.account ?? (accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT);
   return { account, region, accessKeyId, service };
 }

@@ -2,7 +2,9 @@
 // Request/Response conversion of the web-standard adapter, which cost a third of each call.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from '../api/context.js';
+import { authenticate, presignUrl, rawRequest, SERVICE } from './apiAuth.js';
 import { callerFrom } from './auth.js';
+import type { KeyRing } from './credentials.js';
 import { err } from './errors.js';
 import { dispatch, errorResponse, newRequestId, type WireResponse } from './router.js';
 
@@ -10,7 +12,13 @@ import { dispatch, errorResponse, newRequestId, type WireResponse } from './rout
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** `baseUrl` is the emulator's public URL (webhook and log URLs), never the request's Host. */
-export type ApiDeps = Omit<Ctx, 'account' | 'region' | 'requestId'>;
+export type ApiDeps = Omit<Ctx, 'account' | 'region' | 'requestId' | 'signUrl'> & {
+  /** The accepted access keys, when signatures are verified (--credentials). */
+  keys?: KeyRing;
+};
+
+/** How long a log link in an API answer stays valid when signatures are verified. */
+export const SIGNED_LINK_SECONDS = 3600;
 
 export const isApiRequest = (req: IncomingMessage) => req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?') === true);
 
@@ -48,13 +56,27 @@ export function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res: Serve
   req.on('end', () => {
     if (rejected) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const caller = callerFrom(req.headers.authorization, url.searchParams, deps.config.defaultRegion);
+    const caller = callerFrom(req.headers.authorization, url.searchParams, deps.config.defaultRegion, deps.keys);
     const target = req.headers['x-amz-target'];
-    dispatch(typeof target === 'string' ? target : undefined, Buffer.concat(chunks).toString('utf8'), {
-      ...deps,
-      account: caller.account,
-      region: caller.region,
-      requestId: newRequestId(),
-    }).then((r) => send(res, r));
+    const body = Buffer.concat(chunks);
+    const { keys } = deps;
+    // Verified: the key's account (checked, with the signature, once the operation is known).
+    const owner = keys?.get(caller.accessKeyId);
+    const check = keys && (() => void authenticate(keys, rawRequest(req), body, SERVICE));
+    dispatch(
+      typeof target === 'string' ? target : undefined,
+      body.toString('utf8'),
+      {
+        ...deps,
+        account: caller.account,
+        region: caller.region,
+        requestId: newRequestId(),
+        ...(owner && {
+          signUrl: (link: string) =>
+            presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS),
+        }),
+      },
+      check,
+    ).then((r) => send(res, r));
   });
 }

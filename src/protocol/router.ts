@@ -1,5 +1,6 @@
 // The JSON 1.1 wire protocol: X-Amz-Target -> operation, body -> validated input, result or AWS error -> response.
-// Error order follows AWS: malformed body -> unknown operation -> validation -> the operation's own errors.
+// Error order follows AWS: malformed body -> unknown operation -> authentication (when signatures are
+// verified) -> validation -> the operation's own errors.
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../api/context.js';
 import { handlers } from '../api/index.js';
@@ -45,7 +46,7 @@ export function errorResponse(e: AwsError, requestId: string): WireResponse {
 }
 
 /** Handles one CodePipeline request; never throws. */
-export async function dispatch(target: string | undefined, rawBody: string, ctx: Ctx): Promise<WireResponse> {
+export async function dispatch(target: string | undefined, rawBody: string, ctx: Ctx, authenticate?: () => void): Promise<WireResponse> {
   const { requestId } = ctx;
   try {
     let body: unknown = {};
@@ -63,6 +64,7 @@ export async function dispatch(target: string | undefined, rawBody: string, ctx:
     // Own properties only: `toString`, `__proto__` or `constructor` name no operation.
     if (prefix !== TARGET_PREFIX || !operation || !Object.hasOwn(serviceModel.operations, operation))
       throw err('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
+    authenticate?.();
     if (ctx.region !== ctx.config.defaultRegion && !validRegion(ctx.region)) throw err('InvalidSignatureException', 'Credential should be scoped to a valid region.');
 
     const input = validateInput(operation, body);

@@ -11,12 +11,14 @@ export interface AwsTarget {
   /** The pipeline's account: a 12-digit access key id makes the emulator answer as that account. */
   account: string;
   region: string;
+  /** The key to sign with when the emulator verifies signatures (one it issued for the account). */
+  key?: { accessKeyId: string; secretAccessKey: string };
   /** Empty config and credentials files, so ~/.aws is never read (default: the null device). */
   configFile?: string;
   credentialsFile?: string;
 }
 
-/** A secret access key that fits nothing real: the emulator does not check signatures. */
+/** A secret access key that fits nothing real, for when the emulator does not check signatures. */
 export const LOCAL_SECRET_ACCESS_KEY = 'codepipeline-local';
 
 /** Credentials, profiles, roles, metadata services and endpoint settings of the host: never inherited. */
@@ -49,8 +51,8 @@ export function awsEnvironment(base: NodeJS.ProcessEnv, target: AwsTarget): Reco
   return {
     ...env,
     AWS_ENDPOINT_URL: target.endpoint,
-    AWS_ACCESS_KEY_ID: target.account,
-    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
+    AWS_ACCESS_KEY_ID: target.key?.accessKeyId ?? target.account,
+    AWS_SECRET_ACCESS_KEY: target.key?.secretAccessKey ?? LOCAL_SECRET_ACCESS_KEY,
     AWS_REGION: target.region,
     AWS_DEFAULT_REGION: target.region,
     AWS_CONFIG_FILE: target.configFile ?? os.devNull,

@@ -42,7 +42,8 @@ export function jobDataFor(engine: Engine, start: ActionStart): JobData {
       ...(pushed.get(a.name) && { revision: pushed.get(a.name) }),
       location: { type: 'S3', s3Location: { bucketName: a.location.bucket, objectKey: a.location.key } },
     })),
-    artifactCredentials: { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret', sessionToken: 'local-session' },
+    // Signatures verified: a key the emulator issues for the pipeline's account, so the worker can read and write the artifacts.
+    artifactCredentials: { ...(engine.credentialsFor?.(execution.account) ?? { accessKeyId: 'LOCALACCESSKEY', secretAccessKey: 'local-secret' }), sessionToken: 'local-session' },
   };
   const encryptionKey = execution.declaration.artifactStore?.encryptionKey;
   if (encryptionKey) data.encryptionKey = encryptionKey;

@@ -1,11 +1,14 @@
 // The S3 wire protocol (REST, path-style: /bucket/key), served straight from node:http on the
-// emulator's port. SigV4-tolerant: signatures are never verified; the credential scope only names
-// the caller's account (a 12-digit access key id) and region. Bodies stream to the object store.
+// emulator's port. Signatures are verified only when access keys are configured (./auth.ts); otherwise
+// the credential scope only names the caller's account (a 12-digit access key id) and region. Bodies
+// stream to the object store.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { callerFrom, validRegion, type Caller } from '../protocol/auth.js';
+import type { KeyRing } from '../protocol/credentials.js';
 import type { Logger } from '../util/log.js';
+import { authenticateS3, checkSha256, type BodyCheck } from './auth.js';
 import { decodeAwsChunked } from './chunked.js';
 import { S3Error, s3err } from './errors.js';
 import { S3_LIMITS, validBucketName, type Body, type ObjectStore, type ObjectVersion } from './store.js';
@@ -15,6 +18,8 @@ export interface S3Deps {
   objects: ObjectStore;
   defaultRegion: string;
   log: Logger;
+  /** The accepted access keys, when signatures are verified (--credentials). */
+  keys?: KeyRing;
 }
 
 interface Req {
@@ -29,6 +34,8 @@ interface Req {
   caller: Caller;
   requestId: string;
   deps: S3Deps;
+  /** What remains to verify of the body (signatures verified only). */
+  bodyCheck: BodyCheck;
 }
 
 const STORED_HEADERS = ['content-encoding', 'content-disposition', 'cache-control', 'content-language', 'expires'];
@@ -86,6 +93,9 @@ function sendError(r: Req, e: S3Error) {
     false,
   );
   send(r, e.status, { 'content-type': 'application/xml', ...e.headers, ...(close && { connection: 'close' }) }, body);
+  // A refused body (a bad chunk signature, a hash mismatch) read part way: the rest is drained, so the
+  // client that is still sending reads this answer instead of a reset connection.
+  if (!close && !r.req.readableEnded) r.req.resume();
 }
 
 /** Decodes a path segment; malformed percent-encoding is InvalidURI. */
@@ -118,9 +128,10 @@ export function handleS3Request(deps: S3Deps, req: IncomingMessage, res: ServerR
     key: '',
     resource: rawPath,
     query,
-    caller: callerFrom(req.headers.authorization, query, deps.defaultRegion),
+    caller: callerFrom(req.headers.authorization, query, deps.defaultRegion, deps.keys),
     requestId: newRequestId(),
     deps,
+    bodyCheck: { kind: 'none' },
   };
   req.on('error', () => res.destroy());
   route(r).catch((e: unknown) => {
@@ -149,6 +160,11 @@ async function route(r: Req): Promise<void> {
   r.bucket = decode(slash >= 0 ? rest.slice(0, slash) : rest);
   r.key = slash >= 0 ? decode(rest.slice(slash + 1)) : '';
   r.resource = r.key ? `/${r.bucket}/${r.key}` : `/${r.bucket}`;
+  if (r.deps.keys) {
+    const verified = authenticateS3(r.deps.keys, r.req);
+    r.bodyCheck = verified.body;
+    r.caller = { ...r.caller, account: verified.account };
+  }
   // A region is recorded with buckets and sent back in headers: only a region name is accepted.
   if (r.caller.region !== r.deps.defaultRegion && !validRegion(r.caller.region))
     throw s3err.badScopeRegion(r.caller.region, r.deps.defaultRegion, r.req.headers.authorization === undefined);
@@ -191,8 +207,10 @@ function intHeader(r: Req, name: string): number | undefined {
  */
 function payload(r: Req): { body: Body; expectedSize?: number } {
   const source = { [Symbol.asyncIterator]: () => r.req.iterator({ destroyOnReturn: false }) } as AsyncIterable<Uint8Array>;
-  if (isAwsChunked(r)) return { body: decodeAwsChunked(source), expectedSize: intHeader(r, 'x-amz-decoded-content-length') };
-  return { body: source, expectedSize: intHeader(r, 'content-length') };
+  const check = r.bodyCheck;
+  if (isAwsChunked(r))
+    return { body: decodeAwsChunked(source, check.kind === 'chunks' ? check : undefined), expectedSize: intHeader(r, 'x-amz-decoded-content-length') };
+  return { body: check.kind === 'sha256' ? checkSha256(source, check.expected) : source, expectedSize: intHeader(r, 'content-length') };
 }
 
 /** A small request body (XML), bounded. */

@@ -35,7 +35,7 @@ export function registerTriggerRoutes(app: Hono, deps: AppDeps) {
 
   app.post('/_local/pull-request', async (c) => {
     const q = new URL(c.req.url).searchParams;
-    const caller = callerFrom(c.req.header('authorization'), q, deps.config.defaultRegion);
+    const caller = callerFrom(c.req.header('authorization'), q, deps.config.defaultRegion, deps.keys);
     const scope = { account: q.get('account') ?? caller.account, region: q.get('region') ?? caller.region };
     if (!/^\d{12}$/.test(scope.account)) return error(c, 400, 'ValidationException', 'account must be 12 digits');
     if (!/^[a-z0-9-]{1,30}$/.test(scope.region)) return error(c, 400, 'ValidationException', `region '${scope.region}' is not a valid region name`);

@@ -184,7 +184,14 @@ export abstract class LocalBuildProvider implements ActionProvider {
     const credentialsFile = path.join(awsDir, 'credentials');
     fs.writeFileSync(configFile, '');
     fs.writeFileSync(credentialsFile, '');
-    const host = awsEnvironment(hostEnvironment(), { endpoint: this.engine.baseUrl, account: execution.account, region, configFile, credentialsFile });
+    const host = awsEnvironment(hostEnvironment(), {
+      endpoint: this.engine.baseUrl,
+      account: execution.account,
+      region,
+      configFile,
+      credentialsFile,
+      key: this.engine.credentialsFor?.(execution.account),
+    });
     const loc = primary?.s3location;
     return {
       ...host,

@@ -211,7 +211,8 @@ export class LambdaInvokeProvider implements ActionProvider {
   private environment(job: JobRow, functionName: string): Record<string, string> {
     const endpoint = this.engine.baseUrl;
     return {
-      ...awsEnvironment(hostEnvironment(), { endpoint, account: job.account, region: job.region }),
+      // Signatures verified: a key the emulator issues for the pipeline's account.
+      ...awsEnvironment(hostEnvironment(), { endpoint, account: job.account, region: job.region, key: this.engine.credentialsFor?.(job.account) }),
       AWS_ENDPOINT_URL_CODEPIPELINE: endpoint,
       CODEPIPELINE_LOCAL_ENDPOINT: endpoint,
       AWS_LAMBDA_FUNCTION_NAME: functionNameOf(functionName),
