@@ -22,7 +22,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunningEmulator } from '../src/index.js';
 import { gitSpawnListeners } from '../src/git/git.js';
-import { triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
+import { startTriggers, stopTriggers, triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { until } from './engineKit.js';
 import { git, gitEnv } from './gitKit.js';
@@ -130,8 +130,8 @@ async function executionsOf(c: CodePipelineClient, name: string, count: number) 
   return list.map((e) => [e.trigger?.triggerType, e.trigger?.triggerType === 'CreatePipeline' ? undefined : e.sourceRevisions?.[0]?.revisionId]);
 }
 
-/** The source action's log line that says which commit it used and why. */
-async function sourceLogLine(c: CodePipelineClient, endpoint: string, name: string, executionId: string): Promise<string | undefined> {
+/** The source action's log line that says which revision it used and why. */
+async function sourceLogLine(c: CodePipelineClient, endpoint: string, name: string, executionId: string, prefix = 'Using commit '): Promise<string | undefined> {
   const detail = await until(
     async () => (await c.send(new ListActionExecutionsCommand({ pipelineName: name, filter: { pipelineExecutionId: executionId } }))).actionExecutionDetails ?? [],
     (d) => d.some((a) => a.actionName === 'Source' && a.status !== 'InProgress'),
@@ -142,7 +142,7 @@ async function sourceLogLine(c: CodePipelineClient, endpoint: string, name: stri
   return log
     .split('\n')
     .map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6} /, ''))
-    .find((l) => l.startsWith('Using commit '));
+    .find((l) => l.startsWith(prefix));
 }
 
 describe('waiting for repositories that do not exist yet', () => {
@@ -390,6 +390,44 @@ describe("the source action's log says what chose its commit", () => {
       expect(await sourceLogLine(c, e.endpoint, 'prs', started[0].pipelineExecutionId)).toBe(
         `Using commit ${feature}, the head of refs/heads/feature/x, the source branch of the pull request that triggered this execution`,
       );
+    });
+  }, 60_000);
+
+  it('S3: an upload seen as it happens, one made while change detection was stopped, and the override', async () => {
+    const dataDir = freshDataDir();
+    await session(dataDir, async (c, s, e) => {
+      const s3 = new S3Client({ endpoint: e.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' } });
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket: 'log-uploads' }));
+        const put = (body: string) => s3.send(new PutObjectCommand({ Bucket: 'log-uploads', Key: 'app.zip', Body: body }));
+        const v1 = await put('1');
+        await c.send(new CreatePipelineCommand({ pipeline: pipeline('s3-logs', source('S3', { S3Bucket: 'log-uploads', S3ObjectKey: 'app.zip', PollForSourceChanges: 'false' })) }));
+        await s.settled();
+        const line = async (id: string) => sourceLogLine(c, e.endpoint, 's3-logs', id, 'Reading ');
+        const [created] = await listOf(c, 's3-logs');
+        expect(await line(created.pipelineExecutionId!)).toBe('Reading the latest version of s3://log-uploads/app.zip');
+
+        const v2 = await put('2');
+        const [uploaded] = await until(() => listOf(c, 's3-logs'), (l) => l.length === 2);
+        expect(await line(uploaded.pipelineExecutionId!)).toBe(`Reading version ${v2.VersionId} of s3://log-uploads/app.zip (the upload that triggered this execution)`);
+
+        stopTriggers(e.engine);
+        const v3 = await put('3');
+        await startTriggers(e.engine).settled();
+        const [caughtUp] = await until(() => listOf(c, 's3-logs'), (l) => l.length === 3);
+        expect(await line(caughtUp.pipelineExecutionId!)).toBe(
+          `Reading version ${v3.VersionId} of s3://log-uploads/app.zip (uploaded while change detection was not running, caught up when it started)`,
+        );
+
+        const asked = await c.send(
+          new StartPipelineExecutionCommand({ name: 's3-logs', sourceRevisions: [{ actionName: 'Source', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: v1.VersionId }] }),
+        );
+        expect(await line(asked.pipelineExecutionId!)).toBe(
+          `Reading version ${v1.VersionId} of s3://log-uploads/app.zip (the revision StartPipelineExecution's sourceRevisions override asked for)`,
+        );
+      } finally {
+        s3.destroy();
+      }
     });
   }, 60_000);
 });

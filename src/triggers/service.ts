@@ -23,7 +23,7 @@
 // execution, pinned to it, with the trigger a live change would report, when it is new: changes made
 // while the emulator was stopped are not lost. Per repository, catch-ups and ref changes are handled
 // one at a time, in the order of the snapshots they come from, so a head is never started twice.
-import type { ActionDeclaration, PipelineDeclaration, SourceRevisionOverride } from '@aws-sdk/client-codepipeline';
+import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Engine } from '../engine/engine.js';
 import { branchRef, changedFiles, isCommitId, looksLikeRepository } from '../git/git.js';
 import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSource.js';
@@ -145,7 +145,7 @@ export class TriggerService {
     for (const p of allPipelines(this.engine)) this.perPipeline.set(pipelineKey(p, p.name), this.subscriptionsOf(p));
     for (const subs of this.perPipeline.values()) this.baselineMissing(subs.git);
     this.reconcile();
-    for (const subs of this.perPipeline.values()) this.catchUp(subs);
+    for (const subs of this.perPipeline.values()) this.catchUp(subs, 'catch-up');
   }
 
   /** One pipeline was created, updated or deleted: only its subscriptions are recomputed. */
@@ -159,7 +159,8 @@ export class TriggerService {
     else this.engine.store.sourceHeads.forget(scope, name);
     this.reconcile();
     // CreatePipeline's own execution reads the head itself: catch-up sees it as pending.
-    if (subs) this.catchUp(subs);
+    // A head found new now was pushed while the emulator runs: it reads as a push.
+    if (subs) this.catchUp(subs, 'push');
   }
 
   private subscriptionsOf(p: StoredPipeline): { git: GitSubscription[]; s3: S3Subscription[] } {
@@ -235,7 +236,7 @@ export class TriggerService {
   }
 
   /** Catches the subscriptions up with their sources' current heads (see the header). */
-  private catchUp(subs: { git: GitSubscription[]; s3: S3Subscription[] }) {
+  private catchUp(subs: { git: GitSubscription[]; s3: S3Subscription[] }, detectedBy: 'push' | 'catch-up') {
     const byRepo = new Map<string, GitSubscription[]>();
     for (const sub of subs.git) byRepo.set(sub.repoPath, [...(byRepo.get(sub.repoPath) ?? []), sub]);
     for (const [repoPath, list] of byRepo) {
@@ -246,11 +247,11 @@ export class TriggerService {
           // The snapshot and the queue position are taken together: every ref move up to the snapshot
           // is handled before this catch-up, every later one after it.
           const refs = this.stopped ? undefined : w.snapshot();
-          if (refs) return this.enqueue(repoPath, () => this.catchUpGit(list, refs));
+          if (refs) return this.enqueue(repoPath, () => this.catchUpGit(list, refs, detectedBy));
         }),
       );
     }
-    for (const sub of subs.s3) this.catchUpS3(sub);
+    for (const sub of subs.s3) this.catchUpS3(sub, detectedBy);
   }
 
   /**
@@ -265,20 +266,20 @@ export class TriggerService {
         heads.takeBaseline(sub.scope, sub.pipeline, sub.action.name!, sub.source);
   }
 
-  private async catchUpGit(subs: GitSubscription[], refs: ReadonlyMap<string, string>) {
+  private async catchUpGit(subs: GitSubscription[], refs: ReadonlyMap<string, string>, detectedBy: 'push' | 'catch-up') {
     for (const sub of subs) {
       if (this.stopped) return;
       if (!this.isCurrent(sub)) continue;
       try {
         const seen = this.engine.store.sourceHeads.seen(sub.scope, sub.pipeline, sub.action.name!, sub.source);
         if (!seen.baseline) {
-          await this.takeBaseline(sub, refs);
+          await this.takeBaseline(sub, refs, detectedBy);
           continue;
         }
         for (const [ref, head] of refs) {
           if (this.stopped) return;
           if (!watchesRef(sub, ref) || seen.heads.get(ref) === head) continue;
-          await this.push(sub, { ref, from: seen.heads.get(ref), to: head }, 'catch-up');
+          await this.push(sub, { ref, from: seen.heads.get(ref), to: head }, detectedBy);
         }
       } catch (e) {
         this.engine.log.error(`trigger: ${sub.pipeline} could not catch up with ${sub.repoPath}`, e);
@@ -292,7 +293,7 @@ export class TriggerService {
    * pipeline last produced (the rule from before seen heads were kept: a pipeline upgraded, or its
    * source changed by UpdatePipeline).
    */
-  private async takeBaseline(sub: GitSubscription, refs: ReadonlyMap<string, string>) {
+  private async takeBaseline(sub: GitSubscription, refs: ReadonlyMap<string, string>, detectedBy: 'push' | 'catch-up') {
     const heads = this.engine.store.sourceHeads;
     const watched = [...refs].filter(([ref]) => watchesRef(sub, ref));
     const ref = branchRef(sub.branch);
@@ -312,7 +313,7 @@ export class TriggerService {
       // Nothing started it in the meantime (read again, with no await before the start).
       const now = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
       if (!trigger || now?.kind !== 'revision' || now.executionId !== last.executionId) return;
-      const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: head, ref, detectedBy: 'catch-up' };
+      const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: head, ref, detectedBy };
       const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
       if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${ref} at ${head} (last revision ${last.value})`);
     });
@@ -348,7 +349,7 @@ export class TriggerService {
   }
 
   /** S3: the latest version of the key, read synchronously from the local store (no race with its object-created events). */
-  private catchUpS3(sub: S3Subscription) {
+  private catchUpS3(sub: S3Subscription, detectedBy: 'push' | 'catch-up') {
     if (this.stopped) return;
     const objects = (this.engine as unknown as { objects?: Partial<S3ObjectSource> }).objects;
     if (typeof objects?.getVersion !== 'function' || typeof objects.getBucket !== 'function') return;
@@ -359,7 +360,7 @@ export class TriggerService {
       if (!latest || latest.deleteMarker) return;
       const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
       if (!last || last.kind === 'pending' || last.value === latest.versionId) return;
-      const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: latest.versionId };
+      const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: latest.versionId, detectedBy };
       const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), [pin]);
       if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with s3://${sub.bucket}/${sub.key} at version ${latest.versionId} (last revision ${last.value})`);
     } catch (e) {
@@ -388,8 +389,8 @@ export class TriggerService {
     if (this.stopped) return;
     for (const sub of this.s3Subs) {
       if (sub.scope.account !== e.account || sub.bucket !== e.bucket || sub.key !== e.key) continue;
-      const pin: SourceRevisionOverride[] = e.versionId
-        ? [{ actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: e.versionId }]
+      const pin: TriggerPin[] = e.versionId
+        ? [{ actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: e.versionId, detectedBy: 'push' }]
         : [];
       try {
         startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), pin);
