@@ -26,14 +26,17 @@ import { startTriggers, stopTriggers, triggerServiceOf, type TriggerService } fr
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { until } from './engineKit.js';
 import { git, gitEnv } from './gitKit.js';
+import { killEntry, startEntry, type Entry } from './scripts/entry.js';
 
 const CONNECTION = `arn:aws:codestar-connections:us-east-1:${ACCOUNT}:connection/11111111-2222-3333-4444-555555555555`;
 const ruleArn = (name: string) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/codepipeline-${name}-Source-rule`;
 
 const dirs: string[] = [];
 const running = new Set<RunningEmulator>();
+const children = new Set<Entry>();
 afterAll(async () => {
   for (const e of running) await e.stop();
+  for (const e of children) await killEntry(e);
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 const freshDataDir = () => {
@@ -323,6 +326,64 @@ describe('commits made while the emulator was stopped', () => {
       expect((await listOf(c, 'filtered')).map((x) => x.pipelineExecutionId)).toEqual(afterTag);
     });
   }, 60_000);
+});
+
+describe('commits made while the real CLI entry was stopped', () => {
+  /** Runs the CLI entry on the data dir for `fn`, then stops it with SIGTERM. */
+  async function cli<T>(dataDir: string, fn: (c: CodePipelineClient) => Promise<T>): Promise<T> {
+    const e = await startEntry({ args: ['--port', '0', '--log-level', 'warn', '--data-dir', dataDir] });
+    children.add(e);
+    const c = client(e.endpoint);
+    try {
+      return await fn(c);
+    } finally {
+      c.destroy();
+      e.child.kill('SIGTERM');
+      await e.exited;
+      children.delete(e);
+    }
+  }
+  const executions = async (c: CodePipelineClient, name: string) =>
+    (await listOf(c, name)).map((x) => [x.pipelineExecutionId, x.trigger?.triggerType, x.sourceRevisions?.[0]?.revisionId]);
+
+  it('the own branch of a repository created while stopped, a filter branch and a tag: one execution each after a restart, none after the next', async () => {
+    const dataDir = freshDataDir();
+    const filteredRepo = path.join(dataDir, 'git', 'acme', 'cli');
+    const ccRepo = path.join(dataDir, 'git', 'cli-cc');
+    const initial = await newRepository(filteredRepo);
+    await cli(dataDir, async (c) => {
+      await c.send(new CreatePipelineCommand({ pipeline: filtered('cli-filtered', 'acme/cli') }));
+      await c.send(new CreatePipelineCommand({ pipeline: pipeline('cli-cc', codeCommit('cli-cc')) }));
+      await until(() => listOf(c, 'cli-cc'), (l) => l.length === 1 && l[0].status === 'Failed');
+      await until(() => listOf(c, 'cli-filtered'), (l) => l.length === 1 && !!l[0].sourceRevisions?.length);
+    });
+
+    const ccFirst = await newRepository(ccRepo);
+    const release = commit(filteredRepo, 'r.txt', 'release/9');
+    git(filteredRepo, 'tag', 'v9', initial);
+    const before = await cli(dataDir, async (c) => {
+      expect(await executionsOf(c, 'cli-cc', 2)).toEqual([
+        ['CloudWatchEvent', ccFirst],
+        ['CreatePipeline', undefined],
+      ]);
+      const list = await executionsOf(c, 'cli-filtered', 3);
+      expect(list[2]).toEqual(['CreatePipeline', undefined]);
+      expect(list.slice(0, 2).map(([t]) => t)).toEqual(['WebhookV2', 'WebhookV2']);
+      expect(list.slice(0, 2).map(([, r]) => r).sort()).toEqual([release, initial].sort());
+      return { cc: await executions(c, 'cli-cc'), filtered: await executions(c, 'cli-filtered') };
+    });
+
+    await cli(dataDir, async (c) => {
+      // A push after the restart is handled after the restart's catch-up of the same repository: once
+      // its execution shows, the catch-up is done, and it started nothing.
+      const ccNext = commit(ccRepo, 'next.txt');
+      const releaseNext = commit(filteredRepo, 'next.txt', 'release/9');
+      expect(await executionsOf(c, 'cli-cc', 3)).toEqual([['CloudWatchEvent', ccNext], ...before.cc.map(([, t, r]) => [t, t === 'CreatePipeline' ? undefined : r])]);
+      expect((await executionsOf(c, 'cli-filtered', 4))[0]).toEqual(['WebhookV2', releaseNext]);
+      expect((await executions(c, 'cli-cc')).slice(1)).toEqual(before.cc);
+      expect((await executions(c, 'cli-filtered')).slice(1).map(([id]) => id)).toEqual(before.filtered.map(([id]) => id));
+    });
+  }, 120_000);
 });
 
 describe("the source action's log says what chose its commit", () => {
