@@ -172,6 +172,8 @@ describe('waiting for repositories that do not exist yet', () => {
           await c.send(new CreatePipelineCommand({ pipeline: pipeline(`waiting-${i}`, src) }));
         }
         await s.settled();
+        // One watch per folder however many wait in it: git/ for the CodeCommit names and for 'later-org'.
+        expect(s.waitingFolders()).toEqual(new Map([[gitRoot, WAITING]]));
 
         // Writes under the data folder: S3 objects, commits to a watched repository, new unrelated repositories.
         const s3 = new S3Client({ endpoint: e.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' } });
@@ -211,6 +213,34 @@ describe('waiting for repositories that do not exist yet', () => {
       gitSpawnListeners.delete(count);
     }
   }, 120_000);
+});
+
+describe('waiting through folders that come and go', () => {
+  it('a folder on the way removed and made again: the repository created in it later still starts the pipeline once', async () => {
+    const dataDir = freshDataDir();
+    await session(dataDir, async (c, s) => {
+      const owner = path.join(dataDir, 'git', 'comes-and-goes');
+      fs.mkdirSync(path.dirname(owner));
+      await c.send(
+        new CreatePipelineCommand({
+          pipeline: pipeline('goes', source('CodeStarSourceConnection', { ConnectionArn: CONNECTION, FullRepositoryId: 'comes-and-goes/app', BranchName: 'main' })),
+        }),
+      );
+      await s.settled();
+      const gitRoot = path.join(dataDir, 'git');
+      const folders = async () => [...s.waitingFolders().keys()];
+      expect(await folders()).toEqual([gitRoot]);
+      fs.mkdirSync(owner, { recursive: true });
+      await until(folders, (f) => f.length === 1 && f[0] === owner);
+      fs.rmSync(owner, { recursive: true });
+      await until(folders, (f) => f.length === 1 && f[0] === gitRoot);
+      const first = await newRepository(path.join(owner, 'app'));
+      expect(await executionsOf(c, 'goes', 2)).toEqual([
+        ['Webhook', first],
+        ['CreatePipeline', undefined],
+      ]);
+    });
+  }, 60_000);
 });
 
 describe('a repository created right after its pipeline', () => {

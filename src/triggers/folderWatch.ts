@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import type { Logger } from '../util/log.js';
 
-type Listener = () => void;
+/** `gone`: the folder's watch ended (the folder went away): subscribe again to keep waiting. */
+type Listener = (gone: boolean) => void;
 
 interface Folder {
   watcher: fs.FSWatcher;
@@ -28,7 +29,7 @@ export class FolderWatches {
       const names = new Map<string, Set<Listener>>();
       let watcher: fs.FSWatcher;
       try {
-        watcher = fs.watch(folder, { persistent: false }, (_event, filename) => this.fire(folder, filename?.toString()));
+        watcher = fs.watch(folder, { persistent: false }, (event, filename) => this.fire(folder, event, filename?.toString()));
       } catch (e) {
         this.log.debug(`trigger: cannot watch ${folder}: ${(e as Error).message}`);
         return undefined;
@@ -50,12 +51,14 @@ export class FolderWatches {
     };
   }
 
-  private fire(folder: string, name: string | undefined) {
+  private fire(folder: string, event: string, name: string | undefined) {
     const f = this.folders.get(folder);
     if (!f) return;
+    // The folder itself renamed or removed: its watch sees nothing more, every waiter re-aims.
+    if (event === 'rename' && !fs.existsSync(folder)) return this.drop(folder, true);
     // Without a name (some platforms), every waiter of the folder looks.
     const sets = name === undefined ? [...f.names.values()] : [f.names.get(name)];
-    for (const set of sets) for (const fn of [...(set ?? [])]) fn();
+    for (const set of sets) for (const fn of [...(set ?? [])]) fn(false);
   }
 
   private drop(folder: string, wake: boolean) {
@@ -63,12 +66,12 @@ export class FolderWatches {
     if (!f) return;
     this.folders.delete(folder);
     f.watcher.close();
-    if (wake) for (const set of f.names.values()) for (const fn of [...set]) fn();
+    if (wake) for (const set of f.names.values()) for (const fn of [...set]) fn(true);
   }
 
-  /** How many folders are watched (for tests and diagnostics). */
-  get size(): number {
-    return this.folders.size;
+  /** The folders watched, each with how many waiters it has (for tests and diagnostics). */
+  watched(): Map<string, number> {
+    return new Map([...this.folders].map(([folder, f]) => [folder, [...f.names.values()].reduce((n, set) => n + set.size, 0)]));
   }
 
   close() {

@@ -123,7 +123,12 @@ export class RepoWatcher {
       const key = `${folder}\u0000${names.join('\u0000')}`;
       if (key === this.waitAim) return tries > 0;
       this.stopWaiting();
-      const offs = names.map((name) => this.folders.on(folder, name, () => this.checkForRepository()));
+      const offs = names.map((name) =>
+        this.folders.on(folder, name, (gone) => {
+          if (gone) this.stopWaiting();
+          this.checkForRepository();
+        }),
+      );
       this.waitUnsubscribe.push(...offs.filter((o) => o !== undefined));
       // The folder vanished between the look and the watch: look again.
       if (offs.every((o) => o !== undefined)) {

@@ -156,7 +156,7 @@ export class TriggerService {
     if (subs) this.perPipeline.set(pipelineKey(scope, name), subs);
     else this.perPipeline.delete(pipelineKey(scope, name));
     if (subs) this.baselineMissing(subs.git);
-    else this.engine.store.sourceHeads.forget(scope, name);
+    else this.forget(scope, name);
     this.reconcile();
     // CreatePipeline's own execution reads the head itself: catch-up sees it as pending.
     // A head found new now was pushed while the emulator runs: it reads as a push.
@@ -262,8 +262,20 @@ export class TriggerService {
   private baselineMissing(subs: GitSubscription[]) {
     const heads = this.engine.store.sourceHeads;
     for (const sub of subs)
-      if (!heads.seen(sub.scope, sub.pipeline, sub.action.name!, sub.source).baseline && !looksLikeRepository(sub.repoPath))
-        heads.takeBaseline(sub.scope, sub.pipeline, sub.action.name!, sub.source);
+      try {
+        if (!heads.seen(sub.scope, sub.pipeline, sub.action.name!, sub.source).baseline && !looksLikeRepository(sub.repoPath))
+          heads.takeBaseline(sub.scope, sub.pipeline, sub.action.name!, sub.source);
+      } catch (e) {
+        this.engine.log.error(`trigger: ${sub.pipeline} could not take a baseline of ${sub.repoPath}`, e);
+      }
+  }
+
+  private forget(scope: Scope, name: string) {
+    try {
+      this.engine.store.sourceHeads.forget(scope, name);
+    } catch (e) {
+      this.engine.log.error(`trigger: could not forget the heads ${name} saw`, e);
+    }
   }
 
   private async catchUpGit(subs: GitSubscription[], refs: ReadonlyMap<string, string>, detectedBy: 'push' | 'catch-up') {
@@ -417,6 +429,11 @@ export class TriggerService {
       await w.refresh();
     }));
     await this.settled();
+  }
+
+  /** The folders watched for repositories that do not exist yet, with their waiter counts (for tests and diagnostics). */
+  waitingFolders(): Map<string, number> {
+    return this.folders.watched();
   }
 
   /** The repositories being watched (for tests and diagnostics). */
