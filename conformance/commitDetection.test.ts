@@ -356,6 +356,41 @@ describe('commits made while the emulator was stopped', () => {
       expect((await listOf(c, 'filtered')).map((x) => x.pipelineExecutionId)).toEqual(afterTag);
     });
   }, 60_000);
+
+  it('pipelines created while change detection was not running (or by an older version), on an empty or missing repository: the first commit is caught up', async () => {
+    const dataDir = freshDataDir();
+    const emptyRepo = path.join(dataDir, 'git', 'was-empty');
+    fs.mkdirSync(emptyRepo, { recursive: true });
+    await gitLater(emptyRepo, 'init', '-q', '-b', 'main');
+    const ids = await session(dataDir, async (c, _s, e) => {
+      stopTriggers(e.engine);
+      await c.send(new CreatePipelineCommand({ pipeline: pipeline('was-empty', codeCommit('was-empty')) }));
+      await c.send(new CreatePipelineCommand({ pipeline: pipeline('was-missing', codeCommit('was-missing')) }));
+      for (const name of ['was-empty', 'was-missing']) await until(() => listOf(c, name), (l) => l.length === 1 && l[0].status === 'Failed');
+      const first = commit(emptyRepo, 'first.txt');
+      const created = await newRepository(path.join(dataDir, 'git', 'was-missing'));
+      const again = startTriggers(e.engine);
+      await again.settled();
+      expect(await executionsOf(c, 'was-empty', 2)).toEqual([
+        ['CloudWatchEvent', first],
+        ['CreatePipeline', undefined],
+      ]);
+      expect(await executionsOf(c, 'was-missing', 2)).toEqual([
+        ['CloudWatchEvent', created],
+        ['CreatePipeline', undefined],
+      ]);
+      const [newest] = await listOf(c, 'was-empty');
+      expect(await sourceLogLine(c, e.endpoint, 'was-empty', newest.pipelineExecutionId!)).toBe(
+        `Using commit ${first} on refs/heads/main, pushed while change detection was not running (caught up when it started)`,
+      );
+      await again.sync();
+      return [await listOf(c, 'was-empty'), await listOf(c, 'was-missing')].map((l) => l.map((x) => x.pipelineExecutionId));
+    });
+    await session(dataDir, async (c, s) => {
+      await s.sync();
+      expect([await listOf(c, 'was-empty'), await listOf(c, 'was-missing')].map((l) => l.map((x) => x.pipelineExecutionId))).toEqual(ids);
+    });
+  }, 60_000);
 });
 
 describe('commits made while the real CLI entry was stopped', () => {

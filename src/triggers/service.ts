@@ -312,10 +312,10 @@ export class TriggerService {
     const head = refs.get(ref);
     const last = head ? lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action) : undefined;
     const baseline = () => heads.takeBaseline(sub.scope, sub.pipeline, sub.action.name!, sub.source, watched);
-    if (!head || !last || last.kind === 'pending' || sameCommit(last.value, head)) return baseline();
+    if (!head || !last || last.kind === 'pending' || (last.kind === 'revision' && sameCommit(last.value, head))) return baseline();
     // A V2 trigger's executions come from any ref and from pull requests: a head built before is not new.
     if (sub.provider !== 'CodeCommit' && triggerFor(sub.declaration, sub.action.name!) && this.seenBefore(sub, head)) return baseline();
-    const from = isCommitId(last.value) ? last.value : undefined;
+    const from = last.kind === 'revision' && isCommitId(last.value) ? last.value : undefined;
     let files: Promise<string[]> | undefined;
     const trigger = await gitTrigger(sub, { ref, from, to: head }, () => (files ??= changedFiles(sub.repoPath, from, head).catch(() => [])));
     if (this.stopped || !this.isCurrent(sub)) return;
@@ -324,10 +324,10 @@ export class TriggerService {
       baseline();
       // Nothing started it in the meantime (read again, with no await before the start).
       const now = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
-      if (!trigger || now?.kind !== 'revision' || now.executionId !== last.executionId) return;
+      if (!trigger || now?.kind !== last.kind || now.executionId !== last.executionId) return;
       const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: head, ref, detectedBy };
       const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
-      if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${ref} at ${head} (last revision ${last.value})`);
+      if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${ref} at ${head} (last revision ${last.kind === 'revision' ? last.value : 'none'})`);
     });
   }
 
@@ -371,7 +371,7 @@ export class TriggerService {
       const latest = objects.getVersion(sub.bucket, sub.key);
       if (!latest || latest.deleteMarker) return;
       const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
-      if (!last || last.kind === 'pending' || last.value === latest.versionId) return;
+      if (last?.kind !== 'revision' || last.value === latest.versionId) return;
       const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: latest.versionId, detectedBy };
       const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), [pin]);
       if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with s3://${sub.bucket}/${sub.key} at version ${latest.versionId} (last revision ${last.value})`);

@@ -84,6 +84,14 @@ function outputVariables(src: GitSourceConfig, info: CommitInfo): Record<string,
   return { ...common, ConnectionArn: src.connectionArn ?? '', FullRepositoryName: src.repository };
 }
 
+/**
+ * Whether a git source action's failure message says there was nothing to read yet: no repository, or
+ * no such branch (the messages run() writes). Change detection counts such a read as having seen nothing.
+ */
+export function foundNothing(message: string | undefined): boolean {
+  return !!message && (/ \(no local git repository at [^)]*\)$/.test(message) || /^The branch named '.*' does not exist in the /.test(message));
+}
+
 /** What chose a pinned commit, as the action's log says it (after "Using commit <id>"). */
 export function pinnedBecause(origin: PinOrigin | undefined): string {
   const ref = origin?.ref ?? '';
