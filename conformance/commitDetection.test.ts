@@ -23,7 +23,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { RunningEmulator } from '../src/index.js';
 import { gitSpawnListeners } from '../src/git/git.js';
 import { startTriggers, stopTriggers, triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
-import { ACCOUNT, client, startEmulator } from './harness.js';
+import { ACCOUNT, client, rawCall, startEmulator } from './harness.js';
 import { until } from './engineKit.js';
 import { git, gitEnv } from './gitKit.js';
 import { killEntry, startEntry, type Entry } from './scripts/entry.js';
@@ -484,6 +484,17 @@ describe("the source action's log says what chose its commit", () => {
         new StartPipelineExecutionCommand({ name: 'logs', sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: pushed }] }),
       );
       expect(await sourceLogLine(c, e.endpoint, 'logs', overridden.pipelineExecutionId!)).toBe(
+        `Using commit ${pushed}, the revision StartPipelineExecution's sourceRevisions override asked for`,
+      );
+      // Members of the override beyond AWS's own do not reach the execution (they cannot pose as a push).
+      const posing = await rawCall(
+        e.endpoint,
+        'CodePipeline_20150709.StartPipelineExecution',
+        JSON.stringify({ name: 'logs', sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: pushed, ref: 'refs/tags/v9', detectedBy: 'push' }] }),
+        { authorization: `AWS4-HMAC-SHA256 Credential=${ACCOUNT}/20240101/us-east-1/codepipeline/aws4_request, SignedHeaders=host, Signature=x` },
+      );
+      expect(posing.status).toBe(200);
+      expect(await sourceLogLine(c, e.endpoint, 'logs', posing.json.pipelineExecutionId)).toBe(
         `Using commit ${pushed}, the revision StartPipelineExecution's sourceRevisions override asked for`,
       );
 
