@@ -27,7 +27,8 @@ export const startPipelineExecution: Handler<StartPipelineExecutionInput, StartP
     const exec = ctx.engine.createExecution(ctx, declaration, {
       trigger: { triggerType: 'StartPipelineExecution', triggerDetail: callerArn(ctx) },
       variables: (input.variables ?? []).map((v) => ({ name: v.name!, value: v.value! })),
-      sourceRevisions: input.sourceRevisions,
+      // Only the override's own members: nothing else of the request reaches the stored pins.
+      sourceRevisions: input.sourceRevisions?.map(({ actionName, revisionType, revisionValue }) => ({ actionName, revisionType, revisionValue })),
       clientRequestToken: input.clientRequestToken,
     });
     return { pipelineExecutionId: exec.id };

@@ -1,6 +1,7 @@
 // Git helpers over the git CLI (execFile, never a shell): refs, commits, archives and diffs of a
 // local repository. Every argument that comes from a user is checked before it reaches git.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export class GitError extends Error {
@@ -23,8 +24,12 @@ function hostEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Told of every git process about to start (cwd, arguments): lets tests and diagnostics count them. */
+export const gitSpawnListeners = new Set<(cwd: string, args: readonly string[]) => void>();
+
 /** Runs git in `cwd` with the given arguments; resolves with stdout as a Buffer. */
 export function git(cwd: string, args: string[], opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Buffer> {
+  for (const fn of gitSpawnListeners) fn(cwd, args);
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -70,8 +75,34 @@ export function isRefName(name: string): boolean {
   return name.split('/').every((c) => c !== '' && !c.startsWith('.') && !c.endsWith('.lock'));
 }
 
+function stat(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR, EACCES: not a repository we can read
+  }
+}
+const isDir = (p: string) => stat(p)?.isDirectory() ?? false;
+
+/** Whether a folder holds the files git needs to see a repository there (HEAD, objects/, refs/). */
+export function isGitDirectory(dir: string): boolean {
+  return stat(path.join(dir, 'HEAD'))?.isFile() === true && isDir(path.join(dir, 'objects')) && isDir(path.join(dir, 'refs'));
+}
+
+/**
+ * Whether `repo` can be a repository git finds with its ceiling at `repo`'s parent: a working tree
+ * with a .git folder (or a .git file pointing elsewhere), or a bare repository. A file-system check
+ * only (no git process): a false answer is certain, a true one is confirmed by gitDir().
+ */
+export function looksLikeRepository(repo: string): boolean {
+  const dotGit = stat(path.join(repo, '.git'));
+  if (dotGit) return dotGit.isFile() || isGitDirectory(path.join(repo, '.git'));
+  return isGitDirectory(repo);
+}
+
 /** The repository's git directory (absolute), or undefined when `repo` is not a git repository. */
 export async function gitDir(repo: string): Promise<string | undefined> {
+  if (!looksLikeRepository(repo)) return undefined;
   try {
     return (await text(repo, ['rev-parse', '--absolute-git-dir'])).trim() || undefined;
   } catch {

@@ -10,6 +10,7 @@ import { TransitionStore } from './transitions.js';
 import { EventStore } from './events.js';
 import { TimerStore } from './timers.js';
 import { RuleExecutionStore } from './ruleExecutions.js';
+import { SourceHeadStore } from './sourceHeads.js';
 import { SimulatedStore } from '../simulated/store.js';
 
 export class Store {
@@ -23,6 +24,8 @@ export class Store {
   readonly events: EventStore;
   readonly timers: TimerStore;
   readonly rules: RuleExecutionStore;
+  /** Change detection's last-seen git heads. */
+  readonly sourceHeads: SourceHeadStore;
   /** Simulated AWS resources left by deploy and invoke actions (stacks, deployments, state machine executions). */
   readonly simulated: SimulatedStore;
 
@@ -40,6 +43,7 @@ export class Store {
     this.events = new EventStore(db);
     this.timers = new TimerStore(db);
     this.rules = new RuleExecutionStore(db);
+    this.sourceHeads = new SourceHeadStore(db);
     this.simulated = new SimulatedStore(db);
   }
 

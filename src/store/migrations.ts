@@ -280,4 +280,21 @@ export const migrations: string[] = [
   );
   CREATE INDEX simulated_resources_by_kind ON simulated_resources (account, region, kind, updated);
   `,
+  // 7: change detection's memory: per pipeline, source action and git ref, the head it last saw (and
+  // started an execution for, when the trigger matched). ref '' marks the baseline as taken: from
+  // then on a ref without a row is new. source names what the rows were taken for (the repository and
+  // the refs watched): rows of another source are stale.
+  `
+  CREATE TABLE source_heads (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    action TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    source TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (account, region, pipeline, action, ref)
+  ) WITHOUT ROWID;
+  `,
 ];

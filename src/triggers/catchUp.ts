@@ -7,6 +7,8 @@
 //     (an execution a trigger started whose source action has not completed yet: already seen);
 //   - an InProgress execution with neither, not being stopped or cancelled, whose source action has not
 //     failed, is still going to read the head itself: nothing to catch up;
+//   - an execution whose source action found nothing to read (no repository, no such branch) saw
+//     nothing: any head there is now is new;
 //   - ROLLBACK executions (they re-run older revisions), executions of a pipeline version whose action
 //     read another source (repository, branch, bucket, key), and executions whose source action failed
 //     are skipped.
@@ -15,13 +17,17 @@ import type { ActionDeclaration, ArtifactRevision } from '@aws-sdk/client-codepi
 import type { Engine } from '../engine/engine.js';
 import type { ExecutionRow } from '../store/executions.js';
 import type { Scope } from '../store/scope.js';
+import { foundNothing } from '../providers/sources/gitSource.js';
 import { sourceActions } from './start.js';
 
 const PAGE = 50;
 /** How many executions a look at a pipeline's history reads at most. */
 export const HISTORY_LIMIT = 500;
 
-export type SourceHistoryEntry = { kind: 'revision'; value: string; executionId: string } | { kind: 'pending'; executionId: string };
+export type SourceHistoryEntry =
+  | { kind: 'revision'; value: string; executionId: string }
+  | { kind: 'pending'; executionId: string }
+  | { kind: 'nothing'; executionId: string };
 
 /** What identifies the source an action reads: its provider and the configuration naming what it reads. */
 export function sourceIdentity(action: ActionDeclaration): string {
@@ -42,16 +48,15 @@ function revisionOf(exec: ExecutionRow, artifacts: Set<string>): ArtifactRevisio
   return exec.artifactRevisions.find((r) => r.name !== undefined && artifacts.has(r.name) && r.revisionId);
 }
 
-/** Whether the execution's latest attempt of the action ended without succeeding. */
-function actionEndedBadly(engine: Engine, exec: ExecutionRow, stage: string, action: string): boolean {
+/** The execution's latest attempt of the action. */
+function lastAttempt(engine: Engine, exec: ExecutionRow, stage: string, action: string) {
   const rows = engine.store.executions.stageActions(exec.id, stage).filter((a) => a.action === action);
-  const last = rows[rows.length - 1];
-  return !!last && last.status !== 'InProgress' && last.status !== 'Succeeded';
+  return rows[rows.length - 1];
 }
 
 /**
  * The revisions a source action saw, newest execution first (bounded): see the header. Stops after
- * a pending entry (an execution still going to read the head).
+ * a pending entry (an execution still going to read the head) and after one that found nothing.
  */
 export function* sourceHistory(engine: Engine, scope: Scope, pipeline: string, action: ActionDeclaration, limit = HISTORY_LIMIT): Generator<SourceHistoryEntry> {
   const identity = sourceIdentity(action);
@@ -75,8 +80,14 @@ export function* sourceHistory(engine: Engine, scope: Scope, pipeline: string, a
         yield { kind: 'revision', value: pin.revisionValue!, executionId: exec.id };
         continue;
       }
-      if (exec.status === 'InProgress' && !exec.stopMode && !actionEndedBadly(engine, exec, stage.name!, action.name!)) {
+      const attempt = lastAttempt(engine, exec, stage.name!, action.name!);
+      const endedBadly = !!attempt && attempt.status !== 'InProgress' && attempt.status !== 'Succeeded';
+      if (exec.status === 'InProgress' && !exec.stopMode && !endedBadly) {
         yield { kind: 'pending', executionId: exec.id };
+        return;
+      }
+      if (attempt?.status === 'Failed' && foundNothing(attempt.errorDetails?.message)) {
+        yield { kind: 'nothing', executionId: exec.id };
         return;
       }
     }
@@ -85,7 +96,7 @@ export function* sourceHistory(engine: Engine, scope: Scope, pipeline: string, a
   }
 }
 
-/** The revision the action last produced (or was pinned to), or a pending execution that will read the head itself. */
+/** The revision the action last produced (or was pinned to), a pending execution that will read the head itself, or a read that found nothing. */
 export function lastSourceRevision(engine: Engine, scope: Scope, pipeline: string, action: ActionDeclaration): SourceHistoryEntry | undefined {
   for (const entry of sourceHistory(engine, scope, pipeline, action)) return entry;
   return undefined;

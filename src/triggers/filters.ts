@@ -38,11 +38,17 @@ export interface PushEvent {
 
 /** Whether one push filter starts the pipeline for a push. */
 export async function pushFilterMatches(f: GitPushFilter, push: PushEvent): Promise<boolean> {
-  if (push.ref.startsWith('refs/tags/')) return !!f.tags && passes(f.tags, push.ref.slice('refs/tags/'.length));
-  if (!push.ref.startsWith('refs/heads/') || f.tags) return false;
-  if (!passes(f.branches as GitBranchFilterCriteria | undefined, push.ref.slice('refs/heads/'.length))) return false;
-  return !f.filePaths || passesFiles(f.filePaths, await push.files());
+  if (!pushFilterWatches(f, push.ref)) return false;
+  return push.ref.startsWith('refs/tags/') || !f.filePaths || passesFiles(f.filePaths, await push.files());
 }
+
+/** Whether a push to `ref` can match a push filter (its branches or tags; file paths aside). */
+export function pushFilterWatches(f: GitPushFilter, ref: string): boolean {
+  if (ref.startsWith('refs/tags/')) return !!f.tags && passes(f.tags, ref.slice('refs/tags/'.length));
+  return ref.startsWith('refs/heads/') && !f.tags && passes(f.branches as GitBranchFilterCriteria | undefined, ref.slice('refs/heads/'.length));
+}
+
+export const pushWatches = (trigger: PipelineTriggerDeclaration, ref: string) => (trigger.gitConfiguration?.push ?? []).some((f) => pushFilterWatches(f, ref));
 
 export async function pushMatches(trigger: PipelineTriggerDeclaration, push: PushEvent): Promise<boolean> {
   for (const f of trigger.gitConfiguration?.push ?? []) if (await pushFilterMatches(f, push)) return true;

@@ -1,10 +1,13 @@
 // Watches one local git repository's refs (fs.watch on the git directory and its refs/ tree,
 // debounced) and reports each branch or tag that moved: no polling. A repository that does not
-// exist yet is waited for by watching its parent folder.
+// exist yet is waited for through the shared folder watches (folderWatch.ts), looking only at the
+// one entry on the way to it that can change next, with file-system checks: no git process runs
+// until the folder looks like a repository.
 import fs from 'node:fs';
 import path from 'node:path';
-import { gitDir, listRefs } from '../git/git.js';
+import { gitDir, listRefs, looksLikeRepository } from '../git/git.js';
 import type { Logger } from '../util/log.js';
+import type { FolderWatches } from './folderWatch.js';
 
 export interface RefChange {
   ref: string;
@@ -16,6 +19,42 @@ export interface RefChange {
 
 export const DEBOUNCE_MS = 40;
 
+/** The entries of a git directory that make it one (git init writes them last to first). */
+const GIT_DIR_ENTRIES = ['HEAD', 'objects', 'refs', 'commondir'];
+
+const exists = (p: string) => {
+  try {
+    return fs.existsSync(p);
+  } catch {
+    return false;
+  }
+};
+
+const isDirectory = (p: string) => {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What a missing repository waits for next: the folder to watch and the entries of it that matter.
+ * Missing folders on the way: the nearest existing one, for the next name towards the repository.
+ */
+export function waitingAim(repoPath: string): { folder: string; names: string[] } {
+  const target = path.resolve(repoPath);
+  if (!exists(target)) {
+    let dir = target;
+    while (!exists(path.dirname(dir)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    return { folder: path.dirname(dir), names: [path.basename(dir)] };
+  }
+  const dotGit = path.join(target, '.git');
+  if (isDirectory(dotGit)) return { folder: dotGit, names: GIT_DIR_ENTRIES };
+  // A working tree to be (its .git) or a bare repository to be (its own entries).
+  return { folder: target, names: ['.git', ...GIT_DIR_ENTRIES] };
+}
+
 export class RepoWatcher {
   private watchers: fs.FSWatcher[] = [];
   private refs: Map<string, string> | undefined;
@@ -23,6 +62,9 @@ export class RepoWatcher {
   private running: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** Set while attaching: a file event arrived before the first read of the refs finished. */
+  private poked = false;
+  private attaching = false;
   /** Resolves once the first snapshot of the refs is taken (or the repository is known to be missing). */
   readonly ready: Promise<void>;
 
@@ -30,82 +72,110 @@ export class RepoWatcher {
     readonly repoPath: string,
     private readonly onChange: (repoPath: string, changes: RefChange[]) => void,
     private readonly log: Logger,
+    private readonly folders: FolderWatches,
   ) {
-    this.ready = this.attach();
-  }
-
-  private async attach(): Promise<void> {
-    const dir = await gitDir(this.repoPath).catch(() => undefined);
-    if (this.closed) return;
-    if (!dir) return this.waitForRepository();
-    this.refs = await listRefs(this.repoPath).catch(() => new Map<string, string>());
-    if (this.closed) return;
-    this.watch(dir, false);
-    this.watch(path.join(dir, 'refs'), true);
+    this.ready = this.attach(false);
   }
 
   /**
-   * Waits for the repository to appear: watches the nearest existing folder on the way to it (and,
-   * once the repository folder exists, its .git folder), re-aiming closer as folders appear, since a
-   * non-recursive watch sees only its own folder's entries (mkdir -p, then git init, then a commit).
+   * Watches the git directory, then reads the refs: a ref written before the watch is in the read, one
+   * written after it raises an event (read again once the first read is done). `appeared`: the
+   * repository was waited for, so nothing in it has been seen yet and every ref counts as pushed.
    */
+  private async attach(appeared: boolean, known?: string): Promise<void> {
+    const dir = known ?? (await gitDir(this.repoPath).catch(() => undefined));
+    if (this.closed) return;
+    if (!dir) return this.waitForRepository();
+    this.attaching = true;
+    this.poked = false;
+    this.watch(dir, false);
+    this.watch(path.join(dir, 'refs'), true);
+    try {
+      if (appeared) {
+        this.refs = new Map();
+        await this.refresh();
+      } else {
+        this.refs = await listRefs(this.repoPath).catch(() => new Map<string, string>());
+      }
+    } finally {
+      this.attaching = false;
+    }
+    if (this.poked && !this.closed) this.poke();
+  }
+
+  private waitAim: string | undefined;
+  private waitUnsubscribe: (() => void)[] = [];
+  private checking = false;
+  private recheck = false;
+
+  /** Waits for the repository to appear (see waitingAim), re-aiming closer as folders appear. */
   private waitForRepository() {
-    this.waitTargets = this.targetsOnTheWay();
-    for (const t of this.waitTargets) this.watch(t, false, () => this.checkForRepository());
+    if (this.closed) return;
+    this.aim();
     // Anything that appeared between the look and the watch.
     this.checkForRepository();
   }
 
-  private waitTargets: string[] = [];
-  private checking = false;
-  private recheck = false;
+  /** Watches what the repository waits for now; answers whether that changed (look again then). */
+  private aim(): boolean {
+    for (let tries = 0; tries < 10; tries++) {
+      const { folder, names } = waitingAim(this.repoPath);
+      const key = `${folder}\u0000${names.join('\u0000')}`;
+      if (key === this.waitAim) return tries > 0;
+      this.stopWaiting();
+      const offs = names.map((name) =>
+        this.folders.on(folder, name, (gone) => {
+          if (gone) this.stopWaiting();
+          this.checkForRepository();
+        }),
+      );
+      this.waitUnsubscribe.push(...offs.filter((o) => o !== undefined));
+      // The folder vanished between the look and the watch: look again.
+      if (offs.every((o) => o !== undefined)) {
+        this.waitAim = key;
+        return true;
+      }
+    }
+    return false; // keeps vanishing: wait for the next event
+  }
 
-  private targetsOnTheWay(): string[] {
-    const target = path.resolve(this.repoPath);
-    let dir = target;
-    while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-    const dotGit = path.join(target, '.git');
-    return dir === target && fs.existsSync(dotGit) ? [dir, dotGit] : [dir];
+  private stopWaiting() {
+    for (const off of this.waitUnsubscribe.splice(0)) off();
+    this.waitAim = undefined;
   }
 
   private checkForRepository() {
-    if (this.refs || this.closed) return;
+    if (this.refs || this.closed || this.attaching) return;
     if (this.checking) {
       this.recheck = true;
       return;
     }
+    // File-system checks only until the folder looks like a repository; a new aim looks once more
+    // (what it waits for may have appeared before its watch began).
+    if (!looksLikeRepository(this.repoPath)) {
+      if (this.aim()) this.checkForRepository();
+      return;
+    }
     this.checking = true;
     void gitDir(this.repoPath).then(async (found) => {
-      this.checking = false;
       if (this.refs || this.closed) return;
       if (found) {
-        this.unwatch();
-        await this.attach();
-        // Everything already in a repository that appeared counts as pushed.
-        const refs = this.refs as Map<string, string> | undefined;
-        if (refs && !this.closed) {
-          const created = [...refs].map(([ref, to]) => ({ ref, to }));
-          if (created.length) this.onChange(this.repoPath, created);
-        }
+        this.stopWaiting();
+        await this.attach(true, found);
+        this.checking = false;
         return;
       }
-      const targets = this.targetsOnTheWay();
-      if (targets.join('\u0000') !== this.waitTargets.join('\u0000')) {
-        this.unwatch();
-        this.recheck = false;
-        this.waitForRepository();
-        return;
-      }
-      if (this.recheck) {
+      this.checking = false;
+      if (this.aim() || this.recheck) {
         this.recheck = false;
         this.checkForRepository();
       }
     });
   }
 
-  private watch(target: string, recursive: boolean, handler?: () => void) {
+  private watch(target: string, recursive: boolean) {
     try {
-      const w = fs.watch(target, { recursive, persistent: false }, () => (handler ? handler() : this.poke()));
+      const w = fs.watch(target, { recursive, persistent: false }, () => this.poke());
       w.on('error', () => undefined);
       this.watchers.push(w);
     } catch (e) {
@@ -120,6 +190,10 @@ export class RepoWatcher {
   /** A file under the git directory changed: re-read the refs once things settle. */
   poke() {
     if (this.closed) return;
+    if (this.attaching) {
+      this.poked = true;
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -186,5 +260,6 @@ export class RepoWatcher {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.unwatch();
+    this.stopWaiting();
   }
 }

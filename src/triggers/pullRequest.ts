@@ -75,7 +75,7 @@ export async function simulatePullRequest(engine: Engine, scope: Scope, pr: Pull
         })());
       if (!(await pullRequestMatches(trigger, { event: pr.event, destinationBranch: pr.destinationBranch, files: changed }))) continue;
       const id = startFromTrigger(engine, scope, p.name, { triggerType: 'WebhookV2', triggerDetail: config.ConnectionArn }, [
-        { actionName: action.name!, revisionType: 'COMMIT_ID', revisionValue: source },
+        { actionName: action.name!, revisionType: 'COMMIT_ID', revisionValue: source, ref: branchRef(pr.sourceBranch), detectedBy: 'pull-request' },
       ]);
       if (id) started.push({ pipelineName: p.name, pipelineExecutionId: id });
     }

@@ -9,22 +9,31 @@
 //   V2 pipeline with a trigger for the source action         -> 'WebhookV2' when a push filter matches (the
 //                          action's BranchName is then not used for pushes, as in AWS)
 //
-// Catch-up (catchUp.ts): when the service starts, and when a pipeline is created or updated, each
-// source action's current head (git: its branch in the watcher's snapshot of the refs; S3: the latest
-// object version) starts one execution, pinned to it, with the trigger a live change would report,
-// when it is not the revision the action last produced: changes made while the emulator was stopped
-// are not lost. Per repository, catch-ups and ref changes are handled one at a time, in the order of
-// the snapshots they come from, so a head is never started twice.
-import type { ActionDeclaration, PipelineDeclaration, SourceRevisionOverride } from '@aws-sdk/client-codepipeline';
+// What a git source has seen is kept in the store (store/sourceHeads.ts): per pipeline, source action
+// and watched ref (its own branch, or each branch and tag a V2 push filter names), the head last seen,
+// written in the same transaction as the execution it starts. A live ref move, or a head found by a
+// catch-up, is new when it differs from that row; once a baseline is taken, a ref without a row is new.
+// The baseline: a repository missing when the pipeline (or its source) is created has seen nothing,
+// so its first commits start the pipeline whenever they are observed; an existing one is taken as
+// seen (CreatePipeline's own execution reads it), its own branch judged by the execution history
+// (catchUp.ts) as before these rows existed.
+//
+// Catch-up: when the service starts, and when a pipeline is created or updated, each watched ref's
+// current head (git: the watcher's snapshot of the refs; S3: the latest object version) starts one
+// execution, pinned to it, with the trigger a live change would report, when it is new: changes made
+// while the emulator was stopped are not lost. Per repository, catch-ups and ref changes are handled
+// one at a time, in the order of the snapshots they come from, so a head is never started twice.
+import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Engine } from '../engine/engine.js';
-import { branchRef, changedFiles, isCommitId } from '../git/git.js';
+import { branchRef, changedFiles, isCommitId, looksLikeRepository } from '../git/git.js';
 import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSource.js';
 import { sourceObjectStore, type ObjectCreatedEvent, type S3ObjectSource, type SourceObjectStore } from '../providers/sources/s3Objects.js';
 import type { Scope } from '../store/scope.js';
 import { lastSourceRevision, sameCommit, sourceHistory } from './catchUp.js';
-import { pushMatches } from './filters.js';
+import { FolderWatches } from './folderWatch.js';
+import { pushMatches, pushWatches } from './filters.js';
 import { RepoWatcher, type RefChange } from './gitWatcher.js';
-import { allPipelines, eventRuleArn, isV2, sourceActions, startFromTrigger, triggerFor, type StoredPipeline } from './start.js';
+import { allPipelines, eventRuleArn, isV2, sourceActions, startFromTrigger, triggerFor, type StoredPipeline, type TriggerPin } from './start.js';
 
 const pipelineKey = (s: Scope, name: string) => `${s.account}\u0000${s.region}\u0000${name}`;
 
@@ -39,6 +48,8 @@ interface GitSubscription extends Subscription {
   provider: GitProvider;
   branch: string;
   repoPath: string;
+  /** What its seen heads are kept for: the repository and the refs watched (another value: start over). */
+  source: string;
 }
 
 interface S3Subscription extends Subscription {
@@ -69,7 +80,25 @@ export async function gitTrigger(sub: GitSubscription, change: RefChange, files:
   return { triggerType: isV2(sub.declaration) ? 'WebhookV2' : 'Webhook', ...connection };
 }
 
+/** Whether a push to `ref` concerns the subscription (its branch, or a V2 push filter's branches or tags). */
+export function watchesRef(sub: GitSubscription, ref: string): boolean {
+  if (sub.provider === 'CodeCommit') return ref === branchRef(sub.branch);
+  const trigger = triggerFor(sub.declaration, sub.action.name!);
+  if (trigger) return pushWatches(trigger, ref);
+  if ((sub.action.configuration?.DetectChanges ?? 'true').toLowerCase() === 'false') return false;
+  return ref === branchRef(sub.branch);
+}
+
+function sourceKey(provider: GitProvider, declaration: PipelineDeclaration, action: ActionDeclaration): string {
+  const c = action.configuration ?? {};
+  const repository = provider === 'CodeCommit' ? c.RepositoryName : c.FullRepositoryId;
+  const trigger = provider === 'CodeCommit' ? undefined : triggerFor(declaration, action.name!);
+  const detects = provider === 'CodeCommit' || (c.DetectChanges ?? 'true').toLowerCase() !== 'false';
+  return JSON.stringify([provider, repository ?? '', c.BranchName ?? '', detects, trigger?.gitConfiguration?.push ?? null]);
+}
+
 export class TriggerService {
+  private readonly folders: FolderWatches;
   private readonly watchers = new Map<string, RepoWatcher>();
   private readonly perPipeline = new Map<string, { git: GitSubscription[]; s3: S3Subscription[] }>();
   private gitSubs = new Map<string, GitSubscription[]>();
@@ -82,7 +111,9 @@ export class TriggerService {
   private readonly queues = new Map<string, Promise<void>>();
   private stopped = false;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Engine) {
+    this.folders = new FolderWatches(engine.log);
+  }
 
   start(): this {
     this.hookPipelineChanges();
@@ -95,6 +126,7 @@ export class TriggerService {
     for (const undo of this.restore.splice(0)) undo();
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+    this.folders.close();
     this.s3Unsubscribe?.();
     this.s3Unsubscribe = undefined;
   }
@@ -111,8 +143,9 @@ export class TriggerService {
     if (this.stopped) return;
     this.perPipeline.clear();
     for (const p of allPipelines(this.engine)) this.perPipeline.set(pipelineKey(p, p.name), this.subscriptionsOf(p));
+    for (const subs of this.perPipeline.values()) this.baselineMissing(subs.git);
     this.reconcile();
-    for (const subs of this.perPipeline.values()) this.catchUp(subs);
+    for (const subs of this.perPipeline.values()) this.catchUp(subs, 'catch-up');
   }
 
   /** One pipeline was created, updated or deleted: only its subscriptions are recomputed. */
@@ -122,9 +155,12 @@ export class TriggerService {
     const subs = row ? this.subscriptionsOf({ ...scope, name, declaration: row.declaration }) : undefined;
     if (subs) this.perPipeline.set(pipelineKey(scope, name), subs);
     else this.perPipeline.delete(pipelineKey(scope, name));
+    if (subs) this.baselineMissing(subs.git);
+    else this.forget(scope, name);
     this.reconcile();
     // CreatePipeline's own execution reads the head itself: catch-up sees it as pending.
-    if (subs) this.catchUp(subs);
+    // A head found new now was pushed while the emulator runs: it reads as a push.
+    if (subs) this.catchUp(subs, 'push');
   }
 
   private subscriptionsOf(p: StoredPipeline): { git: GitSubscription[]; s3: S3Subscription[] } {
@@ -141,7 +177,7 @@ export class TriggerService {
         } catch {
           continue;
         }
-        git.push({ ...base, provider, branch: config.BranchName ?? '', repoPath });
+        git.push({ ...base, provider, branch: config.BranchName ?? '', repoPath, source: sourceKey(provider, p.declaration, action) });
       } else if (provider === 'S3' && config.S3Bucket && config.S3ObjectKey) {
         s3.push({ ...base, bucket: config.S3Bucket, key: config.S3ObjectKey });
       }
@@ -165,7 +201,7 @@ export class TriggerService {
         this.watchers.delete(repoPath);
       }
     for (const repoPath of git.keys())
-      if (!this.watchers.has(repoPath)) this.watchers.set(repoPath, new RepoWatcher(repoPath, (r, c) => void this.enqueue(r, () => this.onRefsMoved(r, c)), this.engine.log));
+      if (!this.watchers.has(repoPath)) this.watchers.set(repoPath, new RepoWatcher(repoPath, (r, c) => void this.enqueue(r, () => this.onRefsMoved(r, c)), this.engine.log, this.folders));
     this.subscribeS3();
   }
 
@@ -200,7 +236,7 @@ export class TriggerService {
   }
 
   /** Catches the subscriptions up with their sources' current heads (see the header). */
-  private catchUp(subs: { git: GitSubscription[]; s3: S3Subscription[] }) {
+  private catchUp(subs: { git: GitSubscription[]; s3: S3Subscription[] }, detectedBy: 'push' | 'catch-up') {
     const byRepo = new Map<string, GitSubscription[]>();
     for (const sub of subs.git) byRepo.set(sub.repoPath, [...(byRepo.get(sub.repoPath) ?? []), sub]);
     for (const [repoPath, list] of byRepo) {
@@ -211,39 +247,111 @@ export class TriggerService {
           // The snapshot and the queue position are taken together: every ref move up to the snapshot
           // is handled before this catch-up, every later one after it.
           const refs = this.stopped ? undefined : w.snapshot();
-          if (refs) return this.enqueue(repoPath, () => this.catchUpGit(list, refs));
+          if (refs) return this.enqueue(repoPath, () => this.catchUpGit(list, refs, detectedBy));
         }),
       );
     }
-    for (const sub of subs.s3) this.catchUpS3(sub);
+    for (const sub of subs.s3) this.catchUpS3(sub, detectedBy);
   }
 
-  private async catchUpGit(subs: GitSubscription[], refs: ReadonlyMap<string, string>) {
+  /**
+   * A source whose repository is missing when it is first watched has seen nothing: decided here,
+   * synchronously with CreatePipeline/UpdatePipeline (a file-system check), so a repository created
+   * and committed to right after is new however fast that happens.
+   */
+  private baselineMissing(subs: GitSubscription[]) {
+    const heads = this.engine.store.sourceHeads;
+    for (const sub of subs)
+      try {
+        if (!heads.seen(sub.scope, sub.pipeline, sub.action.name!, sub.source).baseline && !looksLikeRepository(sub.repoPath))
+          heads.takeBaseline(sub.scope, sub.pipeline, sub.action.name!, sub.source);
+      } catch (e) {
+        this.engine.log.error(`trigger: ${sub.pipeline} could not take a baseline of ${sub.repoPath}`, e);
+      }
+  }
+
+  private forget(scope: Scope, name: string) {
+    try {
+      this.engine.store.sourceHeads.forget(scope, name);
+    } catch (e) {
+      this.engine.log.error(`trigger: could not forget the heads ${name} saw`, e);
+    }
+  }
+
+  private async catchUpGit(subs: GitSubscription[], refs: ReadonlyMap<string, string>, detectedBy: 'push' | 'catch-up') {
     for (const sub of subs) {
       if (this.stopped) return;
       if (!this.isCurrent(sub)) continue;
-      const ref = branchRef(sub.branch);
       try {
-        const head = refs.get(ref);
-        if (!head) continue;
-        const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
-        if (!last || last.kind === 'pending' || sameCommit(last.value, head)) continue;
-        // A V2 trigger's executions come from any ref and from pull requests: a head built before is not new.
-        if (sub.provider !== 'CodeCommit' && triggerFor(sub.declaration, sub.action.name!) && this.seenBefore(sub, head)) continue;
-        const from = isCommitId(last.value) ? last.value : undefined;
-        let files: Promise<string[]> | undefined;
-        const trigger = await gitTrigger(sub, { ref, from, to: head }, () => (files ??= changedFiles(sub.repoPath, from, head).catch(() => [])));
-        if (!trigger || this.stopped || !this.isCurrent(sub)) continue;
-        // Nothing started it in the meantime (read again, with no await before the start).
-        const now = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
-        if (now?.kind !== 'revision' || now.executionId !== last.executionId) continue;
-        const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: head };
-        const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
-        if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${ref} at ${head} (last revision ${last.value})`);
+        const seen = this.engine.store.sourceHeads.seen(sub.scope, sub.pipeline, sub.action.name!, sub.source);
+        if (!seen.baseline) {
+          await this.takeBaseline(sub, refs, detectedBy);
+          continue;
+        }
+        for (const [ref, head] of refs) {
+          if (this.stopped) return;
+          if (!watchesRef(sub, ref) || seen.heads.get(ref) === head) continue;
+          await this.push(sub, { ref, from: seen.heads.get(ref), to: head }, detectedBy);
+        }
       } catch (e) {
-        this.engine.log.error(`trigger: ${sub.pipeline} could not catch up with ${ref}`, e);
+        this.engine.log.error(`trigger: ${sub.pipeline} could not catch up with ${sub.repoPath}`, e);
       }
     }
+  }
+
+  /**
+   * The first look at an existing repository for this source: every watched head is taken as seen,
+   * except that the action's own branch starts one execution when its head is not the revision the
+   * pipeline last produced (the rule from before seen heads were kept: a pipeline upgraded, or its
+   * source changed by UpdatePipeline).
+   */
+  private async takeBaseline(sub: GitSubscription, refs: ReadonlyMap<string, string>, detectedBy: 'push' | 'catch-up') {
+    const heads = this.engine.store.sourceHeads;
+    const watched = [...refs].filter(([ref]) => watchesRef(sub, ref));
+    const ref = branchRef(sub.branch);
+    const head = refs.get(ref);
+    const last = head ? lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action) : undefined;
+    const baseline = () => heads.takeBaseline(sub.scope, sub.pipeline, sub.action.name!, sub.source, watched);
+    if (!head || !last || last.kind === 'pending' || (last.kind === 'revision' && sameCommit(last.value, head))) return baseline();
+    // A V2 trigger's executions come from any ref and from pull requests: a head built before is not new.
+    if (sub.provider !== 'CodeCommit' && triggerFor(sub.declaration, sub.action.name!) && this.seenBefore(sub, head)) return baseline();
+    const from = last.kind === 'revision' && isCommitId(last.value) ? last.value : undefined;
+    let files: Promise<string[]> | undefined;
+    const trigger = await gitTrigger(sub, { ref, from, to: head }, () => (files ??= changedFiles(sub.repoPath, from, head).catch(() => [])));
+    if (this.stopped || !this.isCurrent(sub)) return;
+    this.engine.store.tx(() => {
+      if (heads.seen(sub.scope, sub.pipeline, sub.action.name!, sub.source).baseline) return;
+      baseline();
+      // Nothing started it in the meantime (read again, with no await before the start).
+      const now = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
+      if (!trigger || now?.kind !== last.kind || now.executionId !== last.executionId) return;
+      const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: head, ref, detectedBy };
+      const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
+      if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${ref} at ${head} (last revision ${last.kind === 'revision' ? last.value : 'none'})`);
+    });
+  }
+
+  /**
+   * A watched ref moved to a head this source has not seen: starts the pipeline when the trigger
+   * matches, and records the head as seen (in the start's transaction), matched or not.
+   */
+  private async push(sub: GitSubscription, change: RefChange, detectedBy: 'push' | 'catch-up') {
+    const heads = this.engine.store.sourceHeads;
+    const key = [sub.scope, sub.pipeline, sub.action.name!, sub.source] as const;
+    let files: Promise<string[]> | undefined;
+    const changed = () => (files ??= changedFiles(sub.repoPath, change.from, change.to).catch(() => []));
+    const trigger = await gitTrigger(sub, change, changed);
+    if (this.stopped || !this.isCurrent(sub)) return;
+    this.engine.store.tx(() => {
+      // Seen in the meantime (read again, with no await before the start).
+      if (heads.head(...key, change.ref) === change.to) return;
+      const record = () => heads.record(...key, change.ref, change.to);
+      if (!trigger) return record();
+      const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: change.to, ref: change.ref, detectedBy };
+      const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin], record);
+      if (id && detectedBy === 'catch-up')
+        this.engine.log.info(`trigger: ${sub.pipeline} caught up with ${change.ref} at ${change.to} (last seen ${change.from ?? 'nothing'})`);
+    });
   }
 
   private seenBefore(sub: Subscription, head: string): boolean {
@@ -253,7 +361,7 @@ export class TriggerService {
   }
 
   /** S3: the latest version of the key, read synchronously from the local store (no race with its object-created events). */
-  private catchUpS3(sub: S3Subscription) {
+  private catchUpS3(sub: S3Subscription, detectedBy: 'push' | 'catch-up') {
     if (this.stopped) return;
     const objects = (this.engine as unknown as { objects?: Partial<S3ObjectSource> }).objects;
     if (typeof objects?.getVersion !== 'function' || typeof objects.getBucket !== 'function') return;
@@ -263,8 +371,8 @@ export class TriggerService {
       const latest = objects.getVersion(sub.bucket, sub.key);
       if (!latest || latest.deleteMarker) return;
       const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
-      if (!last || last.kind === 'pending' || last.value === latest.versionId) return;
-      const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: latest.versionId };
+      if (last?.kind !== 'revision' || last.value === latest.versionId) return;
+      const pin: TriggerPin = { actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: latest.versionId, detectedBy };
       const id = startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), [pin]);
       if (id) this.engine.log.info(`trigger: ${sub.pipeline} caught up with s3://${sub.bucket}/${sub.key} at version ${latest.versionId} (last revision ${last.value})`);
     } catch (e) {
@@ -273,17 +381,15 @@ export class TriggerService {
   }
 
   private async onRefsMoved(repoPath: string, changes: RefChange[]) {
-    const subs = this.gitSubs.get(repoPath) ?? [];
+    const heads = this.engine.store.sourceHeads;
     for (const change of changes) {
-      let files: Promise<string[]> | undefined;
-      const changed = () => (files ??= changedFiles(repoPath, change.from, change.to).catch(() => []));
-      for (const sub of subs) {
+      for (const sub of this.gitSubs.get(repoPath) ?? []) {
         if (this.stopped) return;
+        if (!watchesRef(sub, change.ref)) continue;
         try {
-          const trigger = await gitTrigger(sub, change, changed);
-          if (!trigger) continue;
-          const pin: SourceRevisionOverride = { actionName: sub.action.name!, revisionType: 'COMMIT_ID', revisionValue: change.to };
-          startFromTrigger(this.engine, sub.scope, sub.pipeline, trigger, [pin]);
+          const seen = heads.head(sub.scope, sub.pipeline, sub.action.name!, sub.source, change.ref);
+          if (seen === change.to) continue;
+          await this.push(sub, { ...change, from: seen ?? change.from }, 'push');
         } catch (e) {
           this.engine.log.error(`trigger: ${sub.pipeline} could not start for ${change.ref}`, e);
         }
@@ -295,8 +401,8 @@ export class TriggerService {
     if (this.stopped) return;
     for (const sub of this.s3Subs) {
       if (sub.scope.account !== e.account || sub.bucket !== e.bucket || sub.key !== e.key) continue;
-      const pin: SourceRevisionOverride[] = e.versionId
-        ? [{ actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: e.versionId }]
+      const pin: TriggerPin[] = e.versionId
+        ? [{ actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: e.versionId, detectedBy: 'push' }]
         : [];
       try {
         startFromTrigger(this.engine, sub.scope, sub.pipeline, eventTrigger(sub), pin);
@@ -323,6 +429,11 @@ export class TriggerService {
       await w.refresh();
     }));
     await this.settled();
+  }
+
+  /** The folders watched for repositories that do not exist yet, with their waiter counts (for tests and diagnostics). */
+  waitingFolders(): Map<string, number> {
+    return this.folders.watched();
   }
 
   /** The repositories being watched (for tests and diagnostics). */

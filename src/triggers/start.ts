@@ -4,6 +4,17 @@ import type { ActionDeclaration, PipelineDeclaration, SourceRevisionOverride } f
 import type { Engine } from '../engine/engine.js';
 import type { Scope } from '../store/scope.js';
 
+/**
+ * A trigger's pin: the revision to use, and for a git trigger what chose it (kept with the execution
+ * so the source action's log can say so). Only change detection writes `ref` and `detectedBy`.
+ */
+export interface TriggerPin extends SourceRevisionOverride {
+  /** The ref that moved (refs/heads/<branch> or refs/tags/<tag>), or a pull request's source branch. */
+  ref?: string;
+  /** push: seen as it happened; catch-up: made while change detection was not running; pull-request: a simulated pull request. */
+  detectedBy?: 'push' | 'catch-up' | 'pull-request';
+}
+
 export interface StoredPipeline extends Scope {
   name: string;
   declaration: PipelineDeclaration;
@@ -35,7 +46,7 @@ export function startFromTrigger(
   scope: Scope,
   pipeline: string,
   trigger: { triggerType: string; triggerDetail?: string },
-  sourceRevisions: SourceRevisionOverride[] = [],
+  sourceRevisions: TriggerPin[] = [],
   before?: () => void,
 ): string | undefined {
   const id = engine.store.tx(() => {

@@ -25,6 +25,22 @@ export function sourceOverride(start: ActionStart, type: SourceRevisionOverride[
   return start.execution.sourceRevisions.find((r) => r.actionName === start.action.name && r.revisionType === type)?.revisionValue;
 }
 
+/** What change detection recorded with a pin it made (see triggers/start.ts TriggerPin). */
+export interface PinOrigin {
+  ref?: string;
+  detectedBy?: 'push' | 'catch-up' | 'pull-request';
+}
+
+/**
+ * Why the action uses the revision pinned for it: undefined when StartPipelineExecution's
+ * sourceRevisions asked for it, else what change detection recorded with the pin.
+ */
+export function pinOrigin(start: ActionStart, type: SourceRevisionOverride['revisionType']): PinOrigin | undefined {
+  if (start.execution.triggerType === 'StartPipelineExecution') return undefined;
+  const pin = start.execution.sourceRevisions.find((r) => r.actionName === start.action.name && r.revisionType === type) as (SourceRevisionOverride & PinOrigin) | undefined;
+  return pin?.detectedBy ? { ref: pin.ref, detectedBy: pin.detectedBy } : undefined;
+}
+
 /** Where the action writes its single output artifact. */
 export function outputLocation(start: ActionStart) {
   const out = start.outputArtifacts[0];

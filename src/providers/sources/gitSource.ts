@@ -7,7 +7,7 @@ import { archiveZip, branchRef, commitInfo, gitDir, isCommitId, isRefName, resol
 import { codeCommitRepositoryPath, connectionRepositoryPath, RepositoryNameError } from '../../git/repos.js';
 import { shownPath } from '../../util/localPaths.js';
 import { zipFiles } from '../../util/zip.js';
-import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
+import { beginSource, pinOrigin, runSource, SourceError, sourceOverride, writeSourceArtifact, type PinOrigin } from './common.js';
 
 export type GitProvider = 'CodeCommit' | 'CodeStarSourceConnection';
 
@@ -93,6 +93,32 @@ function outputVariables(src: GitSourceConfig, info: CommitInfo): Record<string,
   return { ...common, ConnectionArn: src.connectionArn ?? '', FullRepositoryName: src.repository };
 }
 
+/**
+ * Whether a git source action's failure message says there was nothing to read yet: no repository, or
+ * no such branch (the messages run() writes). Change detection counts such a read as having seen nothing.
+ */
+export function foundNothing(message: string | undefined): boolean {
+  return !!message && (/ \(no local git repository at [^)]*\)$/.test(message) || /^The branch named '.*' does not exist in the /.test(message));
+}
+
+/** What chose a pinned commit, as the action's log says it (after "Using commit <id>"). */
+export function pinnedBecause(origin: PinOrigin | undefined): string {
+  const ref = origin?.ref ?? '';
+  const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+  switch (origin?.detectedBy) {
+    case 'push':
+      return tag !== undefined ? `, the tag ${tag} pushed, which triggered this execution` : ` on ${ref}, the push that triggered this execution`;
+    case 'catch-up':
+      return tag !== undefined
+        ? `, the tag ${tag} pushed while change detection was not running (caught up when it started)`
+        : ` on ${ref}, pushed while change detection was not running (caught up when it started)`;
+    case 'pull-request':
+      return `, the head of ${ref}, the source branch of the pull request that triggered this execution`;
+    default:
+      return ", the revision StartPipelineExecution's sourceRevisions override asked for";
+  }
+}
+
 export class GitSourceProvider implements ActionProvider {
   constructor(
     private readonly engine: Engine,
@@ -121,12 +147,12 @@ export class GitSourceProvider implements ActionProvider {
       if (wanted !== undefined) {
         commit = isCommitId(wanted) ? await resolveCommit(src.repositoryPath, wanted) : undefined;
         if (!commit) throw new SourceError(`The commit '${wanted}' does not exist in the ${label} '${src.repository}'`);
-        log.note(`Using the commit ${commit} (the source revision StartPipelineExecution asked for)`);
+        log.note(`Using commit ${commit}${pinnedBecause(pinOrigin(start, 'COMMIT_ID'))}`);
       } else {
         if (!isRefName(src.branch)) throw new SourceError(`The branch name '${src.branch}' is not valid`);
         commit = await resolveCommit(src.repositoryPath, branchRef(src.branch));
         if (!commit) throw new SourceError(`The branch named '${src.branch}' does not exist in the ${label} '${src.repository}'`);
-        log.note(`Branch '${src.branch}' is at the commit ${commit}`);
+        log.note(`Using commit ${commit}, the head of branch '${src.branch}' when the source action ran`);
       }
       const info = await commitInfo(src.repositoryPath, commit);
       log.note(`Commit ${info.id} by ${info.authorName} <${info.authorEmail}> on ${info.authorDate}: ${info.message.split('\n')[0]}`);

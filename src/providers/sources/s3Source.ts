@@ -2,12 +2,24 @@
 // S3_OBJECT_VERSION_ID, else the latest) from the local S3-compatible store as the output artifact.
 import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
-import { beginSource, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
+import { beginSource, pinOrigin, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
 import { byteCount } from '../../logs/actionLogs.js';
 import { sourceObjectStore } from './s3Objects.js';
 
 /** The object metadata AWS reads a revision summary from. */
 const SUMMARY_METADATA = 'codepipeline-artifact-revision-summary';
+
+/** What chose a pinned version, as the action's log says it. */
+function uploadedBecause(start: ActionStart): string {
+  switch (pinOrigin(start, 'S3_OBJECT_VERSION_ID')?.detectedBy) {
+    case 'push':
+      return 'the upload that triggered this execution';
+    case 'catch-up':
+      return 'uploaded while change detection was not running, caught up when it started';
+    default:
+      return "the revision StartPipelineExecution's sourceRevisions override asked for";
+  }
+}
 
 export class S3SourceProvider implements ActionProvider {
   constructor(private readonly engine: Engine) {}
@@ -24,7 +36,7 @@ export class S3SourceProvider implements ActionProvider {
       log.note(
         version === undefined
           ? `Reading the latest version of s3://${bucket}/${key}`
-          : `Reading version ${version} of s3://${bucket}/${key} (the source revision StartPipelineExecution asked for)`,
+          : `Reading version ${version} of s3://${bucket}/${key} (${uploadedBecause(start)})`,
       );
       const got = await sourceObjectStore(this.engine).getObject(start.execution.account, bucket, key, version);
       if (!got.ok) {
