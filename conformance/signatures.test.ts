@@ -140,7 +140,7 @@ describe("the emulator's own routes with signatures verified", () => {
     // Authenticated: the route's own answer (no such pipeline in the key's account).
     const signed = await send(await signRequest('codepipeline', 'GET', events()));
     expect(signed.status).toBe(404);
-    expect(JSON.parse(signed.text).message).toBe("Account '111122223333' does not have a pipeline with name 'nope'");
+    expect(JSON.parse(signed.text).message).toBe("Account '111122223333' does not have a pipeline with name 'nope' in region 'us-east-1'");
     expect((await get(await presign('codepipeline', events()))).status).toBe(404);
     expect((await get(await presign('execute-api', events()))).status).toBe(404);
   });

@@ -33,6 +33,8 @@ async function pump(stream: SSEStreamingApi, store: Store, q: EventQuery) {
     setImmediate(() => wake());
   });
   stream.onAbort(() => wake());
+  // A first line at once: the client sees the stream open (and its headers) before any event comes.
+  await stream.write(': open\n\n');
   /** Resolves true when woken (event or client gone), false after a heartbeat interval of silence. */
   const pause = () =>
     new Promise<boolean>((resolve) => {
