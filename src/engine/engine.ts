@@ -20,7 +20,7 @@ import { pipelineArn } from '../util/arn.js';
 import { newArtifactLocation, type ArtifactObjects } from './artifacts.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
 import type { ActionProvider, ActionStart } from './provider.js';
-import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
+import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
 import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
 import type { ObjectStore } from '../s3/store.js';
@@ -494,8 +494,7 @@ export class Engine {
       resolvedConfiguration = resolveConfiguration(action.configuration ?? {}, this.variableScope(exec, lineage));
     } catch (e) {
       if (!(e instanceof UnresolvedVariableError)) throw e;
-      // AWS's wording for an action whose configuration references a variable nobody produced.
-      const message = `An action in this pipeline failed because one or more variables could not be resolved: Action name=${action.name}`;
+      const message = unresolvedActionMessage(action.name, e);
       this.store.executions.insertAction({ ...row, status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
       recordActionEvent(this.store, exec, stage.name!, action, 'FAILED', now);
       return;

@@ -2,7 +2,7 @@
 // extracted (the first is the working folder); `outputVariables` names exported variables that
 // become the action's output variables; an output artifact's `files` globs select what it holds.
 import type { ActionStart } from '../../engine/provider.js';
-import { resolveString, UnresolvedVariableError } from '../../engine/variables.js';
+import { resolveString, unresolvedActionMessage, UnresolvedVariableError } from '../../engine/variables.js';
 import type { ActionLog } from '../../logs/actionLogs.js';
 import { VARIABLE_NAME } from './buildspec.js';
 import { ActionFailure, LocalBuildProvider, defaultShell, type BuildDefinition } from './localBuild.js';
@@ -53,7 +53,7 @@ export class CommandsProvider extends LocalBuildProvider {
       };
     } catch (e) {
       if (e instanceof UnresolvedVariableError)
-        throw new ActionFailure(`An action in this pipeline failed because one or more variables could not be resolved: Action name=${action.name}`);
+        throw new ActionFailure(unresolvedActionMessage(action.name, e));
       if (e instanceof MissingSecretError) throw new ActionFailure(e.message);
       throw e;
     }
