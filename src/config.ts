@@ -11,6 +11,8 @@ export interface Config {
   defaultRegion: string;
   /** The local configuration file (repositories, CodeBuild projects, Lambda handlers...); see src/localConfig.ts. */
   configFile?: string;
+  /** Most bytes one input artifact may unpack to (each file at most this, and at most 2 GiB); default 4 GiB. */
+  maxArtifactSize?: number;
 }
 
 export const DEFAULT_PORT = 4596;

@@ -13,6 +13,7 @@ import { handleS3Request, isS3Request, ObjectStore } from './s3/index.js';
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
+import { unzipLimits } from './util/zip.js';
 
 export interface StartOptions extends Partial<Config> {
   clock?: Clock;
@@ -35,6 +36,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const store = Store.open(config);
   const engine = new Engine(store, clock, log);
   engine.localConfig = loadLocalConfig(config.dataDir, config.configFile);
+  engine.unzipLimits = unzipLimits(config.maxArtifactSize);
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;

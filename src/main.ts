@@ -15,6 +15,8 @@ Usage: codepipeline-local [options]
   --log-level L     debug | info | warn | error | silent (default info)
   --config FILE     local configuration: repositories, CodeBuild projects, Lambda handlers...
                     (env CODEPIPELINE_LOCAL_CONFIG; default ./codepipeline-local.yml when present)
+  --max-artifact-size SIZE  most an input artifact may unpack to, e.g. 8GiB, 500MiB or bytes
+                    (default 4GiB; one file at most 2GiB)
   --help, --version
 `;
 
@@ -34,6 +36,7 @@ try {
       'in-memory': { type: 'boolean' },
       'log-level': { type: 'string' },
       config: { type: 'string' },
+      'max-artifact-size': { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -59,6 +62,12 @@ if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[numbe
 const port = flag('port') === undefined ? undefined : Number(flag('port'));
 if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) usageError(`invalid --port ${flag('port')} (a number from 0 to 65535)`);
 
+const sizeFlag = flag('max-artifact-size');
+const sizeMatch = sizeFlag === undefined ? undefined : /^(\d+)(KiB|MiB|GiB)?$/.exec(sizeFlag);
+if (sizeFlag !== undefined && (!sizeMatch || Number(sizeMatch[1]) === 0)) usageError(`invalid --max-artifact-size ${sizeFlag} (a number of bytes, or of KiB, MiB or GiB, e.g. 8GiB)`);
+const UNITS: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const maxArtifactSize = sizeMatch ? Number(sizeMatch[1]) * UNITS[sizeMatch[2] ?? ''] : undefined;
+
 let emulator: Awaited<ReturnType<typeof start>>;
 try {
   emulator = await start({
@@ -68,6 +77,7 @@ try {
     ...(values['in-memory'] && { inMemory: true }),
     ...(logLevel && { logLevel: logLevel as (typeof levels)[number] }),
     ...(flag('config') && { configFile: flag('config') }),
+    ...(maxArtifactSize !== undefined && { maxArtifactSize }),
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.

@@ -18,6 +18,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
 import { newArtifactLocation, type ArtifactObjects } from './artifacts.js';
+import { DEFAULT_UNZIP_LIMITS, type UnzipLimits } from '../util/zip.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
 import type { ActionProvider, ActionStart } from './provider.js';
 import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError, type VariableScope } from './variables.js';
@@ -90,6 +91,8 @@ export class Engine {
   readonly pipelineListeners = new Set<(scope: Scope, pipeline: string) => void>();
   /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
   baseUrl = 'http://127.0.0.1';
+  /** What one input artifact may unpack to (--max-artifact-size). */
+  unzipLimits: UnzipLimits = DEFAULT_UNZIP_LIMITS;
   /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
   objects!: ObjectStore;
   /** Set at start-up to the local S3-compatible store. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readZip, UnsafeArchiveError, unzipToDirectory, zipDirectory, zipFiles } from './zip.js';
+import { extractZip, readZip, readZipEntries, UnsafeArchiveError, ZipLimitError, zipDirectory, zipFiles } from './zip.js';
 
 describe('zip', () => {
   it('round-trips a folder', async () => {
@@ -14,15 +14,38 @@ describe('zip', () => {
     const zip = await zipDirectory(dir);
     expect([...readZip(zip).keys()]).toEqual(['.hidden', 'src/a.txt']);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-'));
-    expect(unzipToDirectory(zip, out)).toEqual(['.hidden', 'src/a.txt']);
+    expect(await extractZip(zip, out, { artifact: 'A' })).toEqual(['.hidden', 'src/a.txt']);
     expect(fs.readFileSync(path.join(out, 'src', 'a.txt'), 'utf8')).toBe('hello');
   });
 
-  it('refuses entries that would escape the target folder', () => {
+  it('refuses entries that would escape the target folder', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-'));
     for (const name of ['../evil.txt', '/etc/evil', 'a/../../evil'])
-      expect(() => unzipToDirectory(zipSync({ [name]: new Uint8Array([1]) }), out)).toThrow(UnsafeArchiveError);
+      await expect(extractZip(zipSync({ [name]: new Uint8Array([1]) }), out, { artifact: 'A' })).rejects.toThrow(UnsafeArchiveError);
     expect(fs.readdirSync(out)).toEqual([]);
     expect(readZip(zipFiles([{ path: 'ok.txt', data: new Uint8Array([1]) }])).get('ok.txt')).toEqual(new Uint8Array([1]));
+  });
+
+  it('counts the bytes an entry really inflates to: a declared size that lies does not get past', async () => {
+    const zip = zipSync({ zeros: new Uint8Array(64 * 1024) });
+    // Both headers claim 100 bytes for an entry that inflates to 64 KiB.
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    for (let at = 0; at + 46 <= zip.length; at++) {
+      const sig = view.getUint32(at, true);
+      if (sig === 0x04034b50) view.setUint32(at + 22, 100, true);
+      if (sig === 0x02014b50) view.setUint32(at + 24, 100, true);
+    }
+    await expect(readZipEntries(zip, { artifact: "'A'" })).rejects.toThrow(new UnsafeArchiveError("zip entry 'zeros' inflates to more than the 100 bytes it declares"));
+  });
+
+  it('refuses an artifact over the limits, by what it claims and by what it inflates to', async () => {
+    const limits = { totalBytes: 1000, entryBytes: 600, entries: 3 };
+    const two = zipSync({ a: new Uint8Array(500), b: new Uint8Array(501) });
+    await expect(readZipEntries(two, { artifact: "'A'", limits })).rejects.toThrow(
+      new ZipLimitError("the input artifact 'A' expands to more than 1,000 bytes (its entries claim 1,001 bytes), the limit of an artifact codepipeline-local extracts (--max-artifact-size): refusing to extract it"),
+    );
+    await expect(readZipEntries(zipSync({ big: new Uint8Array(601) }), { artifact: "'A'", limits })).rejects.toThrow(ZipLimitError);
+    await expect(readZipEntries(zipSync({ a: new Uint8Array(1), b: new Uint8Array(1), c: new Uint8Array(1), d: new Uint8Array(1) }), { artifact: "'A'", limits })).rejects.toThrow(ZipLimitError);
+    expect([...(await readZipEntries(zipSync({ a: new Uint8Array(500), b: new Uint8Array(500) }), { artifact: "'A'", limits })).keys()]).toEqual(['a', 'b']);
   });
 });

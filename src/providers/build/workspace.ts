@@ -9,9 +9,8 @@ import { lazyRequire } from '../../util/lazyRequire.js';
 const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
-import { unzipToDirectory, zipFiles } from '../../util/zip.js';
+import { extractZip, zipFiles } from '../../util/zip.js';
 import { git, isCommitId, isRefName } from '../../git/git.js';
-import { checkZipLimits } from '../../util/zip.js';
 import { CLONE_REF_FILE, type CloneRef } from '../sources/gitSource.js';
 import type { ArtifactSpec } from './buildspec.js';
 
@@ -44,8 +43,7 @@ export async function prepareWorkspace(engine: Engine, root: string, start: Acti
     const dir = input.name === primary ? srcDir : path.join(root, 'sources', input.name!);
     if (dir !== srcDir) secondaryDirs[input.name!] = dir;
     fs.mkdirSync(dir, { recursive: true });
-    checkZipLimits(body, input.name!);
-    unzipToDirectory(body, dir);
+    await extractZip(body, dir, { artifact: input.name!, limits: engine.unzipLimits, signal });
     await expandCloneRef(dir, input.name!, signal);
   }
   return { root, srcDir, primary, secondaryDirs };
