@@ -21,6 +21,7 @@ describe('command-line mistakes', () => {
     [['--port', 'abc'], 'codepipeline-local: invalid --port abc (a number from 0 to 65535)\n'],
     [['--log-level', 'loud'], 'codepipeline-local: invalid --log-level loud (one of debug, info, warn, error, silent)\n'],
     [['--port'], "codepipeline-local: Option '--port <value>' argument missing\n"],
+    [['--max-artifact-size', '4GB'], 'codepipeline-local: invalid --max-artifact-size 4GB (a number of bytes, or of KiB, MiB or GiB, e.g. 8GiB)\n'],
   ])('%j: one line and the usage, exit 2', async (args, first) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { extractZip, readZip, readZipEntries, UnsafeArchiveError, ZipLimitError, zipDirectory, zipFiles } from './zip.js';
+import { extractZip, readZip, readZipEntries, UnsafeArchiveError, ZipLimitError, zipDirectory, zipFiles, zipFilesFromDisk } from './zip.js';
 
 describe('zip', () => {
   it('round-trips a folder', async () => {
@@ -47,5 +47,16 @@ describe('zip', () => {
     await expect(readZipEntries(zipSync({ big: new Uint8Array(601) }), { artifact: "'A'", limits })).rejects.toThrow(ZipLimitError);
     await expect(readZipEntries(zipSync({ a: new Uint8Array(1), b: new Uint8Array(1), c: new Uint8Array(1), d: new Uint8Array(1) }), { artifact: "'A'", limits })).rejects.toThrow(ZipLimitError);
     expect([...(await readZipEntries(zipSync({ a: new Uint8Array(500), b: new Uint8Array(500) }), { artifact: "'A'", limits })).keys()]).toEqual(['a', 'b']);
+  });
+
+  it('zips files from disk in a worker, keeping the executable bit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-'));
+    fs.writeFileSync(path.join(dir, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+    const zip = await zipFilesFromDisk([{ path: 'bin/run.sh', file: path.join(dir, 'run.sh'), mode: 0o100755 }]);
+    expect(Buffer.from(readZip(zip).get('bin/run.sh')!).toString()).toBe('#!/bin/sh\n');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-'));
+    await extractZip(zip, out, { artifact: 'A' });
+    expect(fs.readFileSync(path.join(out, 'bin', 'run.sh'), 'utf8')).toBe('#!/bin/sh\n');
+    await expect(zipFilesFromDisk([{ path: 'gone', file: path.join(dir, 'missing') }])).rejects.toThrow(/ENOENT/);
   });
 });

@@ -2,11 +2,9 @@
 // without ever writing outside it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Zippable } from 'fflate';
 import { lazyRequire } from './lazyRequire.js';
+import { runInWorker } from './zipWorkers.js';
 
 const fflate = lazyRequire<typeof import('fflate')>('fflate');
 const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
@@ -46,8 +44,9 @@ export function inflateLimitMessage(artifact: string, which: 'total' | 'entry', 
   return `${what}${claim}, the limit of ${which === 'total' ? 'an artifact' : 'one file'} codepipeline-local extracts (--max-artifact-size): refusing to extract it`;
 }
 
-/** What the worker (unzipWorker.ts) is given: the zip, and the folder to extract into (none: return the entries). */
+/** An unzip for the worker (zipWorker.ts): the zip, and the folder to extract into (none: return the entries). */
 export interface UnzipJob {
+  kind: 'unzip';
   zip: ArrayBuffer;
   dir?: string;
   limits: UnzipLimits;
@@ -55,47 +54,33 @@ export interface UnzipJob {
   artifact: string;
 }
 
-export type UnzipReply =
-  | { ok: true; files?: string[]; entries?: [string, Uint8Array][] }
-  | { ok: false; kind: 'limit' | 'unsafe' | 'invalid'; message: string };
-
-// The worker's own module: compiled JavaScript beside this one, or (tests, tsx) the TypeScript source,
-// which a worker thread can only load through tsx's API (it inherits no loader from vitest or tsx).
-const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(fromSource ? './unzipWorker.ts' : './unzipWorker.js', import.meta.url);
-
-function startWorker(workerData: UnzipJob, transferList: ArrayBuffer[]): Worker {
-  if (!fromSource) return new Worker(WORKER_URL, { workerData, transferList });
-  const tsxApi = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(WORKER_URL.href)}, ${JSON.stringify(tsxApi)}))`;
-  return new Worker(code, { eval: true, workerData, transferList });
+/** A zip for the worker: files on disk (read there, not here), by their name in the archive. */
+export interface ZipJob {
+  kind: 'zip';
+  files: { path: string; file: string; mode?: number }[];
 }
 
-/** Runs one unzip in a worker thread, so inflating never holds up the event loop; `signal` ends it early. */
-function unzipInWorker(job: Omit<UnzipJob, 'zip'> & { zip: Uint8Array }, signal?: AbortSignal): Promise<UnzipReply & { ok: true }> {
+export type WorkerReply =
+  | { ok: true; files?: string[]; entries?: [string, Uint8Array][]; zip?: Uint8Array }
+  | { ok: false; kind: 'limit' | 'unsafe' | 'invalid'; message: string };
+
+/** Runs a job on a pooled worker thread; a refusal comes back as the error it was in the worker. */
+async function inWorker(job: UnzipJob | ZipJob, transferList: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerReply & { ok: true }> {
+  const reply = await runInWorker(job, transferList, signal);
+  if (reply.ok) return reply;
+  throw reply.kind === 'limit' ? new ZipLimitError(reply.message) : reply.kind === 'unsafe' ? new UnsafeArchiveError(reply.message) : new Error(reply.message);
+}
+
+function unzipInWorker(job: Omit<UnzipJob, 'zip' | 'kind'> & { zip: Uint8Array }, signal?: AbortSignal) {
   // A copy of exactly the zip's bytes (a Buffer may be a view on a larger pool), handed over without a second copy.
   const zip = new Uint8Array(job.zip).buffer;
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const worker = startWorker({ ...job, zip }, [zip]);
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = () => settle(() => (void worker.terminate(), reject(signal!.reason)));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (reply: UnzipReply) =>
-      settle(() => {
-        if (reply.ok) return resolve(reply);
-        reject(reply.kind === 'limit' ? new ZipLimitError(reply.message) : reply.kind === 'unsafe' ? new UnsafeArchiveError(reply.message) : new Error(reply.message));
-      }),
-    );
-    worker.once('error', (e) => settle(() => reject(e)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`the unzip worker exited (code ${code}) without an answer`))));
-  });
+  return inWorker({ ...job, kind: 'unzip', zip }, [zip], signal);
+}
+
+/** Zips files read from disk, off the event loop (build output artifacts can be large). */
+export async function zipFilesFromDisk(files: ZipJob['files']): Promise<Buffer> {
+  const reply = await inWorker({ kind: 'zip', files }, []);
+  return Buffer.from(reply.zip!.buffer, reply.zip!.byteOffset, reply.zip!.byteLength);
 }
 
 /**
@@ -122,9 +107,15 @@ export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): 
 
 /** Zips in-memory files; `mode` keeps the executable bit (unix external attributes). */
 export function zipFiles(files: { path: string; data: Uint8Array; mode?: number }[]): Buffer {
+  const zip = zipBytes(files);
+  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+}
+
+/** The zip as fflate makes it (its own buffer, so a worker can hand it over). */
+export function zipBytes(files: { path: string; data: Uint8Array; mode?: number }[]): Uint8Array {
   const tree: Zippable = {};
   for (const f of files) tree[f.path.split(path.sep).join('/')] = [f.data, { os: 3, attrs: ((f.mode ?? 0o644) & 0o777) << 16 }];
-  return Buffer.from(fflate().zipSync(tree, { level: 6 }));
+  return fflate().zipSync(tree, { level: 6 });
 }
 
 /** The entries of a small zip, synchronously (tests, archives the emulator made itself): artifacts go through readZipEntries. */

@@ -1,16 +1,16 @@
-// The body of a worker thread (started by extractZip/readZipEntries in zip.ts): inflates one zip off
-// the server's event loop, in small chunks, counting the bytes it really produces, so neither a slow
-// archive nor a zip bomb can stall requests or fill memory or disk.
+// The body of a pooled worker thread (zipWorkers.ts): inflates one zip off the server's event loop, in
+// small chunks, counting the bytes it really produces, so neither a slow archive nor a zip bomb can
+// stall requests or fill memory or disk; or zips files from disk (a build's output artifact).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { Unzip, UnzipInflate, unzipSync } from 'fflate';
-import { inflateLimitMessage, safeEntryPath, UnsafeArchiveError, ZipLimitError, type UnzipJob, type UnzipReply } from './zip.js';
+import { inflateLimitMessage, safeEntryPath, UnsafeArchiveError, ZipLimitError, zipBytes, type UnzipJob, type WorkerReply, type ZipJob } from './zip.js';
 
 /** Compressed bytes fed to the inflater at a time: deflate expands at most ~1032:1, so one step yields at most ~16 MiB. */
 const CHUNK = 16 * 1024;
 
-function run(job: UnzipJob): UnzipReply {
+function unzip(job: UnzipJob): WorkerReply {
   const { zip, dir, limits, artifact } = job;
   const bytes = new Uint8Array(zip);
   // The central directory first: what the entries claim, refused before anything is inflated.
@@ -40,7 +40,7 @@ function run(job: UnzipJob): UnzipReply {
   const inMemory = new Map<string, Uint8Array>();
   let total = 0;
   let open: number | undefined;
-  const unzip = new Unzip((file) => {
+  const stream = new Unzip((file) => {
     if (file.name.endsWith('/')) {
       file.ondata = () => {};
       file.start();
@@ -76,9 +76,9 @@ function run(job: UnzipJob): UnzipReply {
     };
     file.start();
   });
-  unzip.register(UnzipInflate);
+  stream.register(UnzipInflate);
   try {
-    for (let at = 0; at < bytes.length; at += CHUNK) unzip.push(bytes.subarray(at, at + CHUNK), at + CHUNK >= bytes.length);
+    for (let at = 0; at < bytes.length; at += CHUNK) stream.push(bytes.subarray(at, at + CHUNK), at + CHUNK >= bytes.length);
   } finally {
     // A worker's descriptors are the process's: one left open on a refusal would outlive the worker.
     if (open !== undefined) fs.closeSync(open);
@@ -97,11 +97,18 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-try {
-  const reply = run(workerData as UnzipJob);
-  const transfer = reply.ok && reply.entries ? reply.entries.map(([, d]) => d.buffer as ArrayBuffer) : [];
-  parentPort!.postMessage(reply, transfer);
-} catch (e) {
-  const kind = e instanceof ZipLimitError ? 'limit' : e instanceof UnsafeArchiveError ? 'unsafe' : 'invalid';
-  parentPort!.postMessage({ ok: false, kind, message: (e as Error).message } satisfies UnzipReply);
+function zip(job: ZipJob): WorkerReply {
+  return { ok: true, zip: zipBytes(job.files.map((f) => ({ path: f.path, data: fs.readFileSync(f.file), mode: f.mode }))) };
 }
+
+// One job at a time (see zipWorkers.ts), each answered with one message.
+parentPort!.on('message', (job: UnzipJob | ZipJob) => {
+  try {
+    const reply = job.kind === 'zip' ? zip(job) : unzip(job);
+    const transfer = reply.ok ? [...(reply.entries ?? []).map(([, d]) => d), ...(reply.zip ? [reply.zip] : [])].map((d) => d.buffer as ArrayBuffer) : [];
+    parentPort!.postMessage(reply, transfer);
+  } catch (e) {
+    const kind = e instanceof ZipLimitError ? 'limit' : e instanceof UnsafeArchiveError ? 'unsafe' : 'invalid';
+    parentPort!.postMessage({ ok: false, kind, message: (e as Error).message } satisfies WorkerReply);
+  }
+});
