@@ -164,8 +164,17 @@ describe('a large input artifact being extracted', () => {
   });
   afterAll(() => tearDown(s));
 
+  it('by default refuses a file that claims more than 2 GiB, before inflating anything', async () => {
+    const claims = claiming(zipSync({ 'big.bin': new Uint8Array(1024) }), 3 * 1024 * MiB);
+    const id = await pipelineReading(s, 'claims', claims, [{ name: 'Use', actions: [reads('Site', 'Deploy', 'S3', { BucketName: 'site', Extract: 'true' })] }]);
+    expect(await settled(s, 'claims', id)).toBe('Failed');
+    expect(summary((await details(s, 'claims', id)).get('Site'))).toBe(
+      "The entry 'big.bin' of the input artifact 'SourceOut' expands to more than 2,147,483,648 bytes (it claims 3,221,225,472 bytes), the limit of one file codepipeline-local extracts (--max-artifact-size): refusing to extract it",
+    );
+  });
+
   it('does not hold up the server: /_health answers before the extraction ends', async () => {
-    const size = 256 * MiB;
+    const size = 128 * MiB;
     const zip = zerosZip('zeros.bin', size, { 'buildspec.yml': 'version: 0.2\nphases:\n  build:\n    commands:\n      - wc -c < zeros.bin\n' });
     const id = await pipelineReading(s, 'large', zip, [{ name: 'Build', actions: [reads('Build', 'Build', 'CodeBuild', { ProjectName: 'large' })] }]);
     const build = await until(
