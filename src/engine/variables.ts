@@ -30,8 +30,13 @@ function substitute(value: string, scope: VariableScope, missing: Set<string>): 
 }
 
 export function resolveString(value: string, scope: VariableScope): string {
+  return resolveStrings([value], scope)[0];
+}
+
+/** Resolves several values at once; throws UnresolvedVariableError naming every unresolvable reference among them. */
+export function resolveStrings(values: string[], scope: VariableScope): string[] {
   const missing = new Set<string>();
-  const out = substitute(value, scope, missing);
+  const out = values.map((v) => substitute(v, scope, missing));
   if (missing.size) throw new UnresolvedVariableError([...missing]);
   return out;
 }
