@@ -13,6 +13,7 @@ import type { RunningEmulator } from '../src/index.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { executionStatus, newestExecutionId, until } from './engineKit.js';
 import { fetchLog } from './localBuildKit.js';
+import { killEntry, startEntry, type Entry } from './scripts/entry.js';
 
 const MiB = 1024 * 1024;
 
@@ -195,5 +196,32 @@ describe('a large input artifact being extracted', () => {
     // And the extraction itself completed: the build saw every byte.
     expect(await settled(s, 'large', id)).toBe('Succeeded');
     expect((await fetchLog(s.emu, build!.actionExecutionId!)).text).toMatch(new RegExp(`^${size}$`, 'm'));
+  });
+});
+
+describe('--max-artifact-size on the command line', () => {
+  let entry: Entry | undefined;
+  let root: string;
+  afterAll(async () => {
+    await killEntry(entry);
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sets the limit the real CLI entry applies', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-artifact-flag-'));
+    entry = await startEntry({ args: ['--port', '0', '--data-dir', path.join(root, 'data'), '--log-level', 'warn', '--max-artifact-size', '1KiB'] });
+    const s3 = new S3Client({ endpoint: entry.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'sources' }));
+      await s3.send(new CreateBucketCommand({ Bucket: 'site' }));
+      const s: Setup = { emu: { endpoint: entry.endpoint } as RunningEmulator, cp: client(entry.endpoint), s3, root };
+      const id = await pipelineReading(s, 'flag', zipSync({ 'two.bin': new Uint8Array(2048) }), [{ name: 'Use', actions: [reads('Site', 'Deploy', 'S3', { BucketName: 'site', Extract: 'true' })] }]);
+      expect(await settled(s, 'flag', id)).toBe('Failed');
+      expect(summary((await details(s, 'flag', id)).get('Site'))).toBe(
+        "The entry 'two.bin' of the input artifact 'SourceOut' expands to more than 1,024 bytes (it claims 2,048 bytes), the limit of one file codepipeline-local extracts (--max-artifact-size): refusing to extract it",
+      );
+    } finally {
+      s3.destroy();
+    }
   });
 });
