@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { zipSync } from 'fflate';
+import { Zip, ZipPassThrough, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { extractZip, readZip, readZipEntries, UnsafeArchiveError, ZipLimitError, zipDirectory, zipFiles, zipFilesFromDisk } from './zip.js';
 
@@ -58,5 +58,33 @@ describe('zip', () => {
     await extractZip(zip, out, { artifact: 'A' });
     expect(fs.readFileSync(path.join(out, 'bin', 'run.sh'), 'utf8')).toBe('#!/bin/sh\n');
     await expect(zipFilesFromDisk([{ path: 'gone', file: path.join(dir, 'missing') }])).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reads entries as the central directory lists them: data that looks like a header is only data', async () => {
+    // A streamed zip: sizes come after each entry's data, which here holds a local-header signature.
+    const parts: Uint8Array[] = [];
+    const z = new Zip((e, d) => {
+      if (e) throw e;
+      parts.push(d);
+    });
+    const tricky = Buffer.from('before PK\x03\x04 and PK\x07\x08 and PK\x01\x02 after', 'latin1');
+    const entry = new ZipPassThrough('tricky.bin');
+    z.add(entry);
+    entry.push(tricky, true);
+    const other = new ZipPassThrough('other.txt');
+    z.add(other);
+    other.push(Buffer.from('other'), true);
+    z.end();
+    const entries = await readZipEntries(Buffer.concat(parts), { artifact: "'A'" });
+    expect([...entries.keys()]).toEqual(['tricky.bin', 'other.txt']);
+    expect(Buffer.from(entries.get('tricky.bin')!).equals(tricky)).toBe(true);
+  });
+
+  it('refuses encrypted entries and archives that are not zips', async () => {
+    const zip = zipSync({ 'secret.txt': new Uint8Array([1]) });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    for (let at = 0; at + 46 <= zip.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint16(at + 8, view.getUint16(at + 8, true) | 1, true);
+    await expect(readZipEntries(zip, { artifact: "'A'" })).rejects.toThrow("not a valid zip archive: zip entry 'secret.txt' is encrypted");
+    await expect(readZipEntries(Buffer.from('not a zip'), { artifact: "'A'" })).rejects.toThrow('not a valid zip archive: invalid zip data');
   });
 });
