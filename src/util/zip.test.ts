@@ -87,4 +87,21 @@ describe('zip', () => {
     await expect(readZipEntries(zip, { artifact: "'A'" })).rejects.toThrow("not a valid zip archive: zip entry 'secret.txt' is encrypted");
     await expect(readZipEntries(Buffer.from('not a zip'), { artifact: "'A'" })).rejects.toThrow('not a valid zip archive: invalid zip data');
   });
+
+  it('an aborted extraction stops at its next chunk, closes the file it was writing, and the pool still serves', async () => {
+    const zip = zipSync({ 'zeros.bin': new Uint8Array(256 * 1024 * 1024) }, { level: 1 });
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-'));
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    const abort = new AbortController();
+    const extraction = extractZip(zip, out, { artifact: 'A', signal: abort.signal });
+    const target = path.join(out, 'zeros.bin');
+    for (const end = Date.now() + 30_000; !fs.existsSync(target) && Date.now() < end; ) await new Promise((r) => setImmediate(r));
+    abort.abort(new Error('stopped'));
+    await expect(extraction).rejects.toThrow('stopped');
+    for (const end = Date.now() + 10_000; openFds() > before && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    expect(openFds()).toBe(before);
+    expect(fs.statSync(target).size).toBeLessThan(256 * 1024 * 1024);
+    expect([...(await readZipEntries(zipSync({ a: new Uint8Array([1]) }), { artifact: 'A' })).keys()]).toEqual(['a']);
+  });
 });

@@ -52,6 +52,8 @@ export interface UnzipJob {
   limits: UnzipLimits;
   /** How messages name the artifact, e.g. `'SourceOutput'`. */
   artifact: string;
+  /** Set to 1 (by zipWorkers.ts) when the caller no longer wants the answer: the worker stops at its next chunk. */
+  cancel?: Int32Array;
 }
 
 /** A zip for the worker: files on disk (read there, not here), by their name in the archive. */

@@ -52,6 +52,7 @@ function unzip(job: UnzipJob): WorkerReply {
       const chunks: Uint8Array[] = [];
       let size = 0;
       const take = (chunk: Uint8Array) => {
+        if (job.cancel && Atomics.load(job.cancel, 0)) throw new Error('extraction cancelled');
         size += chunk.length;
         total += chunk.length;
         if (size > f.size) throw new UnsafeArchiveError(`zip entry '${f.name}' inflates to more than the ${f.size} bytes it declares`);
@@ -72,7 +73,7 @@ function unzip(job: UnzipJob): WorkerReply {
       } else inMemory.set(f.path, concat(chunks, size));
     }
   } finally {
-    // A worker's descriptors are the process's: one left open on a refusal would outlive the worker.
+    // A pooled worker lives on: a descriptor left open on a refusal (or a cancel) would leak.
     if (open !== undefined) fs.closeSync(open);
   }
   return root !== undefined ? { ok: true, files: written } : { ok: true, entries: [...inMemory] };

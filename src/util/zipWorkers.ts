@@ -1,6 +1,6 @@
 // A few long-lived worker threads (zipWorker.ts) that (de)compress artifacts off the event loop.
 // Reused, because starting one costs far more than a small job; unreferenced while idle, so they
-// never keep the process alive; a job that is aborted takes its worker down with it.
+// never keep the process alive.
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -66,7 +66,11 @@ function discard(w: Worker) {
   }
 }
 
-/** Runs one job on a pooled worker; `signal` ends it early (terminating that worker). */
+/**
+ * Runs one job on a pooled worker. `signal` answers the caller at once and tells the worker to stop
+ * at its next chunk (through shared memory: its loop never yields to messages); it closes what it has
+ * open and stays in the pool, instead of being terminated and replaced.
+ */
 export async function runInWorker(job: UnzipJob | ZipJob, transferList: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerReply> {
   signal?.throwIfAborted();
   const worker = await acquire();
@@ -75,29 +79,29 @@ export async function runInWorker(job: UnzipJob | ZipJob, transferList: ArrayBuf
     throw signal.reason;
   }
   worker.ref();
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
   return new Promise((resolve, reject) => {
-    const done = () => {
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      signal?.removeEventListener('abort', onAbort);
-    };
+    const done = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
     const onMessage = (reply: WorkerReply) => {
       done();
+      signal?.removeEventListener('abort', onAbort);
       release(worker);
       resolve(reply);
     };
     const onError = (e: Error) => {
       done();
+      signal?.removeEventListener('abort', onAbort);
       discard(worker);
       reject(e);
     };
     const onExit = (code: number) => onError(new Error(`the zip worker exited (code ${code}) without an answer`));
     const onAbort = () => {
-      done();
-      discard(worker);
+      Atomics.store(cancel, 0, 1);
+      // The worker goes back to the pool once it has stopped (its answer is no longer wanted).
       reject(signal!.reason);
     };
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.postMessage(job, transferList);
+    worker.postMessage({ ...job, cancel }, transferList);
   });
 }
