@@ -9,7 +9,10 @@ export type VariableScope = Map<string, Record<string, string>>;
 /** References no scope could resolve, each once, in the order they appear. */
 export class UnresolvedVariableError extends Error {
   constructor(readonly references: string[]) {
-    super(`Unable to resolve the variable${references.length > 1 ? 's' : ''} ${references.join(', ')}: not produced by a previous action or not defined`);
+    const one = references.length === 1;
+    super(
+      `Unable to resolve the variable${one ? '' : 's'} ${references.join(', ')}: ${one ? 'it has' : 'they have'} not been produced by a previous action or ${one ? 'is' : 'are'} not defined`,
+    );
   }
 }
 
