@@ -190,6 +190,7 @@ describe('action logs', () => {
     expect(await logOf('logs-flow', d.get('Site')!)).toBe(
       lines(
         `${T} Read the input artifact 'SourceOut' (${bytes(SOURCE_ZIP.length)}); extracting its files into s3://log-site/`,
+        `${T} Extracted 3 files (${bytes(11 + TEMPLATE.length + SITE['imagedefinitions.json'].length)}) from the input artifact 'SourceOut'`,
         `${T} Wrote s3://log-site/index.html (11 bytes, text/html)`,
         `${T} Wrote s3://log-site/template.json (${bytes(TEMPLATE.length)}, application/json)`,
         `${T} Wrote s3://log-site/imagedefinitions.json (${bytes(SITE['imagedefinitions.json'].length)}, application/json)`,

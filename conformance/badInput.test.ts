@@ -110,6 +110,31 @@ describe('exact validator messages', () => {
     });
   });
 
+  it('null as a list member or a map value is "Member must not be null", at any depth', async () => {
+    const p = samplePipeline('nulls') as unknown as { stages: unknown[] };
+    const r = await create({ ...p, stages: [null, ...p.stages.slice(1)] });
+    expect(r.json).toEqual({
+      __type: 'ValidationException',
+      message: "1 validation error detected: Value null at 'pipeline.stages.1.member' failed to satisfy constraint: Member must not be null",
+    });
+    const q = samplePipeline('nulls');
+    (q.stages![0].actions![0] as { outputArtifacts: unknown[] }).outputArtifacts = [null];
+    (q.stages![1].actions![0] as { configuration: Record<string, unknown> }).configuration = { ProjectName: null };
+    const nested = await create(q);
+    expect(nested.json).toEqual({
+      __type: 'ValidationException',
+      message:
+        '2 validation errors detected: ' +
+        "Value null at 'pipeline.stages.1.member.actions.1.member.outputArtifacts.1.member' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'pipeline.stages.2.member.actions.1.member.configuration.ProjectName.value' failed to satisfy constraint: Member must not be null",
+    });
+    const start = await rawCall(t.emu.endpoint, target('StartPipelineExecution'), JSON.stringify({ name: 'nulls', variables: [null] }));
+    expect(start.json).toEqual({
+      __type: 'ValidationException',
+      message: "1 validation error detected: Value null at 'variables.1.member' failed to satisfy constraint: Member must not be null",
+    });
+  });
+
   it('a nested wrong JSON type is a SerializationException, even beside constraint errors', async () => {
     const p = samplePipeline('bad name!') as unknown as Record<string, unknown>;
     (p.stages as Array<Record<string, unknown>>)[0].actions = 'not a list';

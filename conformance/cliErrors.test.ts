@@ -26,6 +26,7 @@ describe('command-line mistakes', () => {
     [['restore', 'a.zip', 'b.zip'], "codepipeline-local: unexpected argument 'b.zip'\n"],
     [['reset', 'a.zip'], "codepipeline-local: unexpected argument 'a.zip'\n"],
     [['--endpoint', 'http://127.0.0.1:4596'], 'codepipeline-local: --endpoint goes with a command (snapshot, restore, reset)\n'],
+    [['--max-artifact-size', '4GB'], 'codepipeline-local: invalid --max-artifact-size 4GB (a number of bytes, or of KiB, MiB or GiB, e.g. 8GiB)\n'],
   ])('%j: one line and the usage, exit 2', async (args, first) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -117,4 +117,27 @@ describe('Commands action', () => {
     expect(log).toContain('[Container] Running command cat "$CODEBUILD_SRC_DIR_Extra/extra.txt"\nfrom the second input\n[Container] Running command ls missing-file\n');
     expect(log).toContain('[Container] Command did not exit successfully ls missing-file exit status 2\n');
   });
+
+  it('fails naming every variable reference it could not resolve, in commands and environment variables', async () => {
+    const decl = pipelineOf(
+      'commands-typo',
+      [
+        {
+          name: 'Run',
+          actions: [
+            commandsAction('Run', ['echo #{Build.APP_VERSON}', 'echo #{codepipeline.PipelineExecutionId}'], {
+              environmentVariables: [{ name: 'TARGET', value: '#{Deploy.URL}', type: 'PLAINTEXT' }],
+            }),
+          ],
+        },
+      ],
+      { pipelineType: 'V2' },
+    );
+    const id = await startWithSource(emu, cp, decl, { 'main.txt': 'main' });
+    await waitForStatus(cp, 'commands-typo', id, 'Failed');
+    const run = await actionExecution(cp, 'commands-typo', id, 'Run');
+    expect(run.output!.executionResult!.externalExecutionSummary).toBe(
+      'An action in this pipeline failed because one or more variables could not be resolved: Action name=Run. Unresolved: #{Build.APP_VERSON}, #{Deploy.URL}',
+    );
+  });
 });

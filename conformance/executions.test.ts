@@ -4,6 +4,7 @@ import {
   CreatePipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
+  ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   PutApprovalResultCommand,
   StartPipelineExecutionCommand,
@@ -168,10 +169,19 @@ describe('executions', () => {
     expect(bad.name).toBe('ValidationException');
   });
 
-  it('fails an action whose configuration references a variable nobody produced, with AWS message', async () => {
+  it('fails an action whose configuration references a variable nobody produced: AWS message, then the references it could not resolve', async () => {
     await t.cp.send(
       new CreatePipelineCommand({
-        pipeline: pipelineOf('unresolved', [{ name: 'Build', actions: [buildAction('Compile', 'unresolved', { configuration: { Project: 'unresolved', Flags: '#{Missing.Value}' } })] }]),
+        pipeline: pipelineOf('unresolved', [
+          {
+            name: 'Build',
+            actions: [
+              buildAction('Compile', 'unresolved', {
+                configuration: { Project: 'unresolved', Flags: '--version=#{Build.APP_VERSON} #{Missing.Value} #{Build.APP_VERSON} --run=#{codepipeline.PipelineExecutionId}' },
+              }),
+            ],
+          },
+        ]),
       }),
     );
     const id = await newestExecutionId(t.cp, 'unresolved');
@@ -180,8 +190,11 @@ describe('executions', () => {
     const state = await t.cp.send(new GetPipelineStateCommand({ name: 'unresolved' }));
     expect(state.stageStates![1].actionStates![0].latestExecution).toMatchObject({
       status: 'Failed',
-      summary: 'An action in this pipeline failed because one or more variables could not be resolved: Action name=Compile',
+      summary: 'An action in this pipeline failed because one or more variables could not be resolved: Action name=Compile. Unresolved: #{Build.APP_VERSON}, #{Missing.Value}',
     });
+    const runs = await t.cp.send(new ListActionExecutionsCommand({ pipelineName: 'unresolved', filter: { pipelineExecutionId: id } }));
+    const compile = runs.actionExecutionDetails!.find((d) => d.actionName === 'Compile')!;
+    expect(compile.output?.executionResult?.errorDetails?.message).toContain('Unresolved: #{Build.APP_VERSON}');
   });
 
   it('an AWS provider that is not simulated yet fails its action with a clear reason', async () => {

@@ -140,7 +140,7 @@ function zipBomb(size: number, count: number): Buffer {
   return Buffer.concat([local, data, cd, end]);
 }
 
-const BOMB_MESSAGE = /expands to more than 1,073,741,824 bytes/;
+const BOMB_MESSAGE = /expands to more than 4,294,967,296 bytes/;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-edges-'));
@@ -199,19 +199,19 @@ describe('stopping the emulator', () => {
 
 describe('zip bombs in input artifacts', () => {
   it('a CodeBuild input that expands past the limit fails in DOWNLOAD_SOURCE without extracting it', async () => {
-    const bomb = zipBomb(256 * 1024 * 1024, 5);
+    const bomb = zipBomb(256 * 1024 * 1024, 17);
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
     const id = await startWithZip(pipelineOf('bomb-build', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'plain' })] }]), bomb);
     await waitForStatus(cp, 'bomb-build', id, 'Failed');
     const detail = await actionExecution(cp, 'bomb-build', id, 'Build');
     expect(detail.status).toBe('Failed');
     expect(detail.output!.executionResult!.externalExecutionSummary).toBe(
-      "Build terminated with state: FAILED. Phase: DOWNLOAD_SOURCE, Code: CLIENT_ERROR, Message: the input artifact SourceOut expands to more than 1,073,741,824 bytes (its entries claim 1,342,177,280 bytes): refusing to extract it",
+      'Build terminated with state: FAILED. Phase: DOWNLOAD_SOURCE, Code: CLIENT_ERROR, Message: the input artifact SourceOut expands to more than 4,294,967,296 bytes (its entries claim 4,563,402,752 bytes), the limit of an artifact codepipeline-local extracts (--max-artifact-size): refusing to extract it',
     );
   });
 
   it('a CloudFormation template read from a bomb fails the action with the same limit', async () => {
-    const bomb = zipBomb(256 * 1024 * 1024, 5);
+    const bomb = zipBomb(256 * 1024 * 1024, 17);
     const deploy: ActionDeclaration = {
       name: 'Deploy',
       actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' },

@@ -27,6 +27,8 @@ export interface Config {
    * (false: signatures are not checked and unsigned requests are accepted).
    */
   verifySignatures: boolean;
+  /** Most bytes one input artifact may unpack to (each file at most this, and at most 2 GiB); default 4 GiB. */
+  maxArtifactSize?: number;
 }
 
 /** "a, b,,c" -> ['a', 'b', 'c'] (comma-separated environment values). */

@@ -19,6 +19,7 @@ import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './s3
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
+import { unzipLimits } from './util/zip.js';
 
 export interface StartOptions extends Partial<Config> {
   clock?: Clock;
@@ -70,6 +71,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const engine = new Engine(store, clock, log);
   engine.localConfig = localConfig;
   if (keys) engine.credentialsFor = (account) => keys.issue(account);
+  engine.unzipLimits = unzipLimits(config.maxArtifactSize);
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   engine.objects = objects;
   engine.artifacts = objects.artifacts;

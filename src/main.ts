@@ -26,6 +26,8 @@ Usage: codepipeline-local [options]
                     (default: where it listens; env CODEPIPELINE_LOCAL_PUBLIC_URL)
   --credentials FILE  access keys (YAML/JSON list, or an AWS credentials INI file): every request
                     must then carry a valid SigV4 signature (env CODEPIPELINE_LOCAL_CREDENTIALS)
+  --max-artifact-size SIZE  most an input artifact may unpack to, e.g. 8GiB, 500MiB or bytes
+                    (default 4GiB; one file at most 2GiB)
   --help, --version
 
 Commands on the whole state (pipelines, executions, jobs, objects, logs):
@@ -72,6 +74,7 @@ try {
       'public-url': { type: 'string' },
       endpoint: { type: 'string' },
       credentials: { type: 'string' },
+      'max-artifact-size': { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -120,6 +123,12 @@ if (invalidGuard) usageError(invalidGuard);
 const port = flag('port') === undefined ? undefined : Number(flag('port'));
 if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) usageError(`invalid --port ${flag('port')} (a number from 0 to 65535)`);
 
+const sizeFlag = flag('max-artifact-size');
+const sizeMatch = sizeFlag === undefined ? undefined : /^(\d+)(KiB|MiB|GiB)?$/.exec(sizeFlag);
+if (sizeFlag !== undefined && (!sizeMatch || Number(sizeMatch[1]) === 0)) usageError(`invalid --max-artifact-size ${sizeFlag} (a number of bytes, or of KiB, MiB or GiB, e.g. 8GiB)`);
+const UNITS: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const maxArtifactSize = sizeMatch ? Number(sizeMatch[1]) * UNITS[sizeMatch[2] ?? ''] : undefined;
+
 let emulator: Awaited<ReturnType<typeof start>>;
 try {
   emulator = await start({
@@ -131,6 +140,7 @@ try {
     ...(flag('config') && { configFile: flag('config') }),
     ...guardSettings,
     ...(flag('credentials') && { credentialsFile: flag('credentials') }),
+    ...(maxArtifactSize !== undefined && { maxArtifactSize }),
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.

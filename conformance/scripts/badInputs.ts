@@ -1,5 +1,6 @@
 // Generates inputs from the service model: a minimal valid input per operation, and bad inputs
-// derived from it by breaking exactly one top-level member, each with the outcome it must get.
+// derived from it by breaking exactly one top-level member (or putting a null into one list or map,
+// at any depth), each with the outcome it must get.
 import { serviceModel, shape, type Shape } from '../../src/model/service.js';
 
 /** Values tried, in order, for a string shape with a pattern; the first that fits is the sample. */
@@ -52,9 +53,13 @@ export function sample(name: string): unknown {
 /** `n` distinct valid keys for a map shape. */
 function mapKeys(s: Shape, n: number): string[] {
   const key = shape(s.key!.shape);
-  const keys = Array.from({ length: n }, (_, i) => `k${i}`);
-  if (key.pattern && !keys.every((k) => regex(key.pattern!).test(k))) throw new Error('map keys do not fit the key pattern');
-  return keys;
+  const fits = (k: string) => fitsLength(k, key) && (!key.pattern || regex(key.pattern).test(k));
+  const base = String(sample(s.key!.shape));
+  return Array.from({ length: n }, (_, i) => {
+    const k = [`k${i}`.padEnd(key.min ?? 0, 'k'), `${base}${i}`].find(fits);
+    if (k === undefined) throw new Error(`no key ${i} fits the key shape ${s.key!.shape}`);
+    return k;
+  });
 }
 
 /** A value that is never of the shape's JSON type: one scalar and one container per type. */
@@ -91,6 +96,42 @@ function stringFailures(value: string, s: Shape, path: string): string[] {
   return out;
 }
 
+/**
+ * The value of shape `name` once for every list and map reachable inside it (at any depth), each time
+ * with a null member or map value there, and the path AWS names for that null. Optional members on
+ * the way are filled with minimal valid values, so the null is the only fault.
+ */
+function withNullMembers(name: string, path: string, seen: string[] = []): { value: unknown; at: string }[] {
+  if (seen.includes(name)) return []; // a recursive shape: its first level is covered
+  const s = shape(name);
+  const inside = [...seen, name];
+  switch (s.type) {
+    case 'structure': {
+      const base = sample(name) as Record<string, unknown>;
+      return Object.entries(s.members ?? {}).flatMap(([m, ref]) =>
+        withNullMembers(ref.shape, path ? `${path}.${m}` : m, inside).map((v) => ({ value: { ...base, [m]: v.value }, at: v.at })),
+      );
+    }
+    case 'list': {
+      // The null comes first; valid members after it keep the list at its minimum length.
+      const rest = Array.from({ length: Math.max((s.min ?? 0) - 1, 0) }, () => sample(s.member!.shape));
+      const at = `${path}.1.member`;
+      return [{ value: [null, ...rest], at }, ...withNullMembers(s.member!.shape, at, inside).map((v) => ({ value: [v.value, ...rest], at: v.at }))];
+    }
+    case 'map': {
+      const [first, ...others] = mapKeys(s, Math.max(s.min ?? 0, 1));
+      const rest = Object.fromEntries(others.map((k) => [k, sample(s.value!.shape)]));
+      const at = `${path}.${first}.value`;
+      return [
+        { value: { [first]: null, ...rest }, at },
+        ...withNullMembers(s.value!.shape, at, inside).map((v) => ({ value: { [first]: v.value, ...rest }, at: v.at })),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
 export interface BadInput {
   label: string;
   body: string;
@@ -122,7 +163,10 @@ export function badInputs(operation: string): BadInput[] {
     if (input.required?.includes(m)) {
       const { [m]: _, ...rest } = base;
       invalid(`${m} missing`, JSON.stringify(rest), [`Value null at '${m}' failed to satisfy constraint: Member must not be null`]);
+      invalid(`${m} = null`, withMember(m, null), [`Value null at '${m}' failed to satisfy constraint: Member must not be null`]);
     }
+    for (const v of withNullMembers(ref.shape, m))
+      invalid(`null at ${v.at}`, withMember(m, v.value), [`Value null at '${v.at}' failed to satisfy constraint: Member must not be null`]);
     if (s.type === 'string') {
       const tries: string[] = [];
       if (s.max !== undefined) tries.push('a'.repeat(s.max + 1));

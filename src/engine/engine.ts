@@ -18,9 +18,10 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
 import { newArtifactLocation, type ArtifactObjects } from './artifacts.js';
+import { DEFAULT_UNZIP_LIMITS, type UnzipLimits } from '../util/zip.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
 import type { ActionProvider, ActionStart } from './provider.js';
-import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
+import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
 import { withoutLocalPaths } from '../util/localPaths.js';
 import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
@@ -93,6 +94,8 @@ export class Engine {
   baseUrl = 'http://127.0.0.1';
   /** When signatures are verified (set at start-up): a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
   credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
+  /** What one input artifact may unpack to (--max-artifact-size). */
+  unzipLimits: UnzipLimits = DEFAULT_UNZIP_LIMITS;
   /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
   objects!: ObjectStore;
   /** Set at start-up to the local S3-compatible store. */
@@ -527,8 +530,7 @@ export class Engine {
       resolvedConfiguration = resolveConfiguration(action.configuration ?? {}, this.variableScope(exec, lineage));
     } catch (e) {
       if (!(e instanceof UnresolvedVariableError)) throw e;
-      // AWS's wording for an action whose configuration references a variable nobody produced.
-      const message = `An action in this pipeline failed because one or more variables could not be resolved: Action name=${action.name}`;
+      const message = unresolvedActionMessage(action.name, e);
       this.store.executions.insertAction({ ...row, status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
       recordActionEvent(this.store, exec, stage.name!, action, 'FAILED', now);
       return;

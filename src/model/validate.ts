@@ -54,14 +54,14 @@ class Walker {
       case 'list':
         if (!Array.isArray(value)) throw serializationError('a List', value);
         this.size(value, s, path);
-        return value.map((item, i) => (item === null ? item : this.walk(item, s.member!.shape, `${path}.${i + 1}.member`)));
+        return value.map((item, i) => this.member(item, s.member!.shape, `${path}.${i + 1}.member`));
       case 'map': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('a Map', value);
         this.size(value, s, path);
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value)) {
           this.walk(k, s.key!.shape, `${path}.${k}.key`);
-          out[k] = v === null ? v : this.walk(v, s.value!.shape, `${path}.${k}.value`);
+          out[k] = this.member(v, s.value!.shape, `${path}.${k}.value`);
         }
         return out;
       }
@@ -96,6 +96,13 @@ class Walker {
         if (typeof value !== 'string') throw serializationError('a Blob', value);
         return value;
     }
+  }
+
+  /** A list member or map value: null is never one (AWS: "Member must not be null"), so no handler meets it. */
+  private member(value: unknown, name: string, path: string): unknown {
+    if (value !== null) return this.walk(value, name, path);
+    this.fail(null, path, 'Member must not be null');
+    return value;
   }
 
   private size(value: unknown, s: Shape, path: string) {

@@ -40,6 +40,8 @@ export const s3err = {
   invalidRequest: (message: string) => new S3Error('InvalidRequest', 400, message),
   malformedXml: () =>
     new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema'),
+  /** A request document (XML) over the size S3 reads. */
+  maxMessageLengthExceeded: () => new S3Error('MaxMessageLengthExceeded', 400, 'Your request was too big.'),
   entityTooLarge: (max: number, proposed?: number) =>
     new S3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', {
       ...(proposed !== undefined && { ProposedSize: proposed }),

@@ -213,14 +213,15 @@ function payload(r: Req): { body: Body; expectedSize?: number } {
   return { body: check.kind === 'sha256' ? checkSha256(source, check.expected) : source, expectedSize: intHeader(r, 'content-length') };
 }
 
-/** A small request body (XML), bounded. */
+/** A small request body (XML), bounded: one over the limit is refused as S3 does, before it is read when its length is announced. */
 async function smallBody(r: Req): Promise<string> {
-  const { body } = payload(r);
+  const { body, expectedSize } = payload(r);
+  if (expectedSize !== undefined && expectedSize > S3_LIMITS.maxXmlBytes) throw s3err.maxMessageLengthExceeded();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of body as AsyncIterable<Uint8Array>) {
     size += c.length;
-    if (size > S3_LIMITS.maxXmlBytes) throw s3err.entityTooLarge(S3_LIMITS.maxXmlBytes);
+    if (size > S3_LIMITS.maxXmlBytes) throw s3err.maxMessageLengthExceeded();
     chunks.push(Buffer.from(c));
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -4,52 +4,101 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Zippable } from 'fflate';
 import { lazyRequire } from './lazyRequire.js';
+import { runInWorker } from './zipWorkers.js';
 
 const fflate = lazyRequire<typeof import('fflate')>('fflate');
 const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 
 export class UnsafeArchiveError extends Error {}
 
-/** Largest total a zip may unpack to (its entries' declared sizes; fflate never inflates past them): a zip bomb is refused, not unpacked into memory. */
+/** Largest total the synchronous readZip unpacks (its entries' declared sizes; fflate never inflates past them). For tests and small archives only. */
 export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
-
-/**
- * Limits on what an input artifact may expand to, checked from its central directory before anything
- * is inflated: fflate inflates each entry into a buffer of the size the directory declares and never
- * past it, so the declared sizes bound what is written.
- */
-/** At most this many entries in one input artifact. */
-export const MAX_ZIP_ENTRIES = 200_000;
 
 /** An input artifact too large to extract (a zip bomb, or simply too big for a local run). */
 export class ZipLimitError extends Error {}
 
+/** What one input artifact may unpack to. */
+export interface UnzipLimits {
+  /** All entries together, in bytes. */
+  totalBytes: number;
+  /** One entry, in bytes. */
+  entryBytes: number;
+  entries: number;
+}
+
+const GiB = 1024 * 1024 * 1024;
+export const DEFAULT_UNZIP_LIMITS: UnzipLimits = { totalBytes: 4 * GiB, entryBytes: 2 * GiB, entries: 200_000 };
+
+/** The limits for a --max-artifact-size: the total, and each entry at most the total (and Node's largest buffer). */
+export function unzipLimits(maxArtifactSize?: number): UnzipLimits {
+  if (maxArtifactSize === undefined) return DEFAULT_UNZIP_LIMITS;
+  return { ...DEFAULT_UNZIP_LIMITS, totalBytes: maxArtifactSize, entryBytes: Math.min(maxArtifactSize, DEFAULT_UNZIP_LIMITS.entryBytes) };
+}
+
 const n = (v: number) => v.toLocaleString('en-US');
 
+/** Why an artifact is refused: what went over which limit (and what the archive claimed, when it claimed it). */
+export function inflateLimitMessage(artifact: string, which: 'total' | 'entry', limit: number, entry?: string, claimed?: number): string {
+  const what = which === 'total' ? `the input artifact ${artifact} expands to more than ${n(limit)} bytes` : `the entry '${entry}' of the input artifact ${artifact} expands to more than ${n(limit)} bytes`;
+  const claim = claimed === undefined ? '' : ` (${which === 'total' ? 'its entries claim' : 'it claims'} ${n(claimed)} bytes)`;
+  return `${what}${claim}, the limit of ${which === 'total' ? 'an artifact' : 'one file'} codepipeline-local extracts (--max-artifact-size): refusing to extract it`;
+}
+
+/** An unzip for the worker (zipWorker.ts): the zip, and the folder to extract into (none: return the entries). */
+export interface UnzipJob {
+  kind: 'unzip';
+  zip: ArrayBuffer;
+  dir?: string;
+  limits: UnzipLimits;
+  /** How messages name the artifact, e.g. `'SourceOutput'`. */
+  artifact: string;
+  /** Set to 1 (by zipWorkers.ts) when the caller no longer wants the answer: the worker stops at its next chunk. */
+  cancel?: Int32Array;
+}
+
+/** A zip for the worker: files on disk (read there, not here), by their name in the archive. */
+export interface ZipJob {
+  kind: 'zip';
+  files: { path: string; file: string; mode?: number }[];
+}
+
+export type WorkerReply =
+  | { ok: true; files?: string[]; entries?: [string, Uint8Array][]; zip?: Uint8Array }
+  | { ok: false; kind: 'limit' | 'unsafe' | 'invalid'; message: string };
+
+/** Runs a job on a pooled worker thread; a refusal comes back as the error it was in the worker. */
+async function inWorker(job: UnzipJob | ZipJob, transferList: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerReply & { ok: true }> {
+  const reply = await runInWorker(job, transferList, signal);
+  if (reply.ok) return reply;
+  throw reply.kind === 'limit' ? new ZipLimitError(reply.message) : reply.kind === 'unsafe' ? new UnsafeArchiveError(reply.message) : new Error(reply.message);
+}
+
+function unzipInWorker(job: Omit<UnzipJob, 'zip' | 'kind'> & { zip: Uint8Array }, signal?: AbortSignal) {
+  // A copy of exactly the zip's bytes (a Buffer may be a view on a larger pool), handed over without a second copy.
+  const zip = new Uint8Array(job.zip).buffer;
+  return inWorker({ ...job, kind: 'unzip', zip }, [zip], signal);
+}
+
+/** Zips files read from disk, off the event loop (build output artifacts can be large). */
+export async function zipFilesFromDisk(files: ZipJob['files']): Promise<Buffer> {
+  const reply = await inWorker({ kind: 'zip', files }, []);
+  return Buffer.from(reply.zip!.buffer, reply.zip!.byteOffset, reply.zip!.byteLength);
+}
+
 /**
- * Throws ZipLimitError when the zip's entries claim more than MAX_UNZIPPED_BYTES (or MAX_ZIP_ENTRIES
- * entries). Other problems (not a zip at all) are left to the reader.
+ * Extracts a zip into `dir` off the event loop, within `limits`; an entry that would land outside the
+ * folder is refused (UnsafeArchiveError), so is an artifact over a limit (ZipLimitError). Resolves
+ * with the paths written.
  */
-export function checkZipLimits(zip: Uint8Array, artifactName: string) {
-  let total = 0;
-  let entries = 0;
-  try {
-    fflate().unzipSync(zip, {
-      filter: (f) => {
-        total += f.originalSize;
-        entries++;
-        return false; // Sizes only: nothing is inflated here.
-      },
-    });
-  } catch {
-    return;
-  }
-  if (total > MAX_UNZIPPED_BYTES)
-    throw new ZipLimitError(
-      `the input artifact ${artifactName} expands to more than ${n(MAX_UNZIPPED_BYTES)} bytes (its entries claim ${n(total)} bytes): refusing to extract it`,
-    );
-  if (entries > MAX_ZIP_ENTRIES)
-    throw new ZipLimitError(`the input artifact ${artifactName} has ${n(entries)} entries, more than the ${n(MAX_ZIP_ENTRIES)} codepipeline-local extracts`);
+export async function extractZip(zip: Uint8Array, dir: string, opts: { artifact: string; limits?: UnzipLimits; signal?: AbortSignal }): Promise<string[]> {
+  const reply = await unzipInWorker({ zip, dir, artifact: opts.artifact, limits: opts.limits ?? DEFAULT_UNZIP_LIMITS }, opts.signal);
+  return reply.files ?? [];
+}
+
+/** The entries of a zip, by their (safe, relative) path, inflated off the event loop within `limits`. */
+export async function readZipEntries(zip: Uint8Array, opts: { artifact: string; limits?: UnzipLimits; signal?: AbortSignal }): Promise<Map<string, Uint8Array>> {
+  const reply = await unzipInWorker({ zip, artifact: opts.artifact, limits: opts.limits ?? DEFAULT_UNZIP_LIMITS }, opts.signal);
+  return new Map(reply.entries ?? []);
 }
 
 /** Zips the files under `dir` (optionally only those matching `patterns`, relative to dir). */
@@ -60,12 +109,18 @@ export async function zipDirectory(dir: string, patterns: string[] = ['**/*']): 
 
 /** Zips in-memory files; `mode` keeps the executable bit (unix external attributes). */
 export function zipFiles(files: { path: string; data: Uint8Array; mode?: number }[]): Buffer {
-  const tree: Zippable = {};
-  for (const f of files) tree[f.path.split(path.sep).join('/')] = [f.data, { os: 3, attrs: ((f.mode ?? 0o644) & 0o777) << 16 }];
-  return Buffer.from(fflate().zipSync(tree, { level: 6 }));
+  const zip = zipBytes(files);
+  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
 }
 
-/** The entries of a zip, by their (safe, relative) path. */
+/** The zip as fflate makes it (its own buffer, so a worker can hand it over). */
+export function zipBytes(files: { path: string; data: Uint8Array; mode?: number }[]): Uint8Array {
+  const tree: Zippable = {};
+  for (const f of files) tree[f.path.split(path.sep).join('/')] = [f.data, { os: 3, attrs: ((f.mode ?? 0o644) & 0o777) << 16 }];
+  return fflate().zipSync(tree, { level: 6 });
+}
+
+/** The entries of a small zip, synchronously (tests, archives the emulator made itself): artifacts go through readZipEntries. */
 export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   let total = 0;
@@ -81,21 +136,8 @@ export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
   return out;
 }
 
-/** Extracts a zip into `dir`; an entry that would land outside it (absolute, `..`) is refused. */
-export function unzipToDirectory(zip: Uint8Array, dir: string): string[] {
-  const root = path.resolve(dir);
-  const written: string[] = [];
-  for (const [name, data] of readZip(zip)) {
-    const target = path.resolve(root, name);
-    if (target !== root && !target.startsWith(root + path.sep)) throw new UnsafeArchiveError(`zip entry '${name}' escapes the target folder`);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, data);
-    written.push(name);
-  }
-  return written;
-}
-
-function safeEntryPath(name: string): string {
+/** A zip entry's name as a relative path; one that would leave the target folder (absolute, `..`) is refused. */
+export function safeEntryPath(name: string): string {
   const normal = path.posix.normalize(name.replace(/\\/g, '/'));
   // NUL cannot name a file; `.` (e.g. `a/..`) names the target folder itself.
   if (normal.startsWith('/') || normal === '..' || normal === '.' || normal.startsWith('../') || /^[A-Za-z]:/.test(normal) || normal.includes('\0'))

@@ -2,7 +2,7 @@
 // extracted (the first is the working folder); `outputVariables` names exported variables that
 // become the action's output variables; an output artifact's `files` globs select what it holds.
 import type { ActionStart } from '../../engine/provider.js';
-import { resolveString, UnresolvedVariableError } from '../../engine/variables.js';
+import { resolveStrings, unresolvedActionMessage, UnresolvedVariableError } from '../../engine/variables.js';
 import type { ActionLog } from '../../logs/actionLogs.js';
 import { VARIABLE_NAME } from './buildspec.js';
 import { ActionFailure, LocalBuildProvider, defaultShell, type BuildDefinition } from './localBuild.js';
@@ -26,11 +26,14 @@ export class CommandsProvider extends LocalBuildProvider {
     const scope = this.engine.variableScope(start.execution);
     const secrets: string[] = [];
     try {
-      const commands = (action.commands ?? []).map((c) => resolveString(c, scope));
+      // Commands and variable values together, so a failure names every reference that cannot be resolved.
+      const variables = action.environmentVariables ?? [];
+      const resolved = resolveStrings([...(action.commands ?? []), ...variables.map((v) => v.value ?? '')], scope);
+      const commands = resolved.slice(0, action.commands?.length ?? 0);
       if (!commands.length) throw new ActionFailure('The Commands action has no commands to run');
       const env: Record<string, string> = {};
-      for (const v of action.environmentVariables ?? []) {
-        const value = resolveString(v.value ?? '', scope);
+      for (const [i, v] of variables.entries()) {
+        const value = resolved[commands.length + i];
         env[v.name!] = v.type === 'SECRETS_MANAGER' ? secretValue(this.engine.localConfig, value) : value;
         if (v.type === 'SECRETS_MANAGER') secrets.push(env[v.name!]);
       }
@@ -53,7 +56,7 @@ export class CommandsProvider extends LocalBuildProvider {
       };
     } catch (e) {
       if (e instanceof UnresolvedVariableError)
-        throw new ActionFailure(`An action in this pipeline failed because one or more variables could not be resolved: Action name=${action.name}`);
+        throw new ActionFailure(unresolvedActionMessage(action.name, e));
       if (e instanceof MissingSecretError) throw new ActionFailure(e.message);
       throw e;
     }

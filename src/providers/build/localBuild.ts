@@ -228,7 +228,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
         throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: (e as Error).message });
       }
       if (!files.length) throw new BuildFailure({ phase: 'UPLOAD_ARTIFACTS', code: 'CLIENT_ERROR', message: `no matching artifact paths found (output artifact ${out.name})` });
-      await this.engine.artifacts.put(start.execution.account, location, zipArtifact(files));
+      await this.engine.artifacts.put(start.execution.account, location, await zipArtifact(files));
     }
   }
 

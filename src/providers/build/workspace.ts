@@ -9,9 +9,8 @@ import { lazyRequire } from '../../util/lazyRequire.js';
 const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
-import { unzipToDirectory, zipFiles } from '../../util/zip.js';
+import { extractZip, zipFilesFromDisk } from '../../util/zip.js';
 import { git, isCommitId, isRefName } from '../../git/git.js';
-import { checkZipLimits } from '../../util/zip.js';
 import { CLONE_REF_FILE, type CloneRef } from '../sources/gitSource.js';
 import type { ArtifactSpec } from './buildspec.js';
 
@@ -44,8 +43,7 @@ export async function prepareWorkspace(engine: Engine, root: string, start: Acti
     const dir = input.name === primary ? srcDir : path.join(root, 'sources', input.name!);
     if (dir !== srcDir) secondaryDirs[input.name!] = dir;
     fs.mkdirSync(dir, { recursive: true });
-    checkZipLimits(body, input.name!);
-    unzipToDirectory(body, dir);
+    await extractZip(body, dir, { artifact: input.name!, limits: engine.unzipLimits, signal });
     await expandCloneRef(dir, input.name!, signal);
   }
   return { root, srcDir, primary, secondaryDirs };
@@ -86,8 +84,8 @@ function readCloneRef(text: string, artifactName: string): CloneRef {
 
 const inside = (root: string, p: string) => p === root || p.startsWith(root + path.sep);
 
-/** The files an artifact spec selects, as zip entries; throws when a path leaves the build folder. */
-export async function collectArtifact(ws: Workspace, spec: ArtifactSpec): Promise<{ path: string; data: Buffer; mode: number }[]> {
+/** The files an artifact spec selects, as zip entries (their name, and the file to read); throws when a path leaves the build folder. */
+export async function collectArtifact(ws: Workspace, spec: ArtifactSpec): Promise<{ path: string; file: string; mode: number }[]> {
   const realRoot = fs.realpathSync(ws.root);
   const base = path.resolve(ws.srcDir, spec.baseDirectory ?? '.');
   if (!inside(path.resolve(ws.root), base)) throw new ArtifactPathError(`base-directory '${spec.baseDirectory}' is outside the build folder`);
@@ -98,7 +96,7 @@ export async function collectArtifact(ws: Workspace, spec: ArtifactSpec): Promis
     if (path.posix.isAbsolute(p) || p.split(/[\\/]/).includes('..')) throw new ArtifactPathError(`artifact path '${p}' is outside the build folder`);
   const excluded = spec.excludePaths.length ? picomatch(spec.excludePaths, { dot: true }) : () => false;
   const matches = await tinyglobby().glob(spec.files, { cwd: realBase, dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: true });
-  const out: { path: string; data: Buffer; mode: number }[] = [];
+  const out: { path: string; file: string; mode: number }[] = [];
   for (const rel of matches.sort()) {
     if (excluded(rel)) continue;
     const abs = path.join(realBase, rel);
@@ -106,9 +104,10 @@ export async function collectArtifact(ws: Workspace, spec: ArtifactSpec): Promis
     if (!inside(realRoot, real)) throw new ArtifactPathError(`artifact file '${rel}' links outside the build folder`);
     const stat = fs.statSync(real);
     if (!stat.isFile()) continue;
-    out.push({ path: spec.discardPaths ? path.basename(rel) : rel, data: fs.readFileSync(real), mode: stat.mode });
+    out.push({ path: spec.discardPaths ? path.basename(rel) : rel, file: real, mode: stat.mode });
   }
   return out;
 }
 
-export const zipArtifact = zipFiles;
+/** The output artifact's zip, read and compressed in a worker thread (outputs can be large). */
+export const zipArtifact = zipFilesFromDisk;

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Engine, ActionResult } from '../../engine/engine.js';
 import type { ActionBegun, ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
-import { readZip, zipFiles } from '../../util/zip.js';
-import { checkZipLimits, ZipLimitError } from '../../util/zip.js';
+import { readZipEntries, UnsafeArchiveError, ZipLimitError, zipFiles } from '../../util/zip.js';
 
 /** A failure the action reports as is (summary and errorDetails.message). */
 export class ActionFailure extends Error {
@@ -66,18 +65,14 @@ export async function inputArtifact(engine: Engine, start: ActionStart, name?: s
   return body;
 }
 
-/** The files of a zip artifact; a corrupt archive fails the action. */
-export function zipEntries(body: Uint8Array, artifactName: string): Map<string, Uint8Array> {
+/** The files of a zip artifact (inflated off the event loop); a corrupt or oversized archive fails the action. */
+export async function zipEntries(engine: Engine, body: Uint8Array, artifactName: string): Promise<Map<string, Uint8Array>> {
   try {
-    checkZipLimits(body, `'${artifactName}'`);
+    return await readZipEntries(body, { artifact: `'${artifactName}'`, limits: engine.unzipLimits });
   } catch (e) {
     if (e instanceof ZipLimitError) throw new ActionFailure(`The ${e.message.replace(/^the /, '')}`);
-    throw e;
-  }
-  try {
-    return readZip(body);
-  } catch (e) {
-    throw new ActionFailure(`The input artifact '${artifactName}' is not a valid zip archive: ${(e as Error).message}`);
+    const why = e instanceof UnsafeArchiveError ? e.message : (e as Error).message.replace(/^not a valid zip archive: /, '');
+    throw new ActionFailure(`The input artifact '${artifactName}' is not a valid zip archive: ${why}`);
   }
 }
 
@@ -91,7 +86,7 @@ export function parseArtifactPath(ref: string, property: string): { artifact: st
 
 /** Reads one file out of a named input artifact. */
 export async function artifactFile(engine: Engine, start: ActionStart, artifact: string, file: string): Promise<Buffer> {
-  const entries = zipEntries(await inputArtifact(engine, start, artifact), artifact);
+  const entries = await zipEntries(engine, await inputArtifact(engine, start, artifact), artifact);
   const data = entries.get(file.replace(/^\.?\/+/, ''));
   if (!data) throw new ActionFailure(`The file '${file}' does not exist in the input artifact '${artifact}'`);
   return Buffer.from(data);

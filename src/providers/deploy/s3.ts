@@ -68,7 +68,8 @@ export class S3DeployProvider extends InProcessProvider {
       return { status: 'Succeeded', summary: `Deployed the artifact '${artifactName}' to s3://${bucket}/${objectKey}` };
     }
     const prefix = objectKey.replace(/^\/+|\/+$/g, '');
-    const entries = zipEntries(zip, artifactName);
+    const entries = await zipEntries(this.engine, zip, artifactName);
+    log.note(`Extracted ${entries.size} file${entries.size === 1 ? '' : 's'} (${byteCount([...entries.values()].reduce((sum, d) => sum + d.length, 0))}) from the input artifact '${artifactName}'`);
     for (const [name, data] of entries) await put(prefix ? `${prefix}/${name}` : name, Buffer.from(data));
     const where = prefix ? `s3://${bucket}/${prefix}/` : `s3://${bucket}/`;
     return { status: 'Succeeded', summary: `Extracted ${entries.size} file${entries.size === 1 ? '' : 's'} of the artifact '${artifactName}' to ${where}` };

@@ -42,7 +42,7 @@ const deploymentId = () => `d-${randomId(9)}`;
 
 async function files(p: SimulatedDeployProvider, start: ActionStart, name?: string) {
   const artifact = name ?? start.inputArtifacts[0]?.name ?? '';
-  return { artifact, entries: zipEntries(await inputArtifact(p.eng, start, name), artifact) };
+  return { artifact, entries: await zipEntries(p.eng, await inputArtifact(p.eng, start, name), artifact) };
 }
 
 function text(entries: Map<string, Uint8Array>, file: string, artifact: string): string {

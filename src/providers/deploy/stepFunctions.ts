@@ -40,7 +40,7 @@ export class StepFunctionsProvider extends InProcessProvider {
     else if (inputType === 'FilePath') {
       if (!c.Input) throw new ActionFailure('Input must name a file of the input artifact when InputType is FilePath', 'ConfigurationError');
       const artifact = start.inputArtifacts[0]?.name ?? '';
-      const entries = zipEntries(await inputArtifact(this.engine, start), artifact);
+      const entries = await zipEntries(this.engine, await inputArtifact(this.engine, start), artifact);
       const data = entries.get(c.Input.replace(/^\.?\/+/, ''));
       if (!data) throw new ActionFailure(`The file '${c.Input}' does not exist in the input artifact '${artifact}'`);
       input = Buffer.from(data).toString('utf8');
