@@ -10,9 +10,9 @@ import {
   type ActionType,
   type CreateCustomActionTypeInput,
 } from '@aws-sdk/client-codepipeline';
-import { AWS_ACTION_TYPES } from '../src/catalog/awsActionTypes.js';
-import { ACTION_TYPES_PAGE_SIZE } from '../src/api/listActionTypes.js';
-import { MAX_CUSTOM_ACTION_TYPES } from '../src/catalog/customActionTypes.js';
+import { AWS_ACTION_TYPES } from '../src/services/codepipeline/catalog/awsActionTypes.js';
+import { ACTION_TYPES_PAGE_SIZE } from '../src/services/codepipeline/operations/listActionTypes.js';
+import { MAX_CUSTOM_ACTION_TYPES } from '../src/services/codepipeline/catalog/customActionTypes.js';
 import { ACCOUNT, client, expectAwsError, useEmulator } from './harness.js';
 
 const t = useEmulator();

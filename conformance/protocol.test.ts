@@ -1,7 +1,7 @@
 // The wire protocol: routing, errors, request ids, CORS, health.
 import { describe, expect, it } from 'vitest';
 import { ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
-import { OPERATION_NAMES } from '../src/model/service.js';
+import { OPERATION_NAMES } from '../src/services/codepipeline/model/service.js';
 import { client, rawCall, useEmulator } from './harness.js';
 
 const t = useEmulator();

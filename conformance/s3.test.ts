@@ -27,7 +27,7 @@ import {
 import { ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/index.js';
-import type { ObjectCreatedEvent } from '../src/s3/index.js';
+import type { ObjectCreatedEvent } from '../src/services/s3/index.js';
 import { ACCOUNT, client, failure, startEmulator } from './harness.js';
 
 const OTHER = '210987654321';

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { RunningEmulator } from '../src/index.js';
-import { S3_LIMITS } from '../src/s3/store.js';
+import { S3_LIMITS } from '../src/services/s3/store.js';
 import { ACCOUNT, startEmulator } from './harness.js';
 
 let emu: RunningEmulator;

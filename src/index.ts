@@ -15,7 +15,7 @@ import { registerProviders } from './providers/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
-import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './s3/index.js';
+import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './services/s3/index.js';
 import { startTriggers, stopTriggers } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';

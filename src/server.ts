@@ -1,4 +1,4 @@
-// The Hono app: routes only. The wire protocol lives in protocol/, operations in api/.
+// The Hono app: the emulator's own routes. Wire protocols live in protocol/, services in services/.
 import path from 'node:path';
 import { Hono } from 'hono';
 import type { Config } from './config.js';

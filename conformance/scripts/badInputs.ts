@@ -1,7 +1,7 @@
 // Generates inputs from the service model: a minimal valid input per operation, and bad inputs
 // derived from it by breaking exactly one top-level member (or putting a null into one list or map,
 // at any depth), each with the outcome it must get.
-import { serviceModel, shape, type Shape } from '../../src/model/service.js';
+import { serviceModel, shape, type Shape } from '../../src/services/codepipeline/model/service.js';
 
 /** Values tried, in order, for a string shape with a pattern; the first that fits is the sample. */
 const PATTERN_SAMPLES = [

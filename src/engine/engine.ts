@@ -25,7 +25,7 @@ import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError,
 import { StageConditions } from './conditions.js';
 import { withoutLocalPaths } from '../util/localPaths.js';
 import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
-import type { ObjectStore } from '../s3/store.js';
+import type { ObjectStore } from '../services/s3/store.js';
 
 export interface ActionResult {
   status: 'Succeeded' | 'Failed' | 'Abandoned';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { defaultConfig } from '../config.js';
 import { ActionLogs } from '../logs/actionLogs.js';
-import { ObjectStore } from '../s3/store.js';
+import { ObjectStore } from '../services/s3/store.js';
 import { DataFolderInUse, lockDataFolder } from '../store/dataLock.js';
 import { Store } from '../store/index.js';
 import { systemClock } from '../util/clock.js';

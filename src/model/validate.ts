@@ -2,7 +2,7 @@
 // wrong JSON types are SerializationExceptions; constraint failures are collected into one
 // ValidationException whose message follows AWS's format.
 import { AwsError, err, validationErrors } from '../protocol/errors.js';
-import { serviceModel, shape, type Shape } from './service.js';
+import { serviceModel, shape, type Shape } from '../services/codepipeline/model/service.js';
 
 const patternCache = new Map<string, RegExp>();
 function patternOf(p: string): RegExp {

@@ -1,7 +1,7 @@
 // The CodePipeline API (POST /) served straight from node:http: the hot path skips the
 // Request/Response conversion of the web-standard adapter, which cost a third of each call.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Ctx } from '../api/context.js';
+import type { Ctx } from '../services/codepipeline/context.js';
 import { authenticate, presignUrl, rawRequest, SERVICE } from './apiAuth.js';
 import { callerFrom } from './auth.js';
 import type { KeyRing } from './credentials.js';

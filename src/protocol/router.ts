@@ -2,9 +2,9 @@
 // Error order follows AWS: malformed body -> unknown operation -> authentication (when signatures are
 // verified) -> validation -> the operation's own errors.
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../api/context.js';
-import { handlers } from '../api/index.js';
-import { serviceModel, TARGET_PREFIX } from '../model/service.js';
+import type { Ctx } from '../services/codepipeline/context.js';
+import { handlers } from '../services/codepipeline/operations/index.js';
+import { serviceModel, TARGET_PREFIX } from '../services/codepipeline/model/service.js';
 import { validateInput } from '../model/validate.js';
 import { validRegion } from './auth.js';
 import { AwsError, err, notImplemented } from './errors.js';

@@ -1,7 +1,7 @@
 // Action types an account owns: Custom ones (CreateCustomActionType) and ThirdParty ones registered
 // by an integrator (AWS has no public API for that; embedders seed them with `create`). Deleted
 // versions stay, marked, so that they cannot be created again with another definition, as AWS forbids.
-import type { StoredActionType } from '../catalog/convert.js';
+import type { StoredActionType } from '../services/codepipeline/catalog/convert.js';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
 

@@ -1,6 +1,6 @@
 // What the S3 source (and its change detection) needs from the local S3-compatible store: read an
 // object version with its ETag, and hear about new objects. The store attaches itself with
-// attachSourceObjectStore(engine, store), or is found as engine.objects (src/s3/store.ts ObjectStore);
+// attachSourceObjectStore(engine, store), or is found as engine.objects (src/services/s3/store.ts ObjectStore);
 // without either, a fallback over engine.artifacts is used (versions written through
 // engine.artifacts.put after it is first used are seen; the latest one is read).
 import type { Engine } from '../../engine/engine.js';
@@ -91,7 +91,7 @@ function artifactsFallback(engine: Engine): SourceObjectStore {
   };
 }
 
-/** The part of the local S3-compatible store (src/s3/store.ts ObjectStore) the adapter below uses. */
+/** The part of the local S3-compatible store (src/services/s3/store.ts ObjectStore) the adapter below uses. */
 export interface S3ObjectSource {
   getBucket(name: string): object | undefined;
   getVersion(

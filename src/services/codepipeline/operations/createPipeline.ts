@@ -1,0 +1,34 @@
+// CreatePipeline: validate the structure, store version 1 with its tags.
+import type { CreatePipelineInput, CreatePipelineOutput } from '@aws-sdk/client-codepipeline';
+import { err } from '../../../protocol/errors.js';
+import { pipelineArn } from '../../../util/arn.js';
+import type { Handler } from '../context.js';
+import { withDefaults } from '../pipelineDeclaration.js';
+import { maskSecrets } from '../pipelineSecrets.js';
+import { checkPipelineStructure } from '../pipelineStructure.js';
+import { checkTags } from '../tagging.js';
+import { callerArn } from '../caller.js';
+
+/** AWS's default quota of pipelines per account and region. */
+export const MAX_PIPELINES = 1000;
+
+export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> = (ctx, input) => {
+  const decl = input.pipeline!;
+  const tags = input.tags ?? [];
+  checkPipelineStructure(ctx, decl);
+  checkTags(tags, [], pipelineArn(ctx.region, ctx.account, decl.name!));
+  const pipeline = withDefaults(decl, 1);
+  const now = ctx.clock.now();
+  ctx.store.tx(() => {
+    if (ctx.store.pipelines.get(ctx, pipeline.name!))
+      throw err('PipelineNameInUseException', `A pipeline with the name '${pipeline.name}' already exists in account '${ctx.account}'`);
+    if (ctx.store.pipelines.count(ctx) >= MAX_PIPELINES)
+      throw err('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
+    ctx.store.pipelines.create(ctx, pipeline, now);
+    if (tags.length) ctx.store.tags.put(pipelineArn(ctx.region, ctx.account, pipeline.name!), tags);
+    // As in AWS, a new pipeline starts running at once.
+    ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });
+  });
+  ctx.engine.pipelineChanged(ctx, pipeline.name!);
+  return { pipeline: maskSecrets(ctx, pipeline), ...(tags.length && { tags }) };
+};

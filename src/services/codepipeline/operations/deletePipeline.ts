@@ -1,0 +1,17 @@
+// DeletePipeline: removes the pipeline, its history, tags, executions and transition states.
+// Deleting a missing pipeline succeeds, as in AWS.
+import type { DeletePipelineInput } from '@aws-sdk/client-codepipeline';
+import { pipelineArn } from '../../../util/arn.js';
+import type { Handler } from '../context.js';
+
+export const deletePipeline: Handler<DeletePipelineInput, Record<string, never>> = (ctx, input) => {
+  const name = input.name!;
+  ctx.store.tx(() => {
+    if (!ctx.store.pipelines.delete(ctx, name)) return;
+    ctx.store.tags.removeAll(pipelineArn(ctx.region, ctx.account, name));
+    ctx.store.executions.deleteForPipeline(ctx, name);
+    ctx.store.transitions.deleteForPipeline(ctx, name);
+  });
+  ctx.engine.pipelineChanged(ctx, name);
+  return {};
+};

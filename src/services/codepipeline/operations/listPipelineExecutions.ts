@@ -1,0 +1,36 @@
+// ListPipelineExecutions: newest first, paginated; filter.succeededInStage keeps executions whose stage succeeded.
+import type { ListPipelineExecutionsInput, ListPipelineExecutionsOutput } from '@aws-sdk/client-codepipeline';
+import { decodeToken, encodeToken } from '../../../util/pagination.js';
+import type { Handler } from '../context.js';
+import { executionSummary } from '../executionView.js';
+import { loadPipeline } from '../pipelineDeclaration.js';
+
+const DEFAULT_MAX = 100;
+
+export const listPipelineExecutions: Handler<ListPipelineExecutionsInput, ListPipelineExecutionsOutput> = (ctx, input) => {
+  const name = input.pipelineName!;
+  loadPipeline(ctx, name);
+  const max = input.maxResults ?? DEFAULT_MAX;
+  let before = decodeToken(input.nextToken, (c): c is number => Number.isInteger(c)) ?? Number.MAX_SAFE_INTEGER;
+  const stage = input.filter?.succeededInStage?.stageName;
+  const page = [];
+  let more = false;
+  // Scan in batches so a selective filter still fills a page.
+  for (;;) {
+    const batch = ctx.store.executions.list(ctx, name, before, 200);
+    for (const e of batch) {
+      if (stage && ctx.store.executions.stage(e.id, stage)?.status !== 'Succeeded') continue;
+      if (page.length === max) {
+        more = true;
+        break;
+      }
+      page.push(e);
+    }
+    if (more || batch.length < 200) break;
+    before = batch[batch.length - 1].seq;
+  }
+  return {
+    pipelineExecutionSummaries: page.map((e) => executionSummary(ctx, e)),
+    ...(more && { nextToken: encodeToken(page[page.length - 1].seq) }),
+  };
+};

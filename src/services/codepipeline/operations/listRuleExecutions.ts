@@ -1,0 +1,59 @@
+// ListRuleExecutions: the rule executions of a pipeline's stage conditions, newest first, optionally
+// those of one execution (or only each rule's latest run in it).
+import type { ListRuleExecutionsInput, ListRuleExecutionsOutput, RuleExecutionDetail } from '@aws-sdk/client-codepipeline';
+import type { ExecutionRow } from '../../../store/executions.js';
+import type { RuleExecutionRow } from '../../../store/ruleExecutions.js';
+import { pageAfterId } from '../../../util/pagination.js';
+import type { Ctx, Handler } from '../context.js';
+import { executionCache, loadExecution } from '../executionView.js';
+import { loadPipeline } from '../pipelineDeclaration.js';
+
+const DEFAULT_MAX = 100;
+
+export const listRuleExecutions: Handler<ListRuleExecutionsInput, ListRuleExecutionsOutput> = (ctx, input) => {
+  const name = input.pipelineName!;
+  loadPipeline(ctx, name);
+  const rows = selectRows(ctx, name, input.filter);
+  // Paged by the last id returned, so rules started between pages do not shift the next page.
+  const { page, nextToken } = pageAfterId(rows, input.maxResults ?? DEFAULT_MAX, input.nextToken);
+  const execOf = executionCache(ctx);
+  return {
+    ruleExecutionDetails: page.map((r) => detail(r, execOf(r.executionId))),
+    ...(nextToken && { nextToken }),
+  };
+};
+
+/** Newest first. latestInPipelineExecution 'Latest' keeps only each rule's latest run in that execution. */
+function selectRows(ctx: Ctx, pipeline: string, filter: ListRuleExecutionsInput['filter']): RuleExecutionRow[] {
+  const all = ctx.store.rules.ofPipeline(ctx, pipeline);
+  const latest = filter?.latestInPipelineExecution;
+  const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);
+  if (!ids.length) return all;
+  for (const id of ids) loadExecution(ctx, pipeline, id);
+  const executionId = ids[0];
+  if (ids.some((id) => id !== executionId)) return [];
+  const rows = all.filter((r) => r.executionId === executionId);
+  if (latest?.startTimeRange !== 'Latest') return rows;
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.stage}\u0000${r.conditionType}\u0000${r.conditionIndex}\u0000${r.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function detail(r: RuleExecutionRow, exec: ExecutionRow): RuleExecutionDetail {
+  return {
+    pipelineExecutionId: r.executionId,
+    ruleExecutionId: r.id,
+    pipelineVersion: exec.pipelineVersion,
+    stageName: r.stage,
+    ruleName: r.rule,
+    startTime: new Date(r.started),
+    lastUpdateTime: new Date(r.updated),
+    status: r.status,
+    input: r.input,
+    output: r.output ?? {},
+  };
+}

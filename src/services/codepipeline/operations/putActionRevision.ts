@@ -1,0 +1,44 @@
+// PutActionRevision: a source reports a revision. One no execution of the pipeline has used yet
+// starts a new execution carrying it (the source's output artifacts get that revision, and its job
+// worker is told which revision to produce); one already used starts nothing.
+import type { ArtifactRevision, PutActionRevisionInput, PutActionRevisionOutput } from '@aws-sdk/client-codepipeline';
+import type { ExecutionRow } from '../../../store/executions.js';
+import { inputDate } from '../../../util/clock.js';
+import { callerArn } from '../caller.js';
+import type { Ctx, Handler } from '../context.js';
+import { loadPipeline } from '../pipelineDeclaration.js';
+import { findAction, findStage } from '../stageAction.js';
+
+const PAGE = 100;
+
+/** The newest execution of the pipeline whose revision of one of `artifacts` is `revisionId`. */
+function executionWithRevision(ctx: Ctx, pipeline: string, artifacts: Set<string>, revisionId: string): ExecutionRow | undefined {
+  for (let before = Number.MAX_SAFE_INTEGER; ; ) {
+    const page = ctx.store.executions.list(ctx, pipeline, before, PAGE);
+    const hit = page.find((e) => e.artifactRevisions.some((r) => artifacts.has(r.name!) && r.revisionId === revisionId));
+    if (hit || page.length < PAGE) return hit;
+    before = page[page.length - 1].seq;
+  }
+}
+
+export const putActionRevision: Handler<PutActionRevisionInput, PutActionRevisionOutput> = (ctx, input) =>
+  ctx.store.tx(() => {
+    const { declaration } = loadPipeline(ctx, input.pipelineName!);
+    const action = findAction(declaration, findStage(declaration, input.stageName!), input.actionName!);
+    const revision = input.actionRevision!;
+    const artifacts = new Set((action.outputArtifacts ?? []).map((a) => a.name!));
+    const earlier = executionWithRevision(ctx, declaration.name!, artifacts, revision.revisionId!);
+    if (earlier) return { newRevision: false, pipelineExecutionId: earlier.id };
+    const exec = ctx.engine.createExecution(ctx, declaration, {
+      trigger: { triggerType: 'PutActionRevision', triggerDetail: callerArn(ctx) },
+    });
+    const created = inputDate(revision.created) ?? new Date(ctx.clock.now());
+    const artifactRevisions: ArtifactRevision[] = [...artifacts].map((name) => ({
+      name,
+      revisionId: revision.revisionId,
+      revisionChangeIdentifier: revision.revisionChangeId,
+      created,
+    }));
+    ctx.store.executions.updateExecution(exec.id, { artifactRevisions });
+    return { newRevision: true, pipelineExecutionId: exec.id };
+  });

@@ -1,0 +1,30 @@
+// UpdateActionType: replaces the definition of an action type the account registered. AWS's own
+// catalog types are not the caller's to change.
+import type { UpdateActionTypeInput } from '@aws-sdk/client-codepipeline';
+import { catalogActionType } from '../catalog/awsActionTypes.js';
+import { fromDeclaration } from '../catalog/convert.js';
+import { checkArtifactRange, checkConfigurationProperties } from '../catalog/customActionTypes.js';
+import { actionTypeNotFound } from '../catalog/lookup.js';
+import { err } from '../../../protocol/errors.js';
+import type { Handler } from '../context.js';
+
+export const updateActionType: Handler<UpdateActionTypeInput, void> = (ctx, input) => {
+  const decl = input.actionType!;
+  const id = decl.id!;
+  ctx.store.tx(() => {
+    const own = ctx.store.actionTypes.get(ctx, id);
+    if (!own || own.deleted) {
+      if (catalogActionType(id))
+        throw err(
+          'RequestFailedException',
+          `Action type ${id.owner}/${id.category}/${id.provider}/${id.version} is managed by AWS and cannot be updated`,
+        );
+      throw actionTypeNotFound(id);
+    }
+    const stored = fromDeclaration(decl, own.stored.type);
+    checkConfigurationProperties(stored.type.actionConfigurationProperties!);
+    checkArtifactRange('inputArtifactDetails', stored.type.inputArtifactDetails!);
+    checkArtifactRange('outputArtifactDetails', stored.type.outputArtifactDetails!);
+    ctx.store.actionTypes.update(ctx, stored, ctx.clock.now());
+  });
+};
