@@ -73,12 +73,12 @@ export class PipelineStore {
     return r && fromRaw(r);
   }
 
-  /** Every pipeline of every account and region (change detection watches them all). */
   /** Every account and region that holds a pipeline of this name. */
   scopesOf(name: string): Scope[] {
     return this.scopesOfStmt.all(name);
   }
 
+  /** Every pipeline of every account and region (change detection watches them all). */
   everywhere(): (PipelineRow & Scope)[] {
     return this.everywhereStmt.all().map((r) => ({ ...fromRaw(r), account: r.account, region: r.region }));
   }
