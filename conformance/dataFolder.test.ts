@@ -3,38 +3,24 @@
 // database stops the start with what to do, and no object body is ever deleted because the database
 // does not name it. Real CLI processes (scripts/entry.ts) where the exit and its message matter.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { ACCOUNT, client } from './harness.js';
-import { killEntry, runEntry, startEntry, type Entry } from './scripts/entry.js';
+import { useEntries } from './entryKit.js';
+import { runEntry } from './scripts/entry.js';
 import { start } from '../src/index.js';
 
-const live = new Set<Entry>();
-let tmp: string;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-datadir-'));
-});
-afterAll(async () => {
-  for (const e of live) await killEntry(e);
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-async function launch(dataDir: string): Promise<Entry> {
-  const e = await startEntry({ args: ['--port', '0', '--log-level', 'warn', '--data-dir', dataDir] });
-  live.add(e);
-  e.exited.then(() => live.delete(e));
-  return e;
-}
+const entries = useEntries('cpl-datadir-');
+const launch = (dataDir: string) => entries.launch(['--data-dir', dataDir]);
 
 const s3 = (endpoint: string) =>
   new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'test' }, maxAttempts: 1 });
 
 /** Five objects through S3, then a graceful stop: a folder with a database and five bodies. */
 async function folderWithFiveBodies(name: string): Promise<string> {
-  const dataDir = path.join(tmp, name);
+  const dataDir = path.join(entries.tmp, name);
   const e = await launch(dataDir);
   const c = s3(e.endpoint);
   await c.send(new CreateBucketCommand({ Bucket: 'keep-me' }));
@@ -57,7 +43,7 @@ const whatToDo = (dataDir: string) =>
 
 describe('one emulator per data folder', () => {
   it('a second CLI on the same folder exits 2 naming the folder and the holder; after a SIGKILL of the first, a new one starts', async () => {
-    const dataDir = path.join(tmp, 'shared');
+    const dataDir = path.join(entries.tmp, 'shared');
     const first = await launch(dataDir);
     await client(first.endpoint).send(new ListPipelinesCommand({}));
 
@@ -79,7 +65,7 @@ describe('one emulator per data folder', () => {
   });
 
   it('start() twice in one process on one folder refuses the second; after stop() the folder is free again', async () => {
-    const dataDir = path.join(tmp, 'in-process');
+    const dataDir = path.join(entries.tmp, 'in-process');
     const a = await start({ port: 0, dataDir, logLevel: 'silent' });
     await expect(start({ port: 0, dataDir, logLevel: 'silent' })).rejects.toThrow(
       `the data folder ${dataDir} is in use by another emulator in this process. Two emulators on one folder would run the same work twice: ` +
@@ -91,7 +77,7 @@ describe('one emulator per data folder', () => {
   });
 
   it('a start that fails after taking the lock (port in use) frees the folder', async () => {
-    const dataDir = path.join(tmp, 'port-clash');
+    const dataDir = path.join(entries.tmp, 'port-clash');
     const a = await start({ port: 0, inMemory: true, logLevel: 'silent' });
     await expect(start({ port: a.port, dataDir, logLevel: 'silent' })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     const b = await start({ port: 0, dataDir, logLevel: 'silent' });

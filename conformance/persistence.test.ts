@@ -2,9 +2,8 @@
 // and a crash (SIGKILL); --in-memory writes nothing; --help exits 0.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   DeletePipelineCommand,
@@ -16,25 +15,11 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { ACCOUNT, client } from './harness.js';
 import { samplePipeline } from './fixtures.js';
-import { entryArgs, killEntry, startEntry, type Entry } from './scripts/entry.js';
+import { useEntries } from './entryKit.js';
+import { entryArgs, type Entry } from './scripts/entry.js';
 
-const live = new Set<Entry>();
-let tmp: string;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-persist-'));
-});
-afterAll(async () => {
-  // Whatever failed above, no child outlives the file.
-  for (const e of live) await killEntry(e);
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-async function launch(args: string[], cwd?: string): Promise<Entry> {
-  const e = await startEntry({ args: ['--port', '0', '--log-level', 'warn', ...args], cwd });
-  live.add(e);
-  e.exited.then(() => live.delete(e));
-  return e;
-}
+const entries = useEntries('cpl-persist-');
+const launch = entries.launch;
 
 const arn = (name: string) => `arn:aws:codepipeline:us-east-1:${ACCOUNT}:${name}`;
 const names = async (e: Entry) => ((await client(e.endpoint).send(new ListPipelinesCommand({}))).pipelines ?? []).map((p) => p.name);
@@ -43,7 +28,7 @@ describe('persistence across restarts of the CLI entry', () => {
   let dataDir: string;
 
   it('keeps pipelines, versions and tags after SIGTERM (exit code 0)', async () => {
-    dataDir = path.join(tmp, 'data');
+    dataDir = path.join(entries.tmp, 'data');
     const first = await launch(['--data-dir', dataDir]);
     expect(first.stderr()).toContain(`  data:    ${path.join(dataDir, 'codepipeline-local.sqlite')}\n`);
     expect(first.stderr()).toContain(`  use it:  export AWS_ENDPOINT_URL=${first.endpoint}\n`);
@@ -91,7 +76,7 @@ describe('persistence across restarts of the CLI entry', () => {
   });
 
   it('--in-memory leaves no file behind, even with --data-dir given', async () => {
-    const cwd = path.join(tmp, 'mem-cwd');
+    const cwd = path.join(entries.tmp, 'mem-cwd');
     fs.mkdirSync(cwd);
     const mem = await launch(['--in-memory', '--data-dir', path.join(cwd, 'would-be-data')], cwd);
     expect(mem.stderr()).toContain('  data:    in memory only (--in-memory): nothing is kept after it stops\n');

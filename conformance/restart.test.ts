@@ -3,9 +3,8 @@
 // resumes from what the store says: waiting approvals keep their token, handed-out jobs stay
 // answerable with their nonce, finished executions stay as they were, and nothing runs twice.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AcknowledgeJobCommand,
   CreatePipelineCommand,
@@ -41,24 +40,11 @@ import {
   until,
   waitForStatus,
 } from './engineKit.js';
-import { killEntry, startEntry, type Entry } from './scripts/entry.js';
+import { useEntries } from './entryKit.js';
 
-const live = new Set<Entry>();
-let tmp: string;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-restart-'));
-});
-afterAll(async () => {
-  for (const e of live) await killEntry(e);
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
 
-async function launch(dataDir: string): Promise<Entry> {
-  const e = await startEntry({ args: ['--port', '0', '--log-level', 'warn', '--data-dir', dataDir] });
-  live.add(e);
-  e.exited.then(() => live.delete(e));
-  return e;
-}
+const entries = useEntries('cpl-restart-');
+const launch = (dataDir: string) => entries.launch(['--data-dir', dataDir]);
 
 /** A response without the SDK's per-request metadata, for before/after comparisons. */
 async function snapshot(cp: CodePipelineClient, name: string) {
@@ -72,7 +58,7 @@ const waitForStage = (cp: CodePipelineClient, name: string, done: (s: StageState
 
 describe('executions across a SIGKILL of the CLI entry', () => {
   it('resume where they were: same approval token, answerable jobs, finished ones unchanged, nothing run twice', async () => {
-    const dataDir = path.join(tmp, 'data');
+    const dataDir = path.join(entries.tmp, 'data');
     const first = await launch(dataDir);
     let cp = client(first.endpoint);
     await createCustomTypes(cp);
@@ -157,7 +143,7 @@ describe('executions across a SIGKILL of the CLI entry', () => {
     expect(await second.exited).toBe(0);
   }, 90_000);
   it('keep queued executions waiting in order and a Stopping execution stopping', async () => {
-    const dataDir = path.join(tmp, 'data-2');
+    const dataDir = path.join(entries.tmp, 'data-2');
     const first = await launch(dataDir);
     let cp = client(first.endpoint);
     await createCustomTypes(cp);
