@@ -53,6 +53,12 @@ describe('data folders of earlier versions', () => {
     try {
       const cp = client(emu.endpoint);
       expect(await names(cp)).toEqual(['legacy-a', 'legacy-b']);
+      // Type and mode come from columns added after v1, filled from the stored declarations.
+      const listed = (await cp.send(new ListPipelinesCommand({}))).pipelines!.map((p) => [p.name, p.pipelineType, p.executionMode]);
+      expect(listed).toEqual([
+        ['legacy-a', 'V1', 'SUPERSEDED'],
+        ['legacy-b', 'V1', 'SUPERSEDED'],
+      ]);
       const a = await cp.send(new GetPipelineCommand({ name: 'legacy-a' }));
       expect(a.pipeline!.version).toBe(2);
       expect(a.pipeline!.stages![1].actions![0].configuration).toEqual({ ProjectName: 'legacy-build-v2' });

@@ -297,4 +297,11 @@ export const migrations: string[] = [
     PRIMARY KEY (account, region, pipeline, action, ref)
   ) WITHOUT ROWID;
   `,
+  // 8: ListPipelines answers type and execution mode without parsing every declaration of the page.
+  `
+  ALTER TABLE pipelines ADD COLUMN pipeline_type TEXT;
+  ALTER TABLE pipelines ADD COLUMN execution_mode TEXT;
+  UPDATE pipelines SET pipeline_type = json_extract(declaration, '$.pipelineType'),
+    execution_mode = json_extract(declaration, '$.executionMode');
+  `,
 ];

@@ -19,6 +19,16 @@ interface RawRow {
   updated: number;
 }
 
+/** What ListPipelines shows of a pipeline: read from columns, no declaration parsed. */
+export interface PipelineSummaryRow {
+  name: string;
+  version: number;
+  pipelineType?: PipelineDeclaration['pipelineType'];
+  executionMode?: PipelineDeclaration['executionMode'];
+  created: number;
+  updated: number;
+}
+
 const fromRaw = (r: RawRow): PipelineRow => ({ ...r, declaration: JSON.parse(r.declaration) });
 
 export class PipelineStore {
@@ -44,18 +54,19 @@ export class PipelineStore {
         WHERE v.account = ? AND v.region = ? AND v.name = ? AND v.version = ?`,
     );
     this.insertStmt = db.prepare(
-      'INSERT INTO pipelines (account, region, name, version, declaration, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO pipelines (account, region, name, version, declaration, pipeline_type, execution_mode, created, updated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateStmt = db.prepare(
-      'UPDATE pipelines SET version = ?, declaration = ?, updated = ? WHERE account = ? AND region = ? AND name = ?',
+      'UPDATE pipelines SET version = ?, declaration = ?, pipeline_type = ?, execution_mode = ?, updated = ? WHERE account = ? AND region = ? AND name = ?',
     );
     this.insertVersionStmt = db.prepare(
       'INSERT INTO pipeline_versions (account, region, name, version, declaration, created) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.deleteStmt = db.prepare('DELETE FROM pipelines WHERE account = ? AND region = ? AND name = ?');
     this.deleteVersionsStmt = db.prepare('DELETE FROM pipeline_versions WHERE account = ? AND region = ? AND name = ?');
-    this.listStmt = db.prepare<[string, string, string, number], RawRow>(
-      `SELECT name, version, declaration, created, updated FROM pipelines
+    this.listStmt = db.prepare<[string, string, string, number], PipelineSummaryRow>(
+      `SELECT name, version, pipeline_type AS pipelineType, execution_mode AS executionMode, created, updated FROM pipelines
         WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
     );
     this.countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM pipelines WHERE account = ? AND region = ?');
@@ -90,13 +101,13 @@ export class PipelineStore {
   /** Inserts version 1 and its history row. The caller runs it inside a transaction. */
   create(s: Scope, decl: PipelineDeclaration, now: number) {
     const json = JSON.stringify(decl);
-    this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, now, now);
+    this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, now);
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
   }
 
   update(s: Scope, decl: PipelineDeclaration, now: number) {
     const json = JSON.stringify(decl);
-    this.updateStmt.run(decl.version, json, now, s.account, s.region, decl.name);
+    this.updateStmt.run(decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, s.account, s.region, decl.name);
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
   }
 
@@ -106,7 +117,7 @@ export class PipelineStore {
   }
 
   /** Pipelines ordered by name, strictly after `after`. */
-  list(s: Scope, after: string, limit: number): PipelineRow[] {
-    return this.listStmt.all(s.account, s.region, after, limit).map(fromRaw);
+  list(s: Scope, after: string, limit: number): PipelineSummaryRow[] {
+    return this.listStmt.all(s.account, s.region, after, limit);
   }
 }

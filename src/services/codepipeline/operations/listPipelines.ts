@@ -14,8 +14,8 @@ export const listPipelines: Handler<ListPipelinesInput, ListPipelinesOutput> = (
     pipelines: page.map((r) => ({
       name: r.name,
       version: r.version,
-      pipelineType: r.declaration.pipelineType,
-      executionMode: r.declaration.executionMode,
+      ...(r.pipelineType && { pipelineType: r.pipelineType }),
+      ...(r.executionMode && { executionMode: r.executionMode }),
       created: new Date(r.created),
       updated: new Date(r.updated),
     })),
