@@ -6,7 +6,7 @@ import type { Buckets } from './buckets.js';
 import { s3err } from './errors.js';
 import { S3_LIMITS } from './limits.js';
 import type { StoreContext } from './storeContext.js';
-import { checkKey, newVersionId, type ObjectVersion, type Versions } from './versions.js';
+import { checkKey, type ObjectVersion, type Versions } from './versions.js';
 
 export interface UploadInfo {
   uploadId: string;
@@ -143,21 +143,15 @@ export class Multipart {
     for (const p of chosen) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
     let partBlobs: string[] = [];
     const v = this.versions.commit(blob, () => {
-      this.requireUpload(bucket, key, uploadId);
-      partBlobs = this.q.allParts.all(uploadId).map((r) => r.blob as string);
-      this.q.deleteParts.run(uploadId);
-      this.q.deleteUpload.run(uploadId);
-      return this.versions.insertVersion({
+      partBlobs = this.dropUpload(bucket, key, uploadId);
+      return this.versions.insertNew({
         bucket,
         key,
-        versionId: newVersionId(),
-        deleteMarker: false,
         size,
         etag: `"${md5s.digest('hex')}-${chosen.length}"`,
-        ...(upload.contentType !== undefined && { contentType: upload.contentType }),
+        contentType: upload.contentType,
         headers: upload.headers,
         metadata: upload.metadata,
-        lastModified: this.ctx.now(),
         blob,
       });
     });
@@ -166,14 +160,17 @@ export class Multipart {
   }
 
   abortUpload(bucket: string, key: string, uploadId: string) {
-    const blobs = this.ctx.tx(() => {
-      this.requireUpload(bucket, key, uploadId);
-      const ids = this.q.allParts.all(uploadId).map((r) => r.blob as string);
-      this.q.deleteParts.run(uploadId);
-      this.q.deleteUpload.run(uploadId);
-      return ids;
-    });
+    const blobs = this.ctx.tx(() => this.dropUpload(bucket, key, uploadId));
     this.ctx.blobs.remove(blobs);
+  }
+
+  /** Deletes the upload and its parts (inside a transaction); answers the blobs of the parts. */
+  private dropUpload(bucket: string, key: string, uploadId: string): string[] {
+    this.requireUpload(bucket, key, uploadId);
+    const ids = this.q.allParts.all(uploadId).map((r) => r.blob as string);
+    this.q.deleteParts.run(uploadId);
+    this.q.deleteUpload.run(uploadId);
+    return ids;
   }
 }
 

@@ -74,7 +74,7 @@ export const toVersion = (r: ObjectRow): ObjectVersion => ({
   seq: r.seq,
 });
 
-export const newVersionId = () => randomBytes(24).toString('base64url');
+const newVersionId = () => randomBytes(24).toString('base64url');
 
 /** A key S3 (and XML) can carry: 1 to 1024 UTF-8 bytes, no characters XML 1.0 cannot represent. */
 export function checkKey(key: string) {
@@ -126,6 +126,23 @@ export class Versions {
     return { ...v, seq };
   }
 
+  /** Inserts a new version (not a delete marker) with a fresh id, written now; inside a transaction. */
+  insertNew(v: { bucket: string; key: string; size: number; etag: string; contentType?: string; headers: Record<string, string>; metadata: Record<string, string>; blob: string }): ObjectVersion {
+    return this.insertVersion({
+      bucket: v.bucket,
+      key: v.key,
+      versionId: newVersionId(),
+      deleteMarker: false,
+      size: v.size,
+      etag: v.etag,
+      ...(v.contentType !== undefined && { contentType: v.contentType }),
+      headers: v.headers,
+      metadata: v.metadata,
+      lastModified: this.ctx.now(),
+      blob: v.blob,
+    });
+  }
+
   /**
    * Commits the version `record` inserts, its body already written to `blob` (removed again when the
    * transaction fails), then tells the object-created listeners.
@@ -149,17 +166,14 @@ export class Versions {
     const { blob, size, md5 } = await writeBody(this.ctx.blobs, input.body, input.contentMd5, input.expectedSize);
     return this.commit(blob, () => {
       this.buckets.requireBucket(input.bucket);
-      return this.insertVersion({
+      return this.insertNew({
         bucket: input.bucket,
         key: input.key,
-        versionId: newVersionId(),
-        deleteMarker: false,
         size,
         etag: `"${md5.toString('hex')}"`,
-        ...(input.contentType !== undefined && { contentType: input.contentType }),
+        contentType: input.contentType,
         headers: input.headers ?? {},
         metadata: input.metadata ?? {},
-        lastModified: this.ctx.now(),
         blob,
       });
     });
@@ -255,17 +269,14 @@ export class Versions {
     return this.commit(blob, () => {
       this.buckets.requireBucket(input.bucket);
       const meta = input.replace ?? { contentType: source.contentType, headers: source.headers, metadata: source.metadata };
-      return this.insertVersion({
+      return this.insertNew({
         bucket: input.bucket,
         key: input.key,
-        versionId: newVersionId(),
-        deleteMarker: false,
         size: source.size,
         etag: source.etag,
-        ...(meta.contentType !== undefined && { contentType: meta.contentType }),
+        contentType: meta.contentType,
         headers: meta.headers,
         metadata: meta.metadata,
-        lastModified: this.ctx.now(),
         blob,
       });
     });
