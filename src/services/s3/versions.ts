@@ -1,0 +1,284 @@
+// Objects and their versions: every bucket behaves as versioned, so each write adds a version and a
+// delete without a version id adds a delete marker. s3_latest names each key's latest version (live:
+// not a delete marker). Bodies are written durably to blobs before the metadata commits.
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { writeBody, type Body } from './bodies.js';
+import type { Buckets } from './buckets.js';
+import { s3err } from './errors.js';
+import type { ObjectCreatedEvents } from './events.js';
+import { S3_LIMITS } from './limits.js';
+import type { StoreContext } from './storeContext.js';
+import { hasIllegalXmlChars } from './xml.js';
+
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  versionId: string;
+  deleteMarker: boolean;
+  size: number;
+  /** The ETag as S3 sends it: quoted MD5 hex, or "md5-of-part-md5s-N" for a multipart object. */
+  etag: string;
+  contentType?: string;
+  /** Stored system headers (content-encoding, content-disposition, cache-control, content-language, expires). */
+  headers: Record<string, string>;
+  /** User metadata (x-amz-meta-NAME), names in lower case. */
+  metadata: Record<string, string>;
+  /** Epoch milliseconds, whole seconds as S3 keeps them. */
+  lastModified: number;
+  blob: string | null;
+  seq: number;
+}
+
+export interface PutObjectInput {
+  bucket: string;
+  key: string;
+  body: Body;
+  contentType?: string;
+  metadata?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Base64 Content-MD5 to verify (BadDigest when the body differs). */
+  contentMd5?: string;
+  /** The length the client announced: a shorter or longer body is IncompleteBody. */
+  expectedSize?: number;
+}
+
+/** A row of s3_objects. */
+export interface ObjectRow {
+  seq: number;
+  bucket: string;
+  key: string;
+  version_id: string;
+  delete_marker: number;
+  blob: string | null;
+  size: number;
+  etag: string;
+  content_type: string | null;
+  headers: string;
+  metadata: string;
+  last_modified: number;
+}
+
+export const toVersion = (r: ObjectRow): ObjectVersion => ({
+  bucket: r.bucket,
+  key: r.key,
+  versionId: r.version_id,
+  deleteMarker: r.delete_marker === 1,
+  size: r.size,
+  etag: r.etag,
+  ...(r.content_type !== null && { contentType: r.content_type }),
+  headers: JSON.parse(r.headers),
+  metadata: JSON.parse(r.metadata),
+  lastModified: r.last_modified,
+  blob: r.blob,
+  seq: r.seq,
+});
+
+const newVersionId = () => randomBytes(24).toString('base64url');
+
+/** A key S3 (and XML) can carry: 1 to 1024 UTF-8 bytes, no characters XML 1.0 cannot represent. */
+export function checkKey(key: string) {
+  if (key.length === 0) throw s3err.invalidArgument('Object key cannot be empty', 'key', '');
+  if (Buffer.byteLength(key, 'utf8') > S3_LIMITS.maxKeyBytes) throw s3err.keyTooLong();
+  if (hasIllegalXmlChars(key)) throw s3err.invalidArgument('Object key contains characters this store does not accept (control characters)', 'key', '');
+}
+
+export class Versions {
+  private readonly q;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly buckets: Buckets,
+    private readonly events: ObjectCreatedEvents,
+  ) {
+    const { db } = ctx;
+    this.q = {
+      insertObject: db.prepare(
+        `INSERT INTO s3_objects (bucket, key, version_id, delete_marker, blob, size, etag, content_type, headers, metadata, last_modified)
+         VALUES (@bucket, @key, @version_id, @delete_marker, @blob, @size, @etag, @content_type, @headers, @metadata, @last_modified)`,
+      ),
+      setLatest: db.prepare('INSERT OR REPLACE INTO s3_latest (bucket, key, seq, live) VALUES (?, ?, ?, ?)'),
+      deleteLatest: db.prepare('DELETE FROM s3_latest WHERE bucket = ? AND key = ?'),
+      latest: db.prepare<[string, string], ObjectRow>('SELECT o.* FROM s3_latest l JOIN s3_objects o ON o.seq = l.seq WHERE l.bucket = ? AND l.key = ?'),
+      newest: db.prepare<[string, string], ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1'),
+      version: db.prepare<[string, string], ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND version_id = ?'),
+      deleteVersion: db.prepare('DELETE FROM s3_objects WHERE seq = ?'),
+    };
+  }
+
+  /** Records a new version as the key's latest (older versions are kept); inside a transaction. */
+  insertVersion(v: Omit<ObjectVersion, 'seq'>): ObjectVersion {
+    const info = this.q.insertObject.run({
+      bucket: v.bucket,
+      key: v.key,
+      version_id: v.versionId,
+      delete_marker: v.deleteMarker ? 1 : 0,
+      blob: v.blob,
+      size: v.size,
+      etag: v.etag,
+      content_type: v.contentType ?? null,
+      headers: JSON.stringify(v.headers),
+      metadata: JSON.stringify(v.metadata),
+      last_modified: v.lastModified,
+    });
+    const seq = Number(info.lastInsertRowid);
+    this.q.setLatest.run(v.bucket, v.key, seq, v.deleteMarker ? 0 : 1);
+    return { ...v, seq };
+  }
+
+  /** Inserts a new version (not a delete marker) with a fresh id, written now; inside a transaction. */
+  insertNew(v: { bucket: string; key: string; size: number; etag: string; contentType?: string; headers: Record<string, string>; metadata: Record<string, string>; blob: string }): ObjectVersion {
+    return this.insertVersion({
+      bucket: v.bucket,
+      key: v.key,
+      versionId: newVersionId(),
+      deleteMarker: false,
+      size: v.size,
+      etag: v.etag,
+      ...(v.contentType !== undefined && { contentType: v.contentType }),
+      headers: v.headers,
+      metadata: v.metadata,
+      lastModified: this.ctx.now(),
+      blob: v.blob,
+    });
+  }
+
+  /**
+   * Commits the version `record` inserts, its body already written to `blob` (removed again when the
+   * transaction fails), then tells the object-created listeners.
+   */
+  commit(blob: string, record: () => ObjectVersion): ObjectVersion {
+    let v: ObjectVersion;
+    try {
+      v = this.ctx.tx(record);
+    } catch (e) {
+      this.ctx.blobs.remove([blob]);
+      throw e;
+    }
+    this.events.emit(v);
+    return v;
+  }
+
+  /** PutObject: a new version of the key, durable before this resolves; object-created listeners are told. */
+  async putObject(input: PutObjectInput): Promise<ObjectVersion> {
+    checkKey(input.key);
+    this.buckets.requireBucket(input.bucket);
+    const { blob, size, md5 } = await writeBody(this.ctx.blobs, input.body, input.contentMd5, input.expectedSize);
+    return this.commit(blob, () => {
+      this.buckets.requireBucket(input.bucket);
+      return this.insertNew({
+        bucket: input.bucket,
+        key: input.key,
+        size,
+        etag: `"${md5.toString('hex')}"`,
+        contentType: input.contentType,
+        headers: input.headers ?? {},
+        metadata: input.metadata ?? {},
+        blob,
+      });
+    });
+  }
+
+  /** The latest version of a key (possibly a delete marker), or a given version; undefined when absent. */
+  getVersion(bucket: string, key: string, versionId?: string): ObjectVersion | undefined {
+    const row = versionId === undefined ? this.q.latest.get(bucket, key) : this.q.version.get(bucket, versionId);
+    if (!row || row.key !== key) return undefined;
+    return toVersion(row);
+  }
+
+  /**
+   * The version GetObject/HeadObject serve, or the S3 error they answer: NoSuchBucket, NoSuchKey
+   * (also when the latest version is a delete marker), NoSuchVersion, MethodNotAllowed (a delete marker by id).
+   */
+  resolve(bucket: string, key: string, versionId?: string): ObjectVersion {
+    this.buckets.requireBucket(bucket);
+    if (versionId === '') throw s3err.invalidArgument('Version id cannot be the empty string', 'versionId', '');
+    const v = this.getVersion(bucket, key, versionId);
+    if (!v) throw versionId === undefined ? s3err.noSuchKey(key) : s3err.noSuchVersion(key, versionId);
+    if (v.deleteMarker) {
+      const headers = { 'x-amz-delete-marker': 'true', 'x-amz-version-id': v.versionId };
+      if (versionId === undefined) throw s3err.noSuchKey(key, headers);
+      throw s3err.methodNotAllowed('GET', 'DeleteMarker', { ...headers, 'last-modified': new Date(v.lastModified).toUTCString() });
+    }
+    return v;
+  }
+
+  /** A body stream (optionally a byte range, inclusive). */
+  readBody(v: ObjectVersion, range?: { start: number; end: number }): Readable {
+    return this.ctx.blobs.read(v.blob!, range);
+  }
+
+  /** The whole body of the latest (or a given) version; undefined when there is none. */
+  async getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {
+    if (!this.buckets.getBucket(bucket)) return undefined;
+    const v = this.getVersion(bucket, key, versionId);
+    if (!v || v.deleteMarker || !v.blob) return undefined;
+    return this.ctx.blobs.readAll(v.blob);
+  }
+
+  /**
+   * DeleteObject. Without a version id: a delete marker becomes the latest version (when the key
+   * has a current object; otherwise nothing changes). With one: that version is removed for good.
+   */
+  deleteObject(bucket: string, key: string, versionId?: string): { versionId?: string; deleteMarker: boolean } {
+    if (versionId === '') throw s3err.invalidArgument('Version id cannot be the empty string', 'versionId', '');
+    let removed: string | null = null;
+    const out = this.ctx.tx(() => {
+      this.buckets.requireBucket(bucket);
+      if (versionId === undefined) {
+        const latest = this.q.latest.get(bucket, key);
+        if (!latest || latest.delete_marker === 1) return { deleteMarker: false };
+        const marker = this.insertVersion({
+          bucket,
+          key,
+          versionId: newVersionId(),
+          deleteMarker: true,
+          size: 0,
+          etag: '',
+          headers: {},
+          metadata: {},
+          lastModified: this.ctx.now(),
+          blob: null,
+        });
+        return { versionId: marker.versionId, deleteMarker: true };
+      }
+      const row = this.q.version.get(bucket, versionId);
+      if (!row || row.key !== key) return { versionId, deleteMarker: false };
+      this.q.deleteVersion.run(row.seq);
+      removed = row.blob;
+      const newest = this.q.newest.get(bucket, key);
+      if (newest) this.q.setLatest.run(bucket, key, newest.seq, newest.delete_marker ? 0 : 1);
+      else this.q.deleteLatest.run(bucket, key);
+      return { versionId, deleteMarker: row.delete_marker === 1 };
+    });
+    if (removed) this.ctx.blobs.remove([removed]);
+    return out;
+  }
+
+  /** CopyObject: a new version of the target with the source's body (and metadata, unless replaced). */
+  async copyObject(input: {
+    source: ObjectVersion;
+    bucket: string;
+    key: string;
+    replace?: { contentType?: string; headers: Record<string, string>; metadata: Record<string, string> };
+  }): Promise<ObjectVersion> {
+    checkKey(input.key);
+    this.buckets.requireBucket(input.bucket);
+    const { source } = input;
+    const { blob } = await writeBody(this.ctx.blobs, this.ctx.blobs.read(source.blob!));
+    return this.commit(blob, () => {
+      this.buckets.requireBucket(input.bucket);
+      const meta = input.replace ?? { contentType: source.contentType, headers: source.headers, metadata: source.metadata };
+      return this.insertNew({
+        bucket: input.bucket,
+        key: input.key,
+        size: source.size,
+        etag: source.etag,
+        contentType: meta.contentType,
+        headers: meta.headers,
+        metadata: meta.metadata,
+        blob,
+      });
+    });
+  }
+}
