@@ -171,7 +171,7 @@ describe.skipIf(!hasAws)(hasAws ? 'AWS CLI v1 against the S3 store' : 'AWS CLI v
     // Leave only cli-bucket behind (the last test lists buckets).
     for (const key of ['src/app.zip', 'src/a b.zip', 'other/app.zip']) emu.objects.deleteObject(B, key);
     emu.objects.deleteBucket(B);
-  });
+  }, 120_000); // 13 AWS CLI runs, each about 1 s of Python start-up alone: more than 30 s on a busy machine
 
   it('s3 rm removes objects; s3 rb removes the emptied bucket', async () => {
     expect(ok(await aws(['s3', 'rm', 's3://cli-bucket/docs/small.txt']))).toBe('delete: s3://cli-bucket/docs/small.txt\n');
