@@ -23,6 +23,7 @@ import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './eve
 import type { ActionProvider, ActionStart } from './provider.js';
 import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
+import { Scheduler, type PipelineKey } from './scheduler.js';
 import { withoutLocalPaths } from '../util/localPaths.js';
 import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
 import type { ObjectStore } from '../services/s3/store.js';
@@ -46,8 +47,6 @@ export interface StartRequest {
   clientRequestToken?: string;
 }
 
-type PipelineKey = Scope & { pipeline: string };
-const keyOf = (k: PipelineKey) => `${k.account}\u0000${k.region}\u0000${k.pipeline}`;
 const ACTIVE: ExecutionStatus[] = ['InProgress', 'Stopping'];
 
 /** Why an execution must not start anything new: stopped by a user, or cancelled by a pipeline update. */
@@ -73,12 +72,9 @@ const occupied = (active: ExecutionRow[], stage: string) => runningIn(active, st
 export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
 
 export class Engine {
-  private readonly pending = new Map<string, PipelineKey>();
-  private readonly afterCommit: (() => void)[] = [];
-  private flushScheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  readonly conditions = new StageConditions(this);
+  /** Pending work, after-commit side effects and durable timers: the engine asks, the scheduler runs. */
+  private readonly scheduler: Scheduler;
+  readonly conditions: StageConditions;
   /**
    * How hard advance() had to work: the most passes one advance needed, and how many times it gave up
    * at its guard (a bug: some step reports a change forever). Tests assert the guard is never hit.
@@ -111,7 +107,10 @@ export class Engine {
     readonly store: Store,
     readonly clock: Clock,
     readonly log: Logger,
-  ) {}
+  ) {
+    this.scheduler = new Scheduler(store, clock, log, { advance: (k) => this.advance(k), fireTimer: (t) => this.fireTimer(t) });
+    this.conditions = new StageConditions({ store, clock, variableScope: (exec) => this.variableScope(exec), schedule: (k) => this.schedule(k) });
+  }
 
   /** Resumes every active pipeline and re-arms timers (on start-up). */
   resume() {
@@ -125,13 +124,11 @@ export class Engine {
         this.completeAction(row.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
       }
     });
-    for (const p of this.store.executions.activePipelines()) this.schedule(p);
-    this.armTimer();
+    this.scheduler.start(this.store.executions.activePipelines());
   }
 
   shutdown() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.scheduler.stop();
   }
 
   /**
@@ -151,16 +148,11 @@ export class Engine {
         }
       }
     });
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending.clear();
-    this.afterCommit.length = 0;
+    this.scheduler.pause();
   }
 
   /** After the state was replaced: resumes from what the store now says, as at start-up. */
   resumeAfterReplace() {
-    this.stopped = false;
     this.resume();
   }
 
@@ -203,28 +195,12 @@ export class Engine {
 
   /** Marks the pipeline as changed; it is advanced once the current call stack (and its transaction) is done. */
   schedule(k: PipelineKey) {
-    this.pending.set(keyOf(k), { account: k.account, region: k.region, pipeline: k.pipeline });
-    if (this.flushScheduled || this.stopped) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    this.scheduler.schedule(k);
   }
 
   /** Advances every pipeline marked as changed. Exposed for tests that need a settled state. */
   flush() {
-    this.flushScheduled = false;
-    while (this.pending.size && !this.stopped) {
-      const [key, k] = this.pending.entries().next().value!;
-      this.pending.delete(key);
-      try {
-        this.store.tx(() => this.advance(k));
-      } catch (e) {
-        this.afterCommit.length = 0;
-        this.log.error(`engine: advancing ${k.pipeline} failed`, e);
-      }
-      // Side effects start only once the state that asked for them is committed.
-      for (const effect of this.afterCommit.splice(0)) effect();
-    }
-    this.armTimer();
+    this.scheduler.flush();
   }
 
   private advance(k: PipelineKey) {
@@ -542,14 +518,14 @@ export class Engine {
     const start: ActionStart = { execution: exec, stage, action, actionExecution: row, resolvedConfiguration, inputArtifacts, outputArtifacts, now };
     const begun = provider.begin(start);
     if (begun) this.store.executions.updateAction(row.id, { ...begun });
-    if (provider.run) this.afterCommit.push(() => this.runInProcess(provider, start));
+    if (provider.run) this.scheduler.afterCommitted(() => this.runInProcess(provider, start));
   }
 
   /** Runs a provider's in-process work; a failure to even report fails the action. */
   private runInProcess(provider: ActionProvider, start: ActionStart) {
     provider.run!(start).catch((e: unknown) => {
       // After shutdown the store is closed: the work was cut short, and resume() fails it next start.
-      if (this.stopped) return;
+      if (this.scheduler.stopped) return;
       const message = withoutLocalPaths(e instanceof Error ? e.message : String(e), this.localConfig.dataDir);
       this.log.error(`engine: ${start.action.name} failed to run`, e);
       this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));
@@ -660,9 +636,8 @@ export class Engine {
     this.schedule({ ...scope, pipeline });
   }
 
-  /** Fires one due timer; the caller runs it inside a transaction. */
+  /** Acts on one due timer (the scheduler deleted it); the caller runs it inside a transaction. */
   private fireTimer(t: TimerRow) {
-    this.store.timers.delete(t.id);
     if (t.kind === 'rule-recheck') return this.conditions.recheck(t.ref);
     const row = this.store.executions.action(t.ref);
     if (!row || row.status !== 'InProgress') return;
@@ -672,36 +647,16 @@ export class Engine {
   }
 
   /**
-   * An answer (PutApprovalResult, a job result) must not beat its own timeout: before the answer's
-   * transaction, the action's timers that already fell due fire in their own transaction (so the
-   * expiry stands even when the answer is then refused), whether or not the real timeout ran yet.
+   * An answer (PutApprovalResult, a job result) must not beat its own timeout: the action's timers
+   * that already fell due fire first, in their own transaction (see Scheduler.expireDue).
    */
   expireDue(actionExecutionId: string) {
-    const due = this.store.timers.due(this.clock.now()).filter((t) => t.ref === actionExecutionId);
-    if (due.length) this.store.tx(() => due.forEach((t) => this.fireTimer(t)));
+    this.scheduler.expireDue(actionExecutionId);
   }
 
   /** Durable timers: the due ones fire now; the next one is armed with a real timeout. */
   runDueTimers() {
-    for (const t of this.store.timers.due(this.clock.now())) {
-      try {
-        this.store.tx(() => this.fireTimer(t));
-      } catch (e) {
-        this.log.error(`engine: timer ${t.kind} for ${t.ref} failed`, e);
-      }
-    }
-    this.flush();
-  }
-
-  private armTimer() {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const next = this.store.timers.nextDue();
-    if (next === undefined) return;
-    const delay = Math.max(0, Math.min(next - this.clock.now(), 2 ** 31 - 1));
-    this.timer = setTimeout(() => this.runDueTimers(), delay);
-    this.timer.unref();
+    this.scheduler.runDueTimers();
   }
 
   pipelineArnOf(exec: ExecutionRow) {

@@ -31,7 +31,7 @@ import type { Context, Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import { AwsError, err, validationError } from '../protocol/errors.js';
 import { errorResponse, newRequestId } from '../protocol/router.js';
-import type { AppDeps } from '../server.js';
+import type { AppDeps } from '../appDeps.js';
 import type { Scope } from '../store/scope.js';
 import { actionLogUrl } from '../logs/actionLogs.js';
 import { deploymentsView, executionsView, stacksView } from '../simulated/view.js';

@@ -9,7 +9,7 @@
 // answers then come presigned with the caller's key.
 import type { Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
-import type { AppDeps } from '../server.js';
+import type { AppDeps } from '../appDeps.js';
 import { actionLogs, LOG_ID } from './actionLogs.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
