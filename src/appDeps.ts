@@ -7,6 +7,7 @@ import type { KeyRing } from './protocol/credentials.js';
 import type { Store } from './store/index.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/log.js';
+import type { ChangeDetection } from './triggers/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -15,6 +16,8 @@ export interface AppDeps {
   log: Logger;
   engine: Engine;
   providers: Providers;
+  /** Change detection (stopped and started again around a reset or restore). */
+  triggers: ChangeDetection;
   /** The accepted access keys when signatures are verified (--credentials). */
   keys?: KeyRing;
 }

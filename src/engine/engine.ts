@@ -18,15 +18,16 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
 import { newArtifactLocation, type ArtifactObjects } from './artifacts.js';
-import { DEFAULT_UNZIP_LIMITS, type UnzipLimits } from '../util/zip.js';
+import type { UnzipLimits } from '../util/zip.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
-import type { ActionProvider, ActionStart } from './provider.js';
+import type { ActionProvider, ActionStart, ProviderTable } from './provider.js';
 import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
 import { Scheduler, type PipelineKey } from './scheduler.js';
 import { withoutLocalPaths } from '../util/localPaths.js';
-import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
+import type { LocalConfig } from '../localConfig.js';
 import type { ObjectStore } from '../services/s3/store.js';
+import type { ActionLogs } from '../logs/actionLogs.js';
 
 export interface ActionResult {
   status: 'Succeeded' | 'Failed' | 'Abandoned';
@@ -68,8 +69,31 @@ const runningIn = (active: ExecutionRow[], stage: string) =>
   active.find((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage);
 const occupied = (active: ExecutionRow[], stage: string) => runningIn(active, stage) !== undefined;
 
-/** Chooses the provider for an action type. */
-export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
+/**
+ * Everything the engine works with, built once by start() (src/index.ts) and given to the constructor;
+ * nothing is assigned from outside afterwards.
+ */
+export interface EngineParts {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...). */
+  localConfig: LocalConfig;
+  /** The local S3-compatible object store (buckets, versions, object-created events). */
+  objects: ObjectStore;
+  /** Where providers read input artifacts and write output artifacts (the object store's artifact view). */
+  artifacts: ArtifactObjects;
+  /** Every action's log. */
+  logs: ActionLogs;
+  /** What one input artifact may unpack to (--max-artifact-size). */
+  unzipLimits: UnzipLimits;
+  /** When signatures are verified: a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
+  credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
+  /** The emulator's own address (http://host:port): known only once it listens, so asked for when needed. */
+  ownUrl: () => string;
+  /** The providers, by action type: filled once by registerProviders() right after the engine is built. */
+  providers: ProviderTable;
+}
 
 export class Engine {
   /** Pending work, after-commit side effects and durable timers: the engine asks, the scheduler runs. */
@@ -82,34 +106,54 @@ export class Engine {
   readonly stats = { maxPasses: 0, unsettled: 0 };
   /** Passes after which advance() gives up on a pipeline that does not settle. */
   static readonly MAX_PASSES = 10_000;
-  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
-  localConfig: LocalConfig = emptyLocalConfig('data');
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...). */
+  readonly localConfig: LocalConfig;
   /** Told when a pipeline is created, updated or deleted (after its transaction): change detection follows. */
   readonly pipelineListeners = new Set<(scope: Scope, pipeline: string) => void>();
-  /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
-  baseUrl = 'http://127.0.0.1';
-  /** When signatures are verified (set at start-up): a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
-  credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
+  /** When signatures are verified: a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
+  readonly credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
   /** What one input artifact may unpack to (--max-artifact-size). */
-  unzipLimits: UnzipLimits = DEFAULT_UNZIP_LIMITS;
-  /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
-  objects!: ObjectStore;
-  /** Set at start-up to the local S3-compatible store. */
-  artifacts: ArtifactObjects = {
-    put: () => Promise.reject(new Error('no artifact store configured')),
-    get: () => Promise.resolve(undefined),
-  };
-  providerFor: ProviderResolver = () => {
-    throw new Error('no providers registered');
-  };
+  readonly unzipLimits: UnzipLimits;
+  /** The local S3-compatible object store (buckets, versions, object-created events). */
+  readonly objects: ObjectStore;
+  /** Every action's log. */
+  readonly logs: ActionLogs;
+  /**
+   * Where providers read and write artifacts. Not readonly only so that a test can wrap it to hold or
+   * fail a read (conformance/providerEdges.test.ts); the emulator itself never reassigns it.
+   */
+  artifacts: ArtifactObjects;
+  private readonly providers: ProviderTable;
+  private readonly ownUrl: () => string;
 
-  constructor(
-    readonly store: Store,
-    readonly clock: Clock,
-    readonly log: Logger,
-  ) {
+  constructor(parts: EngineParts) {
+    const { store, clock, log } = parts;
+    this.store = store;
+    this.clock = clock;
+    this.log = log;
+    this.localConfig = parts.localConfig;
+    this.objects = parts.objects;
+    this.artifacts = parts.artifacts;
+    this.logs = parts.logs;
+    this.unzipLimits = parts.unzipLimits;
+    this.credentialsFor = parts.credentialsFor;
+    this.ownUrl = parts.ownUrl;
+    this.providers = parts.providers;
     this.scheduler = new Scheduler(store, clock, log, { advance: (k) => this.advance(k), fireTimer: (t) => this.fireTimer(t) });
     this.conditions = new StageConditions({ store, clock, variableScope: (exec) => this.variableScope(exec), schedule: (k) => this.schedule(k) });
+  }
+
+  /** The emulator's own address (http://host:port): for log URLs and local Lambda handlers. */
+  get baseUrl(): string {
+    return this.ownUrl();
+  }
+
+  /** The provider that runs an action of this type. */
+  providerFor(action: ActionDeclaration): ActionProvider {
+    return this.providers.resolve(action);
   }
 
   /** Resumes every active pipeline and re-arms timers (on start-up). */

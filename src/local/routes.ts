@@ -103,7 +103,7 @@ const SIMULATED_VIEWS = {
 
 function replace(deps: AppDeps, body: ArrayBuffer) {
   try {
-    return replaceLiveState(deps.engine, body.byteLength ? new Uint8Array(body) : undefined, 'the request body');
+    return replaceLiveState(deps.engine, deps.triggers, body.byteLength ? new Uint8Array(body) : undefined, 'the request body');
   } catch (e) {
     if (e instanceof BadSnapshot) throw validationError(e.message);
     throw e;
