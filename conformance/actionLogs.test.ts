@@ -22,7 +22,6 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { RunningEmulator } from '../src/index.js';
 import { ManualClock } from '../src/util/manualClock.js';
 import { zipFiles } from '../src/util/zip.js';
-import { actionLogs } from '../src/logs/actionLogs.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { approvalToken, executionStatus, newestExecutionId, until } from './engineKit.js';
 

@@ -22,7 +22,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunningEmulator } from '../src/index.js';
 import { gitSpawnListeners } from '../src/git/git.js';
-import { startTriggers, stopTriggers, triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
+import type { TriggerService } from '../src/triggers/service.js';
 import { ACCOUNT, client, rawCall, startEmulator } from './harness.js';
 import { until } from './engineKit.js';
 import { git, gitEnv } from './gitKit.js';
@@ -51,7 +51,7 @@ async function session<T>(dataDir: string, fn: (c: CodePipelineClient, s: Trigge
   running.add(e);
   const c = client(e.endpoint);
   try {
-    const s = triggerServiceOf(e.engine)!;
+    const s = e.triggers.service!;
     await s.settled();
     return await fn(c, s, e);
   } finally {
@@ -363,13 +363,13 @@ describe('commits made while the emulator was stopped', () => {
     fs.mkdirSync(emptyRepo, { recursive: true });
     await gitLater(emptyRepo, 'init', '-q', '-b', 'main');
     const ids = await session(dataDir, async (c, _s, e) => {
-      stopTriggers(e.engine);
+      e.triggers.stop();
       await c.send(new CreatePipelineCommand({ pipeline: pipeline('was-empty', codeCommit('was-empty')) }));
       await c.send(new CreatePipelineCommand({ pipeline: pipeline('was-missing', codeCommit('was-missing')) }));
       for (const name of ['was-empty', 'was-missing']) await until(() => listOf(c, name), (l) => l.length === 1 && l[0].status === 'Failed');
       const first = commit(emptyRepo, 'first.txt');
       const created = await newRepository(path.join(dataDir, 'git', 'was-missing'));
-      const again = startTriggers(e.engine);
+      const again = e.triggers.start();
       await again.settled();
       expect(await executionsOf(c, 'was-empty', 2)).toEqual([
         ['CloudWatchEvent', first],
@@ -548,9 +548,9 @@ describe("the source action's log says what chose its commit", () => {
         const [uploaded] = await until(() => listOf(c, 's3-logs'), (l) => l.length === 2);
         expect(await line(uploaded.pipelineExecutionId!)).toBe(`Reading version ${v2.VersionId} of s3://log-uploads/app.zip (the upload that triggered this execution)`);
 
-        stopTriggers(e.engine);
+        e.triggers.stop();
         const v3 = await put('3');
-        await startTriggers(e.engine).settled();
+        await e.triggers.start().settled();
         const [caughtUp] = await until(() => listOf(c, 's3-logs'), (l) => l.length === 3);
         expect(await line(caughtUp.pipelineExecutionId!)).toBe(
           `Reading version ${v3.VersionId} of s3://log-uploads/app.zip (uploaded while change detection was not running, caught up when it started)`,

@@ -18,7 +18,6 @@ import {
 import type { RunningEmulator } from '../src/index.js';
 import { zipFiles } from '../src/util/zip.js';
 import { CLONE_REF_FILE } from '../src/providers/sources/gitSource.js';
-import { triggerServiceOf } from '../src/triggers/service.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { SOURCE_TYPE, createCustomTypes, newestExecutionId, pipelineOf, takeJob, until, waitForStatus } from './engineKit.js';
 import { actionExecution, codeBuildAction } from './localBuildKit.js';
@@ -317,7 +316,7 @@ describe('triggers', () => {
       await cp.send(new CreatePipelineCommand({ pipeline: gitPipeline(name, codeCommit('shared', { PollForSourceChanges: 'false' })) }));
       await until(() => summaries(name), (s) => s.length === 1);
     }
-    const svc = triggerServiceOf(emu.engine)!;
+    const svc = emu.triggers.service!;
     await svc.sync();
     fs.writeFileSync(path.join(repo, 'b.txt'), 'b\n');
     git(repo, 'add', '-A');

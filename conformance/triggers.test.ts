@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunningEmulator } from '../src/index.js';
-import { startTriggers, stopTriggers, triggerServiceOf, type TriggerService } from '../src/triggers/service.js';
+import type { TriggerService } from '../src/triggers/service.js';
 import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { approvalToken, until, waitForStatus } from './engineKit.js';
@@ -104,7 +104,7 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-triggers-'));
   emu = await startEmulator({ dataDir: path.join(tmp, 'data') });
   cp = client(emu.endpoint);
-  svc = triggerServiceOf(emu.engine)!;
+  svc = emu.triggers.service!;
 });
 afterAll(async () => {
   await emu?.stop();
@@ -298,7 +298,7 @@ describe('catching up with changes made while change detection was not looking',
     running.add(e);
     const c = client(e.endpoint);
     try {
-      const s = triggerServiceOf(e.engine)!;
+      const s = e.triggers.service!;
       await s.settled();
       return await fn(c, s, e);
     } finally {
@@ -443,10 +443,10 @@ describe('catching up with changes made while change detection was not looking',
         await s3.send(new CreateBucketCommand({ Bucket: 'offline-bucket' }));
         const v1 = await s3.send(new PutObjectCommand({ Bucket: 'offline-bucket', Key: 'app.zip', Body: zipFiles([{ path: 'a', data: Buffer.from('1') }]) }));
         const id = await createAndFinish(c, s, decl, v1.VersionId!);
-        stopTriggers(e.engine);
+        e.triggers.stop();
         const v2 = await s3.send(new PutObjectCommand({ Bucket: 'offline-bucket', Key: 'app.zip', Body: zipFiles([{ path: 'a', data: Buffer.from('2') }]) }));
         expect(await idsOf(c, name)).toEqual([id]);
-        const again = startTriggers(e.engine);
+        const again = e.triggers.start();
         await again.settled();
         const list = await listOf(c, name);
         expect(list.map((x) => x.pipelineExecutionId)).toEqual([expect.any(String), id]);

@@ -1,5 +1,6 @@
 // Programmatic API for other projects' tests: start({ port: 0, inMemory: true }) -> { endpoint, stop() }.
 import fs from 'node:fs';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -7,16 +8,20 @@ import { handleApiRequest, isApiRequest, refuseApiRequest } from './protocol/nod
 import { exposureWarnings, guardRequest, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
+import { BuildProjects } from './builds/projects.js';
 import { Engine } from './engine/engine.js';
+import { ProviderTable } from './engine/provider.js';
 import { logProgress } from './engine/progressLog.js';
 import { loadLocalConfig } from './localConfig.js';
 import { CredentialsError, KeyRing, parseAccessKeys, readCredentialsFile } from './protocol/credentials.js';
+import { ActionLogs } from './logs/actionLogs.js';
 import { registerProviders } from './providers/index.js';
+import { objectStoreSource } from './providers/sources/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
 import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './services/s3/index.js';
-import { startTriggers, stopTriggers } from './triggers/service.js';
+import { ChangeDetection } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
 import { unzipLimits } from './util/zip.js';
@@ -32,6 +37,8 @@ export interface RunningEmulator {
   engine: Engine;
   /** The S3-compatible object store served on the same port (also `engine.objects`). */
   objects: ObjectStore;
+  /** Change detection (git refs, S3 uploads): `triggers.service` is the running one; stop() and start() it to test catch-up. */
+  triggers: ChangeDetection;
   /** Empties the state (every pipeline, execution, job, object, log; running builds stopped), without a restart. */
   reset(): StateCounts;
   /** The whole state as a snapshot archive (zip), also written to `file` when given. */
@@ -67,17 +74,35 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const keyRing = new KeyRing([...fileKeys, ...parseAccessKeys(config.credentials, 'start({ credentials })'), ...localConfig.credentials]);
   const keys = keyRing.size > 0 ? keyRing : undefined;
   config.verifySignatures = keys !== undefined;
+  // Each part is built once, in dependency order, and given what it needs; nothing is assigned afterwards
+  // except the two addresses known only once the server listens (ownUrl below, deps.baseUrl).
   const store = Store.open(config);
-  const engine = new Engine(store, clock, log);
-  engine.localConfig = localConfig;
-  if (keys) engine.credentialsFor = (account) => keys.issue(account);
-  engine.unzipLimits = unzipLimits(config.maxArtifactSize);
+  const inMemory = store.location === ':memory:';
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
-  engine.objects = objects;
-  engine.artifacts = objects.artifacts;
-  const providers = registerProviders(engine);
+  const logs = new ActionLogs(inMemory ? undefined : path.join(localConfig.dataDir, 'logs'));
+  const sourceObjects = objectStoreSource(objects);
+  const buildProjects = new BuildProjects(localConfig, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
+  // The emulator's own http://host:port, for log URLs and local Lambda handlers: read by the engine when needed.
+  let ownUrl = 'http://127.0.0.1';
+  // The engine and its providers need each other: the table is given to the engine, then filled once.
+  const providerTable = new ProviderTable();
+  const engine = new Engine({
+    store,
+    clock,
+    log,
+    localConfig,
+    objects,
+    artifacts: objects.artifacts,
+    logs,
+    unzipLimits: unzipLimits(config.maxArtifactSize),
+    credentialsFor: keys && ((account) => keys.issue(account)),
+    ownUrl: () => ownUrl,
+    providers: providerTable,
+  });
+  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects });
+  const triggers = new ChangeDetection(engine, sourceObjects);
   // baseUrl (the public URL) is known once the port is.
-  const deps = { config, store, clock, log, engine, providers, keys, baseUrl: '' };
+  const deps = { config, store, clock, log, engine, providers, triggers, keys, baseUrl: '' };
   const honoListener = getRequestListener(createApp(deps).fetch);
   const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
@@ -104,14 +129,14 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   }
   const stopProgressLog = log.enabled('info') ? logProgress(store, log) : () => {};
   engine.resume();
-  startTriggers(engine);
+  triggers.start();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  engine.baseUrl = `http://${host}:${port}`;
+  ownUrl = `http://${host}:${port}`;
   deps.baseUrl = publicUrlOf(config.publicUrl, config.host, port);
-  guard = { ...guard, ownUrls: [engine.baseUrl, deps.baseUrl] };
+  guard = { ...guard, ownUrls: [ownUrl, deps.baseUrl] };
   for (const warning of exposureWarnings(config)) log.warn(warning);
-  lock?.setEndpoint(engine.baseUrl);
+  lock?.setEndpoint(ownUrl);
   let stopped = false;
   return {
     endpoint: `http://${host}:${port}`,
@@ -119,13 +144,14 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     store,
     engine,
     objects,
-    reset: () => replaceLiveState(engine, undefined),
+    triggers,
+    reset: () => replaceLiveState(engine, triggers, undefined),
     snapshot: (file?: string) => {
       const { archive } = takeSnapshot(liveParts(engine));
       if (file) fs.writeFileSync(file, archive);
       return archive;
     },
-    restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
+    restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, triggers, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
     verifySignatures: config.verifySignatures,
     stop: async () => {
       if (stopped) return;
@@ -135,7 +161,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
         server.closeAllConnections();
       });
       stopProgressLog();
-      stopTriggers(engine);
+      triggers.stop();
       providers.shutdown();
       engine.shutdown();
       store.close();

@@ -1,11 +1,8 @@
 // The Hono app: the emulator's own routes. Wire protocols live in protocol/, services in services/.
 import path from 'node:path';
 import { Hono } from 'hono';
-import type { Config } from './config.js';
-import type { Engine } from './engine/engine.js';
-import type { Providers } from './providers/index.js';
+import type { AppDeps } from './appDeps.js';
 import { limitBody } from './protocol/bodyLimit.js';
-import type { KeyRing } from './protocol/credentials.js';
 import { requireSignature } from './protocol/routeAuth.js';
 import { err } from './protocol/errors.js';
 import { errorResponse, newRequestId } from './protocol/router.js';
@@ -13,21 +10,9 @@ import { registerEventRoutes } from './events/routes.js';
 import { MAX_SNAPSHOT_BYTES, registerLocalRoutes, SNAPSHOT_ROUTES } from './local/routes.js';
 import { registerLogRoutes } from './logs/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
-import type { Store } from './store/index.js';
-import type { Clock } from './util/clock.js';
-import type { Logger } from './util/log.js';
 import { VERSION } from './version.js';
 
-export interface AppDeps {
-  config: Config;
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  engine: Engine;
-  providers: Providers;
-  /** The accepted access keys when signatures are verified (--credentials). */
-  keys?: KeyRing;
-}
+export type { AppDeps } from './appDeps.js';
 
 export function createApp(deps: AppDeps) {
   const startedAt = Date.now();

@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { Condition, StageDeclaration } from '@aws-sdk/client-codepipeline';
 import type { ExecutionRow } from '../store/executions.js';
 import type { ConditionType, RuleExecutionRow } from '../store/ruleExecutions.js';
-import type { Engine } from './engine.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import type { PipelineKey } from './scheduler.js';
 import { evaluateRule } from './rules.js';
-import { resolveConfiguration, UnresolvedVariableError } from './variables.js';
+import { resolveConfiguration, UnresolvedVariableError, type VariableScope } from './variables.js';
 
 /** met: go on; pending: wait; otherwise the result of the first condition that was not met. */
 export type ConditionOutcome = { kind: 'met' } | { kind: 'pending' } | { kind: 'notMet'; result: string };
@@ -18,8 +20,16 @@ export function conditionsOf(stage: StageDeclaration, type: ConditionType): Cond
   return stage.onFailure?.conditions ?? [];
 }
 
+/** What conditions need from the engine: the store and clock, an execution's variables, and a way to say a pipeline changed. */
+export interface ConditionDeps {
+  store: Store;
+  clock: Clock;
+  variableScope(exec: ExecutionRow): VariableScope;
+  schedule(k: PipelineKey): void;
+}
+
 export class StageConditions {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: ConditionDeps) {}
 
   /** Starts, or continues, the evaluation of a stage's conditions of one type; runs inside a transaction. */
   evaluate(exec: ExecutionRow, stage: StageDeclaration, type: ConditionType, attempt: number): ConditionOutcome {

@@ -18,14 +18,16 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { pipelineArn } from '../util/arn.js';
 import { newArtifactLocation, type ArtifactObjects } from './artifacts.js';
-import { DEFAULT_UNZIP_LIMITS, type UnzipLimits } from '../util/zip.js';
+import type { UnzipLimits } from '../util/zip.js';
 import { recordActionEvent, recordExecutionEvent, recordStageEvent } from './events.js';
-import type { ActionProvider, ActionStart } from './provider.js';
+import type { ActionProvider, ActionStart, ProviderTable } from './provider.js';
 import { resolveConfiguration, unresolvedActionMessage, UnresolvedVariableError, type VariableScope } from './variables.js';
 import { StageConditions } from './conditions.js';
+import { Scheduler, type PipelineKey } from './scheduler.js';
 import { withoutLocalPaths } from '../util/localPaths.js';
-import { emptyLocalConfig, type LocalConfig } from '../localConfig.js';
+import type { LocalConfig } from '../localConfig.js';
 import type { ObjectStore } from '../services/s3/store.js';
+import type { ActionLogs } from '../logs/actionLogs.js';
 
 export interface ActionResult {
   status: 'Succeeded' | 'Failed' | 'Abandoned';
@@ -46,8 +48,6 @@ export interface StartRequest {
   clientRequestToken?: string;
 }
 
-type PipelineKey = Scope & { pipeline: string };
-const keyOf = (k: PipelineKey) => `${k.account}\u0000${k.region}\u0000${k.pipeline}`;
 const ACTIVE: ExecutionStatus[] = ['InProgress', 'Stopping'];
 
 /** Why an execution must not start anything new: stopped by a user, or cancelled by a pipeline update. */
@@ -69,16 +69,36 @@ const runningIn = (active: ExecutionRow[], stage: string) =>
   active.find((o) => ACTIVE.includes(o.status) && o.phase === 'running' && stageNameOf(o) === stage);
 const occupied = (active: ExecutionRow[], stage: string) => runningIn(active, stage) !== undefined;
 
-/** Chooses the provider for an action type. */
-export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
+/**
+ * Everything the engine works with, built once by start() (src/index.ts) and given to the constructor;
+ * nothing is assigned from outside afterwards.
+ */
+export interface EngineParts {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...). */
+  localConfig: LocalConfig;
+  /** The local S3-compatible object store (buckets, versions, object-created events). */
+  objects: ObjectStore;
+  /** Where providers read input artifacts and write output artifacts (the object store's artifact view). */
+  artifacts: ArtifactObjects;
+  /** Every action's log. */
+  logs: ActionLogs;
+  /** What one input artifact may unpack to (--max-artifact-size). */
+  unzipLimits: UnzipLimits;
+  /** When signatures are verified: a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
+  credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
+  /** The emulator's own address (http://host:port): known only once it listens, so asked for when needed. */
+  ownUrl: () => string;
+  /** The providers, by action type: filled once by registerProviders() right after the engine is built. */
+  providers: ProviderTable;
+}
 
 export class Engine {
-  private readonly pending = new Map<string, PipelineKey>();
-  private readonly afterCommit: (() => void)[] = [];
-  private flushScheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  readonly conditions = new StageConditions(this);
+  /** Pending work, after-commit side effects and durable timers: the engine asks, the scheduler runs. */
+  private readonly scheduler: Scheduler;
+  readonly conditions: StageConditions;
   /**
    * How hard advance() had to work: the most passes one advance needed, and how many times it gave up
    * at its guard (a bug: some step reports a change forever). Tests assert the guard is never hit.
@@ -86,32 +106,55 @@ export class Engine {
   readonly stats = { maxPasses: 0, unsettled: 0 };
   /** Passes after which advance() gives up on a pipeline that does not settle. */
   static readonly MAX_PASSES = 10_000;
-  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...), set at start-up. */
-  localConfig: LocalConfig = emptyLocalConfig('data');
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The local configuration (repositories, CodeBuild projects, Lambda handlers...). */
+  readonly localConfig: LocalConfig;
   /** Told when a pipeline is created, updated or deleted (after its transaction): change detection follows. */
   readonly pipelineListeners = new Set<(scope: Scope, pipeline: string) => void>();
-  /** The emulator's own address (http://host:port), set once it listens: for log URLs and local Lambda handlers. */
-  baseUrl = 'http://127.0.0.1';
-  /** When signatures are verified (set at start-up): a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
-  credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
+  /** When signatures are verified: a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
+  readonly credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
   /** What one input artifact may unpack to (--max-artifact-size). */
-  unzipLimits: UnzipLimits = DEFAULT_UNZIP_LIMITS;
-  /** The local S3-compatible object store (buckets, versions, object-created events), set at start-up. */
-  objects!: ObjectStore;
-  /** Set at start-up to the local S3-compatible store. */
-  artifacts: ArtifactObjects = {
-    put: () => Promise.reject(new Error('no artifact store configured')),
-    get: () => Promise.resolve(undefined),
-  };
-  providerFor: ProviderResolver = () => {
-    throw new Error('no providers registered');
-  };
+  readonly unzipLimits: UnzipLimits;
+  /** The local S3-compatible object store (buckets, versions, object-created events). */
+  readonly objects: ObjectStore;
+  /** Every action's log. */
+  readonly logs: ActionLogs;
+  /**
+   * Where providers read and write artifacts. Not readonly only so that a test can wrap it to hold or
+   * fail a read (conformance/providerEdges.test.ts); the emulator itself never reassigns it.
+   */
+  artifacts: ArtifactObjects;
+  private readonly providers: ProviderTable;
+  private readonly ownUrl: () => string;
 
-  constructor(
-    readonly store: Store,
-    readonly clock: Clock,
-    readonly log: Logger,
-  ) {}
+  constructor(parts: EngineParts) {
+    const { store, clock, log } = parts;
+    this.store = store;
+    this.clock = clock;
+    this.log = log;
+    this.localConfig = parts.localConfig;
+    this.objects = parts.objects;
+    this.artifacts = parts.artifacts;
+    this.logs = parts.logs;
+    this.unzipLimits = parts.unzipLimits;
+    this.credentialsFor = parts.credentialsFor;
+    this.ownUrl = parts.ownUrl;
+    this.providers = parts.providers;
+    this.scheduler = new Scheduler(store, clock, log, { advance: (k) => this.advance(k), fireTimer: (t) => this.fireTimer(t) });
+    this.conditions = new StageConditions({ store, clock, variableScope: (exec) => this.variableScope(exec), schedule: (k) => this.schedule(k) });
+  }
+
+  /** The emulator's own address (http://host:port): for log URLs and local Lambda handlers. */
+  get baseUrl(): string {
+    return this.ownUrl();
+  }
+
+  /** The provider that runs an action of this type. */
+  providerFor(action: ActionDeclaration): ActionProvider {
+    return this.providers.resolve(action);
+  }
 
   /** Resumes every active pipeline and re-arms timers (on start-up). */
   resume() {
@@ -125,13 +168,11 @@ export class Engine {
         this.completeAction(row.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
       }
     });
-    for (const p of this.store.executions.activePipelines()) this.schedule(p);
-    this.armTimer();
+    this.scheduler.start(this.store.executions.activePipelines());
   }
 
   shutdown() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.scheduler.stop();
   }
 
   /**
@@ -151,16 +192,11 @@ export class Engine {
         }
       }
     });
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending.clear();
-    this.afterCommit.length = 0;
+    this.scheduler.pause();
   }
 
   /** After the state was replaced: resumes from what the store now says, as at start-up. */
   resumeAfterReplace() {
-    this.stopped = false;
     this.resume();
   }
 
@@ -203,28 +239,12 @@ export class Engine {
 
   /** Marks the pipeline as changed; it is advanced once the current call stack (and its transaction) is done. */
   schedule(k: PipelineKey) {
-    this.pending.set(keyOf(k), { account: k.account, region: k.region, pipeline: k.pipeline });
-    if (this.flushScheduled || this.stopped) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    this.scheduler.schedule(k);
   }
 
   /** Advances every pipeline marked as changed. Exposed for tests that need a settled state. */
   flush() {
-    this.flushScheduled = false;
-    while (this.pending.size && !this.stopped) {
-      const [key, k] = this.pending.entries().next().value!;
-      this.pending.delete(key);
-      try {
-        this.store.tx(() => this.advance(k));
-      } catch (e) {
-        this.afterCommit.length = 0;
-        this.log.error(`engine: advancing ${k.pipeline} failed`, e);
-      }
-      // Side effects start only once the state that asked for them is committed.
-      for (const effect of this.afterCommit.splice(0)) effect();
-    }
-    this.armTimer();
+    this.scheduler.flush();
   }
 
   private advance(k: PipelineKey) {
@@ -542,14 +562,14 @@ export class Engine {
     const start: ActionStart = { execution: exec, stage, action, actionExecution: row, resolvedConfiguration, inputArtifacts, outputArtifacts, now };
     const begun = provider.begin(start);
     if (begun) this.store.executions.updateAction(row.id, { ...begun });
-    if (provider.run) this.afterCommit.push(() => this.runInProcess(provider, start));
+    if (provider.run) this.scheduler.afterCommitted(() => this.runInProcess(provider, start));
   }
 
   /** Runs a provider's in-process work; a failure to even report fails the action. */
   private runInProcess(provider: ActionProvider, start: ActionStart) {
     provider.run!(start).catch((e: unknown) => {
       // After shutdown the store is closed: the work was cut short, and resume() fails it next start.
-      if (this.stopped) return;
+      if (this.scheduler.stopped) return;
       const message = withoutLocalPaths(e instanceof Error ? e.message : String(e), this.localConfig.dataDir);
       this.log.error(`engine: ${start.action.name} failed to run`, e);
       this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));
@@ -660,9 +680,8 @@ export class Engine {
     this.schedule({ ...scope, pipeline });
   }
 
-  /** Fires one due timer; the caller runs it inside a transaction. */
+  /** Acts on one due timer (the scheduler deleted it); the caller runs it inside a transaction. */
   private fireTimer(t: TimerRow) {
-    this.store.timers.delete(t.id);
     if (t.kind === 'rule-recheck') return this.conditions.recheck(t.ref);
     const row = this.store.executions.action(t.ref);
     if (!row || row.status !== 'InProgress') return;
@@ -672,36 +691,16 @@ export class Engine {
   }
 
   /**
-   * An answer (PutApprovalResult, a job result) must not beat its own timeout: before the answer's
-   * transaction, the action's timers that already fell due fire in their own transaction (so the
-   * expiry stands even when the answer is then refused), whether or not the real timeout ran yet.
+   * An answer (PutApprovalResult, a job result) must not beat its own timeout: the action's timers
+   * that already fell due fire first, in their own transaction (see Scheduler.expireDue).
    */
   expireDue(actionExecutionId: string) {
-    const due = this.store.timers.due(this.clock.now()).filter((t) => t.ref === actionExecutionId);
-    if (due.length) this.store.tx(() => due.forEach((t) => this.fireTimer(t)));
+    this.scheduler.expireDue(actionExecutionId);
   }
 
   /** Durable timers: the due ones fire now; the next one is armed with a real timeout. */
   runDueTimers() {
-    for (const t of this.store.timers.due(this.clock.now())) {
-      try {
-        this.store.tx(() => this.fireTimer(t));
-      } catch (e) {
-        this.log.error(`engine: timer ${t.kind} for ${t.ref} failed`, e);
-      }
-    }
-    this.flush();
-  }
-
-  private armTimer() {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const next = this.store.timers.nextDue();
-    if (next === undefined) return;
-    const delay = Math.max(0, Math.min(next - this.clock.now(), 2 ** 31 - 1));
-    this.timer = setTimeout(() => this.runDueTimers(), delay);
-    this.timer.unref();
+    this.scheduler.runDueTimers();
   }
 
   pipelineArnOf(exec: ExecutionRow) {

@@ -39,3 +39,25 @@ export interface ActionProvider {
 }
 
 export const typeKey = (t: ActionTypeId) => `${t.owner}/${t.category}/${t.provider}/${t.version}`;
+
+/** Chooses the provider for an action type. */
+export type ProviderResolver = (action: ActionDeclaration) => ActionProvider;
+
+/**
+ * The providers by action type. The engine and its providers need each other (a provider reports to
+ * the engine; the engine starts actions through providers): start() creates this table, gives it to
+ * the engine's constructor, then registerProviders() fills it once with providers built on that engine.
+ */
+export class ProviderTable {
+  private resolver: ProviderResolver | undefined;
+
+  fill(resolver: ProviderResolver) {
+    if (this.resolver) throw new Error('the providers are already registered');
+    this.resolver = resolver;
+  }
+
+  resolve(action: ActionDeclaration): ActionProvider {
+    if (!this.resolver) throw new Error('no providers registered');
+    return this.resolver(action);
+  }
+}

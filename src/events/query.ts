@@ -1,7 +1,7 @@
 // Who asks for which pipeline's events: the SigV4 scope as for the API, or account/region query parameters.
 import { callerFrom, DEFAULT_ACCOUNT } from '../protocol/auth.js';
 import { err, pipelineNotFound, validationError } from '../protocol/errors.js';
-import type { AppDeps } from '../server.js';
+import type { AppDeps } from '../appDeps.js';
 import type { Scope } from '../store/scope.js';
 
 export const DEFAULT_LIMIT = 100;

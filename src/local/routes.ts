@@ -31,7 +31,7 @@ import type { Context, Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import { AwsError, err, validationError } from '../protocol/errors.js';
 import { errorResponse, newRequestId } from '../protocol/router.js';
-import type { AppDeps } from '../server.js';
+import type { AppDeps } from '../appDeps.js';
 import type { Scope } from '../store/scope.js';
 import { actionLogUrl } from '../logs/actionLogs.js';
 import { deploymentsView, executionsView, stacksView } from '../simulated/view.js';
@@ -103,7 +103,7 @@ const SIMULATED_VIEWS = {
 
 function replace(deps: AppDeps, body: ArrayBuffer) {
   try {
-    return replaceLiveState(deps.engine, body.byteLength ? new Uint8Array(body) : undefined, 'the request body');
+    return replaceLiveState(deps.engine, deps.triggers, body.byteLength ? new Uint8Array(body) : undefined, 'the request body');
   } catch (e) {
     if (e instanceof BadSnapshot) throw validationError(e.message);
     throw e;

@@ -22,9 +22,9 @@ import type { Store } from '../store/index.js';
 import { DB_FILE, prepareSnapshotDb, SCHEMA_VERSION } from '../store/db.js';
 import type { ObjectStore } from '../services/s3/store.js';
 import { BLOB_ID } from '../services/s3/blobs.js';
-import { actionLogs, LOG_ID, type ActionLogs } from '../logs/actionLogs.js';
+import { LOG_ID, type ActionLogs } from '../logs/actionLogs.js';
 import type { Engine } from '../engine/engine.js';
-import { startTriggers, stopTriggers } from '../triggers/service.js';
+import type { ChangeDetection } from '../triggers/service.js';
 
 export const SNAPSHOT_FORMAT = 'codepipeline-local-snapshot';
 const FORMAT_VERSION = 1;
@@ -207,7 +207,7 @@ export function replaceState(parts: StateParts, archive: Uint8Array | undefined,
 
 /** The live emulator's parts. */
 export function liveParts(engine: Engine): StateParts {
-  return { store: engine.store, objects: engine.objects, logs: actionLogs(engine) };
+  return { store: engine.store, objects: engine.objects, logs: engine.logs };
 }
 
 /**
@@ -215,18 +215,18 @@ export function liveParts(engine: Engine): StateParts {
  * detection stops, the rows, bodies and logs are replaced, then the engine resumes from the new
  * state as it does at start-up, and change detection starts again. The HTTP server keeps running.
  */
-export function replaceLiveState(engine: Engine, archive: Uint8Array | undefined, what?: string): StateCounts {
+export function replaceLiveState(engine: Engine, triggers: ChangeDetection, archive: Uint8Array | undefined, what?: string): StateCounts {
   let paused = false;
   try {
     return replaceState(liveParts(engine), archive, what, () => {
       paused = true;
-      stopTriggers(engine);
+      triggers.stop();
       engine.pauseForReplace();
     });
   } finally {
     if (paused) {
       engine.resumeAfterReplace();
-      startTriggers(engine);
+      triggers.start();
     }
   }
 }

@@ -1,10 +1,10 @@
 // Action logs: what every action printed, kept per action execution. On disk they are
 // <dataDir>/logs/<actionExecutionId>.log (they outlive a restart); with --in-memory they stay in
 // memory; each is capped (8 MiB in memory, 64 MiB on disk) so a chatty build cannot exhaust either.
-// Providers write through actionLog().
+// start() creates the one ActionLogs and gives it to the engine; providers write through actionLog().
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Engine } from '../engine/engine.js';
+import type { Clock } from '../util/clock.js';
 import { SecretMasker } from './secretMask.js';
 
 /** Action execution ids are UUIDs; nothing else ever names a log file. */
@@ -139,17 +139,10 @@ function fileSize(file: string): number {
   }
 }
 
-const byEngine = new WeakMap<Engine, ActionLogs>();
-
-/** The engine's log store (created on first use from its data folder and storage mode). */
-export function actionLogs(engine: Engine): ActionLogs {
-  let logs = byEngine.get(engine);
-  if (!logs) {
-    const inMemory = engine.store.location === ':memory:';
-    logs = new ActionLogs(inMemory ? undefined : path.join(engine.localConfig.dataDir, 'logs'));
-    byEngine.set(engine, logs);
-  }
-  return logs;
+/** What an action's log is written with: the engine's log store and clock (the engine, in practice). */
+export interface LogWriter {
+  logs: ActionLogs;
+  clock: Clock;
 }
 
 export interface ActionLog {
@@ -173,8 +166,8 @@ export function containerTimestamp(ms: number): string {
  * The log of one action execution; `mask` hides secret values wherever they appear, also when
  * command output splits one across writes (a line of our own first ends the output before it).
  */
-export function actionLog(engine: Engine, actionExecutionId: string, mask: string[] = []): ActionLog {
-  const logs = actionLogs(engine);
+export function actionLog(engine: LogWriter, actionExecutionId: string, mask: string[] = []): ActionLog {
+  const logs = engine.logs;
   const masker = new SecretMasker(mask);
   const flush = () => logs.append(actionExecutionId, masker.end());
   return {
@@ -196,7 +189,7 @@ export function actionLog(engine: Engine, actionExecutionId: string, mask: strin
 export const byteCount = (n: number) => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
 
 /** The URL that serves an action's log (externalExecutionUrl). */
-export const actionLogUrl = (engine: Engine, actionExecutionId: string) => `${engine.baseUrl}/_logs/${actionExecutionId}`;
+export const actionLogUrl = (engine: { baseUrl: string }, actionExecutionId: string) => `${engine.baseUrl}/_logs/${actionExecutionId}`;
 
 const LOG_URL = /^https?:\/\/[^/]+(\/_logs\/[0-9a-f-]{36}(?:\?.*)?)$/;
 

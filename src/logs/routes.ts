@@ -9,8 +9,8 @@
 // answers then come presigned with the caller's key.
 import type { Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
-import type { AppDeps } from '../server.js';
-import { actionLogs, LOG_ID } from './actionLogs.js';
+import type { AppDeps } from '../appDeps.js';
+import { LOG_ID } from './actionLogs.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]);
@@ -53,7 +53,7 @@ export function registerLogRoutes(app: Hono, deps: AppDeps) {
     if (claimed !== undefined && claimed !== exec.account) return notFound();
     const format = url.searchParams.get('format');
     if (format !== null && format !== 'html' && format !== 'text') return c.text(`Unknown format '${format}': use html or text\n`, 400);
-    const log = actionLogs(deps.engine).open(id) ?? { size: 0, chunks: (async function* () {})() };
+    const log = deps.engine.logs.open(id) ?? { size: 0, chunks: (async function* () {})() };
     if (format !== 'html')
       return c.body(streamOf(log.chunks), 200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(log.size), 'cache-control': 'no-store' });
     const title = `${exec.pipeline} / ${row.stage} / ${row.action} (${row.status})`;

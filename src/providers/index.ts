@@ -1,13 +1,14 @@
 // Provider registry: which provider runs an action, by its action type.
 import type { ActionDeclaration } from '@aws-sdk/client-codepipeline';
+import type { BuildProjects } from '../builds/projects.js';
 import type { Engine } from '../engine/engine.js';
-import type { ActionProvider } from '../engine/provider.js';
+import type { ActionProvider, ProviderTable } from '../engine/provider.js';
 import { buildProviders } from './build/index.js';
 import { deployProviders } from './deploy/index.js';
 import { JobWorkerProvider } from './jobWorker.js';
 import { ManualApprovalProvider } from './manualApproval.js';
 import { NotSimulatedProvider } from './notSimulated.js';
-import { sourcesProviders } from './sources/index.js';
+import { sourcesProviders, type SourceObjectStore } from './sources/index.js';
 
 export interface Providers {
   jobWorker: JobWorkerProvider;
@@ -16,14 +17,23 @@ export interface Providers {
   shutdown(): void;
 }
 
-export function registerProviders(engine: Engine): Providers {
+/** What providers share with the rest of the emulator (and the service APIs), built once by start(). */
+export interface ProviderParts {
+  /** The S3 store as the S3 source reads it. */
+  sourceObjects: SourceObjectStore;
+  /** The CodeBuild projects and their build numbers. */
+  buildProjects: BuildProjects;
+}
+
+/** Builds every provider on the engine and fills the engine's provider table (once). */
+export function registerProviders(engine: Engine, table: ProviderTable, parts: ProviderParts): Providers {
   const jobWorker = new JobWorkerProvider(engine);
   const notSimulated = new NotSimulatedProvider(engine);
   // AWS-owned providers run locally, by "Category/Provider".
   const local = new Map<string, ActionProvider>([
     ['Approval/Manual', new ManualApprovalProvider(engine)],
-    ...sourcesProviders(engine),
-    ...buildProviders(engine),
+    ...sourcesProviders(engine, parts.sourceObjects),
+    ...buildProviders(engine, parts.buildProjects),
     ...deployProviders(engine),
   ]);
   const resolve = (action: ActionDeclaration): ActionProvider => {
@@ -31,6 +41,6 @@ export function registerProviders(engine: Engine): Providers {
     if (t.owner === 'Custom' || t.owner === 'ThirdParty') return jobWorker;
     return local.get(`${t.category}/${t.provider}`) ?? notSimulated;
   };
-  engine.providerFor = resolve;
+  table.fill(resolve);
   return { jobWorker, resolve, shutdown: () => local.forEach((p) => p.shutdown?.()) };
 }

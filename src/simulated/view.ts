@@ -1,7 +1,7 @@
 // Read-only views of the simulated resources, for GET /_local/simulated (src/local/routes.ts): what a
 // user checks after a deploy, without the bulky internals (templates, events, change set bodies).
-import type { ChangeSetDocument, StackDocument } from '../providers/deploy/cloudformation.js';
-import { parseTemplate } from '../providers/deploy/cfnTemplate.js';
+import type { ChangeSetDocument, StackDocument } from '../stacks/documents.js';
+import { parseTemplate } from '../stacks/template.js';
 import type { DeploymentDocument } from '../providers/deploy/simulatedDeploy.js';
 import type { StateMachineExecutionDocument } from '../providers/deploy/stepFunctions.js';
 import type { Scope } from '../store/scope.js';

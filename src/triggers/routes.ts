@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { callerFrom } from '../protocol/auth.js';
 import { MAX_ROUTE_BODY_BYTES } from '../protocol/bodyLimit.js';
-import type { AppDeps } from '../server.js';
+import type { AppDeps } from '../appDeps.js';
 import { parsePullRequest, PullRequestInputError, simulatePullRequest } from './pullRequest.js';
 import { receiveWebhook } from './webhookReceiver.js';
 

@@ -27,7 +27,7 @@ import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-cod
 import type { Engine } from '../engine/engine.js';
 import { branchRef, changedFiles, isCommitId, looksLikeRepository } from '../git/git.js';
 import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSource.js';
-import { sourceObjectStore, type ObjectCreatedEvent, type S3ObjectSource, type SourceObjectStore } from '../providers/sources/s3Objects.js';
+import type { ObjectCreatedEvent, S3ObjectSource, SourceObjectStore } from '../providers/sources/s3Objects.js';
 import type { Scope } from '../store/scope.js';
 import { lastSourceRevision, sameCommit, sourceHistory } from './catchUp.js';
 import { FolderWatches } from './folderWatch.js';
@@ -111,7 +111,10 @@ export class TriggerService {
   private readonly queues = new Map<string, Promise<void>>();
   private stopped = false;
 
-  constructor(private readonly engine: Engine) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly objects: SourceObjectStore,
+  ) {
     this.folders = new FolderWatches(engine.log);
   }
 
@@ -206,7 +209,7 @@ export class TriggerService {
   }
 
   private subscribeS3() {
-    const store = this.s3Subs.length ? sourceObjectStore(this.engine) : undefined;
+    const store = this.s3Subs.length ? this.objects : undefined;
     if (store === this.s3Store) return;
     this.s3Unsubscribe?.();
     this.s3Unsubscribe = store?.onObjectCreated((e) => this.onObjectCreated(e));
@@ -442,20 +445,32 @@ export class TriggerService {
   }
 }
 
-const services = new WeakMap<Engine, TriggerService>();
+/**
+ * Change detection as the emulator runs it: start() creates one, starts it after the engine resumes and
+ * stops it with the emulator; a state replacement (reset, restore) stops it and starts a fresh service.
+ */
+export class ChangeDetection {
+  private current: TriggerService | undefined;
 
-/** Starts change detection for the engine's pipelines; stop it with stopTriggers(engine). */
-export function startTriggers(engine: Engine): TriggerService {
-  const service = new TriggerService(engine).start();
-  services.set(engine, service);
-  return service;
-}
+  constructor(
+    private readonly engine: Engine,
+    private readonly objects: SourceObjectStore,
+  ) {}
 
-export function stopTriggers(engine: Engine) {
-  services.get(engine)?.stop();
-  services.delete(engine);
-}
+  /** The running service, if any (for tests and diagnostics). */
+  get service(): TriggerService | undefined {
+    return this.current;
+  }
 
-export function triggerServiceOf(engine: Engine): TriggerService | undefined {
-  return services.get(engine);
+  /** Starts change detection for the engine's pipelines (stopping a running one first). */
+  start(): TriggerService {
+    this.stop();
+    this.current = new TriggerService(this.engine, this.objects).start();
+    return this.current;
+  }
+
+  stop() {
+    this.current?.stop();
+    this.current = undefined;
+  }
 }

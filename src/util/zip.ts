@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Zippable } from 'fflate';
 import { lazyRequire } from './lazyRequire.js';
+import type { UnzipJob, UnzipLimits, WorkerReply, ZipJob } from './zipJobs.js';
 import { runInWorker } from './zipWorkers.js';
+
+export type { UnzipJob, UnzipLimits, WorkerReply, ZipJob } from './zipJobs.js';
 
 const fflate = lazyRequire<typeof import('fflate')>('fflate');
 const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
@@ -16,15 +19,6 @@ export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
 
 /** An input artifact too large to extract (a zip bomb, or simply too big for a local run). */
 export class ZipLimitError extends Error {}
-
-/** What one input artifact may unpack to. */
-export interface UnzipLimits {
-  /** All entries together, in bytes. */
-  totalBytes: number;
-  /** One entry, in bytes. */
-  entryBytes: number;
-  entries: number;
-}
 
 const GiB = 1024 * 1024 * 1024;
 export const DEFAULT_UNZIP_LIMITS: UnzipLimits = { totalBytes: 4 * GiB, entryBytes: 2 * GiB, entries: 200_000 };
@@ -43,28 +37,6 @@ export function inflateLimitMessage(artifact: string, which: 'total' | 'entry', 
   const claim = claimed === undefined ? '' : ` (${which === 'total' ? 'its entries claim' : 'it claims'} ${n(claimed)} bytes)`;
   return `${what}${claim}, the limit of ${which === 'total' ? 'an artifact' : 'one file'} codepipeline-local extracts (--max-artifact-size): refusing to extract it`;
 }
-
-/** An unzip for the worker (zipWorker.ts): the zip, and the folder to extract into (none: return the entries). */
-export interface UnzipJob {
-  kind: 'unzip';
-  zip: ArrayBuffer;
-  dir?: string;
-  limits: UnzipLimits;
-  /** How messages name the artifact, e.g. `'SourceOutput'`. */
-  artifact: string;
-  /** Set to 1 (by zipWorkers.ts) when the caller no longer wants the answer: the worker stops at its next chunk. */
-  cancel?: Int32Array;
-}
-
-/** A zip for the worker: files on disk (read there, not here), by their name in the archive. */
-export interface ZipJob {
-  kind: 'zip';
-  files: { path: string; file: string; mode?: number }[];
-}
-
-export type WorkerReply =
-  | { ok: true; files?: string[]; entries?: [string, Uint8Array][]; zip?: Uint8Array }
-  | { ok: false; kind: 'limit' | 'unsafe' | 'invalid'; message: string };
 
 /** Runs a job on a pooled worker thread; a refusal comes back as the error it was in the worker. */
 async function inWorker(job: UnzipJob | ZipJob, transferList: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerReply & { ok: true }> {

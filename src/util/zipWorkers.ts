@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { UnzipJob, WorkerReply, ZipJob } from './zip.js';
+import type { UnzipJob, WorkerReply, ZipJob } from './zipJobs.js';
 
 // The worker's own module: compiled JavaScript beside this one, or (tests, tsx) the TypeScript source,
 // which a worker thread can only load through tsx's API (it inherits no loader from vitest or tsx).

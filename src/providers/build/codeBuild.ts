@@ -1,8 +1,10 @@
-// Build/CodeBuild and Test/CodeBuild: the project named by ProjectName maps to the local
-// configuration (codebuild.projects: buildspec, environment variables, timeout, shell); the
-// buildspec (the project's, else buildspec.yml in the primary source) runs in a local shell.
+// Build/CodeBuild and Test/CodeBuild: the project named by ProjectName is one of the build projects
+// (src/builds/projects.ts: the local configuration's codebuild.projects, and their build numbers);
+// the buildspec (the project's, else buildspec.yml in the primary source) runs in a local shell.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BuildProjects } from '../../builds/projects.js';
+import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import type { ActionLog } from '../../logs/actionLogs.js';
 import { BuildspecError, parseBuildspec, type ArtifactSpec, type Buildspec } from './buildspec.js';
@@ -40,39 +42,26 @@ function actionVariables(json: string | undefined): ActionEnvironmentVariable[] 
 }
 
 export class CodeBuildProvider extends LocalBuildProvider {
-  private readonly numbers = new Map<string, number>();
+  constructor(
+    engine: Engine,
+    private readonly projects: BuildProjects,
+  ) {
+    super(engine);
+  }
 
   protected buildIdPrefix(start: ActionStart) {
     return start.resolvedConfiguration.ProjectName ?? 'project';
   }
 
   protected nextBuildNumber(start: ActionStart): number {
-    const key = `${start.execution.account}/${start.actionExecution.input.region ?? start.execution.region}/${this.buildIdPrefix(start)}`;
-    const file = this.engine.store.location === ':memory:' ? undefined : path.join(this.engine.localConfig.dataDir, 'builds', 'build-numbers.json');
-    let saved: Record<string, number> = {};
-    if (file) {
-      try {
-        saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch {
-        saved = {};
-      }
-    }
-    const next = (saved[key] ?? this.numbers.get(key) ?? 0) + 1;
-    this.numbers.set(key, next);
-    if (file) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify({ ...saved, [key]: next }));
-    }
-    return next;
+    return this.projects.nextBuildNumber(start.execution.account, start.actionExecution.input.region ?? start.execution.region, this.buildIdPrefix(start));
   }
 
   protected async define(start: ActionStart, ws: Workspace, log: ActionLog): Promise<BuildDefinition> {
     const config = start.resolvedConfiguration;
     if (String(config.BatchEnabled ?? '').toLowerCase() === 'true')
       throw new ActionFailure('codepipeline-local does not simulate CodeBuild batch builds (BatchEnabled is true): set BatchEnabled to false to run the project as a single local build');
-    const projectName = config.ProjectName;
-    const projects = this.engine.localConfig.codebuild.projects;
-    const project = (projectName && Object.hasOwn(projects, projectName) && projects[projectName]) || {};
+    const project = this.projects.project(config.ProjectName);
     const secrets: string[] = [];
     const secretsConfig = this.engine.localConfig;
     const resolve = (kind: 'PARAMETER_STORE' | 'SECRETS_MANAGER', ref: string) => {

@@ -1,13 +1,16 @@
-// Deploy/CloudFormation, simulated: stacks are records in the store (template, parameters, tags,
-// capabilities, status, simulated resources, outputs, change sets and events); no resource is created.
-// ActionMode CREATE_UPDATE, REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE
-// behave as the action reference describes; the stack's outputs become the action's output variables
-// and, with OutputFileName, a JSON file in the output artifact. simulate.failDeployments makes the
-// stack operation fail (a new stack ends ROLLBACK_COMPLETE, an update UPDATE_ROLLBACK_COMPLETE).
-import { randomUUID } from 'node:crypto';
+// Deploy/CloudFormation, simulated: the pipeline action's modes over the stack lifecycle of src/stacks/
+// (stacks are records in the store: template, parameters, tags, capabilities, status, simulated
+// resources, outputs, change sets and events; no resource is created). ActionMode CREATE_UPDATE,
+// REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE behave as the action
+// reference describes; the stack's outputs become the action's output variables and, with
+// OutputFileName, a JSON file in the output artifact. simulate.failDeployments makes the stack
+// operation fail (a new stack ends ROLLBACK_COMPLETE, an update UPDATE_ROLLBACK_COMPLETE).
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
+import type { StackDocument, StackTemplate } from '../../stacks/documents.js';
+import { StackFailure, StackOperation } from '../../stacks/operation.js';
+import { TemplateError, parseTemplate, requiredCapabilities, resolveParameters, type Template } from '../../stacks/template.js';
 import {
   ActionFailure,
   InProcessProvider,
@@ -18,70 +21,10 @@ import {
   scopeOf,
   writeOutputArtifact,
 } from './common.js';
-import { TemplateError, evaluateOutputs, parseTemplate, requiredCapabilities, resolveParameters, stackResources, type Template } from './cfnTemplate.js';
+
+export type { ChangeSetDocument, StackDocument, StackEvent } from '../../stacks/documents.js';
 
 export const ACTION_MODES = ['CREATE_UPDATE', 'DELETE_ONLY', 'REPLACE_ON_FAILURE', 'CHANGE_SET_REPLACE', 'CHANGE_SET_EXECUTE'];
-
-/** Stack states REPLACE_ON_FAILURE replaces. */
-const FAILED_STATES = ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED', 'UPDATE_ROLLBACK_FAILED'];
-const MAX_EVENTS = 1000;
-
-export interface StackEvent {
-  eventId: string;
-  timestamp: string;
-  logicalResourceId: string;
-  physicalResourceId: string;
-  resourceType: string;
-  resourceStatus: string;
-  resourceStatusReason?: string;
-}
-
-export interface ChangeSetDocument {
-  changeSetId: string;
-  changeSetName: string;
-  status: 'CREATE_COMPLETE' | 'FAILED';
-  executionStatus: 'AVAILABLE' | 'UNAVAILABLE';
-  statusReason?: string;
-  templateBody: string;
-  parameters: Record<string, string>;
-  capabilities: string[];
-  tags: Record<string, string>;
-  roleArn?: string;
-  changes: { action: 'Add' | 'Modify' | 'Remove'; logicalResourceId: string; resourceType: string }[];
-  created: string;
-}
-
-export interface StackDocument {
-  stackId: string;
-  stackName: string;
-  status: string;
-  statusReason?: string;
-  templateBody?: string;
-  parameters: Record<string, string>;
-  capabilities: string[];
-  tags: Record<string, string>;
-  stackPolicy?: unknown;
-  roleArn?: string;
-  resources: { logicalId: string; type: string; physicalId: string }[];
-  outputs: Record<string, string>;
-  exports: Record<string, string>;
-  changeSets: Record<string, ChangeSetDocument>;
-  events: StackEvent[];
-  created: string;
-  updated: string;
-  /** The pipeline action that last touched the stack. */
-  lastAction?: { pipeline: string; pipelineExecutionId: string; stage: string; action: string; actionExecutionId: string };
-}
-
-interface Desired {
-  templateBody: string;
-  template: Template;
-  parameters: Record<string, string>;
-  capabilities: string[];
-  tags: Record<string, string>;
-  stackPolicy?: unknown;
-  roleArn?: string;
-}
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -94,7 +37,13 @@ export class CloudFormationProvider extends InProcessProvider {
     if (!ACTION_MODES.includes(mode))
       throw new ActionFailure(`ActionMode '${mode}' is not valid; valid modes are ${ACTION_MODES.join(', ')}`, 'ConfigurationError');
     if (mode.startsWith('CHANGE_SET') && !c.ChangeSetName) throw new ActionFailure(`ChangeSetName is required when ActionMode is ${mode}`, 'ConfigurationError');
-    return new StackOperation(this, start, log).run(mode);
+    try {
+      return await new StackAction(this, start, log).run(mode);
+    } catch (e) {
+      // The stack's own failures are the action's, naming the stack or change set.
+      if (e instanceof StackFailure) throw new ActionFailure(e.message, e.code, e.externalExecutionId ? { externalExecutionId: e.externalExecutionId } : {});
+      throw e;
+    }
   }
 
   /** Shared access for the operation helper. */
@@ -103,84 +52,31 @@ export class CloudFormationProvider extends InProcessProvider {
   }
 }
 
-class StackOperation {
-  private readonly now: number;
-  private readonly scope;
+/** One run of the action: what it asks for (template, parameters...) read from its artifacts, then the stack operation. */
+class StackAction {
   private readonly c: Record<string, string>;
   private readonly simulateFailure: boolean;
+  private readonly stack: StackOperation;
 
   constructor(
     private readonly p: CloudFormationProvider,
     private readonly start: ActionStart,
     private readonly log: ActionLog,
   ) {
-    this.now = p.eng.clock.now();
-    this.scope = scopeOf(start);
     this.c = start.resolvedConfiguration;
     this.simulateFailure = failureSimulated(p.eng, start);
-  }
-
-  private get store() {
-    return this.p.eng.store.simulated;
-  }
-
-  private load(): StackDocument | undefined {
-    const s = this.store.get<StackDocument>(this.scope, 'cloudformation-stack', this.c.StackName)?.document;
-    return s && s.status !== 'DELETE_COMPLETE' ? s : undefined;
-  }
-
-  private save(s: StackDocument) {
-    s.updated = new Date(this.now).toISOString();
-    s.lastAction = {
-      pipeline: this.start.execution.pipeline,
-      pipelineExecutionId: this.start.execution.id,
-      stage: this.start.stage.name!,
-      action: this.start.action.name!,
-      actionExecutionId: this.start.actionExecution.id,
-    };
-    if (s.events.length > MAX_EVENTS) s.events.splice(0, s.events.length - MAX_EVENTS);
-    this.p.eng.store.tx(() => this.store.put(this.scope, 'cloudformation-stack', s.stackName, s, this.now));
-  }
-
-  private event(s: StackDocument, status: string, reason?: string, resource?: { logicalId: string; type: string; physicalId: string }) {
-    const type = resource?.type ?? 'AWS::CloudFormation::Stack';
-    this.log.note(`Stack event: ${resource?.logicalId ?? s.stackName} ${type} ${status}${reason ? ` (${reason})` : ''}`);
-    s.events.push({
-      eventId: randomUUID(),
-      timestamp: new Date(this.now).toISOString(),
-      logicalResourceId: resource?.logicalId ?? s.stackName,
-      physicalResourceId: resource?.physicalId ?? s.stackId,
-      resourceType: resource?.type ?? 'AWS::CloudFormation::Stack',
-      resourceStatus: status,
-      ...(reason && { resourceStatusReason: reason }),
+    this.stack = new StackOperation(p.eng.store, scopeOf(start), this.c.StackName, {
+      now: p.eng.clock.now(),
+      simulateFailure: this.simulateFailure,
+      origin: {
+        pipeline: start.execution.pipeline,
+        pipelineExecutionId: start.execution.id,
+        stage: start.stage.name!,
+        action: start.action.name!,
+        actionExecutionId: start.actionExecution.id,
+      },
+      note: (line) => log.note(line),
     });
-  }
-
-  private newStack(): StackDocument {
-    const now = new Date(this.now).toISOString();
-    return {
-      stackId: `arn:aws:cloudformation:${this.scope.region}:${this.scope.account}:stack/${this.c.StackName}/${randomUUID()}`,
-      stackName: this.c.StackName,
-      status: 'REVIEW_IN_PROGRESS',
-      parameters: {},
-      capabilities: [],
-      tags: {},
-      resources: [],
-      outputs: {},
-      exports: {},
-      changeSets: {},
-      events: [],
-      created: now,
-      updated: now,
-    };
-  }
-
-  /** Exports of the other live stacks in the account and region, for Fn::ImportValue. */
-  private exportsOfOthers(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const r of this.store.list<StackDocument>(this.scope, 'cloudformation-stack'))
-      if (r.name !== this.c.StackName && r.document.status !== 'DELETE_COMPLETE') Object.assign(out, r.document.exports);
-    return out;
   }
 
   private async readArtifactRef(ref: string, property: string): Promise<string> {
@@ -223,7 +119,7 @@ class StackOperation {
   }
 
   /** The template, parameters, tags and capabilities the action asks for. */
-  private async desired(): Promise<Desired> {
+  private async desired(): Promise<StackTemplate> {
     if (!this.c.TemplatePath) throw new ActionFailure(`TemplatePath is required when ActionMode is ${this.c.ActionMode}`, 'ConfigurationError');
     const templateBody = await this.readArtifactRef(this.c.TemplatePath, 'TemplatePath');
     this.log.note(`Read the template ${this.c.TemplatePath} (${byteCount(Buffer.byteLength(templateBody))})`);
@@ -263,94 +159,6 @@ class StackOperation {
     };
   }
 
-  /** Applies a template to the stack: create (new) or update (existing), or their simulated failure. */
-  private apply(s: StackDocument, d: Desired, creating: boolean): StackDocument {
-    const verb = creating ? 'CREATE' : 'UPDATE';
-    const ctx = { stackName: s.stackName, stackId: s.stackId, account: this.scope.account, region: this.scope.region, parameters: d.parameters, exports: this.exportsOfOthers() };
-    let resources: StackDocument['resources'];
-    let evaluated: ReturnType<typeof evaluateOutputs>;
-    try {
-      resources = stackResources(d.template, ctx);
-      evaluated = evaluateOutputs(d.template, ctx);
-    } catch (e) {
-      if (e instanceof TemplateError) throw new ActionFailure(e.message);
-      throw e;
-    }
-    this.event(s, `${verb}_IN_PROGRESS`, 'User Initiated');
-    if (this.simulateFailure) {
-      const reason = 'The following resource(s) failed to create: simulated failure (simulate.failDeployments names this action)';
-      const first = resources[0];
-      if (first) this.event(s, `${verb}_FAILED`, 'Simulated failure (simulate.failDeployments)', first);
-      if (creating) {
-        this.event(s, 'ROLLBACK_IN_PROGRESS', reason);
-        this.event(s, 'ROLLBACK_COMPLETE');
-        s.status = 'ROLLBACK_COMPLETE';
-      } else {
-        this.event(s, 'UPDATE_ROLLBACK_IN_PROGRESS', reason);
-        this.event(s, 'UPDATE_ROLLBACK_COMPLETE');
-        s.status = 'UPDATE_ROLLBACK_COMPLETE';
-      }
-      s.statusReason = reason;
-      this.save(s);
-      throw new ActionFailure(`Stack ${s.stackName} failed: ${s.status} (simulated failure: simulate.failDeployments names this action)`, 'JobFailed', {
-        externalExecutionId: s.stackId,
-      });
-    }
-    const before = new Set(s.resources.map((r) => r.logicalId));
-    for (const r of resources) {
-      const status = before.has(r.logicalId) ? 'UPDATE' : 'CREATE';
-      this.event(s, `${status}_IN_PROGRESS`, undefined, r);
-      this.event(s, `${status}_COMPLETE`, undefined, r);
-    }
-    for (const r of s.resources.filter((x) => !resources.some((y) => y.logicalId === x.logicalId))) {
-      this.event(s, 'DELETE_IN_PROGRESS', undefined, r);
-      this.event(s, 'DELETE_COMPLETE', undefined, r);
-    }
-    Object.assign(s, {
-      templateBody: d.templateBody,
-      parameters: d.parameters,
-      capabilities: d.capabilities,
-      tags: d.tags,
-      stackPolicy: d.stackPolicy,
-      roleArn: d.roleArn,
-      resources,
-      outputs: evaluated.outputs,
-      exports: evaluated.exports,
-      status: `${verb}_COMPLETE`,
-      statusReason: undefined,
-    });
-    this.event(s, `${verb}_COMPLETE`);
-    this.save(s);
-    return s;
-  }
-
-  private unchanged(s: StackDocument, d: Desired) {
-    return s.templateBody === d.templateBody && JSON.stringify(s.parameters) === JSON.stringify(d.parameters) && JSON.stringify(s.tags) === JSON.stringify(d.tags);
-  }
-
-  private deleteStack(s: StackDocument) {
-    this.event(s, 'DELETE_IN_PROGRESS', 'User Initiated');
-    if (this.simulateFailure) {
-      s.status = 'DELETE_FAILED';
-      s.statusReason = 'Simulated failure (simulate.failDeployments names this action)';
-      this.event(s, 'DELETE_FAILED', s.statusReason);
-      this.save(s);
-      throw new ActionFailure(`Stack ${s.stackName} failed: DELETE_FAILED (simulated failure: simulate.failDeployments names this action)`, 'JobFailed', {
-        externalExecutionId: s.stackId,
-      });
-    }
-    for (const r of [...s.resources].reverse()) {
-      this.event(s, 'DELETE_IN_PROGRESS', undefined, r);
-      this.event(s, 'DELETE_COMPLETE', undefined, r);
-    }
-    s.status = 'DELETE_COMPLETE';
-    s.resources = [];
-    s.exports = {};
-    s.changeSets = {};
-    this.event(s, 'DELETE_COMPLETE');
-    this.save(s);
-  }
-
   private async succeeded(s: StackDocument | undefined, summary: string, withOutputs: boolean, externalExecutionId?: string): Promise<ActionResult> {
     const outputs = withOutputs && s ? s.outputs : {};
     if (s) this.log.note(`Stack ${s.stackName} is ${s.status}${withOutputs ? `; outputs: ${JSON.stringify(outputs)}` : ''}`);
@@ -369,29 +177,29 @@ class StackOperation {
 
   async run(mode: string): Promise<ActionResult> {
     const name = this.c.StackName;
-    const existing = this.load();
+    const existing = this.stack.load();
     switch (mode) {
       case 'DELETE_ONLY': {
         if (!existing) return this.succeeded(undefined, `Stack ${name} does not exist; nothing to delete`, false);
-        this.deleteStack(existing);
+        this.stack.delete(existing);
         return this.succeeded(existing, `Deleted the stack ${name} (simulated)`, false);
       }
       case 'CREATE_UPDATE':
       case 'REPLACE_ON_FAILURE': {
         const d = await this.desired();
         if (!existing || existing.status === 'REVIEW_IN_PROGRESS') {
-          const s = this.apply(existing ?? this.newStack(), d, true);
+          const s = this.stack.apply(existing ?? this.stack.newStack(), d, true);
           return this.succeeded(s, `Created the stack ${name} (simulated: no resources were provisioned)`, true);
         }
-        if (FAILED_STATES.includes(existing.status)) {
+        if (StackOperation.failed(existing)) {
           if (mode === 'CREATE_UPDATE')
             throw new ActionFailure(`Stack:${existing.stackId} is in ${existing.status} state and can not be updated.`, 'JobFailed', { externalExecutionId: existing.stackId });
-          this.deleteStack(existing);
-          const s = this.apply(this.newStack(), d, true);
+          this.stack.delete(existing);
+          const s = this.stack.apply(this.stack.newStack(), d, true);
           return this.succeeded(s, `Replaced the failed stack ${name} (simulated: no resources were provisioned)`, true);
         }
-        if (this.unchanged(existing, d) && !this.simulateFailure) return this.succeeded(existing, `No updates are to be performed on the stack ${name}`, true);
-        const s = this.apply(existing, d, false);
+        if (this.stack.unchanged(existing, d) && !this.simulateFailure) return this.succeeded(existing, `No updates are to be performed on the stack ${name}`, true);
+        const s = this.stack.apply(existing, d, false);
         return this.succeeded(s, `Updated the stack ${name} (simulated: no resources were provisioned)`, true);
       }
       case 'CHANGE_SET_REPLACE':
@@ -404,52 +212,12 @@ class StackOperation {
   private async changeSetReplace(existing: StackDocument | undefined): Promise<ActionResult> {
     const d = await this.desired();
     const csName = this.c.ChangeSetName;
-    if (existing && FAILED_STATES.includes(existing.status) && existing.status !== 'ROLLBACK_COMPLETE')
-      throw new ActionFailure(`Stack:${existing.stackId} is in ${existing.status} state and can not be updated.`);
-    const s = existing && existing.status !== 'ROLLBACK_COMPLETE' ? existing : this.newStack();
-    if (existing && existing.status === 'ROLLBACK_COMPLETE') this.deleteStack(existing);
-    if (s.events.length === 0) this.event(s, 'REVIEW_IN_PROGRESS', 'User Initiated');
-    const ctx = { stackName: s.stackName, stackId: s.stackId, account: this.scope.account, region: this.scope.region, parameters: d.parameters, exports: this.exportsOfOthers() };
-    let next: StackDocument['resources'];
-    try {
-      next = stackResources(d.template, ctx);
-    } catch (e) {
-      if (e instanceof TemplateError) throw new ActionFailure(e.message);
-      throw e;
-    }
-    const prev = new Map(s.resources.map((r) => [r.logicalId, r]));
-    const changes: ChangeSetDocument['changes'] = [];
-    const templateChanged = s.templateBody !== d.templateBody || JSON.stringify(s.parameters) !== JSON.stringify(d.parameters);
-    for (const r of next) {
-      if (!prev.has(r.logicalId)) changes.push({ action: 'Add', logicalResourceId: r.logicalId, resourceType: r.type });
-      else if (templateChanged) changes.push({ action: 'Modify', logicalResourceId: r.logicalId, resourceType: r.type });
-    }
-    for (const r of s.resources) if (!next.some((x) => x.logicalId === r.logicalId)) changes.push({ action: 'Remove', logicalResourceId: r.logicalId, resourceType: r.type });
-    const noChanges = changes.length === 0 && !templateChanged;
-    const cs: ChangeSetDocument = {
-      changeSetId: `arn:aws:cloudformation:${this.scope.region}:${this.scope.account}:changeSet/${csName}/${randomUUID()}`,
-      changeSetName: csName,
-      status: this.simulateFailure || noChanges ? 'FAILED' : 'CREATE_COMPLETE',
-      executionStatus: this.simulateFailure || noChanges ? 'UNAVAILABLE' : 'AVAILABLE',
-      ...(noChanges && { statusReason: "The submitted information didn't contain changes. Submit different information to create a change set." }),
-      ...(this.simulateFailure && { statusReason: 'Simulated failure (simulate.failDeployments names this action)' }),
-      templateBody: d.templateBody,
-      parameters: d.parameters,
-      capabilities: d.capabilities,
-      tags: d.tags,
-      ...(d.roleArn && { roleArn: d.roleArn }),
-      changes,
-      created: new Date(this.now).toISOString(),
-    };
-    s.changeSets[csName] = cs;
-    this.save(s);
+    const { stack: s, changeSet: cs, noChanges } = this.stack.createChangeSet(existing, csName, d);
+    const changes = cs.changes;
     this.log.note(
       `Change set ${csName}: ${cs.status}${cs.statusReason ? ` (${cs.statusReason})` : ''}; changes: ${changes.map((x) => `${x.action} ${x.logicalResourceId} (${x.resourceType})`).join(', ') || 'none'}`,
     );
-    if (this.simulateFailure)
-      throw new ActionFailure(`Change set ${csName} of the stack ${s.stackName} failed: FAILED (simulated failure: simulate.failDeployments names this action)`, 'JobFailed', {
-        externalExecutionId: cs.changeSetId,
-      });
+    if (this.simulateFailure) this.stack.failChangeSet(s, cs);
     const summary = noChanges
       ? `Change set ${csName} of the stack ${s.stackName} has no changes`
       : `Created the change set ${csName} of the stack ${s.stackName} with ${changes.length} change${changes.length === 1 ? '' : 's'} (simulated)`;
@@ -458,27 +226,8 @@ class StackOperation {
 
   private async changeSetExecute(existing: StackDocument | undefined): Promise<ActionResult> {
     const csName = this.c.ChangeSetName;
-    const cs = existing?.changeSets[csName];
-    if (!existing || !cs) throw new ActionFailure(`ChangeSet [${csName}] does not exist`);
-    if (cs.status === 'FAILED' && cs.statusReason?.startsWith("The submitted information didn't contain changes")) {
-      delete existing.changeSets[csName];
-      this.save(existing);
-      return this.succeeded(existing, `Change set ${csName} had no changes to execute on the stack ${existing.stackName}`, true, cs.changeSetId);
-    }
-    if (cs.executionStatus !== 'AVAILABLE')
-      throw new ActionFailure(`ChangeSet [${cs.changeSetId}] cannot be executed in its current execution status of [${cs.executionStatus}]`);
-    const creating = existing.status === 'REVIEW_IN_PROGRESS';
-    const d: Desired = {
-      templateBody: cs.templateBody,
-      template: parseTemplate(cs.templateBody),
-      parameters: cs.parameters,
-      capabilities: cs.capabilities,
-      tags: cs.tags,
-      ...(cs.roleArn && { roleArn: cs.roleArn }),
-    };
-    // Executing a change set removes every change set of the stack, as CloudFormation does.
-    existing.changeSets = {};
-    const s = this.apply(existing, d, creating);
+    const { stack: s, changeSet: cs, executed } = this.stack.executeChangeSet(existing, csName);
+    if (!executed) return this.succeeded(s, `Change set ${csName} had no changes to execute on the stack ${s.stackName}`, true, cs.changeSetId);
     return this.succeeded(s, `Executed the change set ${csName} on the stack ${s.stackName} (simulated: no resources were provisioned)`, true, cs.changeSetId);
   }
 }

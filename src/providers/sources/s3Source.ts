@@ -4,7 +4,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { beginSource, pinOrigin, runSource, SourceError, sourceOverride, writeSourceArtifact } from './common.js';
 import { byteCount } from '../../logs/actionLogs.js';
-import { sourceObjectStore } from './s3Objects.js';
+import type { SourceObjectStore } from './s3Objects.js';
 
 /** The object metadata AWS reads a revision summary from. */
 const SUMMARY_METADATA = 'codepipeline-artifact-revision-summary';
@@ -22,7 +22,10 @@ function uploadedBecause(start: ActionStart): string {
 }
 
 export class S3SourceProvider implements ActionProvider {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly objects: SourceObjectStore,
+  ) {}
 
   begin(start: ActionStart) {
     return beginSource(this.engine, start);
@@ -38,7 +41,7 @@ export class S3SourceProvider implements ActionProvider {
           ? `Reading the latest version of s3://${bucket}/${key}`
           : `Reading version ${version} of s3://${bucket}/${key} (${uploadedBecause(start)})`,
       );
-      const got = await sourceObjectStore(this.engine).getObject(start.execution.account, bucket, key, version);
+      const got = await this.objects.getObject(start.execution.account, bucket, key, version);
       if (!got.ok) {
         if (got.code === 'NoSuchBucket') throw new SourceError(`The specified bucket does not exist: Amazon S3 bucket '${bucket}'`);
         if (got.code === 'NoSuchVersion')

@@ -5,7 +5,7 @@
 // one), Fn::GetAtt answers an ARN for "Arn" attributes and "<physical id>.<attribute>" otherwise.
 import { createHash } from 'node:crypto';
 import type { YAMLMap, YAMLSeq } from 'yaml';
-import { lazyRequire } from '../../util/lazyRequire.js';
+import { lazyRequire } from '../util/lazyRequire.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 

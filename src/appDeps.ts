@@ -1,0 +1,23 @@
+// What the emulator's own routes (server.ts and the routes modules it registers) are given: on its own
+// so that those modules and server.ts do not import each other.
+import type { Config } from './config.js';
+import type { Engine } from './engine/engine.js';
+import type { Providers } from './providers/index.js';
+import type { KeyRing } from './protocol/credentials.js';
+import type { Store } from './store/index.js';
+import type { Clock } from './util/clock.js';
+import type { Logger } from './util/log.js';
+import type { ChangeDetection } from './triggers/service.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  engine: Engine;
+  providers: Providers;
+  /** Change detection (stopped and started again around a reset or restore). */
+  triggers: ChangeDetection;
+  /** The accepted access keys when signatures are verified (--credentials). */
+  keys?: KeyRing;
+}
