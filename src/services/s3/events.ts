@@ -1,7 +1,7 @@
 // Object-created events: told to listeners (triggers, sources) after a new version commits.
 import type { Buckets } from './buckets.js';
 import type { StoreContext } from './storeContext.js';
-import type { ObjectVersion } from './versions.js';
+import type { ObjectVersion } from './objectVersion.js';
 
 export interface ObjectCreatedEvent {
   /** The bucket owner's account, and the bucket's region. */
