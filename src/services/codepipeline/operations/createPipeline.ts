@@ -1,6 +1,6 @@
 // CreatePipeline: validate the structure, store version 1 with its tags.
 import type { CreatePipelineInput, CreatePipelineOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { pipelineArn } from '../../../util/arn.js';
 import type { Handler } from '../context.js';
 import { withDefaults } from '../pipelineDeclaration.js';
@@ -21,9 +21,9 @@ export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> 
   const now = ctx.clock.now();
   ctx.store.tx(() => {
     if (ctx.store.pipelines.get(ctx, pipeline.name!))
-      throw err('PipelineNameInUseException', `A pipeline with the name '${pipeline.name}' already exists in account '${ctx.account}'`);
+      throw cpError('PipelineNameInUseException', `A pipeline with the name '${pipeline.name}' already exists in account '${ctx.account}'`);
     if (ctx.store.pipelines.count(ctx) >= MAX_PIPELINES)
-      throw err('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
+      throw cpError('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
     ctx.store.pipelines.create(ctx, pipeline, now);
     if (tags.length) ctx.store.tags.put(pipelineArn(ctx.region, ctx.account, pipeline.name!), tags);
     // As in AWS, a new pipeline starts running at once.

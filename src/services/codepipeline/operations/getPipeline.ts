@@ -1,6 +1,6 @@
 // GetPipeline: the current declaration, or a given version, with its metadata.
 import type { GetPipelineInput, GetPipelineOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { pipelineArn } from '../../../util/arn.js';
 import type { Handler } from '../context.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
@@ -12,7 +12,7 @@ export const getPipeline: Handler<GetPipelineInput, GetPipelineOutput> = (ctx, i
   let row = current;
   if (input.version !== undefined && input.version !== current.version) {
     const old = ctx.store.pipelines.getVersion(ctx, name, input.version);
-    if (!old) throw err('PipelineVersionNotFoundException', `Pipeline '${name}' does not have version ${input.version}`);
+    if (!old) throw cpError('PipelineVersionNotFoundException', `Pipeline '${name}' does not have version ${input.version}`);
     row = old;
   }
   return {

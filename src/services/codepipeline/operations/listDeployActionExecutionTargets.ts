@@ -1,7 +1,7 @@
 // ListDeployActionExecutionTargets: the targets (instances, tasks...) a deploy action execution
 // deployed to. No local provider deploys to targets yet, so a known action execution has none.
 import type { ListDeployActionExecutionTargetsInput, ListDeployActionExecutionTargetsOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { pageByOffset } from '../../../util/pagination.js';
 import type { Handler } from '../context.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
@@ -16,7 +16,7 @@ export const listDeployActionExecutionTargets: Handler<ListDeployActionExecution
   const row = ctx.store.executions.action(input.actionExecutionId!);
   const exec = row && ctx.store.executions.get(row.executionId);
   const visible = exec && exec.account === ctx.account && exec.region === ctx.region && (input.pipelineName ?? exec.pipeline) === exec.pipeline;
-  if (!visible) throw err('ActionExecutionNotFoundException', `Action execution with id '${input.actionExecutionId}' was not found`);
+  if (!visible) throw cpError('ActionExecutionNotFoundException', `Action execution with id '${input.actionExecutionId}' was not found`);
   const { page, nextToken } = pageByOffset([], input.maxResults ?? DEFAULT_MAX_RESULTS, input.nextToken);
   return { targets: page, ...(nextToken && { nextToken }) };
 };

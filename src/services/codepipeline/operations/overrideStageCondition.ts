@@ -4,7 +4,7 @@
 // and a stage it failed goes on.
 import type { OverrideStageConditionInput } from '@aws-sdk/client-codepipeline';
 import { conditionsOf } from '../../../engine/conditions.js';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import type { ConditionType } from '../../../store/ruleExecutions.js';
 import type { Handler } from '../context.js';
 import { loadExecution, requireLatestInStage } from '../executionView.js';
@@ -20,7 +20,7 @@ export const overrideStageCondition: Handler<OverrideStageConditionInput, Record
     const type = input.conditionType as ConditionType;
     const exec = loadExecution(ctx, pipeline.name, input.pipelineExecutionId!);
     const notOverridable = (why: string) =>
-      err('ConditionNotOverridableException', `Unable to override the ${NAMES[type]} condition of stage '${stage.name}' for pipeline execution '${exec.id}': ${why}`);
+      cpError('ConditionNotOverridableException', `Unable to override the ${NAMES[type]} condition of stage '${stage.name}' for pipeline execution '${exec.id}': ${why}`);
     requireLatestInStage(ctx, pipeline.name, stage.name!, exec);
     const se = ctx.store.executions.stage(exec.id, stage.name!);
     // The execution must be at the stage, with the stage's declaration it runs with.

@@ -1,6 +1,6 @@
 // PutApprovalResult: answers a waiting manual approval, identified by its token.
 import type { PutApprovalResultInput, PutApprovalResultOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { callerArn } from '../caller.js';
 import type { Handler } from '../context.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
@@ -19,8 +19,8 @@ export const putApprovalResult: Handler<PutApprovalResultInput, PutApprovalResul
     const exec = row && ctx.store.executions.get(row.executionId);
     const matches = exec && exec.account === ctx.account && exec.region === ctx.region && exec.pipeline === input.pipelineName && row.stage === input.stageName && row.action === input.actionName;
     if (!row || !matches)
-      throw err('InvalidApprovalTokenException', `The token '${input.token}' is not valid for action '${input.actionName}' in stage '${input.stageName}'`);
-    if (row.status !== 'InProgress') throw err('ApprovalAlreadyCompletedException', 'The approval request has already been completed');
+      throw cpError('InvalidApprovalTokenException', `The token '${input.token}' is not valid for action '${input.actionName}' in stage '${input.stageName}'`);
+    if (row.status !== 'InProgress') throw cpError('ApprovalAlreadyCompletedException', 'The approval request has already been completed');
     const approved = input.result!.status === 'Approved';
     const summary = input.result!.summary;
     ctx.engine.completeAction(row.id, {

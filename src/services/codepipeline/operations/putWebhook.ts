@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { PutWebhookInput, PutWebhookOutput, WebhookDefinition } from '@aws-sdk/client-codepipeline';
-import { err, pipelineNotFound } from '../../../protocol/errors.js';
+import { cpError, pipelineNotFound } from '../errors.js';
 import { webhookArn } from '../../../util/arn.js';
 import type { Ctx, Handler } from '../context.js';
 import { checkTags } from '../tagging.js';
@@ -13,7 +13,7 @@ import { isValidJsonPath } from '../webhookJsonPath.js';
 /** AWS's default quota of webhooks per account and region. */
 export const MAX_WEBHOOKS = 300;
 
-const invalidAuth = (message: string) => err('InvalidWebhookAuthenticationParametersException', message);
+const invalidAuth = (message: string) => cpError('InvalidWebhookAuthenticationParametersException', message);
 
 function isCidr(range: string): boolean {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(range);
@@ -35,7 +35,7 @@ function checkAuthentication(def: WebhookDefinition) {
 
 function checkFilters(def: WebhookDefinition) {
   const bad = def.filters!.find((f) => !isValidJsonPath(f.jsonPath!));
-  if (bad) throw err('InvalidWebhookFilterPatternException', `The JSON path '${bad.jsonPath}' of a webhook filter is not valid`);
+  if (bad) throw cpError('InvalidWebhookFilterPatternException', `The JSON path '${bad.jsonPath}' of a webhook filter is not valid`);
 }
 
 /** The webhook must target an action of the pipeline's first (source) stage. */
@@ -43,7 +43,7 @@ function checkTarget(ctx: Ctx, def: WebhookDefinition) {
   const pipeline = ctx.store.pipelines.get(ctx, def.targetPipeline!);
   if (!pipeline) throw pipelineNotFound(ctx.account, def.targetPipeline!);
   if (!pipeline.declaration.stages?.[0]?.actions?.some((a) => a.name === def.targetAction))
-    throw err('ValidationException', `Action with name ${def.targetAction} was not found in the first stage of the pipeline`);
+    throw cpError('ValidationException', `Action with name ${def.targetAction} was not found in the first stage of the pipeline`);
 }
 
 /** An opaque, unguessable trigger URL on this emulator (AWS: https://REGION.webhooks.aws/trigger?t=TOKEN&v=1). */
@@ -62,7 +62,7 @@ export const putWebhook: Handler<PutWebhookInput, PutWebhookOutput> = (ctx, inpu
     if (existing) ctx.store.webhooks.updateDefinition(ctx, def);
     else {
       if (ctx.store.webhooks.count(ctx) >= MAX_WEBHOOKS)
-        throw err('LimitExceededException', `The number of webhooks in account '${ctx.account}' has reached the limit of ${MAX_WEBHOOKS}`);
+        throw cpError('LimitExceededException', `The number of webhooks in account '${ctx.account}' has reached the limit of ${MAX_WEBHOOKS}`);
       ctx.store.webhooks.create(ctx, { arn, url: newUrl(ctx), definition: def }, ctx.clock.now());
     }
     if (tags.length) ctx.store.tags.put(arn, tags);

@@ -1,14 +1,14 @@
 // RollbackStage: runs a stage again, in a new ROLLBACK execution, with the source revisions,
 // artifacts and variables of an earlier execution that succeeded in that stage.
 import type { RollbackStageInput, RollbackStageOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { callerArn } from '../caller.js';
 import type { Handler } from '../context.js';
 import { loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';
 
-const unable = (message: string) => err('UnableToRollbackStageException', message);
+const unable = (message: string) => cpError('UnableToRollbackStageException', message);
 
 export const rollbackStage: Handler<RollbackStageInput, RollbackStageOutput> = (ctx, input) =>
   ctx.store.tx(() => {
@@ -23,7 +23,7 @@ export const rollbackStage: Handler<RollbackStageInput, RollbackStageOutput> = (
     if (target.executionType === 'ROLLBACK')
       throw unable(`Unable to roll back stage '${stage.name}': pipeline execution '${target.id}' is a rollback execution and cannot be a rollback target`);
     if (target.pipelineVersion !== pipeline.version)
-      throw err(
+      throw cpError(
         'PipelineExecutionOutdatedException',
         `Pipeline execution '${target.id}' ran pipeline version ${target.pipelineVersion}, not the current version ${pipeline.version}, and cannot be used as a target pipeline execution for rollback`,
       );

@@ -1,6 +1,6 @@
 // StopPipelineExecution: stop-and-wait lets in-progress actions finish; abandon ends them at once.
 import type { StopPipelineExecutionInput, StopPipelineExecutionOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import type { Handler } from '../context.js';
 import { loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
@@ -11,9 +11,9 @@ export const stopPipelineExecution: Handler<StopPipelineExecutionInput, StopPipe
     const exec = loadExecution(ctx, input.pipelineName!, input.pipelineExecutionId!);
     const abandon = input.abandon ?? false;
     if (exec.status === 'Stopping' && (exec.stopMode === 'abandon' || !abandon))
-      throw err('DuplicatedStopRequestException', `Pipeline execution '${exec.id}' is already being stopped`);
+      throw cpError('DuplicatedStopRequestException', `Pipeline execution '${exec.id}' is already being stopped`);
     if (exec.status !== 'InProgress' && exec.status !== 'Stopping')
-      throw err('PipelineExecutionNotStoppableException', `Pipeline execution '${exec.id}' is ${exec.status} and cannot be stopped`);
+      throw cpError('PipelineExecutionNotStoppableException', `Pipeline execution '${exec.id}' is ${exec.status} and cannot be stopped`);
     ctx.engine.stopExecution(exec, abandon, input.reason);
     return { pipelineExecutionId: exec.id };
   });

@@ -5,7 +5,7 @@ import { catalogActionType } from '../catalog/awsActionTypes.js';
 import { fromDeclaration } from '../catalog/convert.js';
 import { checkArtifactRange, checkConfigurationProperties } from '../catalog/customActionTypes.js';
 import { actionTypeNotFound } from '../catalog/lookup.js';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import type { Handler } from '../context.js';
 
 export const updateActionType: Handler<UpdateActionTypeInput, void> = (ctx, input) => {
@@ -15,7 +15,7 @@ export const updateActionType: Handler<UpdateActionTypeInput, void> = (ctx, inpu
     const own = ctx.store.actionTypes.get(ctx, id);
     if (!own || own.deleted) {
       if (catalogActionType(id))
-        throw err(
+        throw cpError(
           'RequestFailedException',
           `Action type ${id.owner}/${id.category}/${id.provider}/${id.version} is managed by AWS and cannot be updated`,
         );

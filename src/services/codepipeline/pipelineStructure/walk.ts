@@ -1,6 +1,6 @@
 // Shared view of a declaration for the structural checks: every action with its stage and position.
 import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 
 export interface Located {
   stage: StageDeclaration;
@@ -26,7 +26,7 @@ export function firstDuplicate<T>(values: T[]): T | undefined {
   return undefined;
 }
 
-export const structure = (message: string) => err('InvalidStructureException', message);
-export const stageError = (message: string) => err('InvalidStageDeclarationException', message);
-export const actionError = (message: string) => err('InvalidActionDeclarationException', message);
-export const blockerError = (message: string) => err('InvalidBlockerDeclarationException', message);
+export const structure = (message: string) => cpError('InvalidStructureException', message);
+export const stageError = (message: string) => cpError('InvalidStageDeclarationException', message);
+export const actionError = (message: string) => cpError('InvalidActionDeclarationException', message);
+export const blockerError = (message: string) => cpError('InvalidBlockerDeclarationException', message);
