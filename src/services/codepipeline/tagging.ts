@@ -1,6 +1,7 @@
 // Tag rules shared by every taggable resource (pipelines, custom action types, webhooks).
 import type { Tag } from '@aws-sdk/client-codepipeline';
 import { cpError } from './errors.js';
+import type { Valid } from './model/types.js';
 
 /** AWS's quota of tags per CodePipeline resource. */
 export const MAX_TAGS = 50;
@@ -23,8 +24,8 @@ export function checkTagKeys(keys: string[]): void {
  * Throws InvalidTagsException / TooManyTagsException as AWS does. `existing` are the resource's
  * current tags; `arn` names the resource in the TooManyTagsException message.
  */
-export function checkTags(tags: Tag[], existing: Tag[] = [], arn?: string): void {
-  const keys = tags.map((t) => t.key!);
+export function checkTags(tags: Valid<'Tag'>[], existing: Tag[] = [], arn?: string): void {
+  const keys = tags.map((t) => t.key);
   checkTagKeys(keys);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup !== undefined) throw cpError('InvalidTagsException', `Duplicate tag key '${dup}' in the request`);
