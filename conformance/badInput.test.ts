@@ -2,8 +2,7 @@
 // (conformance/scripts/badInputs.ts): each must get a 400 with the right error, never a 500,
 // and the server must keep answering. Plus a few exact messages of the validator.
 import { describe, expect, it } from 'vitest';
-import { OPERATION_NAMES, serviceModel } from '../src/services/codepipeline/model/service.js';
-import { validateInput } from '../src/model/validate.js';
+import { OPERATION_NAMES, serviceModel, validateInput } from '../src/services/codepipeline/model/service.js';
 import { rawCall, useEmulator } from './harness.js';
 import { samplePipeline } from './fixtures.js';
 import { badInputs, baseInput } from './scripts/badInputs.js';

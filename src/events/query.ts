@@ -1,6 +1,7 @@
 // Who asks for which pipeline's events: the SigV4 scope as for the API, or account/region query parameters.
 import { callerFrom, DEFAULT_ACCOUNT } from '../protocol/auth.js';
-import { err, pipelineNotFound, validationError } from '../protocol/errors.js';
+import { AwsError, validationError } from '../protocol/errors.js';
+import { pipelineNotFound } from '../services/codepipeline/errors.js';
 import type { AppDeps } from '../appDeps.js';
 import type { Scope } from '../store/scope.js';
 
@@ -57,7 +58,7 @@ export function parseEventQuery(deps: AppDeps, url: URL, authorization: string |
   const scope = scopeOf(deps, q, authorization, pipeline);
   if (!deps.store.pipelines.get(scope, pipeline)) {
     const e = pipelineNotFound(scope.account, pipeline);
-    throw err(e.type, `${e.message} in region '${scope.region}'`, 404);
+    throw new AwsError(e.type, `${e.message} in region '${scope.region}'`, 404);
   }
   // A list starts at the beginning; a stream, unless told where to resume, with the events still to come.
   const from = stream ? deps.store.events.latestSeq(scope, pipeline) : 0;

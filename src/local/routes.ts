@@ -141,7 +141,7 @@ export function registerLocalRoutes(app: Hono, deps: AppDeps) {
     answer(c, () => {
       const kind = c.req.param('kind');
       if (!Object.hasOwn(SIMULATED_VIEWS, kind))
-        throw err('ResourceNotFoundException', `No simulated resources named '${kind}': use stacks, deployments or executions`, 404);
+        throw new AwsError('ResourceNotFoundException', `No simulated resources named '${kind}': use stacks, deployments or executions`, 404);
       const scope = scopeOf(deps, c);
       return c.json({ ...scope, [kind]: SIMULATED_VIEWS[kind as keyof typeof SIMULATED_VIEWS](deps.store.simulated, scope, logUrl) });
     }),
@@ -161,7 +161,7 @@ export function registerLocalRoutes(app: Hono, deps: AppDeps) {
         const scope = scopeOf(deps, c);
         const name = checkName(c.req.param('name'));
         const value = deps.store.rules.simulation<Record<string, string>>(scope, kind, name);
-        if (!value) throw err('ResourceNotFoundException', `No simulated ${kind} named '${name}' in account ${scope.account}, region ${scope.region}`, 404);
+        if (!value) throw new AwsError('ResourceNotFoundException', `No simulated ${kind} named '${name}' in account ${scope.account}, region ${scope.region}`, 404);
         return c.json({ kind, name, ...scope, ...value });
       }),
     );

@@ -1,8 +1,8 @@
 // Validates an operation's input against the service model, the way AWS's JSON 1.1 front end does:
 // wrong JSON types are SerializationExceptions; constraint failures are collected into one
-// ValidationException whose message follows AWS's format.
+// ValidationException whose message follows AWS's format. One validator per service model.
 import { AwsError, err, validationErrors } from '../protocol/errors.js';
-import { serviceModel, shape, type Shape } from '../services/codepipeline/model/service.js';
+import { shapeOf, type ServiceModel, type Shape } from './serviceModel.js';
 
 const patternCache = new Map<string, RegExp>();
 function patternOf(p: string): RegExp {
@@ -41,13 +41,15 @@ const lengthOf = (v: unknown): number =>
 class Walker {
   readonly errors: string[] = [];
 
+  constructor(private readonly model: ServiceModel) {}
+
   fail(value: unknown, path: string, constraint: string) {
     this.errors.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
   }
 
   /** Checks `value` of shape `name`; returns the value, normalised (integers truncated). */
   walk(value: unknown, name: string, path: string): unknown {
-    const s = shape(name);
+    const s = shapeOf(this.model, name);
     switch (s.type) {
       case 'structure':
         return this.structure(value, s, path);
@@ -128,22 +130,31 @@ class Walker {
   }
 }
 
-/**
- * Validates the input of `operation`. Returns the input with unknown members dropped (AWS ignores
- * them) and integers truncated; throws SerializationException or ValidationException.
- */
-export function validateInput<T = Record<string, unknown>>(operation: string, body: unknown): T {
-  const op = serviceModel.operations[operation];
-  if (!op?.input) return {} as T;
-  const w = new Walker();
-  const out = w.walk(body ?? {}, op.input.shape, '');
-  if (w.errors.length) throw validationErrors(w.errors);
-  return out as T;
+export interface Validator {
+  /**
+   * Validates the input of `operation`. Returns the input with unknown members dropped (AWS ignores
+   * them) and integers truncated; throws SerializationException or ValidationException.
+   */
+  validateInput<T = Record<string, unknown>>(operation: string, body: unknown): T;
+  /** Validates one value against a named shape (used for nested documents such as action type declarations). */
+  validateShape(shapeName: string, value: unknown, path: string): string[];
 }
 
-/** Validates one value against a named shape (used for nested documents such as action type declarations). */
-export function validateShape(shapeName: string, value: unknown, path: string): string[] {
-  const w = new Walker();
-  w.walk(value, shapeName, path);
-  return w.errors;
+/** The validator of one service's model. */
+export function validatorFor(model: ServiceModel): Validator {
+  return {
+    validateInput<T>(operation: string, body: unknown): T {
+      const op = Object.hasOwn(model.operations, operation) ? model.operations[operation] : undefined;
+      if (!op?.input) return {} as T;
+      const w = new Walker(model);
+      const out = w.walk(body ?? {}, op.input.shape, '');
+      if (w.errors.length) throw validationErrors(w.errors);
+      return out as T;
+    },
+    validateShape(shapeName: string, value: unknown, path: string): string[] {
+      const w = new Walker(model);
+      w.walk(value, shapeName, path);
+      return w.errors;
+    },
+  };
 }

@@ -1,4 +1,6 @@
-// AWS errors: each is a named __type with a message, answered as HTTP 400 unless stated.
+// AWS errors: each is a named __type with a message, answered as HTTP 400 unless stated. Which names
+// exist is the service's knowledge: a service makes its own factory with errorFactory<ItsNames>(),
+// so a name its model does not know fails to compile.
 export class AwsError extends Error {
   constructor(
     readonly type: string,
@@ -9,7 +11,32 @@ export class AwsError extends Error {
   }
 }
 
-export const err = (type: string, message: string, status = 400) => new AwsError(type, message, status);
+/** The errors any AWS JSON service may answer, whatever its model lists (AWS's "Common Errors"). */
+export const COMMON_JSON_ERRORS = [
+  'AccessDeniedException',
+  'IncompleteSignatureException',
+  'InternalFailure',
+  'InvalidSignatureException',
+  'MissingAuthenticationTokenException',
+  'NotImplementedException',
+  'RequestEntityTooLargeException',
+  'SerializationException',
+  'ServiceUnavailableException',
+  'ThrottlingException',
+  'UnknownOperationException',
+  'UnrecognizedClientException',
+  'ValidationException',
+] as const;
+export type CommonJsonErrorName = (typeof COMMON_JSON_ERRORS)[number];
+
+/** A factory of AwsErrors whose names are only those of N. */
+export const errorFactory =
+  <N extends string>() =>
+  (type: N, message: string, status = 400): AwsError =>
+    new AwsError(type, message, status);
+
+/** The protocol's own errors, common to every JSON service. */
+export const err = errorFactory<CommonJsonErrorName>();
 
 export const validationError = (message: string) => err('ValidationException', message);
 
@@ -18,11 +45,6 @@ export function validationErrors(messages: string[]): AwsError {
   const n = messages.length;
   return validationError(`${n} validation error${n === 1 ? '' : 's'} detected: ${messages.join('; ')}`);
 }
-
-export const pipelineNotFound = (account: string, name: string) =>
-  err('PipelineNotFoundException', `Account '${account}' does not have a pipeline with name '${name}'`);
-
-export const invalidNextToken = () => err('InvalidNextTokenException', 'The next token was specified in an invalid format.');
 
 export const notImplemented = (operation: string) =>
   err('NotImplementedException', `${operation} is not implemented yet in codepipeline-local`, 501);

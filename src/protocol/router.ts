@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../services/codepipeline/context.js';
 import { handlers } from '../services/codepipeline/operations/index.js';
-import { serviceModel, TARGET_PREFIX } from '../services/codepipeline/model/service.js';
-import { validateInput } from '../model/validate.js';
+import { serviceModel, TARGET_PREFIX, validateInput } from '../services/codepipeline/model/service.js';
 import { validRegion } from './auth.js';
 import { AwsError, err, notImplemented } from './errors.js';
 

@@ -1,5 +1,5 @@
 // Opaque nextTokens: base64 of a JSON cursor, rejected with InvalidNextTokenException when tampered.
-import { invalidNextToken } from '../protocol/errors.js';
+import { invalidNextToken } from '../services/codepipeline/errors.js';
 
 export function encodeToken(cursor: unknown): string {
   return Buffer.from(JSON.stringify({ c: cursor }), 'utf8').toString('base64url');

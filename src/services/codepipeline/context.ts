@@ -22,5 +22,5 @@ export interface Ctx {
   providers: Providers;
 }
 
-/** One operation: validated input in, output shape out (typed with the SDK's own types). */
+/** Any operation, as the dispatcher sees it (looked up by name); operations/ types each one with model/types.ts's Handler<Op>. */
 export type Handler<I = any, O = any> = (ctx: Ctx, input: I) => O | Promise<O>;

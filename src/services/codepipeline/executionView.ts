@@ -1,13 +1,13 @@
 // How executions are shown by GetPipelineExecution and ListPipelineExecutions.
 import type { PipelineExecution, PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
-import { err } from '../../protocol/errors.js';
+import { cpError } from './errors.js';
 import type { ExecutionRow } from '../../store/executions.js';
 import type { Ctx } from './context.js';
 
 export function loadExecution(ctx: Ctx, pipeline: string, id: string): ExecutionRow {
   const exec = ctx.store.executions.getScoped(ctx, pipeline, id);
   if (!exec)
-    throw err('PipelineExecutionNotFoundException', `Pipeline execution with id '${id}' does not exist in pipeline with name '${pipeline}'.`);
+    throw cpError('PipelineExecutionNotFoundException', `Pipeline execution with id '${id}' does not exist in pipeline with name '${pipeline}'.`);
   return exec;
 }
 
@@ -57,7 +57,7 @@ export function executionSummary(ctx: Ctx, e: ExecutionRow): PipelineExecutionSu
 export function requireLatestInStage(ctx: Ctx, pipeline: string, stage: string, exec: ExecutionRow) {
   const latest = ctx.store.executions.latestStage(ctx, pipeline, stage);
   if (latest && latest.executionId !== exec.id)
-    throw err('NotLatestPipelineExecutionException', `Stage '${stage}' has run in a later execution of the pipeline: execution '${exec.id}' is out of date`);
+    throw cpError('NotLatestPipelineExecutionException', `Stage '${stage}' has run in a later execution of the pipeline: execution '${exec.id}' is out of date`);
 }
 
 /** Reads executions by id once per request (list operations show each item's execution). */

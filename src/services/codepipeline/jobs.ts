@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionTypeId, CurrentRevision, ExecutionDetails, FailureDetails, JobData } from '@aws-sdk/client-codepipeline';
 import { actionTypeNotFound, findActionType } from './catalog/lookup.js';
-import { err, validationError } from '../../protocol/errors.js';
+import { validationError } from '../../protocol/errors.js';
+import { cpError } from './errors.js';
 import type { JobRow } from '../../store/jobs.js';
 import type { Ctx } from './context.js';
 import { inputDate } from '../../util/clock.js';
@@ -34,7 +35,7 @@ export function loadJob(ctx: Ctx, jobId: string, kind: JobKind): JobRow {
   // AWS-owned jobs (a Lambda invoke) are answered through the custom operations, as a real function does.
   const owners: string[] = kind === 'Custom' ? ['Custom', 'AWS'] : [kind];
   if (!job || job.account !== ctx.account || job.region !== ctx.region || !owners.includes(job.actionTypeId.owner!))
-    throw err('JobNotFoundException', `Job with id '${jobId}' was not found`);
+    throw cpError('JobNotFoundException', `Job with id '${jobId}' was not found`);
   return job;
 }
 
@@ -67,7 +68,7 @@ export function pollJobs(ctx: Ctx, kind: JobKind, actionTypeId: ActionTypeId, ma
 
 /** AcknowledgeJob(ThirdPartyJob): the first acknowledgement moves a dispatched job to InProgress; the job's status is the answer. */
 export function acknowledge(ctx: Ctx, job: JobRow, nonce: string): JobRow['status'] {
-  if (job.nonce !== nonce) throw err('InvalidNonceException', `The nonce '${nonce}' does not match the job '${job.id}'`);
+  if (job.nonce !== nonce) throw cpError('InvalidNonceException', `The nonce '${nonce}' does not match the job '${job.id}'`);
   if (job.status === 'Dispatched') {
     ctx.store.jobs.setStatus(job.id, 'InProgress', ctx.clock.now());
     return 'InProgress';
@@ -84,17 +85,17 @@ export function checkClientToken(ctx: Ctx, job: JobRow, clientToken: string) {
   const clientId = job.clientId!;
   const bound = ctx.store.jobs.clientToken(clientId);
   if (bound === undefined) ctx.store.jobs.bindClient(clientId, clientToken, ctx.clock.now());
-  else if (bound !== clientToken) throw err('InvalidClientTokenException', `The client token is not valid for client '${clientId}' of job '${job.id}'`);
+  else if (bound !== clientToken) throw cpError('InvalidClientTokenException', `The client token is not valid for client '${clientId}' of job '${job.id}'`);
 }
 
 /** A result is accepted only while the job is out with a worker (polled, acknowledged or not). */
 function requireOpen(ctx: Ctx, job: JobRow) {
   if (FINISHED.includes(job.status) || job.status === 'Queued')
-    throw err('InvalidJobStateException', `Job '${job.id}' is in state ${job.status} and cannot accept a result`);
+    throw cpError('InvalidJobStateException', `Job '${job.id}' is in state ${job.status} and cannot accept a result`);
   // The action ended another way (abandoned, failed at a restart): its job can no longer report.
   const action = ctx.store.executions.action(job.actionExecutionId);
   if (action?.status !== 'InProgress')
-    throw err('InvalidJobStateException', `Job '${job.id}' belongs to an action that is ${action?.status ?? 'gone'} and cannot accept a result`);
+    throw cpError('InvalidJobStateException', `Job '${job.id}' belongs to an action that is ${action?.status ?? 'gone'} and cannot accept a result`);
 }
 
 export interface JobSuccess {
@@ -111,7 +112,7 @@ export function succeedJob(ctx: Ctx, job: JobRow, r: JobSuccess) {
   if (r.outputVariables) {
     const size = Object.entries(r.outputVariables).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     if (size > OUTPUT_VARIABLES_MAX_BYTES)
-      throw err('OutputVariablesSizeExceededException', `The output variables total ${size} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES} bytes`);
+      throw cpError('OutputVariablesSizeExceededException', `The output variables total ${size} bytes, over the limit of ${OUTPUT_VARIABLES_MAX_BYTES} bytes`);
   }
   const now = ctx.clock.now();
   ctx.store.jobs.setStatus(job.id, 'Succeeded', now);

@@ -1,6 +1,6 @@
 // Shared pipeline helpers: loading by name, and the defaults AWS fills into a stored declaration.
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import { pipelineNotFound } from '../../protocol/errors.js';
+import { pipelineNotFound } from './errors.js';
 import type { PipelineRow } from '../../store/pipelines.js';
 import type { Ctx } from './context.js';
 

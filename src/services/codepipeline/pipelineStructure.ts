@@ -1,8 +1,8 @@
 // Structural validation of a pipeline declaration, beyond what the service model states. The
 // order is the order of the checks below: stages, pipeline-type features, source placement,
 // action types and their declarations, artifact flow, namespaces, artifact stores, V2 details.
-import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Ctx } from './context.js';
+import type { Valid } from './model/types.js';
 import { checkActions } from './pipelineStructure/actions.js';
 import { checkArtifacts, checkNamespaces } from './pipelineStructure/artifacts.js';
 import { checkSourcePlacement, checkStages } from './pipelineStructure/stages.js';
@@ -10,7 +10,7 @@ import { checkArtifactStores } from './pipelineStructure/stores.js';
 import { checkConditions } from './pipelineStructure/conditions.js';
 import { checkExecutionMode, checkTriggers, checkV1Features, checkVariables } from './pipelineStructure/v2.js';
 
-export function checkPipelineStructure(ctx: Ctx, decl: PipelineDeclaration): void {
+export function checkPipelineStructure(ctx: Ctx, decl: Valid<'PipelineDeclaration'>): void {
   checkStages(decl);
   checkV1Features(decl);
   checkSourcePlacement(decl);

@@ -3,17 +3,17 @@
 // (checked against the model's own shapes) and whether that resource exists in the caller's
 // account and region.
 import type { ActionCategory, ActionOwner } from '@aws-sdk/client-codepipeline';
-import { validateShape } from '../../model/validate.js';
-import { err } from '../../protocol/errors.js';
+import { validateShape } from './model/service.js';
+import { cpError } from './errors.js';
 import { actionTypeArn, parseArn, pipelineArn, webhookArn } from '../../util/arn.js';
 import type { Ctx } from './context.js';
 
 const conforms = (shapeName: string, value: string) => validateShape(shapeName, value, '').length === 0;
 
-const invalidArn = (arn: string) => err('InvalidArnException', `The ARN '${arn}' is not a valid CodePipeline resource ARN`);
+const invalidArn = (arn: string) => cpError('InvalidArnException', `The ARN '${arn}' is not a valid CodePipeline resource ARN`);
 
 const notFound = (ctx: Ctx, kind: string, id: string) =>
-  err('ResourceNotFoundException', `The account with id '${ctx.account}' does not include ${kind} with the name '${id}'`);
+  cpError('ResourceNotFoundException', `The account with id '${ctx.account}' does not include ${kind} with the name '${id}'`);
 
 /** Returns the ARN under which the resource's tags are stored; throws InvalidArn/ResourceNotFound as AWS does. */
 export function resolveTaggable(ctx: Ctx, arn: string): string {

@@ -1,6 +1,7 @@
 // Tag rules shared by every taggable resource (pipelines, custom action types, webhooks).
 import type { Tag } from '@aws-sdk/client-codepipeline';
-import { err } from '../../protocol/errors.js';
+import { cpError } from './errors.js';
+import type { Valid } from './model/types.js';
 
 /** AWS's quota of tags per CodePipeline resource. */
 export const MAX_TAGS = 50;
@@ -9,7 +10,7 @@ export const MAX_TAGS = 50;
 const SYSTEM_PREFIX = 'aws:';
 
 export const systemTagsError = () =>
-  err(
+  cpError(
     'InvalidTagsException',
     "Not allowed to modify system tags. System tags start with 'aws:'. msg=[Caller is an end user and not allowed to mutate system tags]",
   );
@@ -23,12 +24,12 @@ export function checkTagKeys(keys: string[]): void {
  * Throws InvalidTagsException / TooManyTagsException as AWS does. `existing` are the resource's
  * current tags; `arn` names the resource in the TooManyTagsException message.
  */
-export function checkTags(tags: Tag[], existing: Tag[] = [], arn?: string): void {
-  const keys = tags.map((t) => t.key!);
+export function checkTags(tags: Valid<'Tag'>[], existing: Tag[] = [], arn?: string): void {
+  const keys = tags.map((t) => t.key);
   checkTagKeys(keys);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (dup !== undefined) throw err('InvalidTagsException', `Duplicate tag key '${dup}' in the request`);
+  if (dup !== undefined) throw cpError('InvalidTagsException', `Duplicate tag key '${dup}' in the request`);
   const merged = new Set([...existing.map((t) => t.key!), ...keys]);
   if (merged.size > MAX_TAGS)
-    throw err('TooManyTagsException', arn ? `Tag limit exceeded for resource [${arn}].` : 'Tag limit exceeded for resource.');
+    throw cpError('TooManyTagsException', arn ? `Tag limit exceeded for resource [${arn}].` : 'Tag limit exceeded for resource.');
 }

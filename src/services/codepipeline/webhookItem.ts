@@ -1,6 +1,6 @@
 // How a stored webhook is answered (PutWebhook, ListWebhooks): the SecretToken is always redacted.
 import type { ListWebhookItem, WebhookDefinition } from '@aws-sdk/client-codepipeline';
-import { err } from '../../protocol/errors.js';
+import { cpError } from './errors.js';
 import type { WebhookRow } from '../../store/webhooks.js';
 import type { Ctx } from './context.js';
 
@@ -35,4 +35,4 @@ export function webhookItem(ctx: Ctx, row: WebhookRow): ListWebhookItem {
 
 /** AWS's wording is not documented; this follows its PipelineNotFoundException message. */
 export const webhookNotFound = (account: string, name: string | undefined) =>
-  err('WebhookNotFoundException', `Account '${account}' does not have a webhook with name '${name ?? ''}'`);
+  cpError('WebhookNotFoundException', `Account '${account}' does not have a webhook with name '${name ?? ''}'`);

@@ -9,6 +9,7 @@ import type {
   ActionTypeExecutor,
   ActionTypePermissions,
 } from '@aws-sdk/client-codepipeline';
+import type { Valid } from '../model/types.js';
 
 export interface StoredActionType {
   type: ActionType;
@@ -49,15 +50,15 @@ export function toDeclaration(s: StoredActionType): ActionTypeDeclaration {
 }
 
 /** The stored form of a declaration; property `type`s of same-named properties in `previous` are kept. */
-export function fromDeclaration(d: ActionTypeDeclaration, previous?: ActionType): StoredActionType {
+export function fromDeclaration(d: Valid<'ActionTypeDeclaration'>, previous?: ActionType): StoredActionType {
   const oldTypes = new Map((previous?.actionConfigurationProperties ?? []).map((p) => [p.name, p.type]));
   const properties: ActionConfigurationProperty[] = (d.properties ?? []).map((p) => {
     const kind = oldTypes.get(p.name);
     return {
-      name: p.name!,
+      name: p.name,
       required: !p.optional,
-      key: p.key!,
-      secret: p.noEcho!,
+      key: p.key,
+      secret: p.noEcho,
       queryable: p.queryable ?? false,
       ...(p.description !== undefined && { description: p.description }),
       ...(kind !== undefined && { type: kind }),
@@ -73,14 +74,14 @@ export function fromDeclaration(d: ActionTypeDeclaration, previous?: ActionType)
   return {
     type: {
       // The model limits a declaration's owner to AWS or ThirdParty.
-      id: { ...d.id!, owner: d.id!.owner as ActionOwner },
+      id: { ...d.id, owner: d.id.owner as ActionOwner },
       ...(Object.keys(settings).length > 0 && { settings }),
       actionConfigurationProperties: properties,
-      inputArtifactDetails: d.inputArtifactDetails!,
-      outputArtifactDetails: d.outputArtifactDetails!,
+      inputArtifactDetails: d.inputArtifactDetails,
+      outputArtifactDetails: d.outputArtifactDetails,
     },
     ...(d.description !== undefined && { description: d.description }),
-    executor: d.executor!,
+    executor: d.executor,
     ...(d.permissions && { permissions: d.permissions }),
   };
 }

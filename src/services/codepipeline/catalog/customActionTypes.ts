@@ -1,7 +1,8 @@
 // Rules for the definition of a custom action type that the service model cannot state.
 import type { ActionConfigurationProperty, ActionType, ArtifactDetails } from '@aws-sdk/client-codepipeline';
 import type { ActionTypeKey } from '../../../store/actionTypes.js';
-import { err, validationError } from '../../../protocol/errors.js';
+import { validationError } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 
 /** AWS's quota of custom action types per account and region. */
 export const MAX_CUSTOM_ACTION_TYPES = 50;
@@ -9,7 +10,7 @@ export const MAX_CUSTOM_ACTION_TYPES = 50;
 const describe = (id: ActionTypeKey) =>
   `ActionType (Category: '${id.category}', Owner: '${id.owner}', Provider: '${id.provider}', Version: '${id.version}')`;
 
-export const actionTypeExists = (id: ActionTypeKey) => err('ActionTypeAlreadyExistsException', `${describe(id)} already exists`);
+export const actionTypeExists = (id: ActionTypeKey) => cpError('ActionTypeAlreadyExistsException', `${describe(id)} already exists`);
 
 export const deletedVersionReused = (id: ActionTypeKey) =>
   validationError(
@@ -17,7 +18,7 @@ export const deletedVersionReused = (id: ActionTypeKey) =>
   );
 
 export const tooManyCustomActionTypes = () =>
-  err('LimitExceededException', `The number of custom action types has reached the limit of ${MAX_CUSTOM_ACTION_TYPES}`);
+  cpError('LimitExceededException', `The number of custom action types has reached the limit of ${MAX_CUSTOM_ACTION_TYPES}`);
 
 /** Checks the property list: unique names, at most one queryable property, which must be required and not secret. */
 export function checkConfigurationProperties(properties: ActionConfigurationProperty[]) {

@@ -3,7 +3,7 @@
 // versions do not resolve).
 import type { ActionConfigurationProperty, ActionType, ActionTypeId, ArtifactDetails } from '@aws-sdk/client-codepipeline';
 import type { Ctx } from '../context.js';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import type { ActionTypeKey } from '../../../store/actionTypes.js';
 import type { Scope, Store } from '../../../store/index.js';
 import { catalogActionType } from './awsActionTypes.js';
@@ -35,7 +35,7 @@ export function resolveActionType(ctx: Ctx, id: ActionTypeId): ResolvedActionTyp
 
 /** AWS's answer for an action type the account cannot see. */
 export const actionTypeNotFound = (id: ActionTypeKey) =>
-  err(
+  cpError(
     'ActionTypeNotFoundException',
     `ActionType (Category: '${id.category}', Owner: '${id.owner}', Provider: '${id.provider}', Version: '${id.version}') is not available`,
   );

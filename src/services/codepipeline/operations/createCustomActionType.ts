@@ -1,5 +1,5 @@
 // CreateCustomActionType: an account's own action type, worked by job workers (owner Custom).
-import type { ActionType, CreateCustomActionTypeInput, CreateCustomActionTypeOutput } from '@aws-sdk/client-codepipeline';
+import type { ActionType } from '@aws-sdk/client-codepipeline';
 import {
   MAX_CUSTOM_ACTION_TYPES,
   actionTypeExists,
@@ -11,15 +11,15 @@ import {
   tooManyCustomActionTypes,
 } from '../catalog/customActionTypes.js';
 import { actionTypeArn } from '../../../util/arn.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { checkTags } from '../tagging.js';
 
-export const createCustomActionType: Handler<CreateCustomActionTypeInput, CreateCustomActionTypeOutput> = (ctx, input) => {
-  const id = { category: input.category!, owner: 'Custom' as const, provider: input.provider!, version: input.version! };
+export const createCustomActionType: Handler<'CreateCustomActionType'> = (ctx, input) => {
+  const id = { category: input.category, owner: 'Custom' as const, provider: input.provider, version: input.version };
   const properties = (input.configurationProperties ?? []).map(normalizeProperty);
   checkConfigurationProperties(properties);
-  checkArtifactRange('inputArtifactDetails', input.inputArtifactDetails!);
-  checkArtifactRange('outputArtifactDetails', input.outputArtifactDetails!);
+  checkArtifactRange('inputArtifactDetails', input.inputArtifactDetails);
+  checkArtifactRange('outputArtifactDetails', input.outputArtifactDetails);
   const tags = input.tags ?? [];
   const arn = actionTypeArn(ctx.region, ctx.account, id.category, id.owner, id.provider, id.version);
   checkTags(tags, [], arn);

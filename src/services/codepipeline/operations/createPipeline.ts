@@ -1,8 +1,7 @@
 // CreatePipeline: validate the structure, store version 1 with its tags.
-import type { CreatePipelineInput, CreatePipelineOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { pipelineArn } from '../../../util/arn.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { withDefaults } from '../pipelineDeclaration.js';
 import { maskSecrets } from '../pipelineSecrets.js';
 import { checkPipelineStructure } from '../pipelineStructure.js';
@@ -12,23 +11,24 @@ import { callerArn } from '../caller.js';
 /** AWS's default quota of pipelines per account and region. */
 export const MAX_PIPELINES = 1000;
 
-export const createPipeline: Handler<CreatePipelineInput, CreatePipelineOutput> = (ctx, input) => {
-  const decl = input.pipeline!;
+export const createPipeline: Handler<'CreatePipeline'> = (ctx, input) => {
+  const decl = input.pipeline;
   const tags = input.tags ?? [];
   checkPipelineStructure(ctx, decl);
-  checkTags(tags, [], pipelineArn(ctx.region, ctx.account, decl.name!));
+  const name = decl.name;
+  checkTags(tags, [], pipelineArn(ctx.region, ctx.account, name));
   const pipeline = withDefaults(decl, 1);
   const now = ctx.clock.now();
   ctx.store.tx(() => {
-    if (ctx.store.pipelines.get(ctx, pipeline.name!))
-      throw err('PipelineNameInUseException', `A pipeline with the name '${pipeline.name}' already exists in account '${ctx.account}'`);
+    if (ctx.store.pipelines.get(ctx, name))
+      throw cpError('PipelineNameInUseException', `A pipeline with the name '${name}' already exists in account '${ctx.account}'`);
     if (ctx.store.pipelines.count(ctx) >= MAX_PIPELINES)
-      throw err('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
+      throw cpError('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
     ctx.store.pipelines.create(ctx, pipeline, now);
-    if (tags.length) ctx.store.tags.put(pipelineArn(ctx.region, ctx.account, pipeline.name!), tags);
+    if (tags.length) ctx.store.tags.put(pipelineArn(ctx.region, ctx.account, name), tags);
     // As in AWS, a new pipeline starts running at once.
     ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });
   });
-  ctx.engine.pipelineChanged(ctx, pipeline.name!);
+  ctx.engine.pipelineChanged(ctx, name);
   return { pipeline: maskSecrets(ctx, pipeline), ...(tags.length && { tags }) };
 };

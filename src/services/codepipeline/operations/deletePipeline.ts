@@ -1,11 +1,10 @@
 // DeletePipeline: removes the pipeline, its history, tags, executions and transition states.
 // Deleting a missing pipeline succeeds, as in AWS.
-import type { DeletePipelineInput } from '@aws-sdk/client-codepipeline';
 import { pipelineArn } from '../../../util/arn.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 
-export const deletePipeline: Handler<DeletePipelineInput, Record<string, never>> = (ctx, input) => {
-  const name = input.name!;
+export const deletePipeline: Handler<'DeletePipeline'> = (ctx, input) => {
+  const name = input.name;
   ctx.store.tx(() => {
     if (!ctx.store.pipelines.delete(ctx, name)) return;
     ctx.store.tags.removeAll(pipelineArn(ctx.region, ctx.account, name));

@@ -1,9 +1,8 @@
 // DeregisterWebhookWithThirdParty: marks the webhook unregistered (no third party to call locally).
-import type { DeregisterWebhookWithThirdPartyInput, DeregisterWebhookWithThirdPartyOutput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { webhookNotFound } from '../webhookItem.js';
 
-export const deregisterWebhookWithThirdParty: Handler<DeregisterWebhookWithThirdPartyInput, DeregisterWebhookWithThirdPartyOutput> = (
+export const deregisterWebhookWithThirdParty: Handler<'DeregisterWebhookWithThirdParty'> = (
   ctx,
   input,
 ) => {

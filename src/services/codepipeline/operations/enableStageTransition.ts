@@ -1,9 +1,9 @@
 // EnableStageTransition: lets executions held in front of a stage go in again. The engine keys a
 // transition by the stage it leads into, so stage N's Outbound is stage N+1's Inbound.
-import type { EnableStageTransitionInput, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { validationError } from '../../../protocol/errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';
 
@@ -19,9 +19,9 @@ export function transitionTarget(decl: PipelineDeclaration, stageName: string, t
   return stages[index + 1].name!;
 }
 
-export const enableStageTransition: Handler<EnableStageTransitionInput, void> = (ctx, input) => {
-  const row = loadPipeline(ctx, input.pipelineName!);
-  const stage = transitionTarget(row.declaration, input.stageName!, input.transitionType!);
+export const enableStageTransition: Handler<'EnableStageTransition'> = (ctx, input) => {
+  const row = loadPipeline(ctx, input.pipelineName);
+  const stage = transitionTarget(row.declaration, input.stageName, input.transitionType);
   ctx.store.transitions.put(ctx, row.name, { stage, enabled: true, lastChangedAt: ctx.clock.now(), lastChangedBy: callerArn(ctx) });
   ctx.engine.schedule({ account: ctx.account, region: ctx.region, pipeline: row.name });
 };

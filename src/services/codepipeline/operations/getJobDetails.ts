@@ -1,9 +1,8 @@
 // GetJobDetails: the job's data (configuration, artifacts, credentials, continuation token).
-import type { GetJobDetailsInput, GetJobDetailsOutput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadJob } from '../jobs.js';
 
-export const getJobDetails: Handler<GetJobDetailsInput, GetJobDetailsOutput> = (ctx, input) => {
-  const job = loadJob(ctx, input.jobId!, 'Custom');
+export const getJobDetails: Handler<'GetJobDetails'> = (ctx, input) => {
+  const job = loadJob(ctx, input.jobId, 'Custom');
   return { jobDetails: { id: job.id, data: job.data, accountId: job.account } };
 };

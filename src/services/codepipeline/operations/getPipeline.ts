@@ -1,18 +1,17 @@
 // GetPipeline: the current declaration, or a given version, with its metadata.
-import type { GetPipelineInput, GetPipelineOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { pipelineArn } from '../../../util/arn.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { maskSecrets } from '../pipelineSecrets.js';
 
-export const getPipeline: Handler<GetPipelineInput, GetPipelineOutput> = (ctx, input) => {
-  const name = input.name!;
+export const getPipeline: Handler<'GetPipeline'> = (ctx, input) => {
+  const name = input.name;
   const current = loadPipeline(ctx, name);
   let row = current;
   if (input.version !== undefined && input.version !== current.version) {
     const old = ctx.store.pipelines.getVersion(ctx, name, input.version);
-    if (!old) throw err('PipelineVersionNotFoundException', `Pipeline '${name}' does not have version ${input.version}`);
+    if (!old) throw cpError('PipelineVersionNotFoundException', `Pipeline '${name}' does not have version ${input.version}`);
     row = old;
   }
   return {

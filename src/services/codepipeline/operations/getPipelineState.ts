@@ -1,14 +1,15 @@
 // GetPipelineState: per stage, its inbound transition, the executions waiting for it, its latest
 // execution, and each action's latest execution (with the approval token while one waits).
-import type { ActionState, GetPipelineStateInput, GetPipelineStateOutput, RetryStageMetadata, StageExecutionStatus, StageState } from '@aws-sdk/client-codepipeline';
+import type { ActionState, RetryStageMetadata, StageExecutionStatus, StageState } from '@aws-sdk/client-codepipeline';
 import type { StageExecutionRow } from '../../../store/executions.js';
 import { conditionStates } from '../conditionState.js';
-import type { Ctx, Handler } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { logUrlFor } from '../../../logs/actionLogs.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
-export const getPipelineState: Handler<GetPipelineStateInput, GetPipelineStateOutput> = (ctx, input) => {
-  const row = loadPipeline(ctx, input.name!);
+export const getPipelineState: Handler<'GetPipelineState'> = (ctx, input) => {
+  const row = loadPipeline(ctx, input.name);
   const decl = row.declaration;
   const transitions = ctx.store.transitions.forPipeline(ctx, row.name);
   const active = ctx.store.executions.active(ctx, row.name);

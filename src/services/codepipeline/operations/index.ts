@@ -1,6 +1,8 @@
-// Operation name -> handler. An operation of the service model missing here answers
-// NotImplementedException (501): never a silent success.
+// Operation name -> handler, for every operation of the model: a missing, extra or misspelled one
+// does not compile, and each handler is typed with its validated input and its output. (An
+// operation not implemented yet would be listed with a handler that throws NotImplementedException.)
 import type { Handler } from '../context.js';
+import type { Handlers } from '../model/types.js';
 import { createPipeline } from './createPipeline.js';
 import { getPipeline } from './getPipeline.js';
 import { updatePipeline } from './updatePipeline.js';
@@ -46,7 +48,7 @@ import { listRuleExecutions } from './listRuleExecutions.js';
 import { overrideStageCondition } from './overrideStageCondition.js';
 import { rollbackStage } from './rollbackStage.js';
 
-export const handlers: Record<string, Handler | undefined> = {
+export const operationHandlers: Handlers = {
   CreatePipeline: createPipeline,
   GetPipeline: getPipeline,
   UpdatePipeline: updatePipeline,
@@ -92,3 +94,6 @@ export const handlers: Record<string, Handler | undefined> = {
   OverrideStageCondition: overrideStageCondition,
   RollbackStage: rollbackStage,
 };
+
+/** The same table for the dispatcher, which looks an operation up by the name a request gives. */
+export const handlers: Record<string, Handler | undefined> = operationHandlers;

@@ -1,13 +1,9 @@
 // ListActionExecutions: a pipeline's action executions, newest first, optionally those of one execution.
-import type {
-  ActionExecutionDetail,
-  ActionExecutionOutput,
-  ListActionExecutionsInput,
-  ListActionExecutionsOutput,
-} from '@aws-sdk/client-codepipeline';
+import type { ActionExecutionDetail, ActionExecutionOutput } from '@aws-sdk/client-codepipeline';
 import type { ActionExecutionRow, ExecutionRow } from '../../../store/executions.js';
 import { pageAfterId } from '../../../util/pagination.js';
-import type { Ctx, Handler } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { Handler, ValidatedInput } from '../model/types.js';
 import { executionCache, loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { maskConfiguration } from '../pipelineSecrets.js';
@@ -15,8 +11,8 @@ import { logUrlFor } from '../../../logs/actionLogs.js';
 
 const DEFAULT_MAX = 100;
 
-export const listActionExecutions: Handler<ListActionExecutionsInput, ListActionExecutionsOutput> = (ctx, input) => {
-  const name = input.pipelineName!;
+export const listActionExecutions: Handler<'ListActionExecutions'> = (ctx, input) => {
+  const name = input.pipelineName;
   loadPipeline(ctx, name);
   const rows = selectRows(ctx, name, input.filter);
   // Paged by the last id returned, so actions started between pages do not shift the next page.
@@ -29,7 +25,7 @@ export const listActionExecutions: Handler<ListActionExecutionsInput, ListAction
 };
 
 /** Newest first. latestInPipelineExecution 'Latest' keeps only each action's latest run in that execution. */
-function selectRows(ctx: Ctx, pipeline: string, filter: ListActionExecutionsInput['filter']): ActionExecutionRow[] {
+function selectRows(ctx: Ctx, pipeline: string, filter: ValidatedInput<'ListActionExecutions'>['filter']): ActionExecutionRow[] {
   const latest = filter?.latestInPipelineExecution;
   const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);
   if (!ids.length) return ctx.store.executions.pipelineActions(ctx, pipeline);

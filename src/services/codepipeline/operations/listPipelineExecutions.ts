@@ -1,14 +1,13 @@
 // ListPipelineExecutions: newest first, paginated; filter.succeededInStage keeps executions whose stage succeeded.
-import type { ListPipelineExecutionsInput, ListPipelineExecutionsOutput } from '@aws-sdk/client-codepipeline';
 import { decodeToken, encodeToken } from '../../../util/pagination.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { executionSummary } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
 const DEFAULT_MAX = 100;
 
-export const listPipelineExecutions: Handler<ListPipelineExecutionsInput, ListPipelineExecutionsOutput> = (ctx, input) => {
-  const name = input.pipelineName!;
+export const listPipelineExecutions: Handler<'ListPipelineExecutions'> = (ctx, input) => {
+  const name = input.pipelineName;
   loadPipeline(ctx, name);
   const max = input.maxResults ?? DEFAULT_MAX;
   let before = decodeToken(input.nextToken, (c): c is number => Number.isInteger(c)) ?? Number.MAX_SAFE_INTEGER;

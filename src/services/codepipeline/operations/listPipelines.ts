@@ -1,11 +1,10 @@
 // ListPipelines: summaries ordered by name, paginated with an opaque nextToken.
-import type { ListPipelinesInput, ListPipelinesOutput } from '@aws-sdk/client-codepipeline';
 import { decodeToken, encodeToken } from '../../../util/pagination.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 
 const DEFAULT_MAX = 1000;
 
-export const listPipelines: Handler<ListPipelinesInput, ListPipelinesOutput> = (ctx, input) => {
+export const listPipelines: Handler<'ListPipelines'> = (ctx, input) => {
   const after = decodeToken(input.nextToken, (c): c is string => typeof c === 'string') ?? '';
   const max = input.maxResults ?? DEFAULT_MAX;
   const rows = ctx.store.pipelines.list(ctx, after, max + 1);

@@ -1,17 +1,18 @@
 // ListRuleExecutions: the rule executions of a pipeline's stage conditions, newest first, optionally
 // those of one execution (or only each rule's latest run in it).
-import type { ListRuleExecutionsInput, ListRuleExecutionsOutput, RuleExecutionDetail } from '@aws-sdk/client-codepipeline';
+import type { RuleExecutionDetail } from '@aws-sdk/client-codepipeline';
 import type { ExecutionRow } from '../../../store/executions.js';
 import type { RuleExecutionRow } from '../../../store/ruleExecutions.js';
 import { pageAfterId } from '../../../util/pagination.js';
-import type { Ctx, Handler } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { Handler, ValidatedInput } from '../model/types.js';
 import { executionCache, loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
 const DEFAULT_MAX = 100;
 
-export const listRuleExecutions: Handler<ListRuleExecutionsInput, ListRuleExecutionsOutput> = (ctx, input) => {
-  const name = input.pipelineName!;
+export const listRuleExecutions: Handler<'ListRuleExecutions'> = (ctx, input) => {
+  const name = input.pipelineName;
   loadPipeline(ctx, name);
   const rows = selectRows(ctx, name, input.filter);
   // Paged by the last id returned, so rules started between pages do not shift the next page.
@@ -24,7 +25,7 @@ export const listRuleExecutions: Handler<ListRuleExecutionsInput, ListRuleExecut
 };
 
 /** Newest first. latestInPipelineExecution 'Latest' keeps only each rule's latest run in that execution. */
-function selectRows(ctx: Ctx, pipeline: string, filter: ListRuleExecutionsInput['filter']): RuleExecutionRow[] {
+function selectRows(ctx: Ctx, pipeline: string, filter: ValidatedInput<'ListRuleExecutions'>['filter']): RuleExecutionRow[] {
   const all = ctx.store.rules.ofPipeline(ctx, pipeline);
   const latest = filter?.latestInPipelineExecution;
   const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);

@@ -1,9 +1,8 @@
 // ListRuleTypes: AWS's rule types for stage conditions; the same in every region AWS offers them.
-import type { ListRuleTypesInput, ListRuleTypesOutput } from '@aws-sdk/client-codepipeline';
 import { AWS_RULE_TYPES } from '../catalog/ruleTypes.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 
-export const listRuleTypes: Handler<ListRuleTypesInput, ListRuleTypesOutput> = (_ctx, input) => {
+export const listRuleTypes: Handler<'ListRuleTypes'> = (_ctx, input) => {
   const owner = input.ruleOwnerFilter;
   return { ruleTypes: AWS_RULE_TYPES.filter((t) => owner === undefined || t.id!.owner === owner) };
 };

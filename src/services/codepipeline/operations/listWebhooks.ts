@@ -1,13 +1,12 @@
 // ListWebhooks: the caller's webhooks ordered by name (SecretTokens redacted), paginated with an
 // opaque NextToken (capitalised in this operation, as the model has it).
-import type { ListWebhooksInput, ListWebhooksOutput } from '@aws-sdk/client-codepipeline';
 import { decodeToken, encodeToken } from '../../../util/pagination.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { webhookItem } from '../webhookItem.js';
 
 const DEFAULT_MAX = 100;
 
-export const listWebhooks: Handler<ListWebhooksInput, ListWebhooksOutput> = (ctx, input) => {
+export const listWebhooks: Handler<'ListWebhooks'> = (ctx, input) => {
   const after = decodeToken(input.NextToken, (c): c is string => typeof c === 'string') ?? '';
   const max = input.MaxResults ?? DEFAULT_MAX;
   const rows = ctx.store.webhooks.list(ctx, after, max + 1);

@@ -2,25 +2,24 @@
 // (an entry condition waiting for a deployment window, a success condition monitoring an alarm), or
 // that failed and so failed the stage: the condition counts as met, its running rules are abandoned,
 // and a stage it failed goes on.
-import type { OverrideStageConditionInput } from '@aws-sdk/client-codepipeline';
 import { conditionsOf } from '../../../engine/conditions.js';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import type { ConditionType } from '../../../store/ruleExecutions.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadExecution, requireLatestInStage } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';
 
 const NAMES: Record<string, string> = { BEFORE_ENTRY: 'entry', ON_SUCCESS: 'success' };
 
-export const overrideStageCondition: Handler<OverrideStageConditionInput, Record<string, never>> = (ctx, input) =>
+export const overrideStageCondition: Handler<'OverrideStageCondition'> = (ctx, input) =>
   ctx.store.tx(() => {
-    const pipeline = loadPipeline(ctx, input.pipelineName!);
-    const stage = findStage(pipeline.declaration, input.stageName!);
-    const type = input.conditionType as ConditionType;
-    const exec = loadExecution(ctx, pipeline.name, input.pipelineExecutionId!);
+    const pipeline = loadPipeline(ctx, input.pipelineName);
+    const stage = findStage(pipeline.declaration, input.stageName);
+    const type: ConditionType = input.conditionType;
+    const exec = loadExecution(ctx, pipeline.name, input.pipelineExecutionId);
     const notOverridable = (why: string) =>
-      err('ConditionNotOverridableException', `Unable to override the ${NAMES[type]} condition of stage '${stage.name}' for pipeline execution '${exec.id}': ${why}`);
+      cpError('ConditionNotOverridableException', `Unable to override the ${NAMES[type]} condition of stage '${stage.name}' for pipeline execution '${exec.id}': ${why}`);
     requireLatestInStage(ctx, pipeline.name, stage.name!, exec);
     const se = ctx.store.executions.stage(exec.id, stage.name!);
     // The execution must be at the stage, with the stage's declaration it runs with.

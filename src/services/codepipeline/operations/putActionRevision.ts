@@ -1,11 +1,12 @@
 // PutActionRevision: a source reports a revision. One no execution of the pipeline has used yet
 // starts a new execution carrying it (the source's output artifacts get that revision, and its job
 // worker is told which revision to produce); one already used starts nothing.
-import type { ArtifactRevision, PutActionRevisionInput, PutActionRevisionOutput } from '@aws-sdk/client-codepipeline';
+import type { ArtifactRevision } from '@aws-sdk/client-codepipeline';
 import type { ExecutionRow } from '../../../store/executions.js';
 import { inputDate } from '../../../util/clock.js';
 import { callerArn } from '../caller.js';
-import type { Ctx, Handler } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findAction, findStage } from '../stageAction.js';
 
@@ -21,13 +22,13 @@ function executionWithRevision(ctx: Ctx, pipeline: string, artifacts: Set<string
   }
 }
 
-export const putActionRevision: Handler<PutActionRevisionInput, PutActionRevisionOutput> = (ctx, input) =>
+export const putActionRevision: Handler<'PutActionRevision'> = (ctx, input) =>
   ctx.store.tx(() => {
-    const { declaration } = loadPipeline(ctx, input.pipelineName!);
-    const action = findAction(declaration, findStage(declaration, input.stageName!), input.actionName!);
-    const revision = input.actionRevision!;
+    const { declaration } = loadPipeline(ctx, input.pipelineName);
+    const action = findAction(declaration, findStage(declaration, input.stageName), input.actionName);
+    const revision = input.actionRevision;
     const artifacts = new Set((action.outputArtifacts ?? []).map((a) => a.name!));
-    const earlier = executionWithRevision(ctx, declaration.name!, artifacts, revision.revisionId!);
+    const earlier = executionWithRevision(ctx, declaration.name!, artifacts, revision.revisionId);
     if (earlier) return { newRevision: false, pipelineExecutionId: earlier.id };
     const exec = ctx.engine.createExecution(ctx, declaration, {
       trigger: { triggerType: 'PutActionRevision', triggerDetail: callerArn(ctx) },

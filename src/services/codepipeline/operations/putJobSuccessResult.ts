@@ -1,12 +1,11 @@
 // PutJobSuccessResult: the job succeeded, or (with a continuationToken) goes on as a new job.
-import type { PutJobSuccessResultInput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { expireIfDue, loadJob, succeedJob } from '../jobs.js';
 
-export const putJobSuccessResult: Handler<PutJobSuccessResultInput, Record<string, never>> = (ctx, input) => {
-  expireIfDue(ctx, input.jobId!);
+export const putJobSuccessResult: Handler<'PutJobSuccessResult'> = (ctx, input) => {
+  expireIfDue(ctx, input.jobId);
   return ctx.store.tx(() => {
-    succeedJob(ctx, loadJob(ctx, input.jobId!, 'Custom'), input);
+    succeedJob(ctx, loadJob(ctx, input.jobId, 'Custom'), input);
     return {};
   });
 };

@@ -1,13 +1,12 @@
 // PutThirdPartyJobSuccessResult: the partner's job succeeded, or (with a continuationToken) goes on as a new job.
-import type { PutThirdPartyJobSuccessResultInput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { checkClientToken, expireIfDue, loadJob, succeedJob } from '../jobs.js';
 
-export const putThirdPartyJobSuccessResult: Handler<PutThirdPartyJobSuccessResultInput, Record<string, never>> = (ctx, input) => {
-  expireIfDue(ctx, input.jobId!);
+export const putThirdPartyJobSuccessResult: Handler<'PutThirdPartyJobSuccessResult'> = (ctx, input) => {
+  expireIfDue(ctx, input.jobId);
   return ctx.store.tx(() => {
-    const job = loadJob(ctx, input.jobId!, 'ThirdParty');
-    checkClientToken(ctx, job, input.clientToken!);
+    const job = loadJob(ctx, input.jobId, 'ThirdParty');
+    checkClientToken(ctx, job, input.clientToken);
     succeedJob(ctx, job, input);
     return {};
   });

@@ -1,10 +1,9 @@
 // RegisterWebhookWithThirdParty: marks the webhook registered. Locally there is no third party
 // (GitHub) to configure; the flag records the request.
-import type { RegisterWebhookWithThirdPartyInput, RegisterWebhookWithThirdPartyOutput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { webhookNotFound } from '../webhookItem.js';
 
-export const registerWebhookWithThirdParty: Handler<RegisterWebhookWithThirdPartyInput, RegisterWebhookWithThirdPartyOutput> = (
+export const registerWebhookWithThirdParty: Handler<'RegisterWebhookWithThirdParty'> = (
   ctx,
   input,
 ) => {

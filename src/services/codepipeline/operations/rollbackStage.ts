@@ -1,29 +1,28 @@
 // RollbackStage: runs a stage again, in a new ROLLBACK execution, with the source revisions,
 // artifacts and variables of an earlier execution that succeeded in that stage.
-import type { RollbackStageInput, RollbackStageOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
+import { cpError } from '../errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';
 
-const unable = (message: string) => err('UnableToRollbackStageException', message);
+const unable = (message: string) => cpError('UnableToRollbackStageException', message);
 
-export const rollbackStage: Handler<RollbackStageInput, RollbackStageOutput> = (ctx, input) =>
+export const rollbackStage: Handler<'RollbackStage'> = (ctx, input) =>
   ctx.store.tx(() => {
-    const pipeline = loadPipeline(ctx, input.pipelineName!);
+    const pipeline = loadPipeline(ctx, input.pipelineName);
     const decl = pipeline.declaration;
-    const stage = findStage(decl, input.stageName!);
+    const stage = findStage(decl, input.stageName);
     const stageIndex = decl.stages!.indexOf(stage);
-    const target = loadExecution(ctx, pipeline.name, input.targetPipelineExecutionId!);
+    const target = loadExecution(ctx, pipeline.name, input.targetPipelineExecutionId);
     if ((decl.executionMode ?? 'SUPERSEDED') === 'PARALLEL')
       throw unable(`Unable to roll back stage '${stage.name}': rollback is not supported for pipelines in PARALLEL execution mode`);
     if (stageIndex === 0) throw unable(`Unable to roll back stage '${stage.name}': a source stage cannot be rolled back`);
     if (target.executionType === 'ROLLBACK')
       throw unable(`Unable to roll back stage '${stage.name}': pipeline execution '${target.id}' is a rollback execution and cannot be a rollback target`);
     if (target.pipelineVersion !== pipeline.version)
-      throw err(
+      throw cpError(
         'PipelineExecutionOutdatedException',
         `Pipeline execution '${target.id}' ran pipeline version ${target.pipelineVersion}, not the current version ${pipeline.version}, and cannot be used as a target pipeline execution for rollback`,
       );

@@ -1,23 +1,22 @@
 // StartPipelineExecution: a new execution of the pipeline's current version, idempotent per clientRequestToken.
-import type { StartPipelineExecutionInput, StartPipelineExecutionOutput } from '@aws-sdk/client-codepipeline';
 import { validationError } from '../../../protocol/errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
-export const startPipelineExecution: Handler<StartPipelineExecutionInput, StartPipelineExecutionOutput> = (ctx, input) =>
+export const startPipelineExecution: Handler<'StartPipelineExecution'> = (ctx, input) =>
   ctx.store.tx(() => {
-    const { declaration } = loadPipeline(ctx, input.name!);
+    const { declaration } = loadPipeline(ctx, input.name);
     if (input.clientRequestToken) {
-      const earlier = ctx.store.executions.byClientToken(ctx, input.name!, input.clientRequestToken);
+      const earlier = ctx.store.executions.byClientToken(ctx, input.name, input.clientRequestToken);
       if (earlier) return { pipelineExecutionId: earlier.id };
     }
     const declared = new Set((declaration.variables ?? []).map((v) => v.name));
     const seen = new Set<string>();
     for (const v of input.variables ?? []) {
       if (!declared.has(v.name)) throw validationError(`Variable '${v.name}' is not declared in the pipeline '${input.name}'`);
-      if (seen.has(v.name!)) throw validationError(`Variable '${v.name}' is specified more than once`);
-      seen.add(v.name!);
+      if (seen.has(v.name)) throw validationError(`Variable '${v.name}' is specified more than once`);
+      seen.add(v.name);
     }
     const missing = (declaration.variables ?? []).find((v) => v.defaultValue === undefined && !seen.has(v.name!));
     if (missing) throw validationError(`Variable '${missing.name}' has no default value and must be specified`);
@@ -26,7 +25,7 @@ export const startPipelineExecution: Handler<StartPipelineExecutionInput, StartP
       if (!sources.has(r.actionName)) throw validationError(`Source action '${r.actionName}' does not exist in the pipeline '${input.name}'`);
     const exec = ctx.engine.createExecution(ctx, declaration, {
       trigger: { triggerType: 'StartPipelineExecution', triggerDetail: callerArn(ctx) },
-      variables: (input.variables ?? []).map((v) => ({ name: v.name!, value: v.value! })),
+      variables: (input.variables ?? []).map((v) => ({ name: v.name, value: v.value })),
       // Only the override's own members: nothing else of the request reaches the stored pins.
       sourceRevisions: input.sourceRevisions?.map(({ actionName, revisionType, revisionValue }) => ({ actionName, revisionType, revisionValue })),
       clientRequestToken: input.clientRequestToken,

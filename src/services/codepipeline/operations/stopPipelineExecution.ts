@@ -1,19 +1,18 @@
 // StopPipelineExecution: stop-and-wait lets in-progress actions finish; abandon ends them at once.
-import type { StopPipelineExecutionInput, StopPipelineExecutionOutput } from '@aws-sdk/client-codepipeline';
-import { err } from '../../../protocol/errors.js';
-import type { Handler } from '../context.js';
+import { cpError } from '../errors.js';
+import type { Handler } from '../model/types.js';
 import { loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
-export const stopPipelineExecution: Handler<StopPipelineExecutionInput, StopPipelineExecutionOutput> = (ctx, input) =>
+export const stopPipelineExecution: Handler<'StopPipelineExecution'> = (ctx, input) =>
   ctx.store.tx(() => {
-    loadPipeline(ctx, input.pipelineName!);
-    const exec = loadExecution(ctx, input.pipelineName!, input.pipelineExecutionId!);
+    loadPipeline(ctx, input.pipelineName);
+    const exec = loadExecution(ctx, input.pipelineName, input.pipelineExecutionId);
     const abandon = input.abandon ?? false;
     if (exec.status === 'Stopping' && (exec.stopMode === 'abandon' || !abandon))
-      throw err('DuplicatedStopRequestException', `Pipeline execution '${exec.id}' is already being stopped`);
+      throw cpError('DuplicatedStopRequestException', `Pipeline execution '${exec.id}' is already being stopped`);
     if (exec.status !== 'InProgress' && exec.status !== 'Stopping')
-      throw err('PipelineExecutionNotStoppableException', `Pipeline execution '${exec.id}' is ${exec.status} and cannot be stopped`);
+      throw cpError('PipelineExecutionNotStoppableException', `Pipeline execution '${exec.id}' is ${exec.status} and cannot be stopped`);
     ctx.engine.stopExecution(exec, abandon, input.reason);
     return { pipelineExecutionId: exec.id };
   });

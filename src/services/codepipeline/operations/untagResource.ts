@@ -1,14 +1,13 @@
 // UntagResource: removes tags by key; keys the resource does not have are ignored.
-import type { UntagResourceInput, UntagResourceOutput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { resolveTaggable } from '../taggableResource.js';
 import { checkTagKeys } from '../tagging.js';
 
-export const untagResource: Handler<UntagResourceInput, UntagResourceOutput> = (ctx, input) => {
+export const untagResource: Handler<'UntagResource'> = (ctx, input) => {
   ctx.store.tx(() => {
-    const arn = resolveTaggable(ctx, input.resourceArn!);
-    checkTagKeys(input.tagKeys!);
-    ctx.store.tags.remove(arn, input.tagKeys!);
+    const arn = resolveTaggable(ctx, input.resourceArn);
+    checkTagKeys(input.tagKeys);
+    ctx.store.tags.remove(arn, input.tagKeys);
   });
   return {};
 };

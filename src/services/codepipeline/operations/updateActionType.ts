@@ -1,21 +1,20 @@
 // UpdateActionType: replaces the definition of an action type the account registered. AWS's own
 // catalog types are not the caller's to change.
-import type { UpdateActionTypeInput } from '@aws-sdk/client-codepipeline';
 import { catalogActionType } from '../catalog/awsActionTypes.js';
 import { fromDeclaration } from '../catalog/convert.js';
 import { checkArtifactRange, checkConfigurationProperties } from '../catalog/customActionTypes.js';
 import { actionTypeNotFound } from '../catalog/lookup.js';
-import { err } from '../../../protocol/errors.js';
-import type { Handler } from '../context.js';
+import { cpError } from '../errors.js';
+import type { Handler } from '../model/types.js';
 
-export const updateActionType: Handler<UpdateActionTypeInput, void> = (ctx, input) => {
-  const decl = input.actionType!;
-  const id = decl.id!;
+export const updateActionType: Handler<'UpdateActionType'> = (ctx, input) => {
+  const decl = input.actionType;
+  const id = decl.id;
   ctx.store.tx(() => {
     const own = ctx.store.actionTypes.get(ctx, id);
     if (!own || own.deleted) {
       if (catalogActionType(id))
-        throw err(
+        throw cpError(
           'RequestFailedException',
           `Action type ${id.owner}/${id.category}/${id.provider}/${id.version} is managed by AWS and cannot be updated`,
         );

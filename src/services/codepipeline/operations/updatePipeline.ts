@@ -1,21 +1,20 @@
 // UpdatePipeline: validate, then store the declaration as the next version (history kept).
-import type { UpdatePipelineInput, UpdatePipelineOutput } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../context.js';
+import type { Handler } from '../model/types.js';
 import { loadPipeline, withDefaults } from '../pipelineDeclaration.js';
 import { maskSecrets, restoreSecrets } from '../pipelineSecrets.js';
 import { checkPipelineStructure } from '../pipelineStructure.js';
 
-export const updatePipeline: Handler<UpdatePipelineInput, UpdatePipelineOutput> = (ctx, input) => {
-  const decl = input.pipeline!;
+export const updatePipeline: Handler<'UpdatePipeline'> = (ctx, input) => {
+  const decl = input.pipeline;
   checkPipelineStructure(ctx, decl);
   const out = ctx.store.tx(() => {
-    const current = loadPipeline(ctx, decl.name!);
+    const current = loadPipeline(ctx, decl.name);
     const pipeline = withDefaults(restoreSecrets(ctx, decl, current.declaration), current.version + 1);
     ctx.store.pipelines.update(ctx, pipeline, ctx.clock.now());
     // Running executions finish their in-progress actions and end as Cancelled, as in AWS.
-    ctx.engine.cancelForUpdate(ctx, pipeline.name!);
+    ctx.engine.cancelForUpdate(ctx, decl.name);
     return { pipeline: maskSecrets(ctx, pipeline) };
   });
-  ctx.engine.pipelineChanged(ctx, decl.name!);
+  ctx.engine.pipelineChanged(ctx, decl.name);
   return out;
 };

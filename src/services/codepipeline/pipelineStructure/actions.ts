@@ -1,9 +1,9 @@
 // Action-level rules that need the action type: existence, cross-region support, artifact counts,
 // configuration keys (required, unknown, masked secrets) and the compute-only fields.
-import type { ActionDeclaration, ActionTypeId, ArtifactDetails, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import type { ActionTypeId, ArtifactDetails } from '@aws-sdk/client-codepipeline';
 import { resolveActionType, type ResolvedActionType } from '../catalog/lookup.js';
 import type { Ctx } from '../context.js';
-import { actionError, actionsOf, type Located } from './walk.js';
+import { actionError, actionsOf, type Action, type Declaration, type Located } from './walk.js';
 
 /** What GetPipeline shows instead of a secret value; only an existing action may send it back. */
 export const MASKED_SECRET = '****';
@@ -14,11 +14,11 @@ const regionConstant = (region: string) => region.toUpperCase().replace(/-/g, '_
 const describeType = (id: ActionTypeId) =>
   `ActionType (Category: '${id.category}', Provider: '${id.provider}', Owner: '${id.owner}', Version: '${id.version}')`;
 
-export function checkActions(ctx: Ctx, decl: PipelineDeclaration): void {
-  const existing = existingActions(ctx, decl.name!);
+export function checkActions(ctx: Ctx, decl: Declaration): void {
+  const existing = existingActions(ctx, decl.name);
   for (const located of actionsOf(decl)) {
     const { action } = located;
-    const id = action.actionTypeId!;
+    const id = action.actionTypeId;
     checkRegion(ctx, located);
     const type = resolveActionType(ctx, id);
     if (!type) throw actionError(`${describeType(id)} in action '${action.name}' is not available in region '${regionConstant(action.region ?? ctx.region)}'`);
@@ -32,20 +32,20 @@ export function checkActions(ctx: Ctx, decl: PipelineDeclaration): void {
 /** Source, custom and third-party actions run in the pipeline's region only. */
 function checkRegion(ctx: Ctx, { stage, action }: Located): void {
   if (!action.region || action.region === ctx.region) return;
-  const id = action.actionTypeId!;
+  const id = action.actionTypeId;
   const kind = id.category === 'Source' ? 'source' : id.owner === 'Custom' ? 'custom' : id.owner === 'ThirdParty' ? 'third-party' : undefined;
   if (kind)
     throw actionError(`Action '${action.name}' in stage '${stage.name}' specifies region '${action.region}', but ${kind} actions cannot be cross-region actions`);
 }
 
-function checkComputeFields(action: ActionDeclaration): void {
-  const compute = action.actionTypeId!.category === 'Compute';
+function checkComputeFields(action: Action): void {
+  const compute = action.actionTypeId.category === 'Compute';
   if (compute && !action.commands?.length) throw actionError(`Action ${action.name} must have a non-empty commands field`);
   if (!compute && (action.commands || action.outputArtifacts?.some((o) => o.files)))
     throw actionError(`The following action cannot contain a commands field: ${action.name}. To use the commands field, use a compute action.`);
 }
 
-function checkCount(action: ActionDeclaration, kind: 'input' | 'output', n: number, limits: ArtifactDetails): void {
+function checkCount(action: Action, kind: 'input' | 'output', n: number, limits: ArtifactDetails): void {
   if (n < limits.minimumCount!)
     throw actionError(`Action ${action.name} declares ${n} ${kind} artifacts which is less than the minimum count (${limits.minimumCount})`);
   if (n > limits.maximumCount!)
@@ -61,7 +61,7 @@ function checkConfiguration({ stage, action }: Located, type: ResolvedActionType
   for (const [key, value] of Object.entries(config)) {
     const prop = props.get(key);
     if (!prop) throw actionError(`Action configuration for action '${action.name}' contains unknown configuration '${key}'`);
-    if (prop.secret && value === MASKED_SECRET && !existing.has(actionKey(stage.name!, action.name!)))
+    if (prop.secret && value === MASKED_SECRET && !existing.has(actionKey(stage.name, action.name)))
       throw actionError(
         `Action configuration for the new action "${action.name}" contains an invalid configuration for the secret property "${key}". "${MASKED_SECRET}" may be used in secret properties only when updating an existing action.`,
       );
@@ -73,5 +73,7 @@ const actionKey = (stage: string, action: string) => `${stage}\u0000${action}`;
 /** Stage/action pairs of the stored pipeline of that name (empty when creating). */
 function existingActions(ctx: Ctx, name: string): Set<string> {
   const current = ctx.store.pipelines.get(ctx, name)?.declaration;
-  return new Set((current ? actionsOf(current) : []).map(({ stage, action }) => actionKey(stage.name!, action.name!)));
+  const keys = new Set<string>();
+  for (const stage of current?.stages ?? []) for (const action of stage.actions ?? []) keys.add(actionKey(stage.name!, action.name!));
+  return keys;
 }

@@ -1,9 +1,11 @@
 // Stage conditions (V2): which results each condition type allows, and that every rule names a rule
 // type AWS offers with its required configuration; a DeploymentWindow's cron must parse.
-import type { Condition, PipelineDeclaration, StageDeclaration } from '@aws-sdk/client-codepipeline';
+import type { Valid } from '../model/types.js';
 import { AWS_RULE_TYPES } from '../catalog/ruleTypes.js';
 import { CronError, parseCron } from '../../../engine/cron.js';
-import { stagesOf, structure } from './walk.js';
+import { stagesOf, structure, type Declaration, type Stage } from './walk.js';
+
+type Condition = Valid<'Condition'>;
 
 /** Results AWS allows per kind of condition (the user guide's "Configure conditions for a stage"). */
 const RESULTS = {
@@ -14,7 +16,7 @@ const RESULTS = {
 
 type Kind = keyof typeof RESULTS;
 
-function conditionsOf(stage: StageDeclaration): [Kind, Condition[]][] {
+function conditionsOf(stage: Stage): [Kind, Condition[]][] {
   return [
     ['beforeEntry', stage.beforeEntry?.conditions ?? []],
     ['onSuccess', stage.onSuccess?.conditions ?? []],
@@ -22,7 +24,7 @@ function conditionsOf(stage: StageDeclaration): [Kind, Condition[]][] {
   ];
 }
 
-export function checkConditions(decl: PipelineDeclaration): void {
+export function checkConditions(decl: Declaration): void {
   for (const stage of stagesOf(decl)) {
     const failure = stage.onFailure?.result;
     if (failure && !(RESULTS.onFailure as readonly string[]).includes(failure))
@@ -41,8 +43,8 @@ export function checkConditions(decl: PipelineDeclaration): void {
   }
 }
 
-function checkRule(stage: StageDeclaration, rule: NonNullable<Condition['rules']>[number]) {
-  const id = rule.ruleTypeId!;
+function checkRule(stage: Stage, rule: Valid<'RuleDeclaration'>) {
+  const id = rule.ruleTypeId;
   const type = id.owner === 'AWS' || id.owner === undefined ? AWS_RULE_TYPES.find((t) => t.id?.provider === id.provider && t.id?.version === id.version) : undefined;
   if (!type)
     throw structure(`Rule '${rule.name}' in stage '${stage.name}': rule type (Category: 'Rule', Owner: '${id.owner ?? 'AWS'}', Provider: '${id.provider}', Version: '${id.version}') is not available`);

@@ -1,10 +1,9 @@
 // Artifact stores: exactly one of artifactStore / artifactStores; with artifactStores, a store for
 // the pipeline's region and for every region an action runs in; cross-region actions need them.
-import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Ctx } from '../context.js';
-import { actionsOf, structure } from './walk.js';
+import { actionsOf, structure, type Declaration } from './walk.js';
 
-export function checkArtifactStores(ctx: Ctx, decl: PipelineDeclaration): void {
+export function checkArtifactStores(ctx: Ctx, decl: Declaration): void {
   const stores = decl.artifactStores;
   if (decl.artifactStore && stores) throw structure('Pipeline cannot contain both artifactStore and artifactStores. Specify only one of them');
   if (!decl.artifactStore && !stores) throw structure('Pipeline must contain either artifactStore or artifactStores');
