@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { AwsError, err } from '../protocol/errors.js';
 import { cpError } from '../services/codepipeline/errors.js';
 import { OPERATION_NAMES } from '../services/codepipeline/model/service.js';
-import type { Handlers, Output, Valid, ValidatedInput } from '../services/codepipeline/model/types.js';
+import type { Output, Valid, ValidatedInput } from '../services/codepipeline/model/types.js';
+import type { Handlers } from '../services/codepipeline/handler.js';
 import { operationHandlers } from '../services/codepipeline/operations/index.js';
 import type { HandlerTable, InputOf, OutputOf, ShapeType } from './types.js';
 

@@ -1,6 +1,5 @@
 // CodePipeline's operation types, from its model (types.generated.ts) and the SDK's own types.
-import type { HandlerTable, InputOf, OperationHandler, OutputOf, Valid as ValidShape } from '../../../model/types.js';
-import type { Ctx } from '../context.js';
+import type { InputOf, OutputOf, Valid as ValidShape } from '../../../model/types.js';
 import type { Model, OperationName } from './types.generated.js';
 
 export type { OperationName };
@@ -8,7 +7,4 @@ export type { OperationName };
 export type Valid<N extends keyof Model['shapes']> = ValidShape<Model, N>;
 export type ValidatedInput<Op extends OperationName> = InputOf<Model, Op>;
 export type Output<Op extends OperationName> = OutputOf<Model, Op>;
-/** The handler of one operation. */
-export type Handler<Op extends OperationName> = OperationHandler<Model, Ctx, Op>;
-/** Every operation's handler. */
-export type Handlers = HandlerTable<Model, Ctx>;
+// Handler and Handlers (which need the operation context) are in ../handler.ts.

@@ -1,6 +1,6 @@
 // AcknowledgeJob: the worker confirms it took the job, proving it with the nonce it polled.
 import type { JobStatus } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { acknowledge, expireIfDue, loadJob } from '../jobs.js';
 
 export const acknowledgeJob: Handler<'AcknowledgeJob'> = (ctx, input) => {

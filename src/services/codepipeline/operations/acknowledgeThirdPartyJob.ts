@@ -1,6 +1,6 @@
 // AcknowledgeThirdPartyJob: the partner confirms it took the job, with its client token and the nonce.
 import type { JobStatus } from '@aws-sdk/client-codepipeline';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { acknowledge, checkClientToken, expireIfDue, loadJob } from '../jobs.js';
 
 export const acknowledgeThirdPartyJob: Handler<'AcknowledgeThirdPartyJob'> = (ctx, input) => {

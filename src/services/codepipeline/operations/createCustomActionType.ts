@@ -11,7 +11,7 @@ import {
   tooManyCustomActionTypes,
 } from '../catalog/customActionTypes.js';
 import { actionTypeArn } from '../../../util/arn.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { checkTags } from '../tagging.js';
 
 export const createCustomActionType: Handler<'CreateCustomActionType'> = (ctx, input) => {

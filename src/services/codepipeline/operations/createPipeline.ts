@@ -1,7 +1,7 @@
 // CreatePipeline: validate the structure, store version 1 with its tags.
 import { cpError } from '../errors.js';
 import { pipelineArn } from '../../../util/arn.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { withDefaults } from '../pipelineDeclaration.js';
 import { maskSecrets } from '../pipelineSecrets.js';
 import { checkPipelineStructure } from '../pipelineStructure.js';

@@ -1,7 +1,7 @@
 // DeletePipeline: removes the pipeline, its history, tags, executions and transition states.
 // Deleting a missing pipeline succeeds, as in AWS.
 import { pipelineArn } from '../../../util/arn.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 export const deletePipeline: Handler<'DeletePipeline'> = (ctx, input) => {
   const name = input.name;

@@ -1,6 +1,6 @@
 // DeleteWebhook: removes the webhook and its tags. Deleting a missing webhook succeeds, as in AWS.
 import { webhookArn } from '../../../util/arn.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 export const deleteWebhook: Handler<'DeleteWebhook'> = (ctx, input) => {
   ctx.store.tx(() => {

@@ -1,5 +1,5 @@
 // DeregisterWebhookWithThirdParty: marks the webhook unregistered (no third party to call locally).
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { webhookNotFound } from '../webhookItem.js';
 
 export const deregisterWebhookWithThirdParty: Handler<'DeregisterWebhookWithThirdParty'> = (

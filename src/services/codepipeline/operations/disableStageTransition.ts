@@ -1,6 +1,6 @@
 // DisableStageTransition: holds executions in front of a stage; a stage already running is not interrupted.
 import { callerArn } from '../caller.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { transitionTarget } from './enableStageTransition.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 

@@ -3,7 +3,7 @@
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { validationError } from '../../../protocol/errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';
 

@@ -1,7 +1,7 @@
 // GetActionType: an action type in its declaration form (owners AWS and ThirdParty, as the model allows).
 import { toDeclaration } from '../catalog/convert.js';
 import { actionTypeNotFound, findActionType } from '../catalog/lookup.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 export const getActionType: Handler<'GetActionType'> = (ctx, input) => {
   const id = { category: input.category, owner: input.owner, provider: input.provider, version: input.version };

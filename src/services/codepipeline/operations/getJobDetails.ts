@@ -1,5 +1,5 @@
 // GetJobDetails: the job's data (configuration, artifacts, credentials, continuation token).
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadJob } from '../jobs.js';
 
 export const getJobDetails: Handler<'GetJobDetails'> = (ctx, input) => {

@@ -1,7 +1,7 @@
 // GetPipeline: the current declaration, or a given version, with its metadata.
 import { cpError } from '../errors.js';
 import { pipelineArn } from '../../../util/arn.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { maskSecrets } from '../pipelineSecrets.js';
 

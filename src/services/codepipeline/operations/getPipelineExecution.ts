@@ -1,5 +1,5 @@
 // GetPipelineExecution: one execution's status, revisions, variables and trigger.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { executionDetail, loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 

@@ -4,7 +4,7 @@ import type { ActionState, RetryStageMetadata, StageExecutionStatus, StageState 
 import type { StageExecutionRow } from '../../../store/executions.js';
 import { conditionStates } from '../conditionState.js';
 import type { Ctx } from '../context.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { logUrlFor } from '../../../logs/actionLogs.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 

@@ -1,5 +1,5 @@
 // GetThirdPartyJobDetails: the job's data and the nonce to acknowledge it with, for the job's client.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { checkClientToken, loadJob } from '../jobs.js';
 
 export const getThirdPartyJobDetails: Handler<'GetThirdPartyJobDetails'> = (ctx, input) =>

@@ -2,7 +2,7 @@
 // does not compile, and each handler is typed with its validated input and its output. (An
 // operation not implemented yet would be listed with a handler that throws NotImplementedException.)
 import type { Handler } from '../context.js';
-import type { Handlers } from '../model/types.js';
+import type { Handlers } from '../handler.js';
 import { createPipeline } from './createPipeline.js';
 import { getPipeline } from './getPipeline.js';
 import { updatePipeline } from './updatePipeline.js';

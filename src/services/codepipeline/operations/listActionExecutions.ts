@@ -3,7 +3,8 @@ import type { ActionExecutionDetail, ActionExecutionOutput } from '@aws-sdk/clie
 import type { ActionExecutionRow, ExecutionRow } from '../../../store/executions.js';
 import { pageAfterId } from '../../../util/pagination.js';
 import type { Ctx } from '../context.js';
-import type { Handler, ValidatedInput } from '../model/types.js';
+import type { ValidatedInput } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { executionCache, loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { maskConfiguration } from '../pipelineSecrets.js';

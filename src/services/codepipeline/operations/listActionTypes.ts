@@ -3,7 +3,7 @@
 import type { ActionType } from '@aws-sdk/client-codepipeline';
 import { AWS_ACTION_TYPES } from '../catalog/awsActionTypes.js';
 import { pageByOffset } from '../../../util/pagination.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 /** Action types per page (ListActionTypes has no maxResults). */
 export const ACTION_TYPES_PAGE_SIZE = 50;

@@ -2,7 +2,7 @@
 // deployed to. No local provider deploys to targets yet, so a known action execution has none.
 import { cpError } from '../errors.js';
 import { pageByOffset } from '../../../util/pagination.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
 const DEFAULT_MAX_RESULTS = 100;

@@ -1,6 +1,6 @@
 // ListPipelineExecutions: newest first, paginated; filter.succeededInStage keeps executions whose stage succeeded.
 import { decodeToken, encodeToken } from '../../../util/pagination.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { executionSummary } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 

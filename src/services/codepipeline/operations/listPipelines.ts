@@ -1,6 +1,6 @@
 // ListPipelines: summaries ordered by name, paginated with an opaque nextToken.
 import { decodeToken, encodeToken } from '../../../util/pagination.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 const DEFAULT_MAX = 1000;
 

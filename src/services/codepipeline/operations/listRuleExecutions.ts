@@ -5,7 +5,8 @@ import type { ExecutionRow } from '../../../store/executions.js';
 import type { RuleExecutionRow } from '../../../store/ruleExecutions.js';
 import { pageAfterId } from '../../../util/pagination.js';
 import type { Ctx } from '../context.js';
-import type { Handler, ValidatedInput } from '../model/types.js';
+import type { ValidatedInput } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { executionCache, loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 

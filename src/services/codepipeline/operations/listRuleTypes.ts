@@ -1,6 +1,6 @@
 // ListRuleTypes: AWS's rule types for stage conditions; the same in every region AWS offers them.
 import { AWS_RULE_TYPES } from '../catalog/ruleTypes.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 export const listRuleTypes: Handler<'ListRuleTypes'> = (_ctx, input) => {
   const owner = input.ruleOwnerFilter;

@@ -1,6 +1,6 @@
 // ListTagsForResource: the resource's tags in the order they were first added, paginated.
 import { pageByOffset } from '../../../util/pagination.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { resolveTaggable } from '../taggableResource.js';
 import { MAX_TAGS } from '../tagging.js';
 

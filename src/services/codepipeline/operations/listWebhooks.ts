@@ -1,7 +1,7 @@
 // ListWebhooks: the caller's webhooks ordered by name (SecretTokens redacted), paginated with an
 // opaque NextToken (capitalised in this operation, as the model has it).
 import { decodeToken, encodeToken } from '../../../util/pagination.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { webhookItem } from '../webhookItem.js';
 
 const DEFAULT_MAX = 100;

@@ -5,7 +5,7 @@
 import { conditionsOf } from '../../../engine/conditions.js';
 import { cpError } from '../errors.js';
 import type { ConditionType } from '../../../store/ruleExecutions.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadExecution, requireLatestInStage } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';

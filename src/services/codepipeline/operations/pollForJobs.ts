@@ -1,5 +1,5 @@
 // PollForJobs: a job worker takes queued jobs of its custom action type.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { DEFAULT_MAX_BATCH_SIZE, pollJobs } from '../jobs.js';
 
 export const pollForJobs: Handler<'PollForJobs'> = (ctx, input) =>

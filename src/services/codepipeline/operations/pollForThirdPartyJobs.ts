@@ -1,6 +1,6 @@
 // PollForThirdPartyJobs: a partner takes queued jobs of its ThirdParty action type; it learns only
 // the job and client ids here, and the job's data and nonce from GetThirdPartyJobDetails.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { DEFAULT_MAX_BATCH_SIZE, pollJobs } from '../jobs.js';
 
 export const pollForThirdPartyJobs: Handler<'PollForThirdPartyJobs'> = (ctx, input) =>

@@ -6,7 +6,7 @@ import type { ExecutionRow } from '../../../store/executions.js';
 import { inputDate } from '../../../util/clock.js';
 import { callerArn } from '../caller.js';
 import type { Ctx } from '../context.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findAction, findStage } from '../stageAction.js';
 

@@ -1,7 +1,7 @@
 // PutApprovalResult: answers a waiting manual approval, identified by its token.
 import { cpError } from '../errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findAction, findStage } from '../stageAction.js';
 

@@ -1,5 +1,5 @@
 // PutJobFailureResult: the job failed, and so does its action.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { expireIfDue, failJob, loadJob } from '../jobs.js';
 
 export const putJobFailureResult: Handler<'PutJobFailureResult'> = (ctx, input) => {

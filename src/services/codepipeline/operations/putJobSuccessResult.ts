@@ -1,5 +1,5 @@
 // PutJobSuccessResult: the job succeeded, or (with a continuationToken) goes on as a new job.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { expireIfDue, loadJob, succeedJob } from '../jobs.js';
 
 export const putJobSuccessResult: Handler<'PutJobSuccessResult'> = (ctx, input) => {

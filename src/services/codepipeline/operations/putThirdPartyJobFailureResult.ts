@@ -1,5 +1,5 @@
 // PutThirdPartyJobFailureResult: the partner's job failed, and so does its action.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { checkClientToken, expireIfDue, failJob, loadJob } from '../jobs.js';
 
 export const putThirdPartyJobFailureResult: Handler<'PutThirdPartyJobFailureResult'> = (ctx, input) => {

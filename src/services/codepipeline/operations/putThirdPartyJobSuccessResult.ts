@@ -1,5 +1,5 @@
 // PutThirdPartyJobSuccessResult: the partner's job succeeded, or (with a continuationToken) goes on as a new job.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { checkClientToken, expireIfDue, loadJob, succeedJob } from '../jobs.js';
 
 export const putThirdPartyJobSuccessResult: Handler<'PutThirdPartyJobSuccessResult'> = (ctx, input) => {

@@ -1,6 +1,6 @@
 // RegisterWebhookWithThirdParty: marks the webhook registered. Locally there is no third party
 // (GitHub) to configure; the flag records the request.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { webhookNotFound } from '../webhookItem.js';
 
 export const registerWebhookWithThirdParty: Handler<'RegisterWebhookWithThirdParty'> = (

@@ -1,7 +1,7 @@
 // RetryStageExecution: re-runs a failed or stopped stage in the same execution, either only its
 // failed actions or all of them.
 import { cpError } from '../errors.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadExecution, requireLatestInStage } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';

@@ -2,7 +2,7 @@
 // artifacts and variables of an earlier execution that succeeded in that stage.
 import { cpError } from '../errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findStage } from '../stageAction.js';

@@ -1,7 +1,7 @@
 // StartPipelineExecution: a new execution of the pipeline's current version, idempotent per clientRequestToken.
 import { validationError } from '../../../protocol/errors.js';
 import { callerArn } from '../caller.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
 export const startPipelineExecution: Handler<'StartPipelineExecution'> = (ctx, input) =>

@@ -1,6 +1,6 @@
 // StopPipelineExecution: stop-and-wait lets in-progress actions finish; abandon ends them at once.
 import { cpError } from '../errors.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadExecution } from '../executionView.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 

@@ -1,5 +1,5 @@
 // TagResource: adds or overwrites tags of a pipeline, webhook or custom action type.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { resolveTaggable } from '../taggableResource.js';
 import { checkTags } from '../tagging.js';
 

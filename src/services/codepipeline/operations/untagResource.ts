@@ -1,5 +1,5 @@
 // UntagResource: removes tags by key; keys the resource does not have are ignored.
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { resolveTaggable } from '../taggableResource.js';
 import { checkTagKeys } from '../tagging.js';
 

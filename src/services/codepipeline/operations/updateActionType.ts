@@ -5,7 +5,7 @@ import { fromDeclaration } from '../catalog/convert.js';
 import { checkArtifactRange, checkConfigurationProperties } from '../catalog/customActionTypes.js';
 import { actionTypeNotFound } from '../catalog/lookup.js';
 import { cpError } from '../errors.js';
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 
 export const updateActionType: Handler<'UpdateActionType'> = (ctx, input) => {
   const decl = input.actionType;

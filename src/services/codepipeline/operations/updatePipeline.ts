@@ -1,5 +1,5 @@
 // UpdatePipeline: validate, then store the declaration as the next version (history kept).
-import type { Handler } from '../model/types.js';
+import type { Handler } from '../handler.js';
 import { loadPipeline, withDefaults } from '../pipelineDeclaration.js';
 import { maskSecrets, restoreSecrets } from '../pipelineSecrets.js';
 import { checkPipelineStructure } from '../pipelineStructure.js';
