@@ -1,0 +1,20 @@
+// The CodePipeline API as the router sees it: a JSON 1.1 service, its model, validator and handlers.
+import type { JsonService } from '../../protocol/json11.js';
+import { validateInput } from '../../model/validate.js';
+import type { ServiceDeps } from '../../router.js';
+import type { Ctx } from './context.js';
+import { serviceModel, TARGET_PREFIX } from './model/service.js';
+import { handlers } from './operations/index.js';
+
+export const codePipeline: JsonService<ServiceDeps, Ctx> = {
+  name: 'CodePipeline',
+  signingName: serviceModel.metadata.endpointPrefix,
+  protocol: 'json',
+  targetPrefix: TARGET_PREFIX,
+  api: {
+    operations: serviceModel.operations,
+    validate: validateInput,
+    handlers,
+    context: (deps, call) => ({ ...deps, ...call }),
+  },
+};
