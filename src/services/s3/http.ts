@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { callerFrom, validRegion, type Caller } from '../../protocol/auth.js';
+import { readLimited } from '../../protocol/bodyLimit.js';
 import type { KeyRing } from '../../protocol/credentials.js';
 import type { Logger } from '../../util/log.js';
 import { authenticateS3, checkSha256, type BodyCheck } from './auth.js';
@@ -216,15 +217,7 @@ function payload(r: Req): { body: Body; expectedSize?: number } {
 /** A small request body (XML), bounded: one over the limit is refused as S3 does, before it is read when its length is announced. */
 async function smallBody(r: Req): Promise<string> {
   const { body, expectedSize } = payload(r);
-  if (expectedSize !== undefined && expectedSize > S3_LIMITS.maxXmlBytes) throw s3err.maxMessageLengthExceeded();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of body as AsyncIterable<Uint8Array>) {
-    size += c.length;
-    if (size > S3_LIMITS.maxXmlBytes) throw s3err.maxMessageLengthExceeded();
-    chunks.push(Buffer.from(c));
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readLimited(body as AsyncIterable<Uint8Array>, S3_LIMITS.maxXmlBytes, expectedSize, s3err.maxMessageLengthExceeded)).toString('utf8');
 }
 
 /** Content-Type, stored system headers and user metadata of a PUT / CreateMultipartUpload. */
