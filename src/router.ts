@@ -38,14 +38,32 @@ export const SERVICES: readonly Service[] = [
 /** The service answering POST / that names no other: its errors are what an unknown request hears. */
 const DEFAULT_SERVICE = codePipeline;
 
-/** What the chain looks at: the request line, the headers it needs, the credential scope (read once). */
-export interface Head {
-  req: IncomingMessage;
-  method: string;
-  path: string;
-  rawQuery: string;
-  target: string | undefined;
-  scope: CredentialScope | undefined;
+/** What the chain looks at: the request line, the headers it needs, the credential scope (read once, on first use). */
+export class Head {
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly target: string | undefined;
+  #scope: CredentialScope | undefined | null = null;
+
+  constructor(readonly req: IncomingMessage) {
+    const url = req.url ?? '/';
+    const qi = url.indexOf('?');
+    this.method = req.method ?? 'GET';
+    this.path = qi >= 0 ? url.slice(0, qi) : url;
+    this.rawQuery = qi >= 0 ? url.slice(qi + 1) : '';
+    const target = req.headers['x-amz-target'];
+    this.target = typeof target === 'string' ? target : undefined;
+  }
+
+  /** The credential scope (Authorization header or presigned query): /_health and the like never parse it. */
+  get scope(): CredentialScope | undefined {
+    if (this.#scope === null) {
+      const auth = this.req.headers.authorization;
+      this.#scope = scopeOfRequest(typeof auth === 'string' ? auth : undefined, this.rawQuery);
+    }
+    return this.#scope;
+  }
 }
 
 export interface Step {
@@ -81,21 +99,7 @@ const firstSegment = (path: string) => {
 const isRoot = (h: Head) => h.path === '/';
 const queryService = (s: Service | undefined) => (s?.protocol === 'query' ? s : undefined);
 
-function headOf(req: IncomingMessage): Head {
-  const url = req.url ?? '/';
-  const qi = url.indexOf('?');
-  const auth = req.headers.authorization;
-  const rawQuery = qi >= 0 ? url.slice(qi + 1) : '';
-  const target = req.headers['x-amz-target'];
-  return {
-    req,
-    method: req.method ?? 'GET',
-    path: qi >= 0 ? url.slice(0, qi) : url,
-    rawQuery,
-    target: typeof target === 'string' ? target : undefined,
-    scope: scopeOfRequest(typeof auth === 'string' ? auth : undefined, rawQuery),
-  };
-}
+export const headOf = (req: IncomingMessage) => new Head(req);
 
 /** The declared chain (see the top of this file). */
 export function routeChain(d: RouterDeps): Step[] {
@@ -158,7 +162,7 @@ export function routeChain(d: RouterDeps): Step[] {
 export function createRouter(d: RouterDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const chain = routeChain(d);
   return (req, res) => {
-    const h = headOf(req);
+    const h = new Head(req);
     const step = chain.find((s) => s.claims(h))!;
     if (!guardRequest(d.guard(), req, res, (message) => step.refuse(h, res, message))) return;
     step.serve(h, res);
