@@ -8,7 +8,8 @@ import { handlers } from './operations/index.js';
 
 export const codePipeline: JsonService<ServiceDeps, Ctx> = {
   name: 'CodePipeline',
-  signingName: serviceModel.metadata.endpointPrefix,
+  // The model's endpointPrefix: the service its SigV4 credential scope names.
+  signingName: 'codepipeline',
   protocol: 'json',
   targetPrefix: TARGET_PREFIX,
   api: {
