@@ -4,8 +4,7 @@ import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { handleApiRequest, isApiRequest, refuseApiRequest } from './protocol/nodeApi.js';
-import { exposureWarnings, guardRequest, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
+import { exposureWarnings, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
 import { defaultConfig, type Config } from './config.js';
 import { createApp } from './server.js';
 import { BuildProjects } from './builds/projects.js';
@@ -20,7 +19,8 @@ import { objectStoreSource } from './providers/sources/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
-import { handleS3Request, isS3Request, ObjectStore, refuseS3Request } from './services/s3/index.js';
+import { ObjectStore } from './services/s3/index.js';
+import { createRouter } from './router.js';
 import { ChangeDetection } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
@@ -106,16 +106,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const honoListener = getRequestListener(createApp(deps).fetch);
   const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
-  const server: Server = createServer((req, res) => {
-    const api = isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req));
-    const s3Route = !api && isS3Request(req);
-    const refuse = (message: string) =>
-      api ? refuseApiRequest(res, message) : s3Route ? refuseS3Request(req, res, message) : refuseApiRequest(res, message, 'application/json');
-    if (!guardRequest(guard, req, res, refuse)) return;
-    if (api) return handleApiRequest(deps, req, res);
-    if (s3Route) return handleS3Request(s3, req, res);
-    return honoListener(req, res);
-  });
+  const server: Server = createServer(createRouter({ services: deps, s3, routes: honoListener, guard: () => guard }));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -5,7 +5,7 @@ import type { AppDeps } from './appDeps.js';
 import { limitBody } from './protocol/bodyLimit.js';
 import { requireSignature } from './protocol/routeAuth.js';
 import { err } from './protocol/errors.js';
-import { errorResponse, newRequestId } from './protocol/router.js';
+import { errorResponse, newRequestId } from './protocol/json11.js';
 import { registerEventRoutes } from './events/routes.js';
 import { MAX_SNAPSHOT_BYTES, registerLocalRoutes, SNAPSHOT_ROUTES } from './local/routes.js';
 import { registerLogRoutes } from './logs/routes.js';

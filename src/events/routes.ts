@@ -5,7 +5,7 @@
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { AwsError } from '../protocol/errors.js';
-import { errorResponse, newRequestId } from '../protocol/router.js';
+import { errorResponse, newRequestId } from '../protocol/json11.js';
 import type { AppDeps } from '../appDeps.js';
 import { envelope } from './envelope.js';
 import { parseEventQuery, type EventQuery } from './query.js';

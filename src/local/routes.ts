@@ -30,7 +30,7 @@
 import type { Context, Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import { AwsError, err, validationError } from '../protocol/errors.js';
-import { errorResponse, newRequestId } from '../protocol/router.js';
+import { errorResponse, newRequestId } from '../protocol/json11.js';
 import type { AppDeps } from '../appDeps.js';
 import type { Scope } from '../store/scope.js';
 import { actionLogUrl } from '../logs/actionLogs.js';

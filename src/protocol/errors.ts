@@ -38,6 +38,10 @@ export const errorFactory =
 /** The protocol's own errors, common to every JSON service. */
 export const err = errorFactory<CommonJsonErrorName>();
 
+/** The query protocol's (STS, CloudFormation) spelling of the common errors it answers itself. */
+export type CommonQueryErrorName = 'AccessDenied' | 'InternalFailure' | 'MissingAction' | 'NotImplemented' | 'RequestEntityTooLarge';
+export const queryErr = errorFactory<CommonQueryErrorName>();
+
 export const validationError = (message: string) => err('ValidationException', message);
 
 /** AWS's "N validation error(s) detected: a; b" message. */

@@ -1,28 +1,35 @@
-// The CodePipeline API (POST /) served straight from node:http: the hot path skips the
-// Request/Response conversion of the web-standard adapter, which cost a third of each call.
+// The API protocols (JSON 1.1, query) served straight from node:http: the hot path skips the
+// Request/Response conversion of the web-standard adapter, which cost a third of each call. Which
+// service answers is decided by the router (src/router.ts); this reads the body, names the caller from
+// the credential scope and hands the request to the protocol's dispatch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Ctx } from '../services/codepipeline/context.js';
-import { authenticate, presignUrl, rawRequest, SERVICE } from './apiAuth.js';
-import { callerFrom } from './auth.js';
+import type { Logger } from '../util/log.js';
+import { authenticate, presignUrl, rawRequest } from './apiAuth.js';
+import { callerOf } from './auth.js';
+import { MAX_API_BODY_BYTES, readBody } from './bodyLimit.js';
 import type { KeyRing } from './credentials.js';
-import { err } from './errors.js';
-import { dispatch, errorResponse, newRequestId, type WireResponse } from './router.js';
+import { err, queryErr } from './errors.js';
+import { dispatch, errorResponse, newRequestId, type JsonService, type WireResponse } from './json11.js';
+import { dispatchQuery, queryErrorResponse, type QueryService } from './query.js';
+import type { CredentialScope } from './sigv4.js';
 
-/** Largest CodePipeline request body accepted; larger ones get 413. */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Largest API request body accepted; larger ones get 413. */
+export const MAX_BODY_BYTES = MAX_API_BODY_BYTES;
 
-/** `baseUrl` is the emulator's public URL (webhook and log URLs), never the request's Host. */
-export type ApiDeps = Omit<Ctx, 'account' | 'region' | 'requestId' | 'signUrl'> & {
+/** What the API protocols need of the shared dependencies. */
+export interface ProtocolDeps {
+  config: { defaultRegion: string };
+  log: Logger;
   /** The accepted access keys, when signatures are verified (--credentials). */
   keys?: KeyRing;
-};
+}
 
 /** How long a log link in an API answer stays valid when signatures are verified. */
 export const SIGNED_LINK_SECONDS = 3600;
 
 export const isApiRequest = (req: IncomingMessage) => req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?') === true);
 
-function send(res: ServerResponse, r: WireResponse, extra: Record<string, string> = {}) {
+export function send(res: ServerResponse, r: WireResponse, extra: Record<string, string> = {}) {
   res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body), ...extra });
   res.end(r.body);
 }
@@ -35,48 +42,49 @@ export function refuseApiRequest(res: ServerResponse, message: string, contentTy
   send(res, errorResponse(err('AccessDeniedException', message, 403), newRequestId()), { connection: 'close', ...(contentType && { 'content-type': contentType }) });
 }
 
-export function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let rejected = false;
-  req.on('data', (chunk: Buffer) => {
-    if (rejected) return;
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      rejected = true;
-      // The client may still be sending: close the connection rather than reuse a half-read one.
-      send(res, errorResponse(err('RequestEntityTooLargeException', `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413), newRequestId()), {
-        connection: 'close',
-      });
-      return;
-    }
-    chunks.push(chunk);
-  });
+/** A query-protocol request the guard refused: the XML ErrorResponse, 403. */
+export function refuseQueryRequest(res: ServerResponse, message: string) {
+  send(res, queryErrorResponse(queryErr('AccessDenied', message, 403), newRequestId()), { connection: 'close' });
+}
+
+/** Reads an API request's body within the limit; a larger one is answered 413 in the protocol's shape. */
+export function readApiBody(req: IncomingMessage, res: ServerResponse, protocol: 'json' | 'query', done: (body: Buffer) => void) {
   req.on('error', () => res.destroy());
-  req.on('end', () => {
-    if (rejected) return;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const caller = callerFrom(req.headers.authorization, url.searchParams, deps.config.defaultRegion, deps.keys);
-    const target = req.headers['x-amz-target'];
-    const body = Buffer.concat(chunks);
-    const { keys } = deps;
-    // Verified: the key's account (checked, with the signature, once the operation is known).
-    const owner = keys?.get(caller.accessKeyId);
-    const check = keys && (() => void authenticate(keys, rawRequest(req), body, SERVICE));
-    dispatch(
-      typeof target === 'string' ? target : undefined,
-      body.toString('utf8'),
-      {
-        ...deps,
-        account: caller.account,
-        region: caller.region,
-        requestId: newRequestId(),
-        ...(owner && {
-          signUrl: (link: string) =>
-            presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS),
-        }),
-      },
-      check,
-    ).then((r) => send(res, r));
+  readBody(req, MAX_API_BODY_BYTES, done, () => {
+    const message = `Request body exceeds the limit of ${MAX_API_BODY_BYTES} bytes`;
+    const e = protocol === 'json' ? err('RequestEntityTooLargeException', message, 413) : queryErr('RequestEntityTooLarge', message, 413);
+    // The client may still be sending: close the connection rather than reuse a half-read one.
+    send(res, protocol === 'json' ? errorResponse(e, newRequestId()) : queryErrorResponse(e, newRequestId()), { connection: 'close' });
   });
+}
+
+/** Serves one JSON 1.1 request (its body read) for `service`. */
+export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps: D, req: IncomingMessage, res: ServerResponse, scope: CredentialScope | undefined, body: Buffer) {
+  const caller = callerOf(scope, deps.config.defaultRegion, deps.keys);
+  const target = req.headers['x-amz-target'];
+  const { keys } = deps;
+  // Verified: the key's account (checked, with the signature, once the operation is known).
+  const owner = keys?.get(caller.accessKeyId);
+  const check = keys && (() => void authenticate(keys, rawRequest(req), body, service.signingName));
+  dispatch(service, {
+    target: typeof target === 'string' ? target : undefined,
+    rawBody: body.toString('utf8'),
+    deps,
+    defaultRegion: deps.config.defaultRegion,
+    log: deps.log,
+    authenticate: check,
+    call: {
+      account: caller.account,
+      region: caller.region,
+      requestId: newRequestId(),
+      ...(owner && {
+        signUrl: (link: string) => presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS),
+      }),
+    },
+  }).then((r) => send(res, r));
+}
+
+/** Serves one query-protocol request (its parameters read) for `service`. */
+export function serveQuery(service: QueryService, res: ServerResponse, params: URLSearchParams) {
+  send(res, dispatchQuery(service, params, newRequestId()));
 }

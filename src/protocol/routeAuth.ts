@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { authenticate, rawRequest } from './apiAuth.js';
 import type { KeyRing } from './credentials.js';
 import { AwsError, err } from './errors.js';
-import { errorResponse, newRequestId } from './router.js';
+import { errorResponse, newRequestId } from './json11.js';
 import type { RawRequest } from './sigv4.js';
 
 /** Paths under the emulator's own prefix that need no signature. */

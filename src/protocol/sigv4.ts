@@ -112,6 +112,30 @@ function parseCredential(raw: string): CredentialScope {
   return { accessKeyId, date, region, service, scope: parts.slice(1).join('/') };
 }
 
+const HEADER_SCOPE = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
+
+/**
+ * The credential scope a request names, in its Authorization header or else its presigned
+ * X-Amz-Credential parameter (decoded): the one reader of who calls, where and for which service, used
+ * to route a request and to name its account and region. Lenient (it verifies nothing: readClaim does,
+ * when signatures are verified); undefined when the request names none.
+ */
+export function scopeOf(authorization: string | undefined, presignedCredential: string | null | undefined): CredentialScope | undefined {
+  const m = authorization === undefined ? null : HEADER_SCOPE.exec(authorization);
+  if (m) {
+    const [, accessKeyId, date, region, service] = m;
+    return { accessKeyId, date, region, service, scope: `${date}/${region}/${service}/aws4_request` };
+  }
+  const parts = presignedCredential?.split('/');
+  if (parts?.length !== 5) return undefined;
+  const [accessKeyId, date, region, service] = parts;
+  return { accessKeyId, date, region, service, scope: parts.slice(1).join('/') };
+}
+
+/** scopeOf for a raw query string: the presigned parameter is looked for only when the query names it. */
+export const scopeOfRequest = (authorization: string | undefined, rawQuery: string) =>
+  scopeOf(authorization, rawQuery.includes('X-Amz-Credential') ? new URLSearchParams(rawQuery).get('X-Amz-Credential') : undefined);
+
 /** Reads the request's signature claim; ClaimError when there is none or it cannot be read. */
 export function readClaim(r: RawRequest): SignatureClaim {
   const authorization = header1(r, 'authorization');

@@ -2,6 +2,7 @@
 // read from it: headers, the body (aws-chunked decoded, signature-checked, bounded) and object attributes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../../protocol/auth.js';
+import { readLimited } from '../../protocol/bodyLimit.js';
 import type { KeyRing } from '../../protocol/credentials.js';
 import type { Logger } from '../../util/log.js';
 import { checkSha256, type BodyCheck } from './auth.js';
@@ -87,15 +88,7 @@ export function tooLargeUpFront(r: S3Request) {
 /** A small request body (XML), bounded: one over the limit is refused as S3 does, before it is read when its length is announced. */
 export async function smallBody(r: S3Request): Promise<string> {
   const { body, expectedSize } = payload(r);
-  if (expectedSize !== undefined && expectedSize > S3_LIMITS.maxXmlBytes) throw s3err.maxMessageLengthExceeded();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of body as AsyncIterable<Uint8Array>) {
-    size += c.length;
-    if (size > S3_LIMITS.maxXmlBytes) throw s3err.maxMessageLengthExceeded();
-    chunks.push(Buffer.from(c));
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readLimited(body as AsyncIterable<Uint8Array>, S3_LIMITS.maxXmlBytes, expectedSize, s3err.maxMessageLengthExceeded)).toString('utf8');
 }
 
 /** Content-Type, stored system headers and user metadata of a PUT / CreateMultipartUpload. */

@@ -1,38 +1,32 @@
-// Which requests on the shared port are S3's: CodePipeline is POST / with X-Amz-Target (decided before
-// this is asked); a SigV4 credential scope naming the `s3` service is S3's; any other request is S3's
-// unless its path belongs to the emulator itself (a first segment starting with `_`, which no bucket
-// name can, or `webhooks`).
+// Which requests on the shared port are S3's, by the shapes of S3's requests (path-style: /bucket/key):
+// a SigV4 credential scope naming the `s3` service is S3's; POST / is not (S3 has no POST on the
+// service: it is an API call's); any other request is S3's unless its path belongs to the emulator
+// itself (a first segment starting with `_`, which no bucket name can, or `webhooks`). The router
+// (src/router.ts) asks claimsS3 in its chain, after the emulator's routes and the API services.
 import type { IncomingMessage } from 'node:http';
+import { scopeOfRequest } from '../../protocol/sigv4.js';
 
 /** Emulator routes whose first path segment is a valid bucket name (so only an s3-signed request reaches such a bucket). */
 export const EMULATOR_ROUTE_SEGMENTS = new Set(['webhooks']);
 
-const SCOPE_SERVICE = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
+/** The first path segment names one of the emulator's own routes (`_...`, which no bucket can be, or `webhooks`). */
+export function isEmulatorSegment(first: string): boolean {
+  return first.startsWith('_') || first.startsWith('%5F') || first.startsWith('%5f') || EMULATOR_ROUTE_SEGMENTS.has(first);
+}
 
-function signedService(req: IncomingMessage, rawQuery: string): string | undefined {
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string') {
-    const m = SCOPE_SERVICE.exec(auth);
-    if (m) return m[1];
-  }
-  if (rawQuery.includes('X-Amz-Credential')) {
-    const scope = new URLSearchParams(rawQuery).get('X-Amz-Credential')?.split('/');
-    if (scope?.length === 5) return scope[3];
-  }
-  return undefined;
+/** Whether a request of this method, path and credential-scope service is S3's. */
+export function claimsS3(method: string | undefined, path: string, scopeService: string | undefined): boolean {
+  if (scopeService !== undefined) return scopeService === 's3';
+  if (method === 'POST' && path === '/') return false;
+  return !isEmulatorSegment(path.split('/')[1] ?? '');
 }
 
 export function isS3Request(req: IncomingMessage): boolean {
-  // CORS preflights (unsigned by nature) are answered by the Hono app's CORS middleware for every path.
+  // CORS preflights (unsigned by nature) are answered in front of every route (requestGuard.ts).
   if (req.method === 'OPTIONS') return false;
   const raw = req.url ?? '/';
   const qi = raw.indexOf('?');
   const path = qi >= 0 ? raw.slice(0, qi) : raw;
-  const service = signedService(req, qi >= 0 ? raw.slice(qi + 1) : '');
-  if (service !== undefined) return service === 's3';
-  // POST / is CodePipeline's (S3 has no POST on the service).
-  if (req.method === 'POST' && path === '/') return false;
-  const first = path.split('/')[1] ?? '';
-  if (first.startsWith('_') || first.startsWith('%5F') || first.startsWith('%5f')) return false;
-  return !EMULATOR_ROUTE_SEGMENTS.has(first);
+  const auth = req.headers.authorization;
+  return claimsS3(req.method, path, scopeOfRequest(typeof auth === 'string' ? auth : undefined, qi >= 0 ? raw.slice(qi + 1) : '')?.service);
 }
