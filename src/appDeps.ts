@@ -21,3 +21,6 @@ export interface AppDeps {
   /** The accepted access keys when signatures are verified (--credentials). */
   keys?: KeyRing;
 }
+
+/** What an API service's handlers are built from: the same, and the public URL known once the port is. Here, not in router.ts, so a service's definition and the router that lists it do not import each other. */
+export type ServiceDeps = AppDeps & { baseUrl: string };

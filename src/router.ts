@@ -17,12 +17,12 @@ import { readApiBody, refuseApiRequest, refuseQueryRequest, serveJson, serveQuer
 import { isFormBody, queryParams, type QueryService } from './protocol/query.js';
 import { guardRequest, type GuardPolicy } from './protocol/requestGuard.js';
 import { scopeOfRequest, type CredentialScope } from './protocol/sigv4.js';
-import type { AppDeps } from './server.js';
+import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
 import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
 
 /** What every service receives: the shared dependencies and the emulator's public URL. */
-export type ServiceDeps = AppDeps & { baseUrl: string };
+export type { ServiceDeps };
 
 type Service = JsonService<ServiceDeps> | QueryService;
 

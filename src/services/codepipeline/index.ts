@@ -1,6 +1,6 @@
 // The CodePipeline API as the router sees it: a JSON 1.1 service, its model, validator and handlers.
 import type { JsonService } from '../../protocol/json11.js';
-import type { ServiceDeps } from '../../router.js';
+import type { ServiceDeps } from '../../appDeps.js';
 import type { Ctx } from './context.js';
 import { serviceModel, TARGET_PREFIX, validateInput } from './model/service.js';
 import { handlers } from './operations/index.js';
