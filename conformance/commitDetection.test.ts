@@ -5,7 +5,6 @@
 // when it starts again, and the source action's log says what chose its revision.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,46 +19,21 @@ import {
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-codepipeline';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { RunningEmulator } from '../src/index.js';
 import { gitSpawnListeners } from '../src/git/git.js';
-import type { TriggerService } from '../src/triggers/service.js';
-import { ACCOUNT, client, rawCall, startEmulator } from './harness.js';
+import { ACCOUNT, client, rawCall } from './harness.js';
 import { until } from './engineKit.js';
 import { git, gitEnv } from './gitKit.js';
+import { useFileSessions } from './sessionKit.js';
 import { killEntry, startEntry, type Entry } from './scripts/entry.js';
 
 const CONNECTION = `arn:aws:codestar-connections:us-east-1:${ACCOUNT}:connection/11111111-2222-3333-4444-555555555555`;
 const ruleArn = (name: string) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/codepipeline-${name}-Source-rule`;
 
-const dirs: string[] = [];
-const running = new Set<RunningEmulator>();
+const { freshDataDir, session } = useFileSessions('cpl-commits-');
 const children = new Set<Entry>();
 afterAll(async () => {
-  for (const e of running) await e.stop();
   for (const e of children) await killEntry(e);
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-const freshDataDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-commits-'));
-  dirs.push(d);
-  return d;
-};
-
-/** An emulator on a file-backed data dir: `fn` runs once change detection (with its catch-up) settled; then it stops. */
-async function session<T>(dataDir: string, fn: (c: CodePipelineClient, s: TriggerService, e: RunningEmulator) => Promise<T>): Promise<T> {
-  const e = await startEmulator({ inMemory: false, dataDir });
-  running.add(e);
-  const c = client(e.endpoint);
-  try {
-    const s = e.triggers.service!;
-    await s.settled();
-    return await fn(c, s, e);
-  } finally {
-    c.destroy();
-    await e.stop();
-    running.delete(e);
-  }
-}
 
 const gitAsync = promisify(execFile);
 /** git without blocking the event loop the emulator shares with the test (a real race with its watchers). */

@@ -24,6 +24,7 @@ import type { TriggerService } from '../src/triggers/service.js';
 import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { approvalToken, until, waitForStatus } from './engineKit.js';
+import { useFileSessions } from './sessionKit.js';
 import { git } from './gitKit.js';
 
 let emu: RunningEmulator;
@@ -279,34 +280,8 @@ describe('change detection for S3 sources', () => {
 });
 
 describe('catching up with changes made while change detection was not looking', () => {
-  const dirs: string[] = [];
-  const running = new Set<RunningEmulator>();
-  afterAll(async () => {
-    for (const e of running) await e.stop();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
-  const freshDataDir = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-catchup-'));
-    dirs.push(d);
-    return d;
-  };
+  const { freshDataDir, session } = useFileSessions('cpl-catchup-');
   const ruleArn = (name: string) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/codepipeline-${name}-Source-rule`;
-
-  /** An emulator on a file-backed data dir: `fn` runs once change detection (with its catch-up) settled; then it stops. */
-  async function session<T>(dataDir: string, fn: (c: CodePipelineClient, s: TriggerService, e: RunningEmulator) => Promise<T>): Promise<T> {
-    const e = await startEmulator({ inMemory: false, dataDir });
-    running.add(e);
-    const c = client(e.endpoint);
-    try {
-      const s = e.triggers.service!;
-      await s.settled();
-      return await fn(c, s, e);
-    } finally {
-      c.destroy();
-      await e.stop();
-      running.delete(e);
-    }
-  }
 
   const listOf = async (c: CodePipelineClient, name: string) =>
     (await c.send(new ListPipelineExecutionsCommand({ pipelineName: name }))).pipelineExecutionSummaries ?? [];
