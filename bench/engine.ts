@@ -119,10 +119,11 @@ async function runMode(endpoint: string, engine: { flush(): void }, mode: string
 export async function runEngineBench(): Promise<EngineModeResult[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-engine-bench-'));
   const emu = await start({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
-  // Measure the engine's own work: every state transition happens inside flush().
+  // Measure the engine's own work: every state transition happens inside the scheduler's flush().
   const flushTime = { ms: 0, calls: 0 };
-  const original = emu.engine.flush.bind(emu.engine);
-  emu.engine.flush = () => {
+  const scheduler = emu.engine.scheduler;
+  const original = scheduler.flush.bind(scheduler);
+  scheduler.flush = () => {
     const t = performance.now();
     original();
     flushTime.ms += performance.now() - t;

@@ -96,8 +96,8 @@ export interface EngineParts {
 }
 
 export class Engine {
-  /** Pending work, after-commit side effects and durable timers: the engine asks, the scheduler runs. */
-  private readonly scheduler: Scheduler;
+  /** Pending work, after-commit side effects and durable timers: the engine asks, the scheduler runs (read by the engine benchmark). */
+  readonly scheduler: Scheduler;
   readonly conditions: StageConditions;
   /**
    * How hard advance() had to work: the most passes one advance needed, and how many times it gave up
