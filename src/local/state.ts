@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import type { Zippable } from 'fflate';
 import type { Store } from '../store/index.js';
 import { DB_FILE, prepareSnapshotDb, SCHEMA_VERSION } from '../store/db.js';
 import type { ObjectStore } from '../services/s3/store.js';
@@ -25,6 +25,10 @@ import { BLOB_ID } from '../services/s3/blobs.js';
 import { LOG_ID, type ActionLogs } from '../logs/actionLogs.js';
 import type { Engine } from '../engine/engine.js';
 import type { ChangeDetection } from '../triggers/service.js';
+import { lazyRequire } from '../util/lazyRequire.js';
+
+// Only snapshots and restores need it: loaded then, out of start-up.
+const fflate = lazyRequire<typeof import('fflate')>('fflate');
 
 export const SNAPSHOT_FORMAT = 'codepipeline-local-snapshot';
 const FORMAT_VERSION = 1;
@@ -79,13 +83,13 @@ export function takeSnapshot(parts: StateParts, now = new Date()): { archive: Ui
     counts: counts(parts.store, bodies.length, logs.length),
   };
   const files: Zippable = {
-    'manifest.json': strToU8(`${JSON.stringify(manifest, null, 2)}\n`),
+    'manifest.json': fflate().strToU8(`${JSON.stringify(manifest, null, 2)}\n`),
     [DB_FILE]: [image, { level: 1 }],
   };
   // Bodies are stored as they are (artifacts are zips already); logs compress well.
   for (const id of bodies) files[`s3/blobs/${id}`] = [parts.objects.blobs.readSync(id), { level: 0 }];
   for (const [id, body] of logs) files[`logs/${id}.log`] = [body, { level: 6 }];
-  return { archive: zipSync(files), manifest };
+  return { archive: fflate().zipSync(files), manifest };
 }
 
 interface Unpacked {
@@ -100,7 +104,7 @@ interface Unpacked {
 function unpack(archive: Uint8Array, what: string): Unpacked {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(archive);
+    files = fflate().unzipSync(archive);
   } catch (e) {
     throw new BadSnapshot(`${what} is not a codepipeline-local snapshot (not a zip archive: ${(e as Error).message})`);
   }

@@ -1,7 +1,10 @@
 // V2 trigger filters (git push: branches / tags / file paths; pull request: events / branches /
 // file paths), each criterion a list of glob includes and excludes; excludes win.
 import type { GitBranchFilterCriteria, GitPullRequestFilter, GitPushFilter, PipelineTriggerDeclaration } from '@aws-sdk/client-codepipeline';
-import picomatch from 'picomatch';
+import { lazyRequire } from '../util/lazyRequire.js';
+
+// Only pipelines with trigger filters need it: loaded then, out of start-up.
+const picomatch = lazyRequire<typeof import('picomatch')>('picomatch');
 
 type Criteria = { includes?: string[]; excludes?: string[] };
 
@@ -9,7 +12,7 @@ const matcherCache = new Map<string, (s: string) => boolean>();
 function glob(pattern: string): (s: string) => boolean {
   let m = matcherCache.get(pattern);
   if (!m) {
-    m = picomatch(pattern, { dot: true });
+    m = picomatch()(pattern, { dot: true });
     if (matcherCache.size > 1000) matcherCache.clear();
     matcherCache.set(pattern, m);
   }

@@ -3,16 +3,17 @@
 // (base-directory, globs) may reach outside the folder; symbolic links are not followed or archived.
 import fs from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { lazyRequire } from '../../util/lazyRequire.js';
-
-const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 import type { Engine } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { extractZip, zipFilesFromDisk } from '../../util/zip.js';
 import { git, isCommitId, isRefName } from '../../git/git.js';
 import { CLONE_REF_FILE, type CloneRef } from '../sources/gitSource.js';
 import type { ArtifactSpec } from './buildspec.js';
+
+// Only builds that upload artifacts need these: loaded then, out of start-up.
+const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
+const picomatch = lazyRequire<typeof import('picomatch')>('picomatch');
 
 export class ArtifactPathError extends Error {}
 
@@ -94,7 +95,7 @@ export async function collectArtifact(ws: Workspace, spec: ArtifactSpec): Promis
   if (!inside(realRoot, realBase)) throw new ArtifactPathError(`base-directory '${spec.baseDirectory}' is outside the build folder`);
   for (const p of [...spec.files, ...spec.excludePaths])
     if (path.posix.isAbsolute(p) || p.split(/[\\/]/).includes('..')) throw new ArtifactPathError(`artifact path '${p}' is outside the build folder`);
-  const excluded = spec.excludePaths.length ? picomatch(spec.excludePaths, { dot: true }) : () => false;
+  const excluded = spec.excludePaths.length ? picomatch()(spec.excludePaths, { dot: true }) : () => false;
   const matches = await tinyglobby().glob(spec.files, { cwd: realBase, dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: true });
   const out: { path: string; file: string; mode: number }[] = [];
   for (const rel of matches.sort()) {
