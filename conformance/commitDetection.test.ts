@@ -22,7 +22,8 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { gitSpawnListeners } from '../src/git/git.js';
 import { ACCOUNT, client, rawCall } from './harness.js';
 import { until } from './engineKit.js';
-import { git, gitEnv } from './gitKit.js';
+import { commitFiles, git, gitEnv } from './gitKit.js';
+import { sourceAction, sourceThenApproval } from './sourceKit.js';
 import { useFileSessions } from './sessionKit.js';
 import { killEntry, startEntry, type Entry } from './scripts/entry.js';
 
@@ -51,37 +52,12 @@ async function newRepository(repo: string, file = 'README.md'): Promise<string> 
 }
 
 /** Commits one file on a branch (created from main when new), then goes back to main; answers the commit. */
-function commit(repo: string, file: string, branch = 'main'): string {
-  if (branch !== 'main') git(repo, 'checkout', '-q', ...(git(repo, 'branch', '--list', branch) ? [branch] : ['-b', branch, 'main']));
-  fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-  fs.writeFileSync(path.join(repo, file), `${file} ${Date.now()}\n`);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', `change ${file}`);
-  const sha = git(repo, 'rev-parse', 'HEAD');
-  if (branch !== 'main') git(repo, 'checkout', '-q', 'main');
-  return sha;
-}
+const commit = (repo: string, file: string, branch = 'main') =>
+  commitFiles(repo, { [file]: `${file} ${Date.now()}\n` }, `change ${file}`, branch === 'main' ? undefined : branch);
 
-const source = (provider: string, configuration: Record<string, string>): ActionDeclaration => ({
-  name: 'Source',
-  actionTypeId: { category: 'Source', owner: 'AWS', provider, version: '1' },
-  configuration,
-  outputArtifacts: [{ name: 'SourceOut' }],
-});
+const source = sourceAction;
 const codeCommit = (repository: string) => source('CodeCommit', { RepositoryName: repository, BranchName: 'main', PollForSourceChanges: 'false' });
-
-function pipeline(name: string, src: ActionDeclaration, extra: Partial<PipelineDeclaration> = {}): PipelineDeclaration {
-  return {
-    name,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`,
-    artifactStore: { type: 'S3', location: 'commit-artifacts' },
-    stages: [
-      { name: 'Source', actions: [src] },
-      { name: 'Approve', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }] },
-    ],
-    ...extra,
-  };
-}
+const pipeline = (name: string, src: ActionDeclaration, extra: Partial<PipelineDeclaration> = {}) => sourceThenApproval(name, src, 'commit-artifacts', extra);
 
 /** A V2 connection pipeline whose trigger starts it for pushes to release/* and for tags v*. */
 const filtered = (name: string, repository: string) =>

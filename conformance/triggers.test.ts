@@ -25,7 +25,8 @@ import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, client, startEmulator } from './harness.js';
 import { approvalToken, until, waitForStatus } from './engineKit.js';
 import { useFileSessions } from './sessionKit.js';
-import { git } from './gitKit.js';
+import { commitFiles, git } from './gitKit.js';
+import { sourceAction, sourceThenApproval } from './sourceKit.js';
 
 let emu: RunningEmulator;
 let cp: ReturnType<typeof client>;
@@ -41,41 +42,10 @@ function initRepo(dir: string) {
 }
 
 /** Commits files on a branch (created from main when new); returns the commit id. */
-function commit(repo: string, files: Record<string, string>, message: string, branch?: string): string {
-  if (branch) {
-    const exists = git(repo, 'branch', '--list', branch) !== '';
-    git(repo, 'checkout', '-q', ...(exists ? [branch] : ['-b', branch, 'main']));
-  }
-  for (const [f, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-    fs.writeFileSync(path.join(repo, f), content);
-  }
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', message);
-  const sha = git(repo, 'rev-parse', 'HEAD');
-  if (branch) git(repo, 'checkout', '-q', 'main');
-  return sha;
-}
+const commit = commitFiles;
 
-const source = (provider: string, configuration: Record<string, string>): ActionDeclaration => ({
-  name: 'Source',
-  actionTypeId: { category: 'Source', owner: 'AWS', provider, version: '1' },
-  configuration,
-  outputArtifacts: [{ name: 'SourceOut' }],
-});
-
-function pipeline(name: string, src: ActionDeclaration, extra: Partial<PipelineDeclaration> = {}): PipelineDeclaration {
-  return {
-    name,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/pipeline`,
-    artifactStore: { type: 'S3', location: 'trigger-artifacts' },
-    stages: [
-      { name: 'Source', actions: [src] },
-      { name: 'Approve', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }] },
-    ],
-    ...extra,
-  };
-}
+const source = sourceAction;
+const pipeline = (name: string, src: ActionDeclaration, extra: Partial<PipelineDeclaration> = {}) => sourceThenApproval(name, src, 'trigger-artifacts', extra);
 
 async function create(decl: PipelineDeclaration) {
   await cp.send(new CreatePipelineCommand({ pipeline: decl }));
