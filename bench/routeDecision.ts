@@ -22,8 +22,9 @@ try {
   decide = (req) => chain.find((s: { claims(h: unknown): boolean }) => s.claims(router.headOf(req))).name;
   code = 'router chain';
 } catch {
-  const { isApiRequest } = await import('../src/protocol/nodeApi.js');
-  const { isS3Request } = await import('../src/services/s3/index.js');
+  // Only older checkouts have these (the if-chain the router replaced): imported by untyped paths.
+  const { isApiRequest } = await import('../src/protocol/nodeApi.js' as string);
+  const { isS3Request } = await import('../src/services/s3/index.js' as string);
   decide = (req) => {
     const api = isApiRequest(req) && (req.headers['x-amz-target'] !== undefined || !isS3Request(req));
     return api ? 'api' : !api && isS3Request(req) ? 's3' : 'hono';

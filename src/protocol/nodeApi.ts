@@ -13,9 +13,6 @@ import { dispatch, errorResponse, newRequestId, type JsonService, type WireRespo
 import { dispatchQuery, queryErrorResponse, type QueryService } from './query.js';
 import type { CredentialScope } from './sigv4.js';
 
-/** Largest API request body accepted; larger ones get 413. */
-export const MAX_BODY_BYTES = MAX_API_BODY_BYTES;
-
 /** What the API protocols need of the shared dependencies. */
 export interface ProtocolDeps {
   config: { defaultRegion: string };
@@ -26,8 +23,6 @@ export interface ProtocolDeps {
 
 /** How long a log link in an API answer stays valid when signatures are verified. */
 export const SIGNED_LINK_SECONDS = 3600;
-
-export const isApiRequest = (req: IncomingMessage) => req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?') === true);
 
 export function send(res: ServerResponse, r: WireResponse, extra: Record<string, string> = {}) {
   res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body), ...extra });

@@ -3,4 +3,4 @@
 export { ObjectStore, S3_LIMITS, validBucketName, type BucketInfo, type ObjectVersion, type ObjectCreatedEvent, type ObjectCreatedListener, type PutObjectInput } from './store.js';
 export { S3Error } from './errors.js';
 export { handleS3Request, refuseS3Request, type S3Deps } from './handler.js';
-export { isS3Request, claimsS3, isEmulatorSegment, EMULATOR_ROUTE_SEGMENTS } from './routing.js';
+export { claimsS3, isEmulatorSegment, EMULATOR_ROUTE_SEGMENTS } from './routing.js';

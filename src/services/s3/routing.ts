@@ -3,8 +3,6 @@
 // service: it is an API call's); any other request is S3's unless its path belongs to the emulator
 // itself (a first segment starting with `_`, which no bucket name can, or `webhooks`). The router
 // (src/router.ts) asks claimsS3 in its chain, after the emulator's routes and the API services.
-import type { IncomingMessage } from 'node:http';
-import { scopeOfRequest } from '../../protocol/sigv4.js';
 
 /** Emulator routes whose first path segment is a valid bucket name (so only an s3-signed request reaches such a bucket). */
 export const EMULATOR_ROUTE_SEGMENTS = new Set(['webhooks']);
@@ -19,14 +17,4 @@ export function claimsS3(method: string | undefined, path: string, scopeService:
   if (scopeService !== undefined) return scopeService === 's3';
   if (method === 'POST' && path === '/') return false;
   return !isEmulatorSegment(path.split('/')[1] ?? '');
-}
-
-export function isS3Request(req: IncomingMessage): boolean {
-  // CORS preflights (unsigned by nature) are answered in front of every route (requestGuard.ts).
-  if (req.method === 'OPTIONS') return false;
-  const raw = req.url ?? '/';
-  const qi = raw.indexOf('?');
-  const path = qi >= 0 ? raw.slice(0, qi) : raw;
-  const auth = req.headers.authorization;
-  return claimsS3(req.method, path, scopeOfRequest(typeof auth === 'string' ? auth : undefined, qi >= 0 ? raw.slice(qi + 1) : '')?.service);
 }
