@@ -31,8 +31,8 @@ export interface Config {
   maxArtifactSize?: number;
 }
 
-/** "a, b,,c" -> ['a', 'b', 'c'] (comma-separated environment values). */
-const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+/** "a, b,,c" -> ['a', 'b', 'c'] (comma-separated flag and environment values). */
+export const commaList = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export const DEFAULT_PORT = 4596;
 
@@ -46,8 +46,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     logLevel: (env.CODEPIPELINE_LOCAL_LOG_LEVEL as Config['logLevel']) ?? 'info',
     defaultRegion: env.AWS_DEFAULT_REGION ?? env.AWS_REGION ?? 'us-east-1',
     configFile: env.CODEPIPELINE_LOCAL_CONFIG,
-    corsOrigins: list(env.CODEPIPELINE_LOCAL_CORS_ORIGINS),
-    allowedHosts: list(env.CODEPIPELINE_LOCAL_ALLOWED_HOSTS),
+    corsOrigins: commaList(env.CODEPIPELINE_LOCAL_CORS_ORIGINS),
+    allowedHosts: commaList(env.CODEPIPELINE_LOCAL_ALLOWED_HOSTS),
     publicUrl: env.CODEPIPELINE_LOCAL_PUBLIC_URL || undefined,
     credentialsFile: env.CODEPIPELINE_LOCAL_CREDENTIALS || undefined,
     verifySignatures: false,

@@ -2,7 +2,7 @@
 // CLI entry: flags/env -> config, open the store, start the server, shut down gracefully.
 import { parseArgs } from 'node:util';
 import { start } from './index.js';
-import { DEFAULT_PORT } from './config.js';
+import { commaList, DEFAULT_PORT } from './config.js';
 import { settingsError } from './protocol/requestGuard.js';
 import { VERSION } from './version.js';
 import { runStateCommand, STATE_COMMANDS, type StateCommand } from './local/stateCli.js';
@@ -112,10 +112,9 @@ if (flag('endpoint') !== undefined) usageError('--endpoint goes with a command (
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const logLevel = flag('log-level');
 if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[number])) usageError(`invalid --log-level ${logLevel} (one of ${levels.join(', ')})`);
-const list = (name: string) => flag(name)?.split(',').map((s) => s.trim()).filter(Boolean);
 const guardSettings = {
-  ...(flag('cors-origins') !== undefined && { corsOrigins: list('cors-origins')! }),
-  ...(flag('allowed-hosts') !== undefined && { allowedHosts: list('allowed-hosts')! }),
+  ...(flag('cors-origins') !== undefined && { corsOrigins: commaList(flag('cors-origins')) }),
+  ...(flag('allowed-hosts') !== undefined && { allowedHosts: commaList(flag('allowed-hosts')) }),
   ...(flag('public-url') !== undefined && { publicUrl: flag('public-url') }),
 };
 const invalidGuard = settingsError({ corsOrigins: [], allowedHosts: [], ...guardSettings });
