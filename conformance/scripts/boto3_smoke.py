@@ -10,7 +10,8 @@ import sys
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+
+from client_errors import error_of
 
 
 def plain(value):
@@ -22,18 +23,6 @@ def plain(value):
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as e:
-        return {
-            "code": e.response["Error"]["Code"],
-            "message": e.response["Error"]["Message"],
-            "status": e.response["ResponseMetadata"]["HTTPStatusCode"],
-        }
-    return None
 
 
 def main():

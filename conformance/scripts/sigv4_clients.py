@@ -15,7 +15,8 @@ import urllib.request
 import boto3
 import botocore.auth
 from botocore.config import Config
-from botocore.exceptions import ClientError
+
+from client_errors import error_of
 
 endpoint, key, secret = sys.argv[1], sys.argv[2], sys.argv[3]
 real_now = botocore.auth.get_current_datetime
@@ -30,18 +31,6 @@ def client(service, access_key=key, secret_key=secret, **config):
         aws_secret_access_key=secret_key,
         config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}, **config),
     )
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as e:
-        return {
-            "code": e.response["Error"]["Code"],
-            "status": e.response["ResponseMetadata"]["HTTPStatusCode"],
-            "message": e.response["Error"].get("Message", ""),
-        }
-    return None
 
 
 def fetch(url):
