@@ -27,7 +27,7 @@ import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-cod
 import type { Engine } from '../engine/engine.js';
 import { branchRef, changedFiles, isCommitId, looksLikeRepository } from '../git/git.js';
 import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSource.js';
-import type { ObjectCreatedEvent, S3ObjectSource, SourceObjectStore } from '../providers/sources/s3Objects.js';
+import type { ObjectCreatedEvent, SourceObjectStore } from '../providers/sources/s3Objects.js';
 import type { Scope } from '../store/scope.js';
 import { lastSourceRevision, sameCommit, sourceHistory } from './catchUp.js';
 import { FolderWatches } from './folderWatch.js';
@@ -366,11 +366,10 @@ export class TriggerService {
   /** S3: the latest version of the key, read synchronously from the local store (no race with its object-created events). */
   private catchUpS3(sub: S3Subscription, detectedBy: 'push' | 'catch-up') {
     if (this.stopped) return;
-    const objects = (this.engine as unknown as { objects?: Partial<S3ObjectSource> }).objects;
-    if (typeof objects?.getVersion !== 'function' || typeof objects.getBucket !== 'function') return;
+    const objects = this.engine.objects;
     try {
-      const bucket = objects.getBucket(sub.bucket) as { account?: string } | undefined;
-      if (!bucket || (bucket.account !== undefined && bucket.account !== sub.scope.account)) return;
+      const bucket = objects.getBucket(sub.bucket);
+      if (!bucket || bucket.account !== sub.scope.account) return;
       const latest = objects.getVersion(sub.bucket, sub.key);
       if (!latest || latest.deleteMarker) return;
       const last = lastSourceRevision(this.engine, sub.scope, sub.pipeline, sub.action);
