@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Providers } from './providers/index.js';
 import type { KeyRing } from './protocol/credentials.js';
+import type { ProvisionerRegistry } from './stacks/provisioners.js';
 import type { Store } from './store/index.js';
 import type { Clock } from './util/clock.js';
 import type { Logger } from './util/log.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   providers: Providers;
   /** Change detection (stopped and started again around a reset or restore). */
   triggers: ChangeDetection;
+  /** The resource types stacks create for real (src/stacks/resources/); the others are simulated. */
+  provisioners: ProvisionerRegistry;
   /** The accepted access keys when signatures are verified (--credentials). */
   keys?: KeyRing;
 }

@@ -16,6 +16,7 @@ import { CredentialsError, KeyRing, parseAccessKeys, readCredentialsFile } from 
 import { ActionLogs } from './logs/actionLogs.js';
 import { registerProviders } from './providers/index.js';
 import { objectStoreSource } from './providers/sources/index.js';
+import { ProvisionerRegistry } from './stacks/provisioners.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
@@ -85,6 +86,8 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   // The emulator's own http://host:port, for log URLs and local Lambda handlers: read by the engine when needed.
   let ownUrl = 'http://127.0.0.1';
   // The engine and its providers need each other: the table is given to the engine, then filled once.
+  // Filled by each service's resource types (src/stacks/resources/) before the first stack operation.
+  const provisioners = new ProvisionerRegistry();
   const providerTable = new ProviderTable();
   const engine = new Engine({
     store,
@@ -102,7 +105,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects });
   const triggers = new ChangeDetection(engine, sourceObjects);
   // baseUrl (the public URL) is known once the port is.
-  const deps = { config, store, clock, log, engine, providers, triggers, keys, baseUrl: '' };
+  const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
   const honoListener = getRequestListener(createApp(deps).fetch);
   const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
