@@ -85,9 +85,9 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const buildProjects = new BuildProjects(localConfig, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
   // The emulator's own http://host:port, for log URLs and local Lambda handlers: read by the engine when needed.
   let ownUrl = 'http://127.0.0.1';
-  // The engine and its providers need each other: the table is given to the engine, then filled once.
   // Filled by each service's resource types (src/stacks/resources/) before the first stack operation.
   const provisioners = new ProvisionerRegistry();
+  // The engine and its providers need each other: the table is given to the engine, then filled once.
   const providerTable = new ProviderTable();
   const engine = new Engine({
     store,
