@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.js';
 import { validRegion } from './auth.js';
 import { AwsError, err, notImplemented } from './errors.js';
+import { ReadCache } from './readCache.js';
 
 export interface WireResponse {
   status: number;
@@ -35,7 +36,23 @@ export interface JsonApi<D = any, C = any> {
   context(deps: D, call: Call): C;
   /** The service's own errors as AWS errors (default: AwsError as thrown; anything else is InternalFailure). */
   errorOf?(e: unknown): AwsError | undefined;
+  /** Read operations whose answers are kept until the database changes (protocol/readCache.ts). */
+  reads?: CachedReads<D>;
 }
+
+export interface CachedReads<D> {
+  /**
+   * Operations whose answer is a function of the database, the request body and the caller's account
+   * and region alone (no clock, no random ids, nothing held only in memory). Never used when
+   * signatures are verified: answers then carry links presigned with the caller's key.
+   */
+  operations: ReadonlySet<string>;
+  /** Changes whenever any row of the database does (Store.writeGeneration). */
+  generation(deps: D): number;
+}
+
+/** One read cache per emulator (its dependencies object): start() may run several in one process. */
+const readCaches = new WeakMap<object, ReadCache>();
 
 /** A JSON 1.1 service on the shared port. Without `api` it is recognised but not implemented yet. */
 export interface JsonService<D = any, C = any> {
@@ -102,6 +119,25 @@ export async function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): P
   const api = service.api;
   try {
     if (!api) throw serviceNotImplemented(service.name, target ?? '');
+    const [prefix, operation] = (target ?? '').split('.');
+    const reads = api.reads;
+    // A read answered before, with the database unchanged since: the same body validated then.
+    const cached = reads && !call.signUrl && reads.operations.has(operation) && prefix === service.targetPrefix;
+    let cache: ReadCache | undefined;
+    let key = '';
+    let generation = 0;
+    if (cached) {
+      cache = readCaches.get(r.deps as object);
+      if (!cache) readCaches.set(r.deps as object, (cache = new ReadCache()));
+      key = `${operation}\n${call.account}\n${call.region}\n${r.rawBody}`;
+      generation = reads.generation(r.deps);
+      const answer = cache.get(generation, key);
+      if (answer !== undefined) {
+        // A hit means this body parsed, named a known operation and validated: only authentication is left.
+        r.authenticate?.();
+        return { status: 200, body: answer, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId } };
+      }
+    }
     let body: unknown = {};
     if (r.rawBody.trim() !== '') {
       try {
@@ -113,7 +149,6 @@ export async function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): P
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw err('SerializationException', 'Start of structure or map found where not expected.');
 
-    const [prefix, operation] = (target ?? '').split('.');
     // Own properties only: `toString`, `__proto__` or `constructor` name no operation.
     if (prefix !== service.targetPrefix || !operation || !Object.hasOwn(api.operations, operation))
       throw err('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
@@ -124,9 +159,11 @@ export async function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): P
     const handler = Object.hasOwn(api.handlers, operation) ? api.handlers[operation] : undefined;
     if (!handler) throw notImplemented(operation);
     const output = (await handler(api.context(r.deps, call), input)) ?? {};
+    const answer = toAwsJson(output);
+    if (cache && reads!.generation(r.deps) === generation) cache.set(generation, key, answer);
     return {
       status: 200,
-      body: toAwsJson(output),
+      body: answer,
       headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId },
     };
   } catch (e) {

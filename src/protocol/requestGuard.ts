@@ -82,9 +82,25 @@ const matchesName = (pattern: string, name: string) => {
   return p.startsWith('*.') ? name.endsWith(p.slice(1)) : p === name;
 };
 
+/** Host headers already decided, per policy: a client sends the same one on every request (bounded: any peer can send any). */
+const hostDecisions = new WeakMap<GuardPolicy, Map<string, boolean>>();
+const MAX_HOST_DECISIONS = 256;
+
 /** Whether a request addressed to `hostHeader` may be served (see GuardPolicy). No Host (HTTP/1.0) is not a browser: allowed. */
 export function isAllowedHost(hostHeader: string | undefined, policy: GuardPolicy): boolean {
   if (hostHeader === undefined || policy.allowedHosts.includes('*')) return true;
+  let decided = hostDecisions.get(policy);
+  if (!decided) hostDecisions.set(policy, (decided = new Map()));
+  let allowed = decided.get(hostHeader);
+  if (allowed === undefined) {
+    allowed = decideHost(hostHeader, policy);
+    if (decided.size >= MAX_HOST_DECISIONS) decided.clear();
+    decided.set(hostHeader, allowed);
+  }
+  return allowed;
+}
+
+function decideHost(hostHeader: string, policy: GuardPolicy): boolean {
   const name = hostNameOf(hostHeader);
   if (name === undefined) return false;
   if (isLoopbackName(name)) return true;

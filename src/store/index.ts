@@ -29,10 +29,13 @@ export class Store {
   /** Simulated AWS resources left by deploy and invoke actions (stacks, deployments, state machine executions). */
   readonly simulated: SimulatedStore;
 
+  private readonly generationStmt;
+
   constructor(
     readonly db: Db,
     readonly location: string,
   ) {
+    this.generationStmt = db.prepare('SELECT total_changes()').pluck();
     this.pipelines = new PipelineStore(db);
     this.tags = new TagStore(db);
     this.actionTypes = new ActionTypeStore(db);
@@ -50,6 +53,15 @@ export class Store {
   static open(opts: { inMemory: boolean; dataDir: string }): Store {
     const { db, location } = openDb(opts);
     return new Store(db, location);
+  }
+
+  /**
+   * Changes whenever a row of any table does: the rows every INSERT, UPDATE and DELETE of this
+   * connection has changed (SQLite's total_changes(); the emulator is the folder's only writer).
+   * Read caches are valid while it stays the same.
+   */
+  writeGeneration(): number {
+    return this.generationStmt.get() as number;
   }
 
   /** Runs `fn` in one transaction: a state change is all or nothing. */

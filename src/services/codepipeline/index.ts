@@ -16,5 +16,10 @@ export const codePipeline: JsonService<ServiceDeps, Ctx> = {
     validate: validateInput,
     handlers,
     context: (deps, call) => ({ ...deps, ...call }),
+    // Answers made of stored rows only (GetPipelineState's log links use the fixed public URL).
+    reads: {
+      operations: new Set(['GetPipeline', 'ListPipelines', 'GetPipelineState', 'GetPipelineExecution', 'ListPipelineExecutions', 'ListActionExecutions', 'ListRuleExecutions', 'PollForJobs', 'PollForThirdPartyJobs', 'ListActionTypes', 'GetActionType', 'ListWebhooks', 'ListTagsForResource']),
+      generation: (deps) => deps.store.writeGeneration(),
+    },
   },
 };
