@@ -158,6 +158,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
       triggers.stop();
       providers.shutdown();
       engine.shutdown();
+      logs.close();
       store.close();
       lock?.release();
     },

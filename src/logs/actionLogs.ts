@@ -12,6 +12,8 @@ export const LOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const MEMORY_CAP = 8 * 1024 * 1024;
 const DISK_CAP = 64 * 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
+/** Log files held open at once (running actions write to a handful; the oldest is closed first). */
+const MAX_OPEN = 64;
 const truncated = (cap: number) => `\n[log truncated at ${cap} bytes]\n`;
 
 export class ActionLogs {
@@ -20,6 +22,9 @@ export class ActionLogs {
   private readonly openLine = new Set<string>();
   /** Bytes written so far to each log file (read from the file the first time, after a restart). */
   private readonly diskSizes = new Map<string, number>();
+  /** Log files held open for appending, oldest first: an action writes many lines (bounded: see MAX_OPEN). */
+  private readonly fds = new Map<string, number>();
+  private dirMade = false;
 
   /** `dir` undefined: in-memory mode. */
   constructor(private readonly dir: string | undefined) {}
@@ -46,9 +51,32 @@ export class ActionLogs {
     if (size > DISK_CAP) return;
     let chunk = Buffer.from(text, 'utf8');
     if (size + chunk.length > DISK_CAP) chunk = Buffer.concat([chunk.subarray(0, DISK_CAP - size), Buffer.from(truncated(DISK_CAP))]);
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.appendFileSync(file, chunk);
+    fs.writeSync(this.fdOf(id, file), chunk);
     this.diskSizes.set(id, size + chunk.length);
+  }
+
+  /** The open file of a log, opened for appending (and its folder made) on first use. */
+  private fdOf(id: string, file: string): number {
+    let fd = this.fds.get(id);
+    if (fd !== undefined) return fd;
+    if (!this.dirMade) {
+      fs.mkdirSync(this.dir!, { recursive: true });
+      this.dirMade = true;
+    }
+    if (this.fds.size >= MAX_OPEN) {
+      const [oldest, oldFd] = this.fds.entries().next().value as [string, number];
+      fs.closeSync(oldFd);
+      this.fds.delete(oldest);
+    }
+    fd = fs.openSync(file, 'a');
+    this.fds.set(id, fd);
+    return fd;
+  }
+
+  /** Closes every log file held open (at stop, and before a restore replaces them). */
+  close() {
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
   }
 
   /** Every log (for a snapshot), read synchronously. */
@@ -75,6 +103,8 @@ export class ActionLogs {
 
   /** Replaces every log with `logs` (a restore; none for a reset). */
   replaceAll(logs: [string, Uint8Array][]) {
+    this.close();
+    this.dirMade = false;
     this.openLine.clear();
     this.diskSizes.clear();
     this.memory.clear();
