@@ -30,12 +30,15 @@ export class Store {
   readonly simulated: SimulatedStore;
 
   private readonly generationStmt;
+  /** One transaction wrapper for every tx() (a nested call becomes a savepoint), not one made per call. */
+  private readonly inTransaction;
 
   constructor(
     readonly db: Db,
     readonly location: string,
   ) {
     this.generationStmt = db.prepare('SELECT total_changes()').pluck();
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.pipelines = new PipelineStore(db);
     this.tags = new TagStore(db);
     this.actionTypes = new ActionTypeStore(db);
@@ -66,8 +69,10 @@ export class Store {
 
   /** Runs `fn` in one transaction: a state change is all or nothing. */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
+
+
 
   close() {
     this.db.close();
