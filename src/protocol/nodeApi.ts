@@ -79,7 +79,33 @@ export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps:
   }).then((r) => send(res, r));
 }
 
+/** The call a request makes, named from its credential scope (and, verified, the key's account). */
+function callOf(deps: ProtocolDeps, scope: CredentialScope | undefined) {
+  const caller = callerOf(scope, deps.config.defaultRegion, deps.keys);
+  const owner = deps.keys?.get(caller.accessKeyId);
+  return {
+    caller,
+    call: {
+      account: caller.account,
+      region: caller.region,
+      requestId: newRequestId(),
+      ...(caller.accessKeyId !== undefined && { accessKeyId: caller.accessKeyId }),
+      ...(owner && {
+        signUrl: (link: string) => presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS),
+      }),
+    },
+  };
+}
+
 /** Serves one query-protocol request (its parameters read) for `service`. */
-export function serveQuery(service: QueryService, res: ServerResponse, params: URLSearchParams) {
-  send(res, dispatchQuery(service, params, newRequestId()));
+export function serveQuery<D extends ProtocolDeps>(service: QueryService<D>, deps: D, req: IncomingMessage, res: ServerResponse, scope: CredentialScope | undefined, params: URLSearchParams, body: Buffer) {
+  const { keys } = deps;
+  dispatchQuery(service, {
+    params,
+    deps,
+    defaultRegion: deps.config.defaultRegion,
+    log: deps.log,
+    authenticate: keys && (() => void authenticate(keys, rawRequest(req), body, service.signingName)),
+    call: callOf(deps, scope).call,
+  }).then((r) => send(res, r));
 }
