@@ -19,6 +19,7 @@ import { guardRequest, type GuardPolicy } from './protocol/requestGuard.js';
 import { scopeOfRequest, type CredentialScope } from './protocol/sigv4.js';
 import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
+import { cloudFormation } from './services/cloudformation/index.js';
 import { sts } from './services/sts/index.js';
 import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
 
@@ -33,7 +34,7 @@ export const SERVICES: readonly Service[] = [
   { name: 'CodeBuild', signingName: 'codebuild', protocol: 'json', targetPrefix: 'CodeBuild_20161006' },
   { name: 'SSM', signingName: 'ssm', protocol: 'json', targetPrefix: 'AmazonSSM' },
   sts,
-  { name: 'CloudFormation', signingName: 'cloudformation', protocol: 'query', apiVersion: '2010-05-15', xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' },
+  cloudFormation,
 ];
 
 /** The service answering POST / that names no other: its errors are what an unknown request hears. */

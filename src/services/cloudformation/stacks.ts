@@ -1,0 +1,77 @@
+// Where the API finds stacks: the stack engine's documents (src/stacks/documents.ts) in the store, one
+// per stack name in an account and region, a deleted stack kept (DELETE_COMPLETE) until the name is
+// used again. A StackName is a name (live stacks only) or a stack id (deleted ones too), as on AWS.
+import { STACK_KIND, type StackDocument } from '../../stacks/documents.js';
+import { StackOperation } from '../../stacks/operation.js';
+import type { Scope } from '../../store/scope.js';
+import type { Ctx } from './context.js';
+import { stackNotFound, validationError } from './errors.js';
+import type { PendingOperation } from './pendingOperation.js';
+
+/** A stack document as the API keeps it: the engine's, plus the operation the API accepted and has not run yet. */
+export type ApiStack = StackDocument & { apiOperation?: PendingOperation };
+
+type Deps = Pick<Ctx, 'store' | 'clock' | 'log'>;
+
+export const scopeOf = (ctx: Scope): Scope => ({ account: ctx.account, region: ctx.region });
+
+const STACK_ARN = /^arn:aws[\w-]*:cloudformation:[\w-]+:\d{12}:stack\/([^/]+)\/.+$/;
+
+/** The stack a StackName names, or undefined. */
+export function findStack(ctx: Deps & Scope, nameOrId: string): ApiStack | undefined {
+  const arn = STACK_ARN.exec(nameOrId);
+  const doc = ctx.store.simulated.get<ApiStack>(scopeOf(ctx), STACK_KIND, arn ? arn[1] : nameOrId)?.document;
+  if (!doc) return undefined;
+  if (arn) return doc.stackId === nameOrId ? doc : undefined;
+  return doc.status === 'DELETE_COMPLETE' ? undefined : doc;
+}
+
+/** The stack a StackName names; else ValidationError "Stack with id X does not exist". */
+export function requireStack(ctx: Deps & Scope, nameOrId: string): ApiStack {
+  const s = findStack(ctx, nameOrId);
+  if (!s) throw stackNotFound(nameOrId);
+  return s;
+}
+
+/** Every stack record of the account and region (deleted ones included), oldest first. */
+export function allStacks(ctx: Deps & Scope): ApiStack[] {
+  return ctx.store.simulated
+    .list<ApiStack>(scopeOf(ctx), STACK_KIND)
+    .map((r) => r.document)
+    .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.stackName < b.stackName ? -1 : 1));
+}
+
+/** Saves a document the API changed itself (change sets, an accepted operation). */
+export function saveStack(ctx: Deps & Scope, s: ApiStack) {
+  const now = ctx.clock.now();
+  s.updated = new Date(now).toISOString();
+  ctx.store.tx(() => ctx.store.simulated.put(scopeOf(ctx), STACK_KIND, s.stackName, s, now));
+}
+
+/** The stack engine's operation on one stack, as the API drives it (no pipeline action behind it). */
+export function stackOperation(ctx: Deps & Scope, stackName: string): StackOperation {
+  return new StackOperation(ctx.store, scopeOf(ctx), stackName, {
+    now: ctx.clock.now(),
+    simulateFailure: false,
+    note: (line) => ctx.log.debug(`cloudformation ${ctx.account}/${ctx.region}: ${line}`),
+  });
+}
+
+/** The stack's status, as an in-progress one (*_IN_PROGRESS) refuses another operation. */
+export const inProgress = (s: StackDocument) => s.status.endsWith('_IN_PROGRESS') && s.status !== 'REVIEW_IN_PROGRESS';
+
+const STACK_NAME = '[a-zA-Z][-a-zA-Z0-9]*';
+/** A new stack's name: the constraint CloudFormation states in its API reference (the model does not carry it). */
+export function checkNewStackName(name: string) {
+  const errors: string[] = [];
+  if (!new RegExp(`^(?:${STACK_NAME})$`).test(name)) errors.push(`Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${STACK_NAME}`);
+  if (name.length > 128) errors.push(`Value '${name}' at 'stackName' failed to satisfy constraint: Member must have length less than or equal to 128`);
+  if (errors.length) throw validationError(`${errors.length} validation error${errors.length === 1 ? '' : 's'} detected: ${errors.join('; ')}`);
+}
+
+/** An update (or an executed change set) refused while the stack is busy or failed, in CloudFormation's words. */
+export function refuseUpdate(ctx: Deps & Scope, s: ApiStack) {
+  if (inProgress(s) || s.apiOperation || StackOperation.failed(s) || s.status === 'REVIEW_IN_PROGRESS')
+    throw validationError(`Stack:${s.stackId} is in ${s.status} state and can not be updated.`);
+  void ctx;
+}
