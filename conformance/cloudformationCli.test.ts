@@ -87,6 +87,22 @@ describe.skipIf(!hasAws)(hasAws ? 'CloudFormation with the AWS CLI v1' : 'CloudF
     expect(await cfn('wait', 'stack-delete-complete', '--stack-name', 'queue')).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  it('`deploy --s3-bucket` uploads the template into the emulator’s S3 store and creates the stack from its URL (AWS_ENDPOINT_URL)', async () => {
+    // The CLI's deploy builds its S3 client without --endpoint-url: AWS_ENDPOINT_URL points both clients at the emulator.
+    const viaEnv = (...args: string[]): Promise<Run> =>
+      new Promise((resolve) =>
+        execFile('aws', ['--output', 'json', ...args], { env: clientEnv({ AWS_ENDPOINT_URL: emu.endpoint }), timeout: 120_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+        ),
+      );
+    expect((await viaEnv('s3', 'mb', 's3://deploy-artifacts')).code).toBe(0);
+    const run = await viaEnv('cloudformation', 'deploy', '--template-file', path.join(tmp, 'bucket.yml'), '--stack-name', 'uploaded', '--s3-bucket', 'deploy-artifacts', '--s3-prefix', 'tpl');
+    expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('Successfully created/updated stack - uploaded')]);
+    const listed = await viaEnv('s3api', 'list-objects-v2', '--bucket', 'deploy-artifacts', '--prefix', 'tpl/');
+    expect(JSON.parse(listed.stdout).Contents.map((o: { Key: string }) => o.Key)).toEqual([expect.stringMatching(/^tpl\/[0-9a-f]{32}\.template$/)]);
+    expect(json(await cfn('get-template', '--stack-name', 'uploaded')).TemplateBody).toBe(BUCKET_TEMPLATE);
+  });
+
   it('errors: a missing stack, missing capabilities, a stack that already exists', async () => {
     const missing = await cfn('describe-stacks', '--stack-name', 'ghost');
     expect([missing.code, missing.stderr.trim()]).toEqual([255, 'An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id ghost does not exist']);
