@@ -154,6 +154,8 @@ export function changeSetSummary(s: ApiStack, cs: ChangeSetDocument): sdk.Change
 
 export function changeSetView(s: ApiStack, cs: ChangeSetDocument): sdk.DescribeChangeSetOutput {
   const extra = cs as ChangeSetDocument & { description?: string };
+  // Accepted for execution, not run yet: AWS shows EXECUTE_IN_PROGRESS.
+  const executing = s.apiOperation?.kind === 'execute' && s.apiOperation.changeSetName === cs.changeSetName;
   const physical = new Map(s.resources.map((r) => [r.logicalId, r.physicalId]));
   return {
     ChangeSetName: cs.changeSetName,
@@ -163,7 +165,7 @@ export function changeSetView(s: ApiStack, cs: ChangeSetDocument): sdk.DescribeC
     ...(extra.description !== undefined && { Description: extra.description }),
     Parameters: parameterViews(storedTemplate(cs.templateBody), cs.parameters),
     CreationTime: date(cs.created),
-    ExecutionStatus: cs.executionStatus as sdk.ExecutionStatus,
+    ExecutionStatus: executing ? 'EXECUTE_IN_PROGRESS' : (cs.executionStatus as sdk.ExecutionStatus),
     Status: cs.status as sdk.ChangeSetStatus,
     ...(cs.statusReason !== undefined && { StatusReason: cs.statusReason }),
     NotificationARNs: [],
