@@ -299,8 +299,8 @@ describe('TemplateURL into the emulator’s S3 store', () => {
     }
     expect((await cf().send(new GetTemplateSummaryCommand({ TemplateURL: urls[4] }))).ResourceTypes).toEqual(['AWS::SQS::Queue']);
     await expectAwsError(cf().send(new CreateStackCommand({ StackName: 'nope', TemplateURL: 'https://templates.s3.amazonaws.com/missing.yaml' })), 'ValidationError', 'S3 error: The specified key does not exist.');
-    await expectAwsError(cf().send(new CreateStackCommand({ StackName: 'nope', TemplateURL: 'https://s3.amazonaws.com/no-such-bucket/t.yaml' })), 'ValidationError', 'S3 error: The specified bucket does not exist');
-    await expectAwsError(cf().send(new CreateStackCommand({ StackName: 'nope', TemplateURL: 'ftp://x/y' })), 'ValidationError', 'TemplateURL must be a supported URL.');
+    await expectAwsError(cf().send(new CreateStackCommand({ StackName: 'nope', TemplateURL: 'https://s3.amazonaws.com/no-such-bucket/t.yaml' })), 'ValidationError', 'TemplateURL must reference a valid S3 object to which you have access.');
+    await expectAwsError(cf().send(new CreateStackCommand({ StackName: 'nope', TemplateURL: 'ftp://x/y' })), 'ValidationError', 'TemplateURL must be an Amazon S3 URL');
   });
 });
 

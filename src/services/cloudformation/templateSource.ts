@@ -46,8 +46,8 @@ export async function templateBodyOf(ctx: Ctx, input: TemplateInput): Promise<st
   if (input.TemplateBody !== undefined) return input.TemplateBody;
   if (input.TemplateURL === undefined) throw validationError('Either Template URL or Template Body must be specified.');
   const where = s3LocationOf(input.TemplateURL);
-  if (!where) throw validationError('TemplateURL must be a supported URL.');
-  if (!ctx.engine.objects.getBucket(where.bucket)) throw validationError('S3 error: The specified bucket does not exist');
+  if (!where) throw validationError('TemplateURL must be an Amazon S3 URL');
+  if (!ctx.engine.objects.getBucket(where.bucket)) throw validationError('TemplateURL must reference a valid S3 object to which you have access.');
   const body = await ctx.engine.objects.getBuffer(where.bucket, where.key);
   if (!body) throw validationError('S3 error: The specified key does not exist.');
   return body.toString('utf8');

@@ -8,7 +8,7 @@ export const deleteStack: Handler<'DeleteStack'> = (ctx, input) => {
   const s = findStack(ctx, input.StackName);
   if (!s || s.status === 'DELETE_COMPLETE' || s.status === 'DELETE_IN_PROGRESS') return {};
   const runner = runnerFor(ctx);
-  if (inProgress(s) || runner.busy(ctx, s.stackName)) throw validationError(`Stack [${s.stackName}] cannot be deleted while in status ${s.status}`);
+  if (inProgress(s) || runner.busy(ctx, s.stackName)) throw validationError(`Stack [${s.stackId}] cannot be deleted while in status ${s.status}`);
   runner.accept(ctx, s, { kind: 'delete', previousStatus: s.status }, 'DELETE_IN_PROGRESS');
   return {};
 };
