@@ -34,7 +34,7 @@ describe('stacks across restarts', () => {
         events: [],
         created: new Date().toISOString(),
         updated: new Date().toISOString(),
-        apiOperation: { kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'dev', Token: 'x' }, capabilities: [], tags: {} } },
+        apiOperation: { id: 'interrupted-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'dev', Token: 'x' }, capabilities: [], tags: {} } },
       };
       emu.store.simulated.put(scope, 'cloudformation-stack', 'interrupted', pending, Date.now());
       await emu.stop();

@@ -38,8 +38,8 @@ export class StackRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
   /** Accepts an operation: the stack is saved in `status` (e.g. CREATE_IN_PROGRESS) with it, and it runs once the request is answered. */
-  accept(scope: Scope, s: ApiStack, op: PendingOperation, status: string) {
-    s.apiOperation = op;
+  accept(scope: Scope, s: ApiStack, op: Omit<PendingOperation, 'id'>, status: string) {
+    s.apiOperation = { id: randomUUID(), ...op };
     s.status = status;
     s.statusReason = 'User Initiated';
     saveStack({ ...this.deps, ...scope }, s);
@@ -80,22 +80,31 @@ export class StackRunner {
     s.status = op.previousStatus;
     delete s.statusReason;
     const engine = stackOperation(ctx, stackName);
+    let failure: string | undefined;
     try {
       if (op.kind === 'create' || op.kind === 'update') await engine.apply(s, desiredOf(op.desired!), op.kind === 'create');
       else if (op.kind === 'delete') await engine.delete(s);
       else await engine.executeChangeSet(s, op.changeSetName!);
     } catch (e) {
       if (!(e instanceof StackFailure)) this.deps.log.error(`cloudformation: ${op.kind} of the stack ${stackName} failed`, e);
-      this.failed(scope, stackName, op, e instanceof Error ? e.message : String(e));
+      failure = e instanceof Error ? e.message : String(e);
     }
+    this.settle(scope, stackName, op, failure);
   }
 
-  /** The engine stopped without recording an outcome (e.g. the template did not evaluate): the stack fails as CloudFormation's would. */
-  private failed(scope: Scope, stackName: string, op: PendingOperation, reason: string) {
+  /**
+   * After the engine: the operation must no longer be pending (whatever document the engine saved), and
+   * a stack the engine left without an outcome (e.g. the template did not evaluate) fails as
+   * CloudFormation's would.
+   */
+  private settle(scope: Scope, stackName: string, op: PendingOperation, failure: string | undefined) {
     const ctx = { ...this.deps, ...scope };
     const s = ctx.store.simulated.get<ApiStack>(scope, STACK_KIND, stackName)?.document;
-    if (!s || (!s.apiOperation && !inProgress(s))) return;
+    const ours = s?.apiOperation?.id === op.id;
+    if (!s || (!ours && (failure === undefined || !inProgress(s)))) return;
     delete s.apiOperation;
+    if (!inProgress(s) && failure === undefined) return saveStack(ctx, s);
+    const reason = failure ?? `The ${op.kind} operation ended without an outcome`;
     const timestamp = new Date(ctx.clock.now()).toISOString();
     const event = (status: string, why?: string) =>
       s.events.push({
