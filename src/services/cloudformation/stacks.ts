@@ -70,8 +70,7 @@ export function checkNewStackName(name: string) {
 }
 
 /** An update (or an executed change set) refused while the stack is busy or failed, in CloudFormation's words. */
-export function refuseUpdate(ctx: Deps & Scope, s: ApiStack) {
+export function refuseUpdate(s: ApiStack) {
   if (inProgress(s) || s.apiOperation || StackOperation.failed(s) || s.status === 'REVIEW_IN_PROGRESS')
     throw validationError(`Stack:${s.stackId} is in ${s.status} state and can not be updated.`);
-  void ctx;
 }

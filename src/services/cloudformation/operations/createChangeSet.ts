@@ -18,7 +18,7 @@ export const createChangeSet: Handler<'CreateChangeSet'> = async (ctx, input) =>
     if (!existing) checkNewStackName(name);
   } else {
     if (!created) throw validationError(`Stack [${name}] does not exist`);
-    refuseUpdate(ctx, existing);
+    refuseUpdate(existing);
   }
   if (existing && Object.hasOwn(existing.changeSets ?? {}, input.ChangeSetName))
     throw cfnError('AlreadyExistsException', `ChangeSet [${input.ChangeSetName}] already exists`);

@@ -7,7 +7,7 @@ import { refuseUpdate } from '../stacks.js';
 /** Accepts the execution (the stack CREATE_ or UPDATE_IN_PROGRESS); it runs after the answer. */
 export const executeChangeSet: Handler<'ExecuteChangeSet'> = (ctx, input) => {
   const { stack, changeSet } = findChangeSet(ctx, input.ChangeSetName, input.StackName);
-  if (stack.status !== 'REVIEW_IN_PROGRESS') refuseUpdate(ctx, stack);
+  if (stack.status !== 'REVIEW_IN_PROGRESS') refuseUpdate(stack);
   if (changeSet.executionStatus !== 'AVAILABLE')
     throw cfnError('InvalidChangeSetStatus', `ChangeSet [${changeSet.changeSetId}] cannot be executed in its current status of [${changeSet.status}]`);
   const creating = stack.status === 'REVIEW_IN_PROGRESS';

@@ -8,7 +8,7 @@ import { findStack, refuseUpdate, stackOperation } from '../stacks.js';
 export const updateStack: Handler<'UpdateStack'> = async (ctx, input) => {
   const s = findStack(ctx, input.StackName);
   if (!s || s.status === 'REVIEW_IN_PROGRESS') throw validationError(`Stack [${input.StackName}] does not exist`);
-  refuseUpdate(ctx, s);
+  refuseUpdate(s);
   const d = await desiredOf(ctx, input, s);
   if (await stackOperation(ctx, s.stackName).unchanged(s, d)) throw validationError('No updates are to be performed.');
   runnerFor(ctx).accept(ctx, s, { kind: 'update', previousStatus: s.status, desired: storedDesired(d) }, 'UPDATE_IN_PROGRESS');
