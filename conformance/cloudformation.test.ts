@@ -166,7 +166,13 @@ describe('the stack lifecycle', () => {
     await cf().send(new CreateStackCommand({ StackName: 'broken', TemplateBody: 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  X:\n    Value: !GetAtt Missing.Arn\n' }));
     const s = await settled(cf(), 'broken');
     expect(s.StackStatus).toBe('ROLLBACK_COMPLETE');
-    expect(s.StackStatusReason).toEqual(expect.any(String));
+    expect(s.StackStatusReason).toEqual(expect.stringContaining('Missing'));
+    const events = (await cf().send(new DescribeStackEventsCommand({ StackName: 'broken' }))).StackEvents!;
+    expect(events.filter((e) => e.LogicalResourceId === 'broken').map((e) => [e.ResourceStatus, e.ResourceStatusReason])).toEqual([
+      ['ROLLBACK_COMPLETE', undefined],
+      ['ROLLBACK_IN_PROGRESS', s.StackStatusReason],
+      ['CREATE_IN_PROGRESS', 'User Initiated'],
+    ]);
     expect((await waitUntilStackCreateComplete(waiter(), { StackName: 'broken' }).catch((e) => e)).name).toBe('Error');
     await expectAwsError(cf().send(new UpdateStackCommand({ StackName: 'broken', UsePreviousTemplate: true })), 'ValidationError', `Stack:${s.StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
   });

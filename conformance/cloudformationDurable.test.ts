@@ -17,13 +17,12 @@ describe('stacks across restarts', () => {
       let emu = await startEmulator({ inMemory: false, dataDir });
       await cfnClient(emu.endpoint).send(new CreateStackCommand({ StackName: 'kept', TemplateBody: BUCKET_TEMPLATE }));
       const before = await settled(cfnClient(emu.endpoint), 'kept');
-      // A stop between the answer and the run: the document holds the accepted operation (as CreateStack saves it).
+      // A stop between the answer and the run: the document holds the accepted operation (as CreateStack saves it), and shows it.
       const scope = { account: ACCOUNT, region: 'us-east-1' };
       const pending = {
         stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/interrupted/6d1c1f7e-0000-4000-8000-000000000000`,
         stackName: 'interrupted',
-        status: 'CREATE_IN_PROGRESS',
-        statusReason: 'User Initiated',
+        status: 'REVIEW_IN_PROGRESS',
         parameters: {},
         capabilities: [],
         tags: {},
@@ -37,6 +36,8 @@ describe('stacks across restarts', () => {
         apiOperation: { id: 'interrupted-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'dev', Token: 'x' }, capabilities: [], tags: {} } },
       };
       emu.store.simulated.put(scope, 'cloudformation-stack', 'interrupted', pending, Date.now());
+      const shown = (await cfnClient(emu.endpoint).send(new DescribeStacksCommand({ StackName: 'interrupted' }))).Stacks![0];
+      expect([shown.StackStatus, shown.StackStatusReason]).toEqual(['CREATE_IN_PROGRESS', 'User Initiated']);
       await emu.stop();
 
       emu = await startEmulator({ inMemory: false, dataDir });

@@ -37,18 +37,14 @@ export class StackRunner {
 
   constructor(private readonly deps: RunnerDeps) {}
 
-  /** Accepts an operation: the stack is saved in `status` (e.g. CREATE_IN_PROGRESS) with it, and it runs once the request is answered. */
-  accept(scope: Scope, s: ApiStack, op: Omit<PendingOperation, 'id'>, status: string) {
+  /**
+   * Accepts an operation: saved in the stack's document (the stack shows the operation's *_IN_PROGRESS
+   * status, stacks.ts shownStatus) and run once the request is answered.
+   */
+  accept(scope: Scope, s: ApiStack, op: Omit<PendingOperation, 'id'>) {
     s.apiOperation = { id: randomUUID(), ...op };
-    s.status = status;
-    s.statusReason = 'User Initiated';
     saveStack({ ...this.deps, ...scope }, s);
     this.schedule(scopeOf(scope), s.stackName);
-  }
-
-  /** Whether an accepted operation on the stack has not finished yet. */
-  busy(scope: Scope, stackName: string) {
-    return this.chains.has(keyOf(scope, stackName));
   }
 
   resume() {
@@ -75,10 +71,8 @@ export class StackRunner {
     const s = ctx.store.simulated.get<ApiStack>(scope, STACK_KIND, stackName)?.document;
     const op = s?.apiOperation;
     if (!s || !op) return;
-    // The engine sees the stack as it was before the operation, and saves it without the pending operation.
+    // The engine is handed the stack as it was before the operation, and saves it without the pending operation.
     delete s.apiOperation;
-    s.status = op.previousStatus;
-    delete s.statusReason;
     const engine = stackOperation(ctx, stackName);
     let failure: string | undefined;
     try {
@@ -105,6 +99,8 @@ export class StackRunner {
     delete s.apiOperation;
     if (!inProgress(s) && failure === undefined) return saveStack(ctx, s);
     const reason = failure ?? `The ${op.kind} operation ended without an outcome`;
+    const creating = op.kind === 'create' || (op.kind === 'execute' && op.previousStatus === 'REVIEW_IN_PROGRESS');
+    const verb = op.kind === 'delete' ? 'DELETE' : creating ? 'CREATE' : 'UPDATE';
     const timestamp = new Date(ctx.clock.now()).toISOString();
     const event = (status: string, why?: string) =>
       s.events.push({
@@ -116,7 +112,8 @@ export class StackRunner {
         resourceStatus: status,
         ...(why && { resourceStatusReason: why }),
       });
-    const creating = op.kind === 'create' || (op.kind === 'execute' && op.previousStatus === 'REVIEW_IN_PROGRESS');
+    // The engine recorded nothing of this operation: it begins as CloudFormation's do.
+    if (ours) event(`${verb}_IN_PROGRESS`, 'User Initiated');
     if (op.kind === 'delete') {
       event('DELETE_FAILED', reason);
       s.status = 'DELETE_FAILED';

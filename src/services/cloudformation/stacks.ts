@@ -1,7 +1,7 @@
 // Where the API finds stacks: the stack engine's documents (src/stacks/documents.ts) in the store, one
 // per stack name in an account and region, a deleted stack kept (DELETE_COMPLETE) until the name is
 // used again. A StackName is a name (live stacks only) or a stack id (deleted ones too), as on AWS.
-import { STACK_KIND, type StackDocument } from '../../stacks/documents.js';
+import { STACK_KIND, type StackDocument, type StackTemplate } from '../../stacks/documents.js';
 import { StackOperation } from '../../stacks/operation.js';
 import type { Scope } from '../../store/scope.js';
 import type { Ctx } from './context.js';
@@ -57,8 +57,24 @@ export function stackOperation(ctx: Deps & Scope, stackName: string): StackOpera
   });
 }
 
-/** The stack's status, as an in-progress one (*_IN_PROGRESS) refuses another operation. */
+/** An operation runs on the stack (REVIEW_IN_PROGRESS is a stack waiting for its first change set). */
 export const inProgress = (s: StackDocument) => s.status.endsWith('_IN_PROGRESS') && s.status !== 'REVIEW_IN_PROGRESS';
+
+/**
+ * The status the API shows: an accepted operation not started yet shows as the status it begins with
+ * (the stored status stays the one before it, so the engine and its recovery see an idle stack).
+ */
+export function shownStatus(s: ApiStack): string {
+  const op = s.apiOperation;
+  if (!op) return s.status;
+  if (op.kind === 'create') return 'CREATE_IN_PROGRESS';
+  if (op.kind === 'update') return 'UPDATE_IN_PROGRESS';
+  if (op.kind === 'delete') return 'DELETE_IN_PROGRESS';
+  return op.previousStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+}
+
+/** An operation runs or waits to run on the stack: another one is refused. */
+export const busy = (s: ApiStack) => inProgress(s) || s.apiOperation !== undefined;
 
 const STACK_NAME = '[a-zA-Z][-a-zA-Z0-9]*';
 /** A new stack's name: the constraint CloudFormation states in its API reference (the model does not carry it). */
@@ -71,6 +87,16 @@ export function checkNewStackName(name: string) {
 
 /** An update (or an executed change set) refused while the stack is busy or failed, in CloudFormation's words. */
 export function refuseUpdate(s: ApiStack) {
-  if (inProgress(s) || s.apiOperation || StackOperation.failed(s) || s.status === 'REVIEW_IN_PROGRESS')
-    throw validationError(`Stack:${s.stackId} is in ${s.status} state and can not be updated.`);
+  if (busy(s) || StackOperation.failed(s) || s.status === 'REVIEW_IN_PROGRESS')
+    throw validationError(`Stack:${s.stackId} is in ${shownStatus(s)} state and can not be updated.`);
+}
+
+/**
+ * What the engine can tell before any resource is touched (references, rules, transforms...), refused
+ * as the request's ValidationError: when the engine offers it (a `validate(s, d)` method); without one,
+ * such failures end the operation as a rollback instead.
+ */
+export async function validateEarly(ctx: Deps & Scope, s: StackDocument, d: StackTemplate) {
+  const op = stackOperation(ctx, s.stackName) as unknown as { validate?: (s: StackDocument, d: StackTemplate) => unknown };
+  if (typeof op.validate === 'function') await op.validate(s, d);
 }

@@ -4,7 +4,7 @@
 import type * as sdk from '@aws-sdk/client-cloudformation';
 import type { ChangeSetDocument, StackEvent } from '../../stacks/documents.js';
 import type { Template } from '../../stacks/template.js';
-import type { ApiStack } from './stacks.js';
+import { shownStatus, type ApiStack } from './stacks.js';
 import { storedTemplate } from './templateSource.js';
 import { validationError } from './errors.js';
 
@@ -44,6 +44,12 @@ function outputViews(s: ApiStack, t: Template | undefined): sdk.Output[] {
 
 const deleted = (s: ApiStack) => s.status.startsWith('DELETE_');
 
+/** StackStatus and StackStatusReason (an accepted operation not started yet: its status, "User Initiated"). */
+function statusView(s: ApiStack): { StackStatus: sdk.StackStatus; StackStatusReason?: string } {
+  if (s.apiOperation) return { StackStatus: shownStatus(s) as sdk.StackStatus, StackStatusReason: 'User Initiated' };
+  return { StackStatus: s.status as sdk.StackStatus, ...(s.statusReason !== undefined && { StackStatusReason: s.statusReason }) };
+}
+
 export function stackView(s: ApiStack): sdk.Stack {
   const t = storedTemplate(s.templateBody);
   const description = descriptionOf(t);
@@ -56,8 +62,7 @@ export function stackView(s: ApiStack): sdk.Stack {
     ...(s.status === 'DELETE_COMPLETE' && { DeletionTime: date(s.updated) }),
     ...((s.status.startsWith('UPDATE_') || deleted(s)) && s.updated !== s.created && { LastUpdatedTime: date(s.updated) }),
     RollbackConfiguration: {},
-    StackStatus: s.status as sdk.StackStatus,
-    ...(s.statusReason !== undefined && { StackStatusReason: s.statusReason }),
+    ...statusView(s),
     DisableRollback: false,
     NotificationARNs: [],
     ...(s.capabilities?.length && { Capabilities: s.capabilities as sdk.Capability[] }),
@@ -78,8 +83,7 @@ export function summaryView(s: ApiStack): sdk.StackSummary {
     CreationTime: date(s.created),
     ...(s.status.startsWith('UPDATE_') && { LastUpdatedTime: date(s.updated) }),
     ...(s.status === 'DELETE_COMPLETE' && { DeletionTime: date(s.updated) }),
-    StackStatus: s.status as sdk.StackStatus,
-    ...(s.statusReason !== undefined && { StackStatusReason: s.statusReason }),
+    ...statusView(s),
     DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
   };
 }

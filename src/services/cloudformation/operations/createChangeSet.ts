@@ -1,7 +1,7 @@
 import { desiredOf } from '../desired.js';
 import { cfnError, validationError } from '../errors.js';
 import type { Handler } from '../model/types.js';
-import { checkNewStackName, findStack, refuseUpdate, saveStack, stackOperation, type ApiStack } from '../stacks.js';
+import { busy, checkNewStackName, findStack, refuseUpdate, saveStack, stackOperation, type ApiStack } from '../stacks.js';
 
 /**
  * Creates the change set at once (CREATE_COMPLETE, or FAILED with CloudFormation's reason when nothing
@@ -11,6 +11,7 @@ export const createChangeSet: Handler<'CreateChangeSet'> = async (ctx, input) =>
   const type = input.ChangeSetType ?? 'UPDATE';
   const name = input.StackName;
   const existing = findStack(ctx, name);
+  if (existing && busy(existing)) refuseUpdate(existing);
   const created = existing && existing.status !== 'REVIEW_IN_PROGRESS';
   if (type === 'IMPORT') throw validationError('ChangeSetType IMPORT is not supported by codepipeline-local.');
   if (type === 'CREATE') {

@@ -4,13 +4,12 @@ import type { Handler } from '../model/types.js';
 import { runnerFor } from '../runner.js';
 import { refuseUpdate } from '../stacks.js';
 
-/** Accepts the execution (the stack CREATE_ or UPDATE_IN_PROGRESS); it runs after the answer. */
+/** Accepts the execution (the stack shows CREATE_ or UPDATE_IN_PROGRESS); it runs after the answer. */
 export const executeChangeSet: Handler<'ExecuteChangeSet'> = (ctx, input) => {
   const { stack, changeSet } = findChangeSet(ctx, input.ChangeSetName, input.StackName);
-  if (stack.status !== 'REVIEW_IN_PROGRESS') refuseUpdate(stack);
+  if (stack.status !== 'REVIEW_IN_PROGRESS' || stack.apiOperation) refuseUpdate(stack);
   if (changeSet.executionStatus !== 'AVAILABLE')
     throw cfnError('InvalidChangeSetStatus', `ChangeSet [${changeSet.changeSetId}] cannot be executed in its current status of [${changeSet.status}]`);
-  const creating = stack.status === 'REVIEW_IN_PROGRESS';
-  runnerFor(ctx).accept(ctx, stack, { kind: 'execute', previousStatus: stack.status, changeSetName: changeSet.changeSetName }, creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS');
+  runnerFor(ctx).accept(ctx, stack, { kind: 'execute', previousStatus: stack.status, changeSetName: changeSet.changeSetName });
   return {};
 };
