@@ -13,7 +13,7 @@ import type { Scope } from '../../store/scope.js';
 import type { PendingOperation } from './pendingOperation.js';
 import { inProgress, saveStack, scopeOf, stackOperation, type ApiStack } from './stacks.js';
 
-type RunnerDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log'>;
+type RunnerDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log'> & Partial<Pick<ServiceDeps, 'provisioners'>>;
 
 const runners = new WeakMap<Store, StackRunner>();
 
@@ -21,7 +21,7 @@ const runners = new WeakMap<Store, StackRunner>();
 export function runnerFor(deps: RunnerDeps): StackRunner {
   let r = runners.get(deps.store);
   if (!r) {
-    r = new StackRunner({ store: deps.store, clock: deps.clock, log: deps.log });
+    r = new StackRunner({ store: deps.store, clock: deps.clock, log: deps.log, provisioners: deps.provisioners });
     runners.set(deps.store, r);
   }
   return r;

@@ -49,12 +49,17 @@ export function saveStack(ctx: Deps & Scope, s: ApiStack) {
 }
 
 /** The stack engine's operation on one stack, as the API drives it (no pipeline action behind it). */
-export function stackOperation(ctx: Deps & Scope, stackName: string): StackOperation {
-  return new StackOperation(ctx.store, scopeOf(ctx), stackName, {
+export function stackOperation(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisioners'>>, stackName: string): StackOperation {
+  // Also the options an engine with real resources takes (the resource types, a clock per event); one
+  // without them ignores them.
+  const options = {
     now: ctx.clock.now(),
+    clock: () => ctx.clock.now(),
+    provisioners: ctx.provisioners,
     simulateFailure: false,
-    note: (line) => ctx.log.debug(`cloudformation ${ctx.account}/${ctx.region}: ${line}`),
-  });
+    note: (line: string) => ctx.log.debug(`cloudformation ${ctx.account}/${ctx.region}: ${line}`),
+  };
+  return new StackOperation(ctx.store, scopeOf(ctx), stackName, options);
 }
 
 /** An operation runs on the stack (REVIEW_IN_PROGRESS is a stack waiting for its first change set). */
