@@ -1,8 +1,8 @@
-// Runs the stack operations the API accepted, after the answer: the API saves the stack *_IN_PROGRESS
-// with the operation in its document (pendingOperation.ts) and returns; the runner then drives the stack
-// engine (src/stacks/operation.ts) and the engine saves the outcome (events, resources, outputs, the
-// final status). Operations on one stack run one after the other. An operation a stop interrupted before
-// the engine saved anything is still in the document: resume() runs it again on start.
+// Runs the stack operations the API accepted, after the answer: the API saves the operation in the
+// stack's document (pendingOperation.ts; the stack shows its *_IN_PROGRESS status) and returns; the runner
+// then drives the stack engine (src/stacks/operation.ts), which saves the progress and the outcome
+// (events, resources, outputs, the final status). Operations on one stack run one after the other. An
+// operation a stop came before is still in the document: resume() runs it on the next start.
 import { randomUUID } from 'node:crypto';
 import type { ServiceDeps } from '../../appDeps.js';
 import { STACK_KIND, type StackTemplate } from '../../stacks/documents.js';
@@ -48,6 +48,7 @@ export class StackRunner {
   }
 
   resume() {
+    // Across accounts and regions (the simulated store lists one scope at a time).
     const rows = this.deps.store.db
       .prepare(`SELECT account, region, name FROM simulated_resources WHERE kind = ? AND document LIKE '%"apiOperation":%'`)
       .all(STACK_KIND) as { account: string; region: string; name: string }[];
