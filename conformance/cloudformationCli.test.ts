@@ -9,6 +9,7 @@ import type { RunningEmulator } from '../src/index.js';
 import { ACCOUNT, startEmulator } from './harness.js';
 import { BUCKET_TEMPLATE, ROLE_TEMPLATE } from './cfnKit.js';
 import { clientEnv } from './scripts/expected.js';
+import { CREDENTIALS, KEY } from './sigv4Kit.js';
 
 const hasAws = spawnSync('aws', ['--version'], { env: clientEnv() }).status === 0;
 
@@ -113,5 +114,31 @@ describe.skipIf(!hasAws)(hasAws ? 'CloudFormation with the AWS CLI v1' : 'CloudF
     expect(deployCaps.stderr.trim()).toBe('An error occurred (InsufficientCapabilitiesException) when calling the CreateChangeSet operation: Requires capabilities : [CAPABILITY_IAM]');
     const dup = await cfn('create-stack', '--stack-name', 'web', '--template-body', `file://${path.join(tmp, 'bucket.yml')}`);
     expect([dup.code, dup.stderr.trim()]).toEqual([255, 'An error occurred (AlreadyExistsException) when calling the CreateStack operation: Stack [web] already exists']);
+  });
+
+  it('with signatures verified: the CLI’s signed query requests act in the key’s account; a wrong secret is SignatureDoesNotMatch', async () => {
+    const verified = await startEmulator({ credentials: CREDENTIALS });
+    try {
+      const as = (secret: string, ...args: string[]) =>
+        new Promise<Run>((resolve) =>
+          execFile(
+            'aws',
+            ['--endpoint-url', verified.endpoint, '--output', 'json', ...args],
+            { env: clientEnv({ AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: secret }), timeout: 60_000 },
+            (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+          ),
+        );
+      const who = await as(KEY.secretAccessKey, 'sts', 'get-caller-identity');
+      expect([who.code, JSON.parse(who.stdout).Account]).toEqual([0, KEY.accountId]);
+      const created = await as(KEY.secretAccessKey, 'cloudformation', 'create-stack', '--stack-name', 'signed', '--template-body', `file://${path.join(tmp, 'bucket.yml')}`);
+      expect([created.code, JSON.parse(created.stdout).StackId]).toEqual([0, expect.stringMatching(new RegExp(`^arn:aws:cloudformation:us-east-1:${KEY.accountId}:stack/signed/`))]);
+      const wrong = await as('not-the-secret', 'cloudformation', 'describe-stacks');
+      expect([wrong.code, wrong.stderr.trim().split('\n')[0]]).toEqual([
+        255,
+        'An error occurred (SignatureDoesNotMatch) when calling the DescribeStacks operation: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      ]);
+    } finally {
+      await verified.stop();
+    }
   });
 });
