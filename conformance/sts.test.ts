@@ -42,9 +42,13 @@ describe('STS, signatures not verified', () => {
       AssumedRoleId: expect.stringMatching(/^AROA[0-9A-F]{17}:aws-cdk-dev$/),
       Arn: 'arn:aws:sts::210987654321:assumed-role/cdk-hnb659fds-deploy-role-210987654321-us-east-1/aws-cdk-dev',
     });
-    // The key acts in the role's account, for every service on the port.
+    // The key acts in the role's account, for every service on the port, as the role's session.
     const as = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-    expect((await stsClient(t.emu.endpoint, as).send(new GetCallerIdentityCommand({}))).Account).toBe('210987654321');
+    const { $metadata: _, ...who } = await stsClient(t.emu.endpoint, as).send(new GetCallerIdentityCommand({}));
+    expect(who).toEqual({ UserId: out.AssumedRoleUser!.AssumedRoleId, Account: '210987654321', Arn: out.AssumedRoleUser!.Arn });
+    // Without the session token the key is the account's root.
+    const bare = await stsClient(t.emu.endpoint, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey! }).send(new GetCallerIdentityCommand({}));
+    expect(bare.Arn).toBe('arn:aws:iam::210987654321:root');
   });
 
   it('GetSessionToken answers credentials of the caller’s own account, 12 hours by default', async () => {
@@ -131,7 +135,8 @@ describe('STS with signatures verified', () => {
     const out = await stsClient(t.emu.endpoint, KEY).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999988887777:role/deployer', RoleSessionName: 'ci' }));
     const c = out.Credentials!;
     const as = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-    expect((await stsClient(t.emu.endpoint, as).send(new GetCallerIdentityCommand({}))).Account).toBe('999988887777');
+    const who = await stsClient(t.emu.endpoint, as).send(new GetCallerIdentityCommand({}));
+    expect([who.Account, who.Arn]).toEqual(['999988887777', 'arn:aws:sts::999988887777:assumed-role/deployer/ci']);
     const cp = new CodePipelineClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials: as, maxAttempts: 1 });
     expect((await cp.send(new ListPipelinesCommand({}))).pipelines).toEqual([]);
   });

@@ -10,12 +10,13 @@ export const assumeRole: Handler<'AssumeRole'> = (ctx, input) => {
   if (!m) throw new AwsError('ValidationError', `${input.RoleArn} is invalid`);
   const [, partition, account, roleName] = m;
   const seconds = input.DurationSeconds ?? 3600;
+  const user = {
+    AssumedRoleId: `${principalId('AROA', `${account}/${roleName}`)}:${input.RoleSessionName}`,
+    Arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${input.RoleSessionName}`,
+  };
   return {
-    Credentials: credentialsFor(ctx, account, seconds),
-    AssumedRoleUser: {
-      AssumedRoleId: `${principalId('AROA', `${account}/${roleName}`)}:${input.RoleSessionName}`,
-      Arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${input.RoleSessionName}`,
-    },
+    Credentials: credentialsFor(ctx, account, seconds, { arn: user.Arn, userId: user.AssumedRoleId }),
+    AssumedRoleUser: user,
     ...(input.SourceIdentity !== undefined && { SourceIdentity: input.SourceIdentity }),
   };
 };
