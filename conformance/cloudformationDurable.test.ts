@@ -54,6 +54,48 @@ describe('stacks across restarts', () => {
   });
 });
 
+describe('stacks across a snapshot and restore', () => {
+  const t = useEmulator();
+
+  it('a pending operation held by a restored state runs once the state is back', async () => {
+    const scope = { account: ACCOUNT, region: 'us-east-1' };
+    const now = new Date().toISOString();
+    t.emu.store.simulated.put(
+      scope,
+      'cloudformation-stack',
+      'snapshotted',
+      {
+        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/snapshotted/6d1c1f7e-0000-4000-8000-000000000001`,
+        stackName: 'snapshotted',
+        status: 'REVIEW_IN_PROGRESS',
+        parameters: {},
+        capabilities: [],
+        tags: {},
+        resources: [],
+        outputs: {},
+        exports: {},
+        changeSets: {},
+        events: [],
+        created: now,
+        updated: now,
+        apiOperation: { id: 'snap-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'prod', Token: 'x' }, capabilities: [], tags: {} } },
+      },
+      Date.now(),
+    );
+    const archive = t.emu.snapshot();
+    t.emu.reset();
+    await expectStackMissing(cfnClient(t.emu.endpoint), 'snapshotted');
+    t.emu.restore(archive);
+    const s = await settled(cfnClient(t.emu.endpoint), 'snapshotted');
+    expect([s.StackStatus, s.Outputs![0].OutputValue]).toEqual(['CREATE_COMPLETE', 'site-prod']);
+  });
+});
+
+async function expectStackMissing(cf: CloudFormationClient, name: string) {
+  const e = await failure(cf.send(new DescribeStacksCommand({ StackName: name })));
+  expect([e.name, e.message]).toEqual(['ValidationError', `Stack with id ${name} does not exist`]);
+}
+
 describe('CloudFormation with signatures verified', () => {
   const t = useEmulator({ credentials: CREDENTIALS });
   const signed = (credentials: { accessKeyId: string; secretAccessKey: string }) => new CloudFormationClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
