@@ -12,6 +12,10 @@ export const updateStack: Handler<'UpdateStack'> = async (ctx, input) => {
   const d = await desiredOf(ctx, input, s);
   if (await stackOperation(ctx, s.stackName).unchanged(s, d)) throw validationError('No updates are to be performed.');
   await validateEarly(ctx, s, d);
-  runnerFor(ctx).accept(ctx, s, { kind: 'update', previousStatus: s.status, desired: storedDesired(d) });
+  // Read again after the template was read: another request may have changed the stack meanwhile.
+  const current = findStack(ctx, s.stackId);
+  if (!current) throw validationError(`Stack [${input.StackName}] does not exist`);
+  refuseUpdate(current);
+  runnerFor(ctx).accept(ctx, current, { kind: 'update', previousStatus: current.status, desired: storedDesired(d) });
   return { StackId: s.stackId };
 };
