@@ -22,6 +22,7 @@ import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
 import { ObjectStore } from './services/s3/index.js';
 import { createRouter } from './router.js';
+import { resumeStackOperations } from './services/cloudformation/index.js';
 import { ChangeDetection } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
@@ -123,6 +124,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   }
   const stopProgressLog = log.enabled('info') ? logProgress(store, log) : () => {};
   engine.resume();
+  resumeStackOperations(deps);
   triggers.start();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -19,20 +19,22 @@ import { guardRequest, type GuardPolicy } from './protocol/requestGuard.js';
 import { scopeOfRequest, type CredentialScope } from './protocol/sigv4.js';
 import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
+import { cloudFormation } from './services/cloudformation/index.js';
+import { sts } from './services/sts/index.js';
 import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
 
 /** What every service receives: the shared dependencies and the emulator's public URL. */
 export type { ServiceDeps };
 
-type Service = JsonService<ServiceDeps> | QueryService;
+type Service = JsonService<ServiceDeps> | QueryService<ServiceDeps>;
 
 /** Every API service on the port. Recognised without an implementation: answers 501 in its own protocol. */
 export const SERVICES: readonly Service[] = [
   codePipeline,
   { name: 'CodeBuild', signingName: 'codebuild', protocol: 'json', targetPrefix: 'CodeBuild_20161006' },
   { name: 'SSM', signingName: 'ssm', protocol: 'json', targetPrefix: 'AmazonSSM' },
-  { name: 'STS', signingName: 'sts', protocol: 'query', apiVersion: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
-  { name: 'CloudFormation', signingName: 'cloudformation', protocol: 'query', apiVersion: '2010-05-15', xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' },
+  sts,
+  cloudFormation,
 ];
 
 /** The service answering POST / that names no other: its errors are what an unknown request hears. */
@@ -138,7 +140,7 @@ export function routeChain(d: RouterDeps): Step[] {
           const params = queryParams(h.rawQuery, body.toString('utf8'));
           const service = queryByVersion.get(params.get('Version') ?? '') ?? queryService(bySigningName.get(h.scope?.service ?? ''));
           // A form naming no service we know is answered as any other unknown POST / (as before).
-          if (service) serveQuery(service, res, params);
+          if (service) serveQuery(service, d.services, h.req, res, h.scope, params, body);
           else serveJson(DEFAULT_SERVICE, d.services, h.req, res, h.scope, body);
         }),
     },

@@ -26,6 +26,7 @@ import { LOG_ID, type ActionLogs } from '../logs/actionLogs.js';
 import type { Engine } from '../engine/engine.js';
 import type { ChangeDetection } from '../triggers/service.js';
 import { lazyRequire } from '../util/lazyRequire.js';
+import { resumeStackOperations } from '../services/cloudformation/runner.js';
 
 // Only snapshots and restores need it: loaded then, out of start-up.
 const fflate = lazyRequire<typeof import('fflate')>('fflate');
@@ -230,6 +231,8 @@ export function replaceLiveState(engine: Engine, triggers: ChangeDetection, arch
   } finally {
     if (paused) {
       engine.resumeAfterReplace();
+      // Stack operations the CloudFormation API accepted and the new state holds, not run yet.
+      resumeStackOperations(engine);
       triggers.start();
     }
   }

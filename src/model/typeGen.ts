@@ -26,6 +26,16 @@ export const SERVICES: ServiceTypesSpec[] = [
     out: 'src/services/codepipeline/model/types.generated.ts',
     sdk: '@aws-sdk/client-codepipeline',
   },
+  {
+    model: 'src/services/sts/model/sts-2011-06-15.json',
+    out: 'src/services/sts/model/types.generated.ts',
+    sdk: '@aws-sdk/client-sts',
+  },
+  {
+    model: 'src/services/cloudformation/model/cloudformation-2010-05-15.json',
+    out: 'src/services/cloudformation/model/types.generated.ts',
+    sdk: '@aws-sdk/client-cloudformation',
+  },
 ];
 
 const str = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -17,10 +17,17 @@ export const validRegion = (region: string) => /^[a-z0-9-]{1,30}$/.test(region);
 
 type KeyLookup = { get(accessKeyId: string | undefined): { account: string } | undefined };
 
+/** Unverified, a key id names its account: 12 digits, or a key the emulator issued (ASIALOCAL + account, e.g. by STS AssumeRole). */
+function accountOfKeyId(accessKeyId: string | undefined): string {
+  if (accessKeyId === undefined) return DEFAULT_ACCOUNT;
+  if (/^\d{12}$/.test(accessKeyId)) return accessKeyId;
+  return /^ASIALOCAL(\d{12})$/.exec(accessKeyId)?.[1] ?? DEFAULT_ACCOUNT;
+}
+
 /** The caller a credential scope names: the key's account when keys are configured, else a 12-digit key id, else the default. */
 export function callerOf(scope: CredentialScope | undefined, defaultRegion: string, keys?: KeyLookup): Caller {
   const accessKeyId = scope?.accessKeyId;
-  const account = keys?.get(accessKeyId)?.account ?? (accessKeyId && /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT);
+  const account = keys?.get(accessKeyId)?.account ?? accountOfKeyId(accessKeyId);
   return { account, region: scope?.region ?? defaultRegion, accessKeyId, service: scope?.service };
 }
 

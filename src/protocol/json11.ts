@@ -20,6 +20,10 @@ export interface Call {
   account: string;
   region: string;
   requestId: string;
+  /** The access key id the request is signed with (its credential scope), when it names one. */
+  accessKeyId?: string;
+  /** The session token the request carries (X-Amz-Security-Token), for temporary credentials. */
+  sessionToken?: string;
   /** When signatures are verified: presigns a link to the emulator's own routes with the caller's key. */
   signUrl?: (url: string) => string;
 }

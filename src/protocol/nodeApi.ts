@@ -9,7 +9,7 @@ import { callerOf } from './auth.js';
 import { MAX_API_BODY_BYTES, readBody } from './bodyLimit.js';
 import type { KeyRing } from './credentials.js';
 import { err, queryErr } from './errors.js';
-import { dispatch, errorResponse, newRequestId, type JsonService, type WireResponse } from './json11.js';
+import { dispatch, errorResponse, newRequestId, type Call, type JsonService, type WireResponse } from './json11.js';
 import { dispatchQuery, queryErrorResponse, type QueryService } from './query.js';
 import type { CredentialScope } from './sigv4.js';
 
@@ -79,7 +79,28 @@ export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps:
   }).then((r) => send(res, r));
 }
 
+/** The call a query request makes: its credential scope names the caller (verified: the key's account), with its session token if any. */
+function queryCallOf(deps: ProtocolDeps, scope: CredentialScope | undefined, req: IncomingMessage, params: URLSearchParams): Call {
+  const caller = callerOf(scope, deps.config.defaultRegion, deps.keys);
+  const token = req.headers['x-amz-security-token'] ?? params.get('X-Amz-Security-Token') ?? undefined;
+  return {
+    account: caller.account,
+    region: caller.region,
+    requestId: newRequestId(),
+    ...(caller.accessKeyId !== undefined && { accessKeyId: caller.accessKeyId }),
+    ...(typeof token === 'string' && { sessionToken: token }),
+  };
+}
+
 /** Serves one query-protocol request (its parameters read) for `service`. */
-export function serveQuery(service: QueryService, res: ServerResponse, params: URLSearchParams) {
-  send(res, dispatchQuery(service, params, newRequestId()));
+export function serveQuery<D extends ProtocolDeps>(service: QueryService<D>, deps: D, req: IncomingMessage, res: ServerResponse, scope: CredentialScope | undefined, params: URLSearchParams, body: Buffer) {
+  const { keys } = deps;
+  dispatchQuery(service, {
+    params,
+    deps,
+    defaultRegion: deps.config.defaultRegion,
+    log: deps.log,
+    authenticate: keys && (() => void authenticate(keys, rawRequest(req), body, service.signingName)),
+    call: queryCallOf(deps, scope, req, params),
+  }).then((r) => send(res, r));
 }
