@@ -88,7 +88,7 @@ describe('GET /_local/simulated', () => {
         status: 'CREATE_COMPLETE',
         parameters: { Env: 'prod', Password: '****' },
         outputs: { TopicName: 'orders', Env: 'prod' },
-        resources: [{ logicalId: 'Topic', type: 'AWS::SNS::Topic', physicalId: 'orders' }],
+        resources: [{ logicalId: 'Topic', type: 'AWS::SNS::Topic', physicalId: 'orders', status: 'CREATE_COMPLETE', simulated: true }],
         changeSets: [],
         created: NOW,
         updated: NOW,

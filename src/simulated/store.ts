@@ -32,6 +32,7 @@ export class SimulatedStore {
          ON CONFLICT (account, region, kind, name) DO UPDATE SET document = excluded.document, updated = excluded.updated`,
       ),
       list: db.prepare('SELECT * FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY updated DESC, rowid DESC'),
+      listKind: db.prepare('SELECT * FROM simulated_resources WHERE kind = ? ORDER BY rowid'),
     };
   }
 
@@ -42,6 +43,11 @@ export class SimulatedStore {
 
   put(s: Scope, kind: SimulatedKind, name: string, document: unknown, now: number) {
     this.s.put.run(s.account, s.region, kind, name, JSON.stringify(document), now, now);
+  }
+
+  /** Every resource of a kind in every account and region (e.g. stacks to recover at start). */
+  listKind<T>(kind: SimulatedKind): SimulatedRecord<T>[] {
+    return this.s.listKind.all(kind).map((r) => fromRaw<T>(r));
   }
 
   /** Every resource of a kind in the scope, most recently updated first. */
