@@ -1,5 +1,5 @@
 // Deploy and Step Functions providers end to end: S3 deploys checked through the S3 API, simulated
-// CloudFormation stacks in every ActionMode (outputs, output variables, OutputFileName), simulated
+// CloudFormation stacks (a real bucket, a simulated queue) in every ActionMode (outputs, output variables, OutputFileName), simulated
 // CodeDeploy / ECS / ECS blue-green / Elastic Beanstalk / AppConfig deployments, failures forced by the
 // local configuration, and nothing written outside the data folder.
 import fs from 'node:fs';
@@ -157,7 +157,7 @@ function stack(name: string): StackDocument {
   return emu.store.simulated.get<StackDocument>(scope, 'cloudformation-stack', name)!.document;
 }
 
-describe('Deploy/CloudFormation (resources simulated: no provisioners registered in this file)', () => {
+describe('Deploy/CloudFormation', () => {
   it('CREATE_UPDATE creates the stack: parameters from TemplateConfiguration and ParameterOverrides, outputs as variables and in OutputFileName', async () => {
     const files = {
       'template.yml': TEMPLATE,
@@ -194,7 +194,7 @@ describe('Deploy/CloudFormation (resources simulated: no provisioners registered
     const d = await detail('cfn-create', id, 'Stack');
     expect(d.output!.outputVariables).toEqual(s.outputs);
     expect(d.output!.executionResult!.externalExecutionId).toBe(s.stackId);
-    expect(summaryOf(d)).toBe('Created the stack web (0 resources provisioned, 2 simulated)');
+    expect(summaryOf(d)).toBe('Created the stack web (1 resource provisioned, 1 simulated)');
     const loc = d.output!.outputArtifacts![0].s3location!;
     const zip = readZip((await emu.engine.artifacts.get({ bucket: loc.bucket!, key: loc.key! }))!);
     expect([...zip.keys()]).toEqual(['outputs.json']);
@@ -250,7 +250,7 @@ describe('Deploy/CloudFormation (resources simulated: no provisioners registered
     const replaced = stack('fragile');
     expect(replaced.status).toBe('CREATE_COMPLETE');
     expect(replaced.stackId).not.toBe(failed.stackId);
-    expect(summaryOf(await detail('cfn-replace-3', id3, 'Replace'))).toBe('Replaced the failed stack fragile (0 resources provisioned, 2 simulated)');
+    expect(summaryOf(await detail('cfn-replace-3', id3, 'Replace'))).toBe('Replaced the failed stack fragile (1 resource provisioned, 1 simulated)');
   });
 
   it('CHANGE_SET_REPLACE prepares a change set and CHANGE_SET_EXECUTE applies it', async () => {

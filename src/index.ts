@@ -18,6 +18,7 @@ import { registerProviders } from './providers/index.js';
 import { objectStoreSource } from './providers/sources/index.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
 import { recoverStacks } from './stacks/operation.js';
+import { registerStackResources } from './stacks/resources/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
@@ -107,6 +108,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const triggers = new ChangeDetection(engine, sourceObjects);
   // baseUrl (the public URL) is known once the port is.
   const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
+  registerStackResources(provisioners, deps, objects);
   const honoListener = getRequestListener(createApp(deps).fetch);
   const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };

@@ -384,8 +384,8 @@ export class StackOperation {
           try {
             const out = await provisioner.update(this.provisionContext(s, r), old.physicalId, properties, old.properties ?? {});
             Object.assign(r, { physicalId: out.physicalId, attributes: out.attributes, properties, simulated: false });
+            // An update keeps what Ref answers unless the provisioner says otherwise.
             if (out.ref !== undefined) r.ref = out.ref;
-            else delete r.ref;
           } catch (e) {
             if (!(e instanceof ReplacementRequired)) throw e;
             replace = true;
