@@ -3,11 +3,11 @@
 // validated and resolved, Rules asserted, and values evaluated. Ref and Fn::GetAtt of a resource read
 // its state when the stack engine has provisioned it (src/stacks/operation.ts); otherwise (a change set
 // preview, a simulated resource) the physical id is simulated as "<stack>-<LogicalId>-<12 characters>"
-// (or its name property, e.g. BucketName) and Fn::GetAtt answers an ARN for "Arn" attributes and
-// "<physical id>.<attribute>" otherwise.
+// (or its name property, e.g. BucketName) and Fn::GetAtt answers a plausible value (simulatedAttributes.ts).
 import { createHash } from 'node:crypto';
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import { lazyRequire } from '../util/lazyRequire.js';
+import { simulatedAttribute } from './simulatedAttributes.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
@@ -288,10 +288,7 @@ export class Evaluator {
     const state = this.ctx.resources?.(logicalId);
     if (state && attr in state.attributes) return state.attributes[attr];
     if (state && !state.simulated) throw new TemplateError(`Template error: resource ${logicalId} does not support attribute type ${attr} in Fn::GetAtt`);
-    const service = type.split('::')[1]?.toLowerCase() ?? 'unknown';
-    const id = state?.physicalId ?? this.simulatedId(logicalId);
-    if (attr === 'Arn') return `arn:aws:${service}:${this.ctx.region}:${this.ctx.account}:${id}`;
-    return `${id}.${attr}`;
+    return simulatedAttribute(type, state?.physicalId ?? this.simulatedId(logicalId), attr, this.ctx.region, this.ctx.account);
   }
 
   private ref(name: string): unknown {

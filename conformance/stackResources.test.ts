@@ -1,0 +1,203 @@
+// Stacks create real resources: a pipeline's Deploy/CloudFormation action deploys a template holding
+// an S3 bucket, a CodeCommit repository (first commit from Code.S3), a CodePipeline pipeline reading
+// that repository and a simulated IAM role; the new pipeline exists for GetPipeline and runs its
+// CodeCommit source, the bucket for S3. A bucket with objects fails the delete (DELETE_FAILED), an
+// empty one goes; a resource that fails rolls the stack back and removes what was created.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreatePipelineCommand,
+  GetPipelineCommand,
+  ListActionExecutionsCommand,
+  PutJobSuccessResultCommand,
+  StartPipelineExecutionCommand,
+  type ActionDeclaration,
+  type ActionExecutionDetail,
+} from '@aws-sdk/client-codepipeline';
+import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { RunningEmulator } from '../src/index.js';
+import type { StackDocument } from '../src/stacks/documents.js';
+import { zipFiles } from '../src/util/zip.js';
+import { git } from '../src/git/git.js';
+import { ACCOUNT, client, expectAwsError, startEmulator } from './harness.js';
+import { SOURCE_TYPE, createCustomTypes, executionStatus, newestExecutionId, pipelineOf, takeJob, until } from './engineKit.js';
+
+let root: string;
+let emu: RunningEmulator;
+let cp: ReturnType<typeof client>;
+let s3: S3Client;
+const scope = { account: ACCOUNT, region: 'us-east-1' };
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-stack-resources-'));
+  emu = await startEmulator({ inMemory: false, dataDir: path.join(root, 'data') });
+  cp = client(emu.endpoint);
+  s3 = new S3Client({ endpoint: emu.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'test' }, maxAttempts: 1 });
+  await createCustomTypes(cp);
+  await s3.send(new CreateBucketCommand({ Bucket: 'seed' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'seed', Key: 'app.zip', Body: zipFiles([{ path: 'README.md', data: Buffer.from('# app\n') }, { path: 'src/index.js', data: Buffer.from('1') }]) }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'stack-artifacts' }));
+});
+afterAll(async () => {
+  await emu?.stop();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+const zipOf = (files: Record<string, string>) => zipFiles(Object.entries(files).map(([p, d]) => ({ path: p, data: Buffer.from(d) })));
+
+/** Runs (or re-runs) the deploying pipeline `name` with a custom source answering `files`; resolves with the execution's final status. */
+async function deploy(name: string, actions: ActionDeclaration[], files: Record<string, string>): Promise<string> {
+  try {
+    await cp.send(new CreatePipelineCommand({ pipeline: pipelineOf(name, [{ name: 'Deploy', actions }]) }));
+  } catch {
+    await cp.send(new StartPipelineExecutionCommand({ name }));
+  }
+  const job = await takeJob(cp, SOURCE_TYPE, { Repo: name });
+  const loc = job.data!.outputArtifacts![0].location!.s3Location!;
+  await emu.engine.artifacts.put(ACCOUNT, { bucket: loc.bucketName!, key: loc.objectKey! }, zipOf(files));
+  await cp.send(new PutJobSuccessResultCommand({ jobId: job.id, currentRevision: { revision: 'r', changeIdentifier: 'r' } }));
+  const id = job.data!.pipelineContext!.pipelineExecutionId!;
+  return until(() => executionStatus(cp, name, id), (s) => s !== 'InProgress', 20_000);
+}
+
+const cfn = (name: string, configuration: Record<string, string>): ActionDeclaration => ({
+  name,
+  actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' },
+  configuration: { TemplatePath: 'SourceOut::t.yml', Capabilities: 'CAPABILITY_IAM', ...configuration },
+  inputArtifacts: [{ name: 'SourceOut' }],
+});
+
+async function actionDetail(pipelineName: string, action: string): Promise<ActionExecutionDetail> {
+  const out = await cp.send(new ListActionExecutionsCommand({ pipelineName }));
+  return out.actionExecutionDetails!.find((d) => d.actionName === action)!;
+}
+
+const stack = (name: string) => emu.store.simulated.get<StackDocument>(scope, 'cloudformation-stack', name)!.document;
+const bucketNames = async () => ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!);
+
+const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Description: a pipeline, its repository and a bucket
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+  Repo:
+    Type: AWS::CodeCommit::Repository
+    Properties:
+      RepositoryName: stack-app
+      Code:
+        BranchName: main
+        S3: {Bucket: seed, Key: app.zip}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: codepipeline.amazonaws.com}, Action: 'sts:AssumeRole'}]}
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      Name: !Sub '\${AWS::StackName}-pipeline'
+      RoleArn: !GetAtt Role.Arn
+      PipelineType: V2
+      ArtifactStore: {Type: S3, Location: stack-artifacts}
+      Variables: [{Name: Site, DefaultValue: !Ref Site}]
+      Tags: [{Key: team, Value: web}]
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: Checkout
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: '1'}
+              Configuration: {RepositoryName: !GetAtt Repo.Name, BranchName: main, PollForSourceChanges: false}
+              OutputArtifacts: [{Name: Src}]
+        - Name: Approve
+          Actions:
+            - Name: Gate
+              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}
+Outputs:
+  BucketArn: {Value: !GetAtt Site.Arn}
+  BucketDomain: {Value: !GetAtt Site.RegionalDomainName}
+  CloneUrl: {Value: !GetAtt Repo.CloneUrlHttp}
+  PipelineVersion: {Value: !GetAtt Pipeline.Version}
+  PipelineName: {Value: !Ref Pipeline}
+`;
+
+describe('a stack of real resources', () => {
+  let bucket: string;
+
+  it('creates the bucket, the repository and the pipeline; the pipeline runs its CodeCommit source', async () => {
+    const created = await deploy('deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'App-Stack' })], { 't.yml': TEMPLATE });
+    expect([created, (await actionDetail('deployer', 'Stack')).output?.executionResult?.externalExecutionSummary]).toEqual(['Succeeded', 'Created the stack App-Stack (3 resources provisioned, 1 simulated)']);
+    const s = stack('App-Stack');
+    expect(s.status).toBe('CREATE_COMPLETE');
+    expect(s.description).toBe('a pipeline, its repository and a bucket');
+    bucket = s.resources.find((r) => r.logicalId === 'Site')!.physicalId;
+    // Generated as CloudFormation generates it: lowercase stack-logicalid-suffix.
+    expect(bucket).toMatch(/^app-stack-site-[a-z0-9]{12}$/);
+    expect(s.resources.map((r) => [r.logicalId, r.simulated])).toEqual([['Site', false], ['Repo', false], ['Role', true], ['Pipeline', false]]);
+    expect(s.outputs).toEqual({
+      BucketArn: `arn:aws:s3:::${bucket}`,
+      BucketDomain: `${bucket}.s3.us-east-1.amazonaws.com`,
+      CloneUrl: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/stack-app',
+      PipelineVersion: '1',
+      PipelineName: 'App-Stack-pipeline',
+    });
+
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    const p = (await cp.send(new GetPipelineCommand({ name: 'App-Stack-pipeline' }))).pipeline!;
+    expect(p.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/${s.resources[2].physicalId}`);
+    expect(p.pipelineType).toBe('V2');
+    expect(p.variables).toEqual([{ name: 'Site', defaultValue: bucket }]);
+    expect(p.stages![0].actions![0].configuration).toEqual({ RepositoryName: 'stack-app', BranchName: 'main', PollForSourceChanges: 'false' });
+
+    const repo = path.join(root, 'data', 'git', 'stack-app');
+    expect((await git(repo, ['show', 'main:README.md'])).toString()).toBe('# app\n');
+    // CreatePipeline started the new pipeline: its source reads the repository the stack made.
+    const run = await newestExecutionId(cp, 'App-Stack-pipeline');
+    await until(async () => (await actionDetail('App-Stack-pipeline', 'Checkout'))?.status, (x) => x === 'Succeeded' || x === 'Failed', 20_000);
+    const checkout = await actionDetail('App-Stack-pipeline', 'Checkout');
+    expect([checkout.status, checkout.pipelineExecutionId]).toEqual(['Succeeded', run]);
+  });
+
+  it('a bucket that holds objects fails the delete (DELETE_FAILED); once empty, delete removes everything', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'index.html', Body: 'x' }));
+    expect(await deploy('deleter', [cfn('Delete', { ActionMode: 'DELETE_ONLY', StackName: 'App-Stack' })], { 't.yml': TEMPLATE })).toBe('Failed');
+    let s = stack('App-Stack');
+    expect([s.status, s.statusReason]).toEqual(['DELETE_FAILED', 'The following resource(s) failed to delete: [Site]. ']);
+    expect(s.events.find((e) => e.logicalResourceId === 'Site' && e.resourceStatus === 'DELETE_FAILED')!.resourceStatusReason).toMatch(/^The bucket you tried to delete is not empty/);
+    // The pipeline (which uses nothing of the bucket) went; the bucket stays.
+    await expectAwsError(cp.send(new GetPipelineCommand({ name: 'App-Stack-pipeline' })), 'PipelineNotFoundException');
+    expect(await bucketNames()).toContain(bucket);
+
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'index.html' }));
+    expect(await deploy('deleter', [cfn('Delete', { ActionMode: 'DELETE_ONLY', StackName: 'App-Stack' })], { 't.yml': TEMPLATE })).toBe('Succeeded');
+    s = stack('App-Stack');
+    expect(s.status).toBe('DELETE_COMPLETE');
+    expect(await bucketNames()).not.toContain(bucket);
+    expect(fs.existsSync(path.join(root, 'data', 'git', 'stack-app'))).toBe(false);
+  });
+
+  it('a resource that fails rolls the stack back and removes what was created', async () => {
+    const bad = `Resources:
+  Site: {Type: AWS::S3::Bucket, Properties: {BucketName: rollback-site}}
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      RoleArn: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/x'
+      ArtifactStore: {Type: S3, Location: !Ref Site}
+      Stages:
+        - Name: Only
+          Actions:
+            - Name: Gate
+              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}
+`;
+    expect(await deploy('failer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'broken' })], { 't.yml': bad })).toBe('Failed');
+    const s = stack('broken');
+    expect([s.status, s.statusReason, s.resources]).toEqual(['ROLLBACK_COMPLETE', 'The following resource(s) failed to create: [Pipeline]. Rollback requested by user.', []]);
+    const failed = s.events.find((e) => e.resourceStatus === 'CREATE_FAILED')!;
+    expect(failed.logicalResourceId).toBe('Pipeline');
+    expect(failed.resourceStatusReason).toMatch(/\(Service: CodePipeline, Status Code: 400, Error Code: InvalidStructureException\)$/);
+    expect(s.events.map((e) => `${e.logicalResourceId} ${e.resourceStatus}`).slice(-4)).toEqual(['broken ROLLBACK_IN_PROGRESS', 'Site DELETE_IN_PROGRESS', 'Site DELETE_COMPLETE', 'broken ROLLBACK_COMPLETE']);
+    expect(await bucketNames()).not.toContain('rollback-site');
+    expect((await actionDetail('failer', 'Stack')).output!.executionResult!.externalExecutionSummary).toBe(`Stack broken failed: ROLLBACK_COMPLETE (Pipeline: ${failed.resourceStatusReason})`);
+  });
+});
