@@ -88,7 +88,7 @@ describe('create', () => {
       ['Sim', expect.stringMatching(/^demo-Sim-[0-9A-F]{12}$/), 'CREATE_COMPLETE', true],
     ]);
     expect(s.resources[3].properties).toEqual({ Uses: 'arn:fake:real-C-3' });
-    expect(s.outputs).toEqual({ CName: 'b-c', SimArn: `arn:aws:iam:us-east-1:123456789012:${s.resources[3].physicalId}` });
+    expect(s.outputs).toEqual({ CName: 'b-c', SimArn: `arn:aws:iam::123456789012:role/${s.resources[3].physicalId}` });
     expect(statuses(s)).toEqual([
       'demo CREATE_IN_PROGRESS', 'A CREATE_IN_PROGRESS', 'A CREATE_COMPLETE', 'B CREATE_IN_PROGRESS', 'B CREATE_COMPLETE',
       'C CREATE_IN_PROGRESS', 'C CREATE_COMPLETE', 'Sim CREATE_IN_PROGRESS', 'Sim CREATE_COMPLETE', 'demo CREATE_COMPLETE',

@@ -82,7 +82,8 @@ describe('intrinsic functions, short and long forms', () => {
     ['GetAZs of the stack region', "!GetAZs ''", ['us-east-1a', 'us-east-1b', 'us-east-1c']],
     ['Select of GetAZs', "!Select [0, !GetAZs {Ref: 'AWS::Region'}]", 'us-east-1a'],
     ['Cidr', "!Cidr ['192.168.0.0/24', 3, 5]", ['192.168.0.0/27', '192.168.0.32/27', '192.168.0.64/27']],
-    ['GetAtt of a simulated resource (dotted)', '!GetAtt Other.TopicName', expect.stringMatching(/^demo-Other-[0-9A-F]{12}\.TopicName$/)],
+    ['GetAtt of a simulated resource (dotted)', '!GetAtt Other.TopicName', expect.stringMatching(/^demo-Other-[0-9A-F]{12}$/)],
+    ['GetAtt of an attribute simulated generically', '!GetAtt Other.Whatever', expect.stringMatching(/^demo-Other-[0-9A-F]{12}\.Whatever$/)],
     ['GetAtt Arn (list form)', '!GetAtt [Other, Arn]', expect.stringMatching(/^arn:aws:sns:us-east-1:123456789012:demo-Other-[0-9A-F]{12}$/)],
     ['Ref of a simulated resource', '!Ref Other', expect.stringMatching(/^demo-Other-[0-9A-F]{12}$/)],
   ])('%s', (_name, expr, expected) => {
