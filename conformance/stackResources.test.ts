@@ -11,6 +11,7 @@ import {
   CreatePipelineCommand,
   GetPipelineCommand,
   ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
   PutJobSuccessResultCommand,
   StartPipelineExecutionCommand,
   type ActionDeclaration,
@@ -199,5 +200,53 @@ describe('a stack of real resources', () => {
     expect(s.events.map((e) => `${e.logicalResourceId} ${e.resourceStatus}`).slice(-4)).toEqual(['broken ROLLBACK_IN_PROGRESS', 'Site DELETE_IN_PROGRESS', 'Site DELETE_COMPLETE', 'broken ROLLBACK_COMPLETE']);
     expect(await bucketNames()).not.toContain('rollback-site');
     expect((await actionDetail('failer', 'Stack')).output!.executionResult!.externalExecutionSummary).toBe(`Stack broken failed: ROLLBACK_COMPLETE (Pipeline: ${failed.resourceStatusReason})`);
+  });
+
+  it('an Events rule with a CodeCommit pattern and the pipeline as target starts it on a push (CloudWatchEvent, the rule ARN)', async () => {
+    const t = `Resources:
+  Repo: {Type: AWS::CodeCommit::Repository, Properties: {RepositoryName: ruled-app, Code: {S3: {Bucket: seed, Key: app.zip}}}}
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      RoleArn: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/p'
+      ArtifactStore: {Type: S3, Location: stack-artifacts}
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: Checkout
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: '1'}
+              Configuration: {RepositoryName: !GetAtt Repo.Name, BranchName: main, PollForSourceChanges: false}
+              OutputArtifacts: [{Name: Src}]
+        - Name: Approve
+          Actions:
+            - Name: Gate
+              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}
+  OnPush:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern:
+        source: [aws.codecommit]
+        resources: [!GetAtt Repo.Arn]
+        detail-type: [CodeCommit Repository State Change]
+        detail: {event: [referenceCreated, referenceUpdated], referenceName: [main]}
+      Targets: [{Arn: !Sub 'arn:aws:codepipeline:\${AWS::Region}:\${AWS::AccountId}:\${Pipeline}', Id: Target0}]
+`;
+    expect(await deploy('rule-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'ruled' })], { 't.yml': t })).toBe('Succeeded');
+    const s = stack('ruled');
+    const pipeline = s.resources.find((r) => r.logicalId === 'Pipeline')!.physicalId;
+    const rule = s.resources.find((r) => r.logicalId === 'OnPush')!;
+    expect(pipeline).toMatch(/^ruled-Pipeline-[A-Z0-9]{12}$/);
+    expect(rule.attributes).toEqual({ Arn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${rule.physicalId}` });
+    const first = await newestExecutionId(cp, pipeline);
+    const repo = path.join(root, 'data', 'git', 'ruled-app');
+    fs.writeFileSync(path.join(repo, 'change.txt'), 'x');
+    await git(repo, ['add', '-A']);
+    await git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'change']);
+    const pushed = await until(
+      async () => (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: pipeline }))).pipelineExecutionSummaries!,
+      (list) => list.some((e) => e.pipelineExecutionId !== first),
+      20_000,
+    );
+    expect(pushed.find((e) => e.pipelineExecutionId !== first)!.trigger).toEqual({ triggerType: 'CloudWatchEvent', triggerDetail: rule.attributes!.Arn });
   });
 });

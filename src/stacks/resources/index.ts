@@ -8,6 +8,7 @@ import { codePipelineCaller } from './codePipelineApi.js';
 import { codePipelineCustomActionTypeProvisioner, CODEPIPELINE_CUSTOM_ACTION_TYPE } from './codePipelineCustomActionType.js';
 import { codePipelinePipelineProvisioner, CODEPIPELINE_PIPELINE } from './codePipelinePipeline.js';
 import { codePipelineWebhookProvisioner, CODEPIPELINE_WEBHOOK } from './codePipelineWebhook.js';
+import { eventsRuleProvisioner, EVENTS_RULE } from './eventsRule.js';
 import { s3BucketProvisioner, S3_BUCKET } from './s3Bucket.js';
 
 /** Accepted, nothing to create (the CDK's metadata resource). */
@@ -29,5 +30,6 @@ export function registerStackResources(provisioners: ProvisionerRegistry, deps: 
   provisioners.register(CODEPIPELINE_WEBHOOK, codePipelineWebhookProvisioner(call));
   provisioners.register(CODEPIPELINE_CUSTOM_ACTION_TYPE, codePipelineCustomActionTypeProvisioner(call));
   provisioners.register(CODECOMMIT_REPOSITORY, codeCommitRepositoryProvisioner(deps.engine.localConfig, objects));
+  provisioners.register(EVENTS_RULE, eventsRuleProvisioner(deps.store));
   provisioners.register('AWS::CDK::Metadata', nothing);
 }
