@@ -249,4 +249,70 @@ describe('a stack of real resources', () => {
     );
     expect(pushed.find((e) => e.pipelineExecutionId !== first)!.trigger).toEqual({ triggerType: 'CloudWatchEvent', triggerDetail: rule.attributes!.Arn });
   });
+
+  it('inline Node.js and Python functions run as the Lambda actions of the pipeline the same stack creates', async () => {
+    const node = [
+      "const { CodePipelineClient, PutJobSuccessResultCommand } = require('@aws-sdk/client-codepipeline');",
+      'exports.main = async (event, context) => {',
+      "  await new CodePipelineClient({}).send(new PutJobSuccessResultCommand({ jobId: event['CodePipeline.job'].id, outputVariables: { from: 'node', name: context.functionName } }));",
+      '};',
+    ].join('\n');
+    const python = [
+      'import boto3',
+      'def handler(event, context):',
+      "    boto3.client('codepipeline').put_job_success_result(jobId=event['CodePipeline.job']['id'], outputVariables={'from': 'python', 'name': context.function_name})",
+    ].join('\n');
+    const indent = (code: string) => code.split('\n').map((l) => `          ${l}`).join('\n');
+    const t = `Resources:
+  Repo: {Type: AWS::CodeCommit::Repository, Properties: {RepositoryName: fn-app, Code: {S3: {Bucket: seed, Key: app.zip}}}}
+  NodeFn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.main
+      Role: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/fn'
+      Code:
+        ZipFile: |
+${indent(node)}
+  PyFn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: py-step
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/fn'
+      Code:
+        ZipFile: |
+${indent(python)}
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      Name: fn-pipeline
+      RoleArn: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/p'
+      ArtifactStore: {Type: S3, Location: stack-artifacts}
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: Checkout
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: '1'}
+              Configuration: {RepositoryName: !GetAtt Repo.Name, BranchName: main}
+              OutputArtifacts: [{Name: Src}]
+        - Name: Invoke
+          Actions:
+            - Name: Node
+              Namespace: NodeVars
+              ActionTypeId: {Category: Invoke, Owner: AWS, Provider: Lambda, Version: '1'}
+              Configuration: {FunctionName: !Ref NodeFn}
+            - Name: Python
+              Namespace: PyVars
+              ActionTypeId: {Category: Invoke, Owner: AWS, Provider: Lambda, Version: '1'}
+              Configuration: {FunctionName: !GetAtt PyFn.Arn}
+`;
+    expect(await deploy('fn-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'fns' })], { 't.yml': t })).toBe('Succeeded');
+    const nodeName = stack('fns').resources.find((r) => r.logicalId === 'NodeFn')!.physicalId;
+    const run = await newestExecutionId(cp, 'fn-pipeline');
+    expect(await until(() => executionStatus(cp, 'fn-pipeline', run), (x) => x !== 'InProgress', 30_000)).toBe('Succeeded');
+    expect((await actionDetail('fn-pipeline', 'Node')).output!.outputVariables).toEqual({ from: 'node', name: nodeName });
+    expect((await actionDetail('fn-pipeline', 'Python')).output!.outputVariables).toEqual({ from: 'python', name: 'py-step' });
+  });
 });

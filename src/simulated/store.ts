@@ -5,7 +5,7 @@
 import type { Db } from '../store/db.js';
 import type { Scope } from '../store/scope.js';
 
-export type SimulatedKind = 'cloudformation-stack' | 'deployment' | 'stepfunctions-execution' | 'events-rule';
+export type SimulatedKind = 'cloudformation-stack' | 'deployment' | 'stepfunctions-execution' | 'events-rule' | 'lambda-function';
 
 export interface SimulatedRecord<T> {
   account: string;

@@ -9,6 +9,7 @@ import { codePipelineCustomActionTypeProvisioner, CODEPIPELINE_CUSTOM_ACTION_TYP
 import { codePipelinePipelineProvisioner, CODEPIPELINE_PIPELINE } from './codePipelinePipeline.js';
 import { codePipelineWebhookProvisioner, CODEPIPELINE_WEBHOOK } from './codePipelineWebhook.js';
 import { eventsRuleProvisioner, EVENTS_RULE } from './eventsRule.js';
+import { lambdaFunctionProvisioner, LAMBDA_FUNCTION } from './lambdaFunction.js';
 import { s3BucketProvisioner, S3_BUCKET } from './s3Bucket.js';
 
 /** Accepted, nothing to create (the CDK's metadata resource). */
@@ -31,5 +32,6 @@ export function registerStackResources(provisioners: ProvisionerRegistry, deps: 
   provisioners.register(CODEPIPELINE_CUSTOM_ACTION_TYPE, codePipelineCustomActionTypeProvisioner(call));
   provisioners.register(CODECOMMIT_REPOSITORY, codeCommitRepositoryProvisioner(deps.engine.localConfig, objects));
   provisioners.register(EVENTS_RULE, eventsRuleProvisioner(deps.store));
+  provisioners.register(LAMBDA_FUNCTION, lambdaFunctionProvisioner(deps.store, deps.engine.localConfig));
   provisioners.register('AWS::CDK::Metadata', nothing);
 }
