@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
   GetPipelineCommand,
+  GetPipelineStateCommand,
+  ListActionTypesCommand,
+  ListTagsForResourceCommand,
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   PutJobSuccessResultCommand,
@@ -314,5 +317,73 @@ ${indent(python)}
     expect(await until(() => executionStatus(cp, 'fn-pipeline', run), (x) => x !== 'InProgress', 30_000)).toBe('Succeeded');
     expect((await actionDetail('fn-pipeline', 'Node')).output!.outputVariables).toEqual({ from: 'node', name: nodeName });
     expect((await actionDetail('fn-pipeline', 'Python')).output!.outputVariables).toEqual({ from: 'python', name: 'py-step' });
+  });
+
+  it('an update changes the pipeline in place (stages, tags, disabled transitions) and restarts it; a failing update rolls back', async () => {
+    const template = (extra: string, approveActions: string, transitions: string, team: string, stages = true) => `Resources:
+  Repo: {Type: AWS::CodeCommit::Repository, Properties: {RepositoryName: upd-app, Code: {S3: {Bucket: seed, Key: app.zip}}}}
+  Connection: {Type: AWS::CodeStarConnections::Connection, Properties: {ConnectionName: gh, ProviderType: GitHub}}
+  BuildType:
+    Type: AWS::CodePipeline::CustomActionType
+    Properties:
+      Category: Build
+      Provider: StackBuild
+      Version: '1'
+      InputArtifactDetails: {MinimumCount: 0, MaximumCount: 1}
+      OutputArtifactDetails: {MinimumCount: 0, MaximumCount: 1}
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      Name: upd-pipeline
+      RoleArn: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/p'
+      RestartExecutionOnUpdate: true
+      ArtifactStore: {Type: S3, Location: stack-artifacts}
+      Tags: [{Key: team, Value: ${team}}]
+${transitions}
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: Checkout
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: '1'}
+              Configuration: {RepositoryName: !GetAtt Repo.Name, BranchName: main}
+              OutputArtifacts: [{Name: Src}]
+${stages ? `        - Name: Approve
+          Actions:
+${approveActions}` : ''}
+Outputs:
+  Version: {Value: !GetAtt Pipeline.Version}
+  Connection: {Value: !GetAtt Connection.ConnectionArn}
+${extra}`;
+    const gate = (name: string) => `            - Name: ${name}\n              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}\n`;
+    const v1 = template('', gate('Gate'), '', 'a');
+    expect(await deploy('upd-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'upd' })], { 't.yml': v1 })).toBe('Succeeded');
+    expect(stack('upd').outputs).toEqual({ Version: '1', Connection: expect.stringMatching(/^arn:aws:codestar-connections:us-east-1:123456789012:connection\/[0-9a-f-]{36}$/) });
+    const types = (await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }))).actionTypes!.map((t) => t.id!.provider);
+    expect(types).toContain('StackBuild');
+    const before = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'upd-pipeline' }))).pipelineExecutionSummaries!.length;
+
+    const v2 = template('', gate('Gate') + gate('Second'), '      DisableInboundStageTransitions: [{StageName: Approve, Reason: frozen}]', 'b');
+    expect(await deploy('upd-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'upd' })], { 't.yml': v2 })).toBe('Succeeded');
+    const s = stack('upd');
+    expect([s.status, s.outputs.Version]).toEqual(['UPDATE_COMPLETE', '2']);
+    // Updated in place: no replacement of the pipeline, nothing else touched.
+    expect(s.events.filter((e) => e.logicalResourceId === 'Pipeline').map((e) => e.resourceStatus)).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
+    expect(s.events.some((e) => e.logicalResourceId === 'Repo' && e.resourceStatus.startsWith('UPDATE'))).toBe(false);
+    const p = (await cp.send(new GetPipelineCommand({ name: 'upd-pipeline' }))).pipeline!;
+    expect([p.version, p.stages![1].actions!.map((a) => a.name)]).toEqual([2, ['Gate', 'Second']]);
+    const arn = `arn:aws:codepipeline:us-east-1:${ACCOUNT}:upd-pipeline`;
+    expect((await cp.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'team', value: 'b' }]);
+    const state = await cp.send(new GetPipelineStateCommand({ name: 'upd-pipeline' }));
+    expect(state.stageStates![1].inboundTransitionState).toMatchObject({ enabled: false, disabledReason: 'frozen' });
+    const runs = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'upd-pipeline' }))).pipelineExecutionSummaries!;
+    expect(runs.length).toBe(before + 1);
+    expect(runs[0].trigger!.triggerType).toBe('StartPipelineExecution');
+
+    const v3 = template('', '', '', 'c', false);
+    expect(await deploy('upd-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'upd' })], { 't.yml': v3 })).toBe('Failed');
+    const rolled = stack('upd');
+    expect([rolled.status, rolled.templateBody, rolled.outputs.Version]).toEqual(['UPDATE_ROLLBACK_COMPLETE', v2, '2']);
+    expect(rolled.events.find((e) => e.resourceStatus === 'UPDATE_FAILED')!.logicalResourceId).toBe('Pipeline');
+    expect((await cp.send(new GetPipelineCommand({ name: 'upd-pipeline' }))).pipeline!.stages!.length).toBe(2);
   });
 });

@@ -8,6 +8,7 @@ import { codePipelineCaller } from './codePipelineApi.js';
 import { codePipelineCustomActionTypeProvisioner, CODEPIPELINE_CUSTOM_ACTION_TYPE } from './codePipelineCustomActionType.js';
 import { codePipelinePipelineProvisioner, CODEPIPELINE_PIPELINE } from './codePipelinePipeline.js';
 import { codePipelineWebhookProvisioner, CODEPIPELINE_WEBHOOK } from './codePipelineWebhook.js';
+import { codeStarConnectionProvisioner, CODESTAR_CONNECTION } from './codeStarConnection.js';
 import { eventsRuleProvisioner, EVENTS_RULE } from './eventsRule.js';
 import { lambdaFunctionProvisioner, LAMBDA_FUNCTION } from './lambdaFunction.js';
 import { s3BucketProvisioner, S3_BUCKET } from './s3Bucket.js';
@@ -33,5 +34,6 @@ export function registerStackResources(provisioners: ProvisionerRegistry, deps: 
   provisioners.register(CODECOMMIT_REPOSITORY, codeCommitRepositoryProvisioner(deps.engine.localConfig, objects));
   provisioners.register(EVENTS_RULE, eventsRuleProvisioner(deps.store));
   provisioners.register(LAMBDA_FUNCTION, lambdaFunctionProvisioner(deps.store, deps.engine.localConfig));
+  provisioners.register(CODESTAR_CONNECTION, codeStarConnectionProvisioner());
   provisioners.register('AWS::CDK::Metadata', nothing);
 }
