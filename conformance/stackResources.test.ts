@@ -13,6 +13,7 @@ import {
   GetPipelineStateCommand,
   ListActionTypesCommand,
   ListTagsForResourceCommand,
+  ListWebhooksCommand,
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   PutJobSuccessResultCommand,
@@ -350,14 +351,30 @@ ${transitions}
 ${stages ? `        - Name: Approve
           Actions:
 ${approveActions}` : ''}
+  Hook:
+    Type: AWS::CodePipeline::Webhook
+    Properties:
+      Authentication: GITHUB_HMAC
+      AuthenticationConfiguration: {SecretToken: s3cret}
+      Filters: [{JsonPath: $.ref, MatchEquals: 'refs/heads/{Branch}'}]
+      TargetPipeline: !Ref Pipeline
+      TargetAction: Checkout
+      TargetPipelineVersion: !GetAtt Pipeline.Version
 Outputs:
   Version: {Value: !GetAtt Pipeline.Version}
   Connection: {Value: !GetAtt Connection.ConnectionArn}
+  HookUrl: {Value: !GetAtt Hook.Url}
 ${extra}`;
     const gate = (name: string) => `            - Name: ${name}\n              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}\n`;
     const v1 = template('', gate('Gate'), '', 'a');
     expect(await deploy('upd-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'upd' })], { 't.yml': v1 })).toBe('Succeeded');
-    expect(stack('upd').outputs).toEqual({ Version: '1', Connection: expect.stringMatching(/^arn:aws:codestar-connections:us-east-1:123456789012:connection\/[0-9a-f-]{36}$/) });
+    expect(stack('upd').outputs).toEqual({
+      Version: '1',
+      Connection: expect.stringMatching(/^arn:aws:codestar-connections:us-east-1:123456789012:connection\/[0-9a-f-]{36}$/),
+      HookUrl: expect.stringMatching(new RegExp(`^${emu.endpoint}/webhooks/trigger\\?t=[A-Za-z0-9_-]{43}&v=1$`)),
+    });
+    const hooks = (await cp.send(new ListWebhooksCommand({}))).webhooks!.filter((w) => w.definition!.targetPipeline === 'upd-pipeline');
+    expect(hooks.map((w) => [w.definition!.authentication, w.definition!.filters, w.url])).toEqual([['GITHUB_HMAC', [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }], stack('upd').outputs.HookUrl]]);
     const types = (await cp.send(new ListActionTypesCommand({ actionOwnerFilter: 'Custom' }))).actionTypes!.map((t) => t.id!.provider);
     expect(types).toContain('StackBuild');
     const before = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'upd-pipeline' }))).pipelineExecutionSummaries!.length;

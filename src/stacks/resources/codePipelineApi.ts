@@ -41,6 +41,8 @@ export function apiShape(v: unknown, key = ''): unknown {
   if (Array.isArray(v)) return v.map((x) => apiShape(x, key));
   if (!v || typeof v !== 'object') return v;
   if (key === 'Configuration') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, configValue(x)]));
+  // A webhook's authentication configuration keeps its members' names (SecretToken, AllowedIPRange) in the API too.
+  if (key === 'AuthenticationConfiguration') return v;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [lowerFirst(k), apiShape(x, k)]));
 }
 
