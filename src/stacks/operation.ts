@@ -252,17 +252,30 @@ export class StackOperation {
     if (busy(status)) throw new StackFailure(`Stack:${s.stackId} is in ${status} state and can not be updated.`, 'JobFailed', s.stackId, true);
   }
 
-  /** Applies a template to the stack: create (new) or update (existing). Resolves with the stack; a failure (after its rollback) throws StackFailure. */
-  async apply(s: StackDocument, d: StackTemplate, creating: boolean): Promise<StackDocument> {
-    this.checkIdle(s);
-    const verb = creating ? 'CREATE' : 'UPDATE';
-    // Everything that can be known before a resource is touched fails the operation as a ValidationError.
-    const planned = evaluating(() => {
+  /**
+   * Everything that can be known before a resource is touched (transforms, SSM parameters, Rules,
+   * references, cycles), thrown synchronously as a StackFailure with `validation` set (an API's
+   * ValidationError). apply() runs it first; an API may call it before answering.
+   */
+  validate(s: StackDocument, d: StackTemplate): { ctx: StackContext; order: PlannedResource[] } {
+    return evaluating(() => {
       checkTransforms(d.template, this.scope.account);
       const ctx = this.context(s, d.template, d.parameters);
       checkRules(d.template, ctx);
       return { ctx, order: plan(d.template, ctx) };
     });
+  }
+
+  /**
+   * Applies a template to the stack: create (new) or update (existing). Resolves with the stack; a
+   * failure (after its rollback) rejects with StackFailure. Up to the first resource everything runs
+   * synchronously at the call: the stack is saved *_IN_PROGRESS before the promise is returned, so an
+   * API can answer at once and let the operation go on.
+   */
+  async apply(s: StackDocument, d: StackTemplate, creating: boolean): Promise<StackDocument> {
+    this.checkIdle(s);
+    const verb = creating ? 'CREATE' : 'UPDATE';
+    const planned = this.validate(s, d);
     const previous = creating ? undefined : this.snapshot(s);
     const live = new Map(s.resources.map((r) => [r.logicalId, r]));
     const w: Working = { template: d.template, ctx: { ...planned.ctx, resources: this.context(s, d.template, d.parameters, live).resources }, live };
