@@ -13,8 +13,12 @@ export const CODEPIPELINE_PIPELINE = 'AWS::CodePipeline::Pipeline';
 const NOT_DECLARATION = ['Name', 'Tags', 'DisableInboundStageTransitions', 'RestartExecutionOnUpdate'];
 
 export function pipelineDeclaration(name: string, props: Record<string, unknown>): Record<string, unknown> {
-  const rest = Object.fromEntries(Object.entries(props).filter(([k]) => !NOT_DECLARATION.includes(k)));
-  return { name, ...(apiShape(rest) as Record<string, unknown>) };
+  const rest = Object.fromEntries(Object.entries(props).filter(([k]) => !NOT_DECLARATION.includes(k) && k !== 'ArtifactStores'));
+  const out: Record<string, unknown> = { name, ...(apiShape(rest) as Record<string, unknown>) };
+  // CloudFormation lists [{Region, ArtifactStore}]; the API maps region -> artifact store.
+  if (Array.isArray(props.ArtifactStores))
+    out.artifactStores = Object.fromEntries((props.ArtifactStores as { Region: string; ArtifactStore: unknown }[]).map((x) => [x.Region, apiShape(x.ArtifactStore)]));
+  return out;
 }
 
 export function codePipelinePipelineProvisioner(call: CodePipelineCall): ResourceProvisioner {
