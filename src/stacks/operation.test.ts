@@ -115,6 +115,22 @@ describe('create', () => {
     expect(s.events.find((e) => e.resourceStatus === 'CREATE_FAILED')!.resourceStatusReason).toBe('Bad refused');
   });
 
+  it('with OnFailure DO_NOTHING the stack is CREATE_FAILED and keeps what was created; with DELETE it goes', async () => {
+    const { calls, live, provisioners } = setup();
+    const body = 'Resources:\n  A: {Type: Test::Fake::Thing}\n  Bad: {Type: Test::Fake::Thing, DependsOn: A, Properties: {Fail: true}}\n';
+    const keep = new StackOperation(store, scope, 'demo', { now: 0, simulateFailure: false, provisioners, onFailure: 'DO_NOTHING' });
+    await keep.apply(keep.newStack(), doc(body), true).catch(() => undefined);
+    const kept = keep.load()!;
+    expect([kept.status, kept.statusReason, kept.resources.map((r) => r.logicalId)]).toEqual(['CREATE_FAILED', 'The following resource(s) failed to create: [Bad].', ['A']]);
+    expect([...live.keys()]).toEqual(['real-A-1']);
+    calls.length = 0;
+    await keep.delete(kept);
+    const gone = new StackOperation(store, scope, 'other', { now: 0, simulateFailure: false, provisioners, onFailure: 'DELETE' });
+    await gone.apply(gone.newStack(), doc(body), true).catch(() => undefined);
+    expect(store.simulated.get<StackDocument>(scope, STACK_KIND, 'other')!.document.status).toBe('DELETE_COMPLETE');
+    expect(live.size).toBe(0);
+  });
+
   it('a template error fails before anything changes (validation), a cycle with its message', async () => {
     const { calls, op } = setup();
     const o = op();

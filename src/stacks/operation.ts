@@ -70,6 +70,12 @@ export interface StackOperationOptions {
   provisioners?: ProvisionerRegistry;
   /** Resolves SSM parameter types (AWS::SSM::Parameter::Value<...>) from the local parameter store. */
   parameterLookup?: ParameterLookup;
+  /**
+   * What a failed create or update does (CreateStack's OnFailure; DisableRollback is DO_NOTHING):
+   * ROLLBACK (default), DO_NOTHING (CREATE_FAILED / UPDATE_FAILED, resources kept as they are), or
+   * DELETE (a create rolls back, then the stack is deleted).
+   */
+  onFailure?: 'ROLLBACK' | 'DO_NOTHING' | 'DELETE';
 }
 
 const SIMULATED = 'simulate.failDeployments names this action';
@@ -198,7 +204,7 @@ export class StackOperation {
         resources: (id: string) => {
           const r = live.get(id);
           return r && r.physicalId
-            ? { type: r.type, physicalId: r.physicalId, ...(r.ref !== undefined && { ref: r.ref }), attributes: r.attributes ?? {}, simulated: r.simulated ?? true }
+            ? { type: r.type, physicalId: r.physicalId, ...(r.ref !== undefined && { ref: r.ref }), attributes: r.attributes ?? {}, simulated: r.simulated ?? true, ...(r.properties && { properties: r.properties }) }
             : undefined;
         },
       }),
@@ -329,8 +335,12 @@ export class StackOperation {
     if (failed) {
       const what = failed.created ? 'create' : 'update';
       const reason = `The following resource(s) failed to ${what}: [${failed.logicalId}]. ${creating ? 'Rollback requested by user.' : ''}`.trim();
-      if (creating) await this.rollbackCreate(s, reason);
-      else await this.rollbackUpdate(s, reason);
+      const onFailure = this.options.onFailure ?? 'ROLLBACK';
+      if (onFailure === 'DO_NOTHING') this.keepFailed(s, `${verb}_FAILED`, reason.replace(' Rollback requested by user.', ''));
+      else if (creating) {
+        await this.rollbackCreate(s, reason);
+        if (onFailure === 'DELETE' && s.status === 'ROLLBACK_COMPLETE') await this.delete(s).catch(() => undefined);
+      } else await this.rollbackUpdate(s, reason);
       const detail = this.options.simulateFailure ? `simulated failure: ${SIMULATED}` : `${failed.logicalId}: ${failed.reason}`;
       throw new StackFailure(`Stack ${s.stackName} failed: ${s.status} (${detail})`, 'JobFailed', s.stackId);
     }
@@ -459,6 +469,15 @@ export class StackOperation {
       }
     }
     this.event(s, 'DELETE_COMPLETE', undefined, r);
+    this.save(s);
+  }
+
+  /** A failure left as it is (rollback disabled): the resources stay, the stack is CREATE_FAILED or UPDATE_FAILED. */
+  private keepFailed(s: StackDocument, status: string, reason: string) {
+    s.status = status;
+    s.statusReason = reason;
+    delete s.inProgress;
+    this.event(s, status, reason);
     this.save(s);
   }
 

@@ -209,6 +209,8 @@ export interface ResourceState {
   attributes: Record<string, unknown>;
   /** Recorded only: Fn::GetAtt answers a plausible value for attributes it lacks. */
   simulated: boolean;
+  /** Its properties as evaluated: a simulated resource's attribute named like a property answers its value (an SSM parameter's Value...). */
+  properties?: Record<string, unknown>;
 }
 
 export interface StackContext {
@@ -288,6 +290,8 @@ export class Evaluator {
     const state = this.ctx.resources?.(logicalId);
     if (state && attr in state.attributes) return state.attributes[attr];
     if (state && !state.simulated) throw new TemplateError(`Template error: resource ${logicalId} does not support attribute type ${attr} in Fn::GetAtt`);
+    const echoed = state?.properties?.[attr];
+    if (typeof echoed === 'string' || typeof echoed === 'number' || typeof echoed === 'boolean') return String(echoed);
     return simulatedAttribute(type, state?.physicalId ?? this.simulatedId(logicalId), attr, this.ctx.region, this.ctx.account);
   }
 
