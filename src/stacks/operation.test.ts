@@ -65,6 +65,7 @@ Resources:
   A: {Type: Test::Fake::Thing, Properties: {Name: !Ref Name}}
   B: {Type: Test::Fake::Thing, DependsOn: A, Properties: {Name: b, Arn: !GetAtt A.Arn}}
   Sim: {Type: AWS::IAM::Role, Properties: {Uses: !GetAtt C.Arn}}
+  Named: {Type: AWS::SQS::Queue, Properties: {QueueName: !Sub '\${A}-queue'}}
 Outputs:
   CName: {Value: !GetAtt C.Name}
   SimArn: {Value: !GetAtt Sim.Arn}
@@ -86,12 +87,15 @@ describe('create', () => {
       ['B', 'real-B-2', 'CREATE_COMPLETE', false],
       ['C', 'real-C-3', 'CREATE_COMPLETE', false],
       ['Sim', expect.stringMatching(/^demo-Sim-[0-9A-F]{12}$/), 'CREATE_COMPLETE', true],
+      // A simulated resource named after a real one takes the real name.
+      ['Named', 'real-A-1-queue', 'CREATE_COMPLETE', true],
     ]);
     expect(s.resources[3].properties).toEqual({ Uses: 'arn:fake:real-C-3' });
     expect(s.outputs).toEqual({ CName: 'b-c', SimArn: `arn:aws:iam::123456789012:role/${s.resources[3].physicalId}` });
     expect(statuses(s)).toEqual([
       'demo CREATE_IN_PROGRESS', 'A CREATE_IN_PROGRESS', 'A CREATE_COMPLETE', 'B CREATE_IN_PROGRESS', 'B CREATE_COMPLETE',
-      'C CREATE_IN_PROGRESS', 'C CREATE_COMPLETE', 'Sim CREATE_IN_PROGRESS', 'Sim CREATE_COMPLETE', 'demo CREATE_COMPLETE',
+      'C CREATE_IN_PROGRESS', 'C CREATE_COMPLETE', 'Sim CREATE_IN_PROGRESS', 'Sim CREATE_COMPLETE', 'Named CREATE_IN_PROGRESS', 'Named CREATE_COMPLETE',
+      'demo CREATE_COMPLETE',
     ]);
     expect(s.events.find((e) => e.logicalResourceId === 'Sim' && e.resourceStatus === 'CREATE_COMPLETE')!.resourceStatusReason).toMatch(/^Simulated/);
     // Saved as it went: the stored document is the returned one.

@@ -26,6 +26,7 @@ import {
 } from './documents.js';
 import { ProvisionError, ReplacementRequired, type ProvisionContext, type ProvisionerRegistry, type ResourceProvisioner } from './provisioners.js';
 import {
+  Evaluator,
   TemplateError,
   checkRules,
   checkTransforms,
@@ -434,8 +435,9 @@ export class StackOperation {
     this.save(s);
   }
 
+  /** A simulated resource's id: its name property (evaluated against the real resources) or stack-LogicalId-HASH. */
   private simulatedIdFor(w: Working, logicalId: string): string {
-    return stackResources(w.template, { ...w.ctx, resources: undefined }).find((x) => x.logicalId === logicalId)?.physicalId ?? logicalId;
+    return new Evaluator(w.template, w.ctx).simulatedId(logicalId);
   }
 
   private async create(s: StackDocument, r: StackResource, properties: Record<string, unknown>, provisioner: ResourceProvisioner | undefined, w: Working) {
