@@ -87,8 +87,8 @@ describe('create', () => {
       ['B', 'real-B-2', 'CREATE_COMPLETE', false],
       ['C', 'real-C-3', 'CREATE_COMPLETE', false],
       ['Sim', expect.stringMatching(/^demo-Sim-[0-9A-F]{12}$/), 'CREATE_COMPLETE', true],
-      // A simulated resource named after a real one takes the real name.
-      ['Named', 'real-A-1-queue', 'CREATE_COMPLETE', true],
+      // A simulated resource named after a real one takes the real name (a queue's id is its URL, as in AWS).
+      ['Named', 'https://sqs.us-east-1.amazonaws.com/123456789012/real-A-1-queue', 'CREATE_COMPLETE', true],
     ]);
     expect(s.resources[3].properties).toEqual({ Uses: 'arn:fake:real-C-3' });
     expect(s.outputs).toEqual({ CName: 'b-c', SimArn: `arn:aws:iam::123456789012:role/${s.resources[3].physicalId}` });

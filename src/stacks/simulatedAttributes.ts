@@ -34,7 +34,26 @@ const OTHERS: Record<string, Record<string, Shape>> = {
   'AWS::Logs::LogGroup': {},
 };
 
-/** The value Fn::GetAtt answers for a simulated resource of `type` with physical id `id`. */
+/** Types whose physical id (and Ref) is an ARN or a URL rather than the name, as CloudFormation's are. */
+const PHYSICAL_IDS: Record<string, Shape> = {
+  'AWS::SNS::Topic': (id, r, a) => `arn:aws:sns:${r}:${a}:${id}`,
+  'AWS::SQS::Queue': (id, r, a) => `https://sqs.${r}.amazonaws.com/${a}/${id}`,
+  'AWS::IAM::ManagedPolicy': (id, _r, a) => `arn:aws:iam::${a}:policy/${id}`,
+  'AWS::SecretsManager::Secret': (id, r, a) => `arn:aws:secretsmanager:${r}:${a}:secret:${id}`,
+  'AWS::StepFunctions::StateMachine': (id, r, a) => `arn:aws:states:${r}:${a}:stateMachine:${id}`,
+};
+
+/** A simulated resource's physical id from its name (the name itself for most types). */
+export function simulatedPhysicalId(type: string, name: string, region: string, account: string): string {
+  return PHYSICAL_IDS[type]?.(name, region, account) ?? name;
+}
+
+/** The name inside a simulated physical id (the last segment of an ARN or URL for the types above). */
+export function simulatedName(type: string, physicalId: string): string {
+  return PHYSICAL_IDS[type] ? (physicalId.split(/[:/]/).pop() ?? physicalId) : physicalId;
+}
+
+/** The value Fn::GetAtt answers for a simulated resource of `type` named `id`. */
 export function simulatedAttribute(type: string, id: string, attr: string, region: string, account: string): string {
   if (attr === 'Arn') {
     const shape = ARNS[type];

@@ -85,7 +85,7 @@ describe('intrinsic functions, short and long forms', () => {
     ['GetAtt of a simulated resource (dotted)', '!GetAtt Other.TopicName', expect.stringMatching(/^demo-Other-[0-9A-F]{12}$/)],
     ['GetAtt of an attribute simulated generically', '!GetAtt Other.Whatever', expect.stringMatching(/^demo-Other-[0-9A-F]{12}\.Whatever$/)],
     ['GetAtt Arn (list form)', '!GetAtt [Other, Arn]', expect.stringMatching(/^arn:aws:sns:us-east-1:123456789012:demo-Other-[0-9A-F]{12}$/)],
-    ['Ref of a simulated resource', '!Ref Other', expect.stringMatching(/^demo-Other-[0-9A-F]{12}$/)],
+    ['Ref of a simulated resource (a topic: its ARN, as in AWS)', '!Ref Other', expect.stringMatching(/^arn:aws:sns:us-east-1:123456789012:demo-Other-[0-9A-F]{12}$/)],
   ])('%s', (_name, expr, expected) => {
     expect(value(expr)).toEqual(expected);
   });
@@ -268,7 +268,7 @@ Outputs:
   List: {Value: !Split [',', 'a,b']}
 `);
     const out = evaluateOutputs(t, ctx({ Env: 'dev' }));
-    expect(out.outputs).toEqual({ Name: expect.stringMatching(/^demo-R-/), List: 'a,b' });
+    expect(out.outputs).toEqual({ Name: expect.stringMatching(/^arn:aws:sns:us-east-1:123456789012:demo-R-/), List: 'a,b' });
     expect(out.exports).toEqual({ 'demo-topic': out.outputs.Name });
     expect(out.descriptions).toEqual({ Name: 'the topic' });
     expect(() => evaluateOutputs(parseTemplate('Resources:\n  R: {Type: AWS::SNS::Topic}\nOutputs:\n  O: {Value: !GetAtt Nope.Arn}\n'), ctx())).toThrow(

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import { lazyRequire } from '../util/lazyRequire.js';
-import { simulatedAttribute } from './simulatedAttributes.js';
+import { simulatedAttribute, simulatedName, simulatedPhysicalId } from './simulatedAttributes.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
@@ -260,8 +260,14 @@ export class Evaluator {
     return this;
   }
 
-  /** The simulated physical id of a resource: its name property when the template sets one, else stack-LogicalId-HASH. */
+  /** The simulated physical id of a resource: its name (simulatedName) in the shape its type's ids have (an SNS topic's ARN...). */
   simulatedId(logicalId: string): string {
+    const type = String((this.t.Resources as Record<string, any>)[logicalId].Type);
+    return simulatedPhysicalId(type, this.simulatedName(logicalId), this.ctx.region, this.ctx.account);
+  }
+
+  /** A simulated resource's name: its name property when the template sets one, else stack-LogicalId-HASH. */
+  private simulatedName(logicalId: string): string {
     const r = (this.t.Resources as Record<string, any>)[logicalId];
     const short = String(r.Type).split('::').pop()!;
     const named = r.Properties?.[`${short}Name`];
@@ -292,7 +298,7 @@ export class Evaluator {
     if (state && !state.simulated) throw new TemplateError(`Template error: resource ${logicalId} does not support attribute type ${attr} in Fn::GetAtt`);
     const echoed = state?.properties?.[attr];
     if (typeof echoed === 'string' || typeof echoed === 'number' || typeof echoed === 'boolean') return String(echoed);
-    return simulatedAttribute(type, state?.physicalId ?? this.simulatedId(logicalId), attr, this.ctx.region, this.ctx.account);
+    return simulatedAttribute(type, state ? simulatedName(type, state.physicalId) : this.simulatedName(logicalId), attr, this.ctx.region, this.ctx.account);
   }
 
   private ref(name: string): unknown {
