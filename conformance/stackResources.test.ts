@@ -403,4 +403,39 @@ ${extra}`;
     expect(rolled.events.find((e) => e.resourceStatus === 'UPDATE_FAILED')!.logicalResourceId).toBe('Pipeline');
     expect((await cp.send(new GetPipelineCommand({ name: 'upd-pipeline' }))).pipeline!.stages!.length).toBe(2);
   });
+
+  it('a CDK pipeline stack as aws-cdk-lib synthesizes it deploys unchanged; a commit runs its pipeline through the Events rule', async () => {
+    const template = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/stacks/cdk-pipeline.template.json'), 'utf8');
+    const created = await deploy('cdk-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'CdkPipelineStack' })], { 't.yml': template });
+    expect([created, (await actionDetail('cdk-deployer', 'Stack')).output!.executionResult!.externalExecutionSummary]).toEqual([
+      'Succeeded',
+      'Created the stack CdkPipelineStack (4 resources provisioned, 15 simulated)',
+    ]);
+    const s = stack('CdkPipelineStack');
+    const real = s.resources.filter((r) => !r.simulated).map((r) => r.type);
+    expect(real.sort()).toEqual(['AWS::CodeCommit::Repository', 'AWS::CodePipeline::Pipeline', 'AWS::Events::Rule', 'AWS::S3::Bucket']);
+    const bucket = s.resources.find((r) => r.type === 'AWS::S3::Bucket')!.physicalId;
+    const p = (await cp.send(new GetPipelineCommand({ name: 'cdk-pipeline' }))).pipeline!;
+    expect(p.artifactStore!.location).toBe(bucket);
+    expect(p.artifactStore!.encryptionKey!.type).toBe('KMS');
+    const first = await newestExecutionId(cp, 'cdk-pipeline');
+    const repo = path.join(root, 'data', 'git', 'cdk-app');
+    fs.writeFileSync(path.join(repo, 'README.md'), 'cdk');
+    await git(repo, ['add', '-A']);
+    await git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'first']);
+    const runs = await until(
+      async () => (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'cdk-pipeline' }))).pipelineExecutionSummaries!,
+      (list) => list.some((e) => e.pipelineExecutionId !== first),
+      20_000,
+    );
+    const rule = s.resources.find((r) => r.type === 'AWS::Events::Rule')!;
+    const pushed = runs.find((e) => e.pipelineExecutionId !== first)!;
+    expect(pushed.trigger).toEqual({ triggerType: 'CloudWatchEvent', triggerDetail: rule.attributes!.Arn });
+    const gate = await until(
+      async () => (await cp.send(new ListActionExecutionsCommand({ pipelineName: 'cdk-pipeline', filter: { pipelineExecutionId: pushed.pipelineExecutionId } }))).actionExecutionDetails!,
+      (list) => list.some((d) => d.actionName === 'Gate'),
+      20_000,
+    );
+    expect(gate.map((d) => [d.actionName, d.status]).sort()).toEqual([['Checkout', 'Succeeded'], ['Gate', 'InProgress']]);
+  });
 });
