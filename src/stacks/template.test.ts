@@ -255,6 +255,9 @@ describe('dependency order', () => {
   Q: {Type: AWS::SNS::Topic, Properties: {X: !If [IsProd, !Ref P, !Ref 'AWS::NoValue']}}
 `;
     expect(order(body, { Env: 'dev' })).toEqual(['Q']);
+    const output = (cond: string) => `${body}Outputs:\n  O: {Value: !Ref P${cond}}\n`;
+    expect(() => order(output(''), { Env: 'dev' })).toThrow('Template format error: Unresolved resource dependencies [P] in the Outputs block of the template');
+    expect(order(output(', Condition: IsProd'), { Env: 'dev' })).toEqual(['Q']);
     expect(order(body, { Env: 'prod' })).toEqual(['P', 'Q']);
   });
 });

@@ -586,6 +586,13 @@ export function plan(t: Template, ctx: StackContext): PlannedResource[] {
     deps.delete(id);
     return { logicalId: id, type: String(r.Type), dependsOn: [...deps], ...(r.DeletionPolicy !== undefined && { deletionPolicy: String(r.DeletionPolicy) }) };
   });
+  // Outputs may only name resources the stack will have (checked before anything is created).
+  for (const o of Object.values((t.Outputs ?? {}) as Record<string, any>)) {
+    if (!o || typeof o !== 'object' || (o.Condition !== undefined && !ev.condition(String(o.Condition)))) continue;
+    const refs = new Set<string>();
+    references(t, ev, [o.Value, o.Export], refs);
+    for (const d of refs) if (!ids.has(d)) throw new TemplateError(`Template format error: Unresolved resource dependencies [${d}] in the Outputs block of the template`);
+  }
   // Kahn's algorithm, picking the earliest ready resource in template order.
   const out: PlannedResource[] = [];
   const done = new Set<string>();
