@@ -262,9 +262,10 @@ describe('a stack of real resources', () => {
       '};',
     ].join('\n');
     const python = [
+      'import os',
       'import boto3',
       'def handler(event, context):',
-      "    boto3.client('codepipeline').put_job_success_result(jobId=event['CodePipeline.job']['id'], outputVariables={'from': 'python', 'name': context.function_name})",
+      "    boto3.client('codepipeline').put_job_success_result(jobId=event['CodePipeline.job']['id'], outputVariables={'from': os.environ['GREETING'], 'name': context.function_name})",
     ].join('\n');
     const indent = (code: string) => code.split('\n').map((l) => `          ${l}`).join('\n');
     const t = `Resources:
@@ -282,6 +283,7 @@ ${indent(node)}
     Type: AWS::Lambda::Function
     Properties:
       FunctionName: py-step
+      Environment: {Variables: {GREETING: python}}
       Runtime: python3.12
       Handler: index.handler
       Role: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/fn'

@@ -35,7 +35,7 @@ import { killTree, spawnGroup } from '../../util/processTree.js';
 import { awsEnvironment, hostEnvironment, swapProcessEnv } from '../awsEnvironment.js';
 import { jobDataFor } from '../jobWorker.js';
 import { scopeOf } from './common.js';
-import { stackFunction } from './stackFunctions.js';
+import { stackFunction, withFunctionEnvironment } from './stackFunctions.js';
 
 /** AWS: the action times out when the function has not replied within 20 minutes, and after 24 hours in all. */
 export const LAMBDA_REPLY_TIMEOUT_MS = 20 * 60_000;
@@ -234,7 +234,7 @@ export class LambdaInvokeProvider implements ActionProvider {
   private async invoke(fn: LambdaFunctionConfig, job: JobRow, start: ActionStart): Promise<string | undefined> {
     const functionName = start.resolvedConfiguration.FunctionName;
     const event = this.event(job);
-    const env = this.environment(job, functionName);
+    const env = withFunctionEnvironment(this.environment(job, functionName), fn);
     const log = actionLog(this.engine, job.actionExecutionId);
     const handler = fn.handler ? `the JS module ${fn.handler}` : fn.command ? `the command: ${fn.command}` : 'no handler';
     log.note(`Invoking the function ${functionName} (local handler: ${handler}) with job ${job.id}`);

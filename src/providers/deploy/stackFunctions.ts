@@ -12,12 +12,21 @@ export interface StackFunctionDocument {
   arn: string;
   runtime: string;
   handler: string;
-  /** How the Lambda action runs it: a JS module, or a command (Python). */
-  local: LambdaFunctionConfig;
+  /** How the Lambda action runs it: a JS module, or a command (Python); with its Environment.Variables. */
+  local: StackFunctionConfig;
+}
+
+/** A stack function's local handler and the environment variables its template gives it. */
+export type StackFunctionConfig = LambdaFunctionConfig & { environment?: Record<string, string> };
+
+/** The function's own variables over the action's environment; the AWS_ and CODEPIPELINE_ ones stay the emulator's (reserved, as in Lambda). */
+export function withFunctionEnvironment(env: Record<string, string>, fn: StackFunctionConfig): Record<string, string> {
+  const own = Object.entries(fn.environment ?? {}).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CODEPIPELINE_'));
+  return { ...env, ...Object.fromEntries(own) };
 }
 
 /** The local handler of a function a stack created, by name or ARN (name:qualifier too). */
-export function stackFunction(store: SimulatedStore, scope: Scope, functionName: string): LambdaFunctionConfig | undefined {
+export function stackFunction(store: SimulatedStore, scope: Scope, functionName: string): StackFunctionConfig | undefined {
   const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::.+)?$/.exec(functionName);
   const name = arn ? arn[1] : functionName.split(':')[0];
   return store.get<StackFunctionDocument>(scope, LAMBDA_FUNCTION_KIND, name)?.document.local;

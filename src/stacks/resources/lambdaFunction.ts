@@ -5,7 +5,8 @@
 // or ES module, found by its export syntax; the emulator's AWS SDK packages are resolvable from it);
 // Python code runs as a command (python3) with the event on stdin, boto3 reaching the emulator through
 // the endpoint variables the action sets. Other code (S3Bucket, ImageUri) or runtimes: the function is
-// recorded, and the local configuration maps it. Ref is the name; GetAtt Arn.
+// recorded, and the local configuration maps it. Environment.Variables reach the code (the AWS_ ones
+// stay the emulator's, reserved as in Lambda). Ref is the name; GetAtt Arn.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -75,6 +76,8 @@ export function lambdaFunctionProvisioner(store: Store, localConfig: LocalConfig
       fs.writeFileSync(path.join(dir, 'lambda_bootstrap.py'), PYTHON_BOOTSTRAP);
       local = { command: `python3 ${quote(path.join(dir, 'lambda_bootstrap.py'))} ${quote(`${moduleName}.${exportName}`)}` };
     } else if (typeof code.ZipFile === 'string') throw new ProvisionError(`The runtime parameter of ${runtime || '(none)'} is not supported by the emulator for inline code (Node.js and Python are)`);
+    const variables = ((props.Environment ?? {}) as { Variables?: Record<string, unknown> }).Variables;
+    if (local && variables) local.environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
     if (local) {
       const doc: StackFunctionDocument = { name, arn, runtime, handler, local };
       store.tx(() => store.simulated.put(ctx.scope, LAMBDA_FUNCTION_KIND, name, doc, ctx.now));
