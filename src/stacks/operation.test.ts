@@ -214,6 +214,18 @@ describe('delete', () => {
     expect(statuses(s).slice(-7)).toEqual(['demo DELETE_IN_PROGRESS', 'Kept DELETE_SKIPPED', 'B DELETE_IN_PROGRESS', 'B DELETE_COMPLETE', 'A DELETE_IN_PROGRESS', 'A DELETE_COMPLETE', 'demo DELETE_COMPLETE']);
   });
 
+  it('RetainExceptOnCreate keeps a resource on delete but not on a create rollback; RetainResources keeps the named ones', async () => {
+    const { live, op } = setup();
+    const body = 'Resources:\n  K: {Type: Test::Fake::Thing, DeletionPolicy: RetainExceptOnCreate}\n  N: {Type: Test::Fake::Thing}\n';
+    const o = op();
+    await o.apply(o.newStack(), doc(`${body}  Bad: {Type: Test::Fake::Thing, DependsOn: N, Properties: {Fail: true}}\n`), true).catch(() => undefined);
+    expect(live.size).toBe(0);
+    await op().apply(o.load()!.status === 'ROLLBACK_COMPLETE' ? op().newStack() : o.load()!, doc(body), true);
+    await op().delete(o.load()!, ['N']);
+    expect([...live.keys()]).toEqual(['real-K-3', 'real-N-4']);
+    expect(statuses(store.simulated.get<StackDocument>(scope, STACK_KIND, 'demo')!.document).slice(-3)).toEqual(['N DELETE_SKIPPED', 'K DELETE_SKIPPED', 'demo DELETE_COMPLETE']);
+  });
+
   it('a resource that will not go fails the delete (DELETE_FAILED) and keeps what it depends on', async () => {
     const { calls, op } = setup();
     const o = op();

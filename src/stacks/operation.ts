@@ -451,9 +451,13 @@ export class StackOperation {
   }
 
   /** Deletes one resource (Retain: skipped). Throws the provisioner's failure after the DELETE_FAILED event. */
-  private async deleteOne(s: StackDocument, r: StackResource, honourRetain = true) {
+  private async deleteOne(s: StackDocument, r: StackResource, why: 'delete' | 'rollback' | 'undo' = 'delete', retain: string[] = []) {
     if (!r.physicalId) return;
-    if (honourRetain && r.deletionPolicy === 'Retain') {
+    // Retain keeps a resource whenever the stack deletes it; RetainExceptOnCreate not when a create rolls back;
+    // RetainResources (DeleteStack's) names more. An update's rollback deletes what the update created.
+    const kept =
+      why !== 'undo' && (r.deletionPolicy === 'Retain' || (r.deletionPolicy === 'RetainExceptOnCreate' && why === 'delete') || retain.includes(r.logicalId));
+    if (kept) {
       this.event(s, 'DELETE_SKIPPED', undefined, r);
       this.save(s);
       return;
@@ -492,7 +496,7 @@ export class StackOperation {
     const left: StackResource[] = [];
     for (const r of [...s.resources].reverse()) {
       try {
-        await this.deleteOne(s, r);
+        await this.deleteOne(s, r, 'rollback');
       } catch {
         left.unshift(r);
       }
@@ -520,7 +524,7 @@ export class StackOperation {
       const current = live.get(step.logicalId);
       try {
         if (step.kind === 'create') {
-          if (current) await this.deleteOne(s, current, false);
+          if (current) await this.deleteOne(s, current, 'undo');
           live.delete(step.logicalId);
         } else if (step.kind === 'replace') {
           // The new resource goes in the cleanup; the old one, never deleted, is the resource again.
@@ -602,8 +606,12 @@ export class StackOperation {
     return s.templateBody === d.templateBody && JSON.stringify(s.parameters) === JSON.stringify(d.parameters) && JSON.stringify(s.tags) === JSON.stringify(d.tags);
   }
 
-  /** Deletes the stack's resources in reverse dependency order, then the stack (DELETE_COMPLETE), or stops at a resource that will not go (DELETE_FAILED, thrown). */
-  async delete(s: StackDocument): Promise<void> {
+  /**
+   * Deletes the stack's resources in reverse dependency order, then the stack (DELETE_COMPLETE), or
+   * stops at a resource that will not go (DELETE_FAILED, thrown). `retainResources` (DeleteStack's
+   * RetainResources, for a stack in DELETE_FAILED) are kept.
+   */
+  async delete(s: StackDocument, retainResources: string[] = []): Promise<void> {
     if (busy(s.status) && s.inProgress?.verb !== 'DELETE') this.checkIdle(s);
     s.status = 'DELETE_IN_PROGRESS';
     s.statusReason = 'User Initiated';
@@ -618,10 +626,10 @@ export class StackOperation {
       this.save(s);
       throw new StackFailure(`Stack ${s.stackName} failed: DELETE_FAILED (simulated failure: ${SIMULATED})`, 'JobFailed', s.stackId);
     }
-    await this.deleteResources(s);
+    await this.deleteResources(s, retainResources);
   }
 
-  private async deleteResources(s: StackDocument) {
+  private async deleteResources(s: StackDocument, retain: string[] = []) {
     const failed: StackResource[] = [];
     // Resources a failed one depends on stay (it still uses them).
     const blocked = new Set<string>();
@@ -636,7 +644,7 @@ export class StackOperation {
     for (const r of [...s.resources].reverse()) {
       if (blocked.has(r.logicalId)) continue;
       try {
-        await this.deleteOne(s, r);
+        await this.deleteOne(s, r, 'delete', retain);
         s.resources = s.resources.filter((x) => x !== r);
         this.save(s);
       } catch {
