@@ -366,6 +366,7 @@ Outputs:
   Version: {Value: !GetAtt Pipeline.Version}
   Connection: {Value: !GetAtt Connection.ConnectionArn}
   HookUrl: {Value: !GetAtt Hook.Url}
+  TypeId: {Value: !GetAtt BuildType.Id}
 ${extra}`;
     const gate = (name: string) => `            - Name: ${name}\n              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}\n`;
     const v1 = template('', gate('Gate'), '', 'a');
@@ -373,6 +374,7 @@ ${extra}`;
     expect(stack('upd').outputs).toEqual({
       Version: '1',
       Connection: expect.stringMatching(/^arn:aws:codestar-connections:us-east-1:123456789012:connection\/[0-9a-f-]{36}$/),
+      TypeId: 'Build|StackBuild|1',
       HookUrl: expect.stringMatching(new RegExp(`^${emu.endpoint}/webhooks/trigger\\?t=[A-Za-z0-9_-]{43}&v=1$`)),
     });
     const hooks = (await cp.send(new ListWebhooksCommand({}))).webhooks!.filter((w) => w.definition!.targetPipeline === 'upd-pipeline');

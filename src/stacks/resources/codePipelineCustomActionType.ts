@@ -1,6 +1,6 @@
 // AWS::CodePipeline::CustomActionType: CreateCustomActionType / DeleteCustomActionType through the
 // CodePipeline handlers. Every property change replaces it (as CloudFormation documents). Ref is the
-// action type's id, "Category|Provider|Version".
+// action type's id, "Category|Provider|Version" (also GetAtt Id).
 import type { ResourceProvisioner } from '../provisioners.js';
 import { apiShape, apiTags, notFound, type CodePipelineCall } from './codePipelineApi.js';
 
@@ -12,7 +12,8 @@ export function codePipelineCustomActionTypeProvisioner(call: CodePipelineCall):
       const { Tags, ...rest } = props;
       const tags = apiTags(Tags);
       await call(ctx.scope, 'CreateCustomActionType', { ...(apiShape(rest) as Record<string, unknown>), ...(tags.length && { tags }) });
-      return { physicalId: `${props.Category}|${props.Provider}|${props.Version}`, attributes: {} };
+      const id = `${props.Category}|${props.Provider}|${props.Version}`;
+      return { physicalId: id, attributes: { Id: id } };
     },
     async delete(ctx, id) {
       const [category, provider, version] = id.split('|');
