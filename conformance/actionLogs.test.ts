@@ -199,15 +199,15 @@ describe('action logs', () => {
 
     expect(await logOf('logs-flow', d.get('Stack')!)).toBe(
       lines(
-        `${T} ActionMode CREATE_UPDATE on the simulated stack logs-stack (account ${ACCOUNT}, region us-east-1)`,
+        `${T} ActionMode CREATE_UPDATE on the stack logs-stack (account ${ACCOUNT}, region us-east-1)`,
         `${T} Read the template SourceOut::template.json (${bytes(TEMPLATE.length)})`,
         `${T} Parameters: {"Env":"prod","Secret":"****"}`,
         `${T} Stack event: logs-stack AWS::CloudFormation::Stack CREATE_IN_PROGRESS (User Initiated)`,
         `${T} Stack event: Topic AWS::SNS::Topic CREATE_IN_PROGRESS`,
-        `${T} Stack event: Topic AWS::SNS::Topic CREATE_COMPLETE`,
+        `${T} Stack event: Topic AWS::SNS::Topic CREATE_COMPLETE (Simulated: the emulator records this resource type without creating it)`,
         `${T} Stack event: logs-stack AWS::CloudFormation::Stack CREATE_COMPLETE`,
         `${T} Stack logs-stack is CREATE_COMPLETE; outputs: {"Greeting":"hello-prod"}`,
-        `${T} Succeeded: Created the stack logs-stack (simulated: no resources were provisioned)`,
+        `${T} Succeeded: Created the stack logs-stack (0 resources provisioned, 1 simulated)`,
       ),
     );
     expect(d.get('Stack')!.output!.executionResult!.externalExecutionId).toMatch(/^arn:aws:cloudformation:us-east-1:123456789012:stack\/logs-stack\/[0-9a-f-]{36}$/);

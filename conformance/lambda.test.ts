@@ -135,7 +135,7 @@ describe('Invoke/Lambda', () => {
       code: 'ConfigurationError',
       message:
         "The Lambda function 'arn:aws:lambda:us-east-1:123456789012:function:NotDeployed' has no local handler: map it under lambda.functions in the " +
-        'codepipeline-local configuration (handler: a JS module exporting handler(event, context), or command: a shell command)',
+        'codepipeline-local configuration (handler: a JS module exporting handler(event, context), or command: a shell command), or create it with inline code in a stack',
     });
   });
 

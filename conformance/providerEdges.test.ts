@@ -341,7 +341,7 @@ describe('local configuration look-ups', () => {
     await waitForStatus(cp, 'proto-lambda', id, 'Failed');
     const detail = await actionExecution(cp, 'proto-lambda', id, 'Invoke');
     expect(detail.output!.executionResult!.externalExecutionSummary).toBe(
-      "The Lambda function 'constructor' has no local handler: map it under lambda.functions in the codepipeline-local configuration (handler: a JS module exporting handler(event, context), or command: a shell command)",
+      "The Lambda function 'constructor' has no local handler: map it under lambda.functions in the codepipeline-local configuration (handler: a JS module exporting handler(event, context), or command: a shell command), or create it with inline code in a stack",
     );
   });
 });

@@ -17,6 +17,8 @@ import { ActionLogs } from './logs/actionLogs.js';
 import { registerProviders } from './providers/index.js';
 import { objectStoreSource } from './providers/sources/index.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
+import { recoverStacks } from './stacks/operation.js';
+import { registerStackResources } from './stacks/resources/index.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
@@ -103,10 +105,11 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     ownUrl: () => ownUrl,
     providers: providerTable,
   });
-  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects });
+  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects, stacks: { provisioners } });
   const triggers = new ChangeDetection(engine, sourceObjects);
   // baseUrl (the public URL) is known once the port is.
   const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
+  registerStackResources(provisioners, deps, objects);
   const honoListener = getRequestListener(createApp(deps).fetch);
   const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
@@ -126,6 +129,8 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   engine.resume();
   resumeStackOperations(deps);
   triggers.start();
+  // Stack operations a crash cut short end as CloudFormation would end them (rolled back, or finished).
+  void recoverStacks(store, { provisioners, clock: () => clock.now(), note: (stack, line) => log.info(`stack ${stack}: ${line}`) }).catch((e) => log.warn(`stack recovery: ${(e as Error).message}`));
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   ownUrl = `http://${host}:${port}`;

@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ActionProvider, ProviderTable } from '../engine/provider.js';
 import { buildProviders } from './build/index.js';
 import { deployProviders } from './deploy/index.js';
+import type { StackParts } from './deploy/cloudformation.js';
 import { JobWorkerProvider } from './jobWorker.js';
 import { ManualApprovalProvider } from './manualApproval.js';
 import { NotSimulatedProvider } from './notSimulated.js';
@@ -23,6 +24,8 @@ export interface ProviderParts {
   sourceObjects: SourceObjectStore;
   /** The CodeBuild projects and their build numbers. */
   buildProjects: BuildProjects;
+  /** What stacks (the CloudFormation action's) are built with: provisioners, the SSM parameter lookup. */
+  stacks?: StackParts;
 }
 
 /** Builds every provider on the engine and fills the engine's provider table (once). */
@@ -34,7 +37,7 @@ export function registerProviders(engine: Engine, table: ProviderTable, parts: P
     ['Approval/Manual', new ManualApprovalProvider(engine)],
     ...sourcesProviders(engine, parts.sourceObjects),
     ...buildProviders(engine, parts.buildProjects),
-    ...deployProviders(engine),
+    ...deployProviders(engine, parts.stacks),
   ]);
   const resolve = (action: ActionDeclaration): ActionProvider => {
     const t = action.actionTypeId!;

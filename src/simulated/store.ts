@@ -5,7 +5,7 @@
 import type { Db } from '../store/db.js';
 import type { Scope } from '../store/scope.js';
 
-export type SimulatedKind = 'cloudformation-stack' | 'deployment' | 'stepfunctions-execution';
+export type SimulatedKind = 'cloudformation-stack' | 'deployment' | 'stepfunctions-execution' | 'events-rule' | 'lambda-function';
 
 export interface SimulatedRecord<T> {
   account: string;
@@ -32,6 +32,8 @@ export class SimulatedStore {
          ON CONFLICT (account, region, kind, name) DO UPDATE SET document = excluded.document, updated = excluded.updated`,
       ),
       list: db.prepare('SELECT * FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY updated DESC, rowid DESC'),
+      remove: db.prepare('DELETE FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? AND name = ?'),
+      listKind: db.prepare('SELECT * FROM simulated_resources WHERE kind = ? ORDER BY rowid'),
     };
   }
 
@@ -42,6 +44,15 @@ export class SimulatedStore {
 
   put(s: Scope, kind: SimulatedKind, name: string, document: unknown, now: number) {
     this.s.put.run(s.account, s.region, kind, name, JSON.stringify(document), now, now);
+  }
+
+  remove(s: Scope, kind: SimulatedKind, name: string) {
+    this.s.remove.run(s.account, s.region, kind, name);
+  }
+
+  /** Every resource of a kind in every account and region (e.g. stacks to recover at start). */
+  listKind<T>(kind: SimulatedKind): SimulatedRecord<T>[] {
+    return this.s.listKind.all(kind).map((r) => fromRaw<T>(r));
   }
 
   /** Every resource of a kind in the scope, most recently updated first. */

@@ -24,7 +24,7 @@ export interface StackView {
   statusReason?: string;
   parameters: Record<string, string>;
   outputs: Record<string, string>;
-  resources: { logicalId: string; type: string; physicalId: string }[];
+  resources: { logicalId: string; type: string; physicalId: string; status?: string; simulated: boolean }[];
   changeSets: { changeSetName: string; status: ChangeSetDocument['status']; executionStatus: ChangeSetDocument['executionStatus']; statusReason?: string }[];
   created: string;
   updated: string;
@@ -58,6 +58,8 @@ export type LogUrl = (actionExecutionId: string) => string;
 
 /** Parameters the template declares NoEcho show as ****, as DescribeStacks shows them. */
 function visibleParameters(s: StackDocument): Record<string, string> {
+  if (s.noEchoParameters) return Object.fromEntries(Object.entries(s.parameters).map(([k, v]) => [k, s.noEchoParameters!.includes(k) ? '****' : v]));
+  // Documents stored before the names were kept: read them from the template.
   let declared: Record<string, { NoEcho?: unknown }> = {};
   try {
     declared = (s.templateBody ? parseTemplate(s.templateBody).Parameters : undefined) ?? {};
@@ -75,7 +77,7 @@ export function stacksView(store: SimulatedStore, scope: Scope, logUrl: LogUrl):
     ...(s.statusReason && { statusReason: s.statusReason }),
     parameters: visibleParameters(s),
     outputs: s.outputs,
-    resources: s.resources,
+    resources: s.resources.map((r) => ({ logicalId: r.logicalId, type: r.type, physicalId: r.physicalId, ...(r.status && { status: r.status }), simulated: r.simulated ?? true })),
     changeSets: Object.values(s.changeSets).map((c) => ({
       changeSetName: c.changeSetName,
       status: c.status,

@@ -1,4 +1,4 @@
-// What a simulated CloudFormation stack is: the document kept for it in the store (simulated
+// What a CloudFormation stack is: the document kept for it in the store (simulated
 // resources, kind 'cloudformation-stack'), with its change sets and events. Shared by the pipeline's
 // Deploy/CloudFormation action, the read-only views and any API that reads or changes stacks.
 import type { Template } from './template.js';
@@ -17,6 +17,56 @@ export interface StackResource {
   logicalId: string;
   type: string;
   physicalId: string;
+  /** CREATE_COMPLETE, UPDATE_COMPLETE, *_IN_PROGRESS, *_FAILED... (absent in documents stored before real resources: CREATE_COMPLETE). */
+  status?: string;
+  statusReason?: string;
+  /** The properties as provisioned (evaluated), compared on update and given back to delete. */
+  properties?: Record<string, unknown>;
+  /** What Fn::GetAtt reads. */
+  attributes?: Record<string, unknown>;
+  /** What Ref answers when it is not the physical id. */
+  ref?: string;
+  /** Recorded only, not created (a type without a provisioner; every resource of older documents). */
+  simulated?: boolean;
+  /** The resources it depends on (deleted after it). */
+  dependsOn?: string[];
+  deletionPolicy?: string;
+  updated?: string;
+}
+
+/** What a stack was before an update, to roll back to. */
+export interface StackSnapshot {
+  templateBody?: string;
+  parameters: Record<string, string>;
+  resolvedParameters?: Record<string, string>;
+  capabilities: string[];
+  tags: Record<string, string>;
+  stackPolicy?: unknown;
+  roleArn?: string;
+  resources: StackResource[];
+  outputs: Record<string, string>;
+  exports: Record<string, string>;
+  outputDescriptions?: Record<string, string>;
+  description?: string;
+  noEchoParameters?: string[];
+}
+
+/** One step of an update: how a resource changed (undone in reverse order by a rollback). */
+export interface UpdateStep {
+  logicalId: string;
+  kind: 'create' | 'update' | 'replace';
+  /** The record before the step (update, replace). */
+  before?: StackResource;
+}
+
+/** The operation a stack is in the middle of, kept so that a rollback, or a restart, can finish it. */
+export interface StackInProgress {
+  verb: 'CREATE' | 'UPDATE' | 'DELETE';
+  /** UPDATE: the stack before it. */
+  previous?: StackSnapshot;
+  steps: UpdateStep[];
+  /** Resources superseded (replaced, or rolled back from a replacement), deleted in the cleanup. */
+  discard: StackResource[];
 }
 
 export interface ChangeSetDocument {
@@ -63,6 +113,15 @@ export interface StackDocument {
   updated: string;
   /** The pipeline action that last touched the stack. */
   lastAction?: StackOrigin;
+  /** The template's Description. */
+  description?: string;
+  /** Parameters declared NoEcho (shown as ****). */
+  noEchoParameters?: string[];
+  /** The values Ref answered (SSM parameter types resolved from the parameter store). */
+  resolvedParameters?: Record<string, string>;
+  outputDescriptions?: Record<string, string>;
+  /** Set while an operation runs (status *_IN_PROGRESS). */
+  inProgress?: StackInProgress;
 }
 
 /** What a create, update or change set asks the stack to become. */

@@ -30,6 +30,7 @@ import { gitSourceConfig, type GitProvider } from '../providers/sources/gitSourc
 import type { ObjectCreatedEvent, SourceObjectStore } from '../providers/sources/s3Objects.js';
 import type { Scope } from '../store/scope.js';
 import { lastSourceRevision, sameCommit, sourceHistory } from './catchUp.js';
+import { matchingRule, type SourceChange } from './eventRules.js';
 import { FolderWatches } from './folderWatch.js';
 import { pushMatches, pushWatches } from './filters.js';
 import { RepoWatcher, type RefChange } from './gitWatcher.js';
@@ -42,6 +43,8 @@ interface Subscription {
   pipeline: string;
   declaration: PipelineDeclaration;
   action: ActionDeclaration;
+  /** The ARN of an EventBridge rule (a stack's AWS::Events::Rule) that targets the pipeline for this source, read when a change comes. */
+  eventRule?: () => string | undefined;
 }
 
 interface GitSubscription extends Subscription {
@@ -65,7 +68,7 @@ const polls = (config: Record<string, string>) => (config.PollForSourceChanges ?
 function eventTrigger(sub: Subscription): Trigger {
   return polls(sub.action.configuration ?? {})
     ? { triggerType: 'PollForSourceChanges' }
-    : { triggerType: 'CloudWatchEvent', triggerDetail: eventRuleArn(sub.scope, sub.pipeline, sub.action.name!) };
+    : { triggerType: 'CloudWatchEvent', triggerDetail: sub.eventRule?.() ?? eventRuleArn(sub.scope, sub.pipeline, sub.action.name!) };
 }
 
 /** Whether a moved ref starts the subscription's pipeline, and with which trigger. */
@@ -170,9 +173,15 @@ export class TriggerService {
     const git: GitSubscription[] = [];
     const s3: S3Subscription[] = [];
     for (const action of sourceActions(p.declaration)) {
-      const base = { scope: { account: p.account, region: p.region }, pipeline: p.name, declaration: p.declaration, action };
+      const scope = { account: p.account, region: p.region };
       const provider = action.actionTypeId!.provider;
       const config = action.configuration ?? {};
+      const change: SourceChange =
+        provider === 'S3'
+          ? { source: 'aws.s3', bucket: config.S3Bucket ?? '', key: config.S3ObjectKey ?? '' }
+          : { source: 'aws.codecommit', repositoryArn: `arn:aws:codecommit:${p.region}:${p.account}:${config.RepositoryName}`, branch: config.BranchName ?? '' };
+      const eventRule = () => matchingRule(this.engine.store.simulated, scope, p.name, change);
+      const base = { scope, pipeline: p.name, declaration: p.declaration, action, eventRule };
       if (provider === 'CodeCommit' || provider === 'CodeStarSourceConnection') {
         let repoPath: string;
         try {

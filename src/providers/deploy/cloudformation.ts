@@ -1,6 +1,7 @@
-// Deploy/CloudFormation, simulated: the pipeline action's modes over the stack lifecycle of src/stacks/
-// (stacks are records in the store: template, parameters, tags, capabilities, status, simulated
-// resources, outputs, change sets and events; no resource is created). ActionMode CREATE_UPDATE,
+// Deploy/CloudFormation: the pipeline action's modes over the stack engine of src/stacks/ (stacks are
+// documents in the store: template, parameters, tags, capabilities, status, resources, outputs, change
+// sets and events; resource types with a provisioner are created for real, the others are recorded as
+// simulated). ActionMode CREATE_UPDATE,
 // REPLACE_ON_FAILURE, DELETE_ONLY, CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE behave as the action
 // reference describes; the stack's outputs become the action's output variables and, with
 // OutputFileName, a JSON file in the output artifact. simulate.failDeployments makes the stack
@@ -10,7 +11,9 @@ import type { ActionStart } from '../../engine/provider.js';
 import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import type { StackDocument, StackTemplate } from '../../stacks/documents.js';
 import { StackFailure, StackOperation } from '../../stacks/operation.js';
-import { TemplateError, parseTemplate, requiredCapabilities, resolveParameters, type Template } from '../../stacks/template.js';
+import type { ProvisionerRegistry } from '../../stacks/provisioners.js';
+import { TemplateError, parseTemplate, requiredCapabilities, resolveParameters, type ParameterLookup, type Template } from '../../stacks/template.js';
+import type { Engine } from '../../engine/engine.js';
 import {
   ActionFailure,
   InProcessProvider,
@@ -28,12 +31,25 @@ export const ACTION_MODES = ['CREATE_UPDATE', 'DELETE_ONLY', 'REPLACE_ON_FAILURE
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+/** What the action's stacks are built with: the resource types created for real, the SSM parameter lookup. */
+export interface StackParts {
+  provisioners?: ProvisionerRegistry;
+  parameterLookup?: ParameterLookup;
+}
+
 export class CloudFormationProvider extends InProcessProvider {
+  constructor(
+    engine: Engine,
+    readonly stackParts: StackParts = {},
+  ) {
+    super(engine);
+  }
+
   protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
     const c = start.resolvedConfiguration;
     const mode = c.ActionMode;
     const scope = scopeOf(start);
-    log.note(`ActionMode ${mode} on the simulated stack ${c.StackName} (account ${scope.account}, region ${scope.region})${c.ChangeSetName ? `, change set ${c.ChangeSetName}` : ''}`);
+    log.note(`ActionMode ${mode} on the stack ${c.StackName} (account ${scope.account}, region ${scope.region})${c.ChangeSetName ? `, change set ${c.ChangeSetName}` : ''}`);
     if (!ACTION_MODES.includes(mode))
       throw new ActionFailure(`ActionMode '${mode}' is not valid; valid modes are ${ACTION_MODES.join(', ')}`, 'ConfigurationError');
     if (mode.startsWith('CHANGE_SET') && !c.ChangeSetName) throw new ActionFailure(`ChangeSetName is required when ActionMode is ${mode}`, 'ConfigurationError');
@@ -52,6 +68,13 @@ export class CloudFormationProvider extends InProcessProvider {
   }
 }
 
+/** "(2 resources created, 1 simulated)": what the stack holds, real and recorded only. */
+function resourceCounts(s: StackDocument): string {
+  const simulated = s.resources.filter((r) => r.simulated ?? true).length;
+  const real = s.resources.length - simulated;
+  return `(${real} resource${real === 1 ? '' : 's'} provisioned, ${simulated} simulated)`;
+}
+
 /** One run of the action: what it asks for (template, parameters...) read from its artifacts, then the stack operation. */
 class StackAction {
   private readonly c: Record<string, string>;
@@ -67,6 +90,9 @@ class StackAction {
     this.simulateFailure = failureSimulated(p.eng, start);
     this.stack = new StackOperation(p.eng.store, scopeOf(start), this.c.StackName, {
       now: p.eng.clock.now(),
+      clock: () => p.eng.clock.now(),
+      provisioners: p.stackParts.provisioners,
+      parameterLookup: p.stackParts.parameterLookup,
       simulateFailure: this.simulateFailure,
       origin: {
         pipeline: start.execution.pipeline,
@@ -181,26 +207,26 @@ class StackAction {
     switch (mode) {
       case 'DELETE_ONLY': {
         if (!existing) return this.succeeded(undefined, `Stack ${name} does not exist; nothing to delete`, false);
-        this.stack.delete(existing);
-        return this.succeeded(existing, `Deleted the stack ${name} (simulated)`, false);
+        await this.stack.delete(existing);
+        return this.succeeded(existing, `Deleted the stack ${name}`, false);
       }
       case 'CREATE_UPDATE':
       case 'REPLACE_ON_FAILURE': {
         const d = await this.desired();
         if (!existing || existing.status === 'REVIEW_IN_PROGRESS') {
-          const s = this.stack.apply(existing ?? this.stack.newStack(), d, true);
-          return this.succeeded(s, `Created the stack ${name} (simulated: no resources were provisioned)`, true);
+          const s = await this.stack.apply(existing ?? this.stack.newStack(), d, true);
+          return this.succeeded(s, `Created the stack ${name} ${resourceCounts(s)}`, true);
         }
         if (StackOperation.failed(existing)) {
           if (mode === 'CREATE_UPDATE')
             throw new ActionFailure(`Stack:${existing.stackId} is in ${existing.status} state and can not be updated.`, 'JobFailed', { externalExecutionId: existing.stackId });
-          this.stack.delete(existing);
-          const s = this.stack.apply(this.stack.newStack(), d, true);
-          return this.succeeded(s, `Replaced the failed stack ${name} (simulated: no resources were provisioned)`, true);
+          await this.stack.delete(existing);
+          const s = await this.stack.apply(this.stack.newStack(), d, true);
+          return this.succeeded(s, `Replaced the failed stack ${name} ${resourceCounts(s)}`, true);
         }
         if (this.stack.unchanged(existing, d) && !this.simulateFailure) return this.succeeded(existing, `No updates are to be performed on the stack ${name}`, true);
-        const s = this.stack.apply(existing, d, false);
-        return this.succeeded(s, `Updated the stack ${name} (simulated: no resources were provisioned)`, true);
+        const s = await this.stack.apply(existing, d, false);
+        return this.succeeded(s, `Updated the stack ${name} ${resourceCounts(s)}`, true);
       }
       case 'CHANGE_SET_REPLACE':
         return this.changeSetReplace(existing);
@@ -212,7 +238,7 @@ class StackAction {
   private async changeSetReplace(existing: StackDocument | undefined): Promise<ActionResult> {
     const d = await this.desired();
     const csName = this.c.ChangeSetName;
-    const { stack: s, changeSet: cs, noChanges } = this.stack.createChangeSet(existing, csName, d);
+    const { stack: s, changeSet: cs, noChanges } = await this.stack.createChangeSet(existing, csName, d);
     const changes = cs.changes;
     this.log.note(
       `Change set ${csName}: ${cs.status}${cs.statusReason ? ` (${cs.statusReason})` : ''}; changes: ${changes.map((x) => `${x.action} ${x.logicalResourceId} (${x.resourceType})`).join(', ') || 'none'}`,
@@ -220,14 +246,14 @@ class StackAction {
     if (this.simulateFailure) this.stack.failChangeSet(s, cs);
     const summary = noChanges
       ? `Change set ${csName} of the stack ${s.stackName} has no changes`
-      : `Created the change set ${csName} of the stack ${s.stackName} with ${changes.length} change${changes.length === 1 ? '' : 's'} (simulated)`;
+      : `Created the change set ${csName} of the stack ${s.stackName} with ${changes.length} change${changes.length === 1 ? '' : 's'}`;
     return this.succeeded(s, summary, false, cs.changeSetId);
   }
 
   private async changeSetExecute(existing: StackDocument | undefined): Promise<ActionResult> {
     const csName = this.c.ChangeSetName;
-    const { stack: s, changeSet: cs, executed } = this.stack.executeChangeSet(existing, csName);
+    const { stack: s, changeSet: cs, executed } = await this.stack.executeChangeSet(existing, csName);
     if (!executed) return this.succeeded(s, `Change set ${csName} had no changes to execute on the stack ${s.stackName}`, true, cs.changeSetId);
-    return this.succeeded(s, `Executed the change set ${csName} on the stack ${s.stackName} (simulated: no resources were provisioned)`, true, cs.changeSetId);
+    return this.succeeded(s, `Executed the change set ${csName} on the stack ${s.stackName} ${resourceCounts(s)}`, true, cs.changeSetId);
   }
 }

@@ -34,6 +34,8 @@ import { onActionFinished } from '../../logs/actionResults.js';
 import { killTree, spawnGroup } from '../../util/processTree.js';
 import { awsEnvironment, hostEnvironment, swapProcessEnv } from '../awsEnvironment.js';
 import { jobDataFor } from '../jobWorker.js';
+import { scopeOf } from './common.js';
+import { stackFunction, withFunctionEnvironment } from './stackFunctions.js';
 
 /** AWS: the action times out when the function has not replied within 20 minutes, and after 24 hours in all. */
 export const LAMBDA_REPLY_TIMEOUT_MS = 20 * 60_000;
@@ -121,13 +123,19 @@ export class LambdaInvokeProvider implements ActionProvider {
     });
   }
 
+  /** The local configuration's handler for the function, else the one of a function a stack created in the action's account and region. */
+  private functionOf(start: ActionStart): LambdaFunctionConfig | undefined {
+    const name = start.resolvedConfiguration.FunctionName;
+    return resolveFunction(this.engine.localConfig.lambda.functions, name) ?? stackFunction(this.engine.store.simulated, scopeOf(start), name);
+  }
+
   begin(start: ActionStart) {
     const { actionExecution } = start;
     const name = start.resolvedConfiguration.FunctionName;
-    if (!resolveFunction(this.engine.localConfig.lambda.functions, name)) {
+    if (!this.functionOf(start)) {
       const message =
         `The Lambda function '${name}' has no local handler: map it under lambda.functions in the codepipeline-local configuration ` +
-        `(handler: a JS module exporting handler(event, context), or command: a shell command)`;
+        `(handler: a JS module exporting handler(event, context), or command: a shell command), or create it with inline code in a stack`;
       actionLog(this.engine, actionExecution.id).note(message);
       this.fail(actionExecution.id, message, 'ConfigurationError');
       return;
@@ -166,7 +174,7 @@ export class LambdaInvokeProvider implements ActionProvider {
 
   async run(start: ActionStart): Promise<void> {
     const id = start.actionExecution.id;
-    const fn = resolveFunction(this.engine.localConfig.lambda.functions, start.resolvedConfiguration.FunctionName);
+    const fn = this.functionOf(start);
     let job = this.openJobOf(id);
     if (!fn || !job || !this.stillRunning(id)) return;
     try {
@@ -226,7 +234,7 @@ export class LambdaInvokeProvider implements ActionProvider {
   private async invoke(fn: LambdaFunctionConfig, job: JobRow, start: ActionStart): Promise<string | undefined> {
     const functionName = start.resolvedConfiguration.FunctionName;
     const event = this.event(job);
-    const env = this.environment(job, functionName);
+    const env = withFunctionEnvironment(this.environment(job, functionName), fn);
     const log = actionLog(this.engine, job.actionExecutionId);
     const handler = fn.handler ? `the JS module ${fn.handler}` : fn.command ? `the command: ${fn.command}` : 'no handler';
     log.note(`Invoking the function ${functionName} (local handler: ${handler}) with job ${job.id}`);
