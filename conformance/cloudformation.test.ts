@@ -162,19 +162,38 @@ describe('the stack lifecycle', () => {
     expect((await cf().send(new DeleteStackCommand({ StackName: 'never-was' }))).$metadata.httpStatusCode).toBe(200);
   });
 
-  it('a template that fails to evaluate rolls the new stack back: ROLLBACK_COMPLETE with the reason, the waiter fails', async () => {
-    await cf().send(new CreateStackCommand({ StackName: 'broken', TemplateBody: 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  X:\n    Value: !GetAtt Missing.Arn\n' }));
-    const s = await settled(cf(), 'broken');
-    expect(s.StackStatus).toBe('ROLLBACK_COMPLETE');
-    expect(s.StackStatusReason).toEqual(expect.stringContaining('Missing'));
-    const events = (await cf().send(new DescribeStackEventsCommand({ StackName: 'broken' }))).StackEvents!;
-    expect(events.filter((e) => e.LogicalResourceId === 'broken').map((e) => [e.ResourceStatus, e.ResourceStatusReason])).toEqual([
-      ['ROLLBACK_COMPLETE', undefined],
-      ['ROLLBACK_IN_PROGRESS', s.StackStatusReason],
-      ['CREATE_IN_PROGRESS', 'User Initiated'],
+  it('a template naming a resource it does not have is refused at CreateStack, as CloudFormation refuses it: no stack is made', async () => {
+    const body = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  X:\n    Value: !GetAtt Missing.Arn\n';
+    await expectAwsError(cf().send(new CreateStackCommand({ StackName: 'broken', TemplateBody: body })), 'ValidationError', 'Unresolved resource dependencies [Missing] in the Outputs block of the template');
+    await expectAwsError(
+      cf().send(new CreateStackCommand({ StackName: 'broken', TemplateBody: 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Missing\n' })),
+      'ValidationError',
+      'Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template',
+    );
+    await expectAwsError(cf().send(new DescribeStacksCommand({ StackName: 'broken' })), 'ValidationError', 'Stack with id broken does not exist');
+  });
+
+  it('a resource that fails to create rolls the new stack back: ROLLBACK_COMPLETE with the reason, what was created is deleted, the waiter fails', async () => {
+    // The bucket provisioner refuses the name (as S3 does); the queue before it was created and is deleted again.
+    const body = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Bucket:\n    Type: AWS::S3::Bucket\n    DependsOn: Q\n    Properties:\n      BucketName: Not_A_Bucket\n';
+    await cf().send(new CreateStackCommand({ StackName: 'refused', TemplateBody: body }));
+    const s = await settled(cf(), 'refused');
+    expect([s.StackStatus, s.StackStatusReason]).toEqual(['ROLLBACK_COMPLETE', 'The following resource(s) failed to create: [Bucket]. Rollback requested by user.']);
+    const events = (await cf().send(new DescribeStackEventsCommand({ StackName: 'refused' }))).StackEvents!;
+    expect(events.map((e) => [e.LogicalResourceId, e.ResourceStatus, e.ResourceStatusReason]).reverse()).toEqual([
+      ['refused', 'CREATE_IN_PROGRESS', 'User Initiated'],
+      ['Q', 'CREATE_IN_PROGRESS', undefined],
+      ['Q', 'CREATE_COMPLETE', 'Simulated: the emulator records this resource type without creating it'],
+      ['Bucket', 'CREATE_IN_PROGRESS', undefined],
+      ['Bucket', 'CREATE_FAILED', 'Bucket name should not contain uppercase characters, and must be a valid bucket name: Not_A_Bucket'],
+      ['refused', 'ROLLBACK_IN_PROGRESS', s.StackStatusReason],
+      ['Q', 'DELETE_IN_PROGRESS', undefined],
+      ['Q', 'DELETE_COMPLETE', undefined],
+      ['refused', 'ROLLBACK_COMPLETE', undefined],
     ]);
-    expect((await waitUntilStackCreateComplete(waiter(), { StackName: 'broken' }).catch((e) => e)).name).toBe('Error');
-    await expectAwsError(cf().send(new UpdateStackCommand({ StackName: 'broken', UsePreviousTemplate: true })), 'ValidationError', `Stack:${s.StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
+    expect((await cf().send(new ListStackResourcesCommand({ StackName: 'refused' }))).StackResourceSummaries).toEqual([]);
+    expect((await waitUntilStackCreateComplete(waiter(), { StackName: 'refused' }).catch((e) => e)).name).toBe('Error');
+    await expectAwsError(cf().send(new UpdateStackCommand({ StackName: 'refused', UsePreviousTemplate: true })), 'ValidationError', `Stack:${s.StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
   });
 });
 

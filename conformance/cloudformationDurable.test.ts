@@ -18,6 +18,7 @@ describe('stacks across restarts', () => {
       await cfnClient(emu.endpoint).send(new CreateStackCommand({ StackName: 'kept', TemplateBody: BUCKET_TEMPLATE }));
       const before = await settled(cfnClient(emu.endpoint), 'kept');
       // A stop between the answer and the run: the document holds the accepted operation (as CreateStack saves it), and shows it.
+      // Its bucket is site-prod: site-dev is the first stack's, a real bucket (a second one of that name would fail, as on AWS).
       const scope = { account: ACCOUNT, region: 'us-east-1' };
       const pending = {
         stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/interrupted/6d1c1f7e-0000-4000-8000-000000000000`,
@@ -33,7 +34,7 @@ describe('stacks across restarts', () => {
         events: [],
         created: new Date().toISOString(),
         updated: new Date().toISOString(),
-        apiOperation: { id: 'interrupted-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'dev', Token: 'x' }, capabilities: [], tags: {} } },
+        apiOperation: { id: 'interrupted-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'prod', Token: 'x' }, capabilities: [], tags: {} } },
       };
       emu.store.simulated.put(scope, 'cloudformation-stack', 'interrupted', pending, Date.now());
       const shown = (await cfnClient(emu.endpoint).send(new DescribeStacksCommand({ StackName: 'interrupted' }))).Stacks![0];
@@ -46,7 +47,7 @@ describe('stacks across restarts', () => {
       expect([after.StackId, after.StackStatus, after.Outputs]).toEqual([before.StackId, 'CREATE_COMPLETE', before.Outputs]);
       expect((await cf.send(new DescribeStackEventsCommand({ StackName: 'kept' }))).StackEvents!.length).toBe(4);
       const resumed = await settled(cf, 'interrupted');
-      expect([resumed.StackStatus, resumed.Outputs![0].OutputValue]).toEqual(['CREATE_COMPLETE', 'site-dev']);
+      expect([resumed.StackStatus, resumed.Outputs![0].OutputValue]).toEqual(['CREATE_COMPLETE', 'site-prod']);
       await emu.stop();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -59,13 +59,15 @@ describe('one stack engine for pipelines and the API', () => {
   });
 
   it('a stack the API creates is updated, given a change set and deleted by pipeline actions', async () => {
-    const { StackId } = await cf().send(new CreateStackCommand({ StackName: 'shared', TemplateBody: BUCKET_TEMPLATE }));
+    // Buckets are real: this stack's are named apart from the first test's site-prod.
+    const template = BUCKET_TEMPLATE.replace("'site-", "'shared-");
+    const { StackId } = await cf().send(new CreateStackCommand({ StackName: 'shared', TemplateBody: template }));
     expect((await settled(cf(), 'shared')).StackStatus).toBe('CREATE_COMPLETE');
     // The pipeline updates it.
-    const files = { 't.yml': BUCKET_TEMPLATE };
+    const files = { 't.yml': template };
     expect(await runPipeline('updates-stack', [{ name: 'Deploy', actions: [deploy('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'shared', TemplatePath: 'SourceOut::t.yml', ParameterOverrides: '{"Env":"prod"}' })] }], files)).toBe('Succeeded');
     const [updated] = (await cf().send(new DescribeStacksCommand({ StackName: 'shared' }))).Stacks!;
-    expect([updated.StackId, updated.StackStatus, updated.Outputs![0].OutputValue]).toEqual([StackId, 'UPDATE_COMPLETE', 'site-prod']);
+    expect([updated.StackId, updated.StackStatus, updated.Outputs![0].OutputValue]).toEqual([StackId, 'UPDATE_COMPLETE', 'shared-prod']);
     // The pipeline makes a change set; the API sees and executes it.
     expect(
       await runPipeline(
@@ -78,7 +80,7 @@ describe('one stack engine for pipelines and the API', () => {
     expect((await cf().send(new DescribeChangeSetCommand({ StackName: 'shared', ChangeSetName: 'planned' }))).Changes!.map((c) => c.ResourceChange!.Action)).toEqual(['Modify']);
     await cf().send(new ExecuteChangeSetCommand({ StackName: 'shared', ChangeSetName: 'planned' }));
     expect((await waitUntilStackUpdateComplete({ client: cf(), maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { StackName: 'shared' })).state).toBe('SUCCESS');
-    expect((await cf().send(new DescribeStacksCommand({ StackName: 'shared' }))).Stacks![0].Outputs![0].OutputValue).toBe('site-dev');
+    expect((await cf().send(new DescribeStacksCommand({ StackName: 'shared' }))).Stacks![0].Outputs![0].OutputValue).toBe('shared-dev');
     // The pipeline deletes it.
     expect(await runPipeline('deletes-stack', [{ name: 'Deploy', actions: [deploy('Stack', { ActionMode: 'DELETE_ONLY', StackName: 'shared' })] }], files)).toBe('Succeeded');
     expect((await cf().send(new DescribeStacksCommand({ StackName: StackId }))).Stacks![0].StackStatus).toBe('DELETE_COMPLETE');

@@ -232,6 +232,15 @@ export const NO_VALUE = Symbol('AWS::NoValue');
 
 type Block = 'Resources' | 'Outputs' | 'Conditions' | 'Rules';
 
+/**
+ * A name no resource (or parameter) of the stack answers to, in CloudFormation's words: a "Template
+ * format error" in Resources, the bare sentence in Outputs (as CreateStack and ValidateTemplate word it).
+ */
+function unresolvedDependency(name: string, block: Block): TemplateError {
+  const sentence = `Unresolved resource dependencies [${name}] in the ${block} block of the template`;
+  return new TemplateError(block === 'Outputs' ? sentence : `Template format error: ${sentence}`);
+}
+
 function cidr(block: string, count: number, bits: number): string[] {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(block);
   if (!m || m.slice(1, 5).some((x) => Number(x) > 255) || Number(m[5]) > 32) throw new TemplateError(`Template error: Fn::Cidr ipBlock ${block} is not a valid CIDR block`);
@@ -283,7 +292,7 @@ export class Evaluator {
   }
 
   private unresolved(name: string): never {
-    throw new TemplateError(`Template format error: Unresolved resource dependencies [${name}] in the ${this.block} block of the template`);
+    throw unresolvedDependency(name, this.block);
   }
 
   private attribute(logicalId: string, attr: string): unknown {
@@ -582,7 +591,7 @@ export function plan(t: Template, ctx: StackContext): PlannedResource[] {
     references(t, ev, r.Properties, deps);
     const explicit = r.DependsOn === undefined ? [] : Array.isArray(r.DependsOn) ? r.DependsOn.map(String) : [String(r.DependsOn)];
     explicit.forEach((d: string) => deps.add(d));
-    for (const d of deps) if (!ids.has(d)) throw new TemplateError(`Template format error: Unresolved resource dependencies [${d}] in the Resources block of the template`);
+    for (const d of deps) if (!ids.has(d)) throw unresolvedDependency(d, 'Resources');
     deps.delete(id);
     return { logicalId: id, type: String(r.Type), dependsOn: [...deps], ...(r.DeletionPolicy !== undefined && { deletionPolicy: String(r.DeletionPolicy) }) };
   });
@@ -591,7 +600,7 @@ export function plan(t: Template, ctx: StackContext): PlannedResource[] {
     if (!o || typeof o !== 'object' || (o.Condition !== undefined && !ev.condition(String(o.Condition)))) continue;
     const refs = new Set<string>();
     references(t, ev, [o.Value, o.Export], refs);
-    for (const d of refs) if (!ids.has(d)) throw new TemplateError(`Template format error: Unresolved resource dependencies [${d}] in the Outputs block of the template`);
+    for (const d of refs) if (!ids.has(d)) throw unresolvedDependency(d, 'Outputs');
   }
   // Kahn's algorithm, picking the earliest ready resource in template order.
   const out: PlannedResource[] = [];
