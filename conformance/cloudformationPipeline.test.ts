@@ -11,7 +11,7 @@ import {
   ListStacksCommand,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
-import { CreatePipelineCommand, PutJobSuccessResultCommand, type ActionDeclaration, type StageDeclaration } from '@aws-sdk/client-codepipeline';
+import { CreatePipelineCommand, ListActionExecutionsCommand, PutJobSuccessResultCommand, type ActionDeclaration, type StageDeclaration } from '@aws-sdk/client-codepipeline';
 import { describe, expect, it } from 'vitest';
 import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, useEmulator } from './harness.js';
@@ -84,5 +84,18 @@ describe('one stack engine for pipelines and the API', () => {
     // The pipeline deletes it.
     expect(await runPipeline('deletes-stack', [{ name: 'Deploy', actions: [deploy('Stack', { ActionMode: 'DELETE_ONLY', StackName: 'shared' })] }], files)).toBe('Succeeded');
     expect((await cf().send(new DescribeStacksCommand({ StackName: StackId }))).Stacks![0].StackStatus).toBe('DELETE_COMPLETE');
+  });
+  it('a pipeline action refuses a stack the API accepted an operation on that has not run yet, and leaves the operation pending', async () => {
+    // The document as DeleteStack leaves it between its answer and the run (the stored status is the one before).
+    const scope = { account: ACCOUNT, region: 'us-east-1' };
+    const now = new Date().toISOString();
+    const stackId = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/pending/6d1c1f7e-0000-4000-8000-000000000002`;
+    const doc = { stackId, stackName: 'pending', status: 'CREATE_COMPLETE', parameters: {}, capabilities: [], tags: {}, resources: [], outputs: {}, exports: {}, changeSets: {}, events: [], created: now, updated: now };
+    t.emu.store.simulated.put(scope, 'cloudformation-stack', 'pending', { ...doc, apiOperation: { id: 'pending-1', kind: 'delete', previousStatus: 'CREATE_COMPLETE' } }, Date.now());
+    expect(await runPipeline('deletes-pending', [{ name: 'Deploy', actions: [deploy('Stack', { ActionMode: 'DELETE_ONLY', StackName: 'pending' })] }], { 't.yml': BUCKET_TEMPLATE })).toBe('Failed');
+    const actions = (await t.cp.send(new ListActionExecutionsCommand({ pipelineName: 'deletes-pending' }))).actionExecutionDetails!;
+    expect(actions.find((a) => a.actionName === 'Stack')!.output!.executionResult!.externalExecutionSummary).toBe(`Stack:${stackId} is in DELETE_IN_PROGRESS state and can not be updated.`);
+    const [s] = (await cf().send(new DescribeStacksCommand({ StackName: 'pending' }))).Stacks!;
+    expect([s.StackStatus, (t.emu.store.simulated.get(scope, 'cloudformation-stack', 'pending')!.document as { apiOperation?: { id: string } }).apiOperation?.id]).toEqual(['DELETE_IN_PROGRESS', 'pending-1']);
   });
 });

@@ -127,10 +127,15 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   }
   const stopProgressLog = log.enabled('info') ? logProgress(store, log) : () => {};
   engine.resume();
-  resumeStackOperations(deps);
   triggers.start();
-  // Stack operations a crash cut short end as CloudFormation would end them (rolled back, or finished).
-  void recoverStacks(store, { provisioners, clock: () => clock.now(), note: (stack, line) => log.info(`stack ${stack}: ${line}`) }).catch((e) => log.warn(`stack recovery: ${(e as Error).message}`));
+  let stopped = false;
+  // Stack operations a crash cut short end as CloudFormation would end them (rolled back, or finished);
+  // then the operations the CloudFormation API accepted before a stop run, so no stack is worked by both.
+  void recoverStacks(store, { provisioners, clock: () => clock.now(), note: (stack, line) => log.info(`stack ${stack}: ${line}`) })
+    .catch((e) => log.warn(`stack recovery: ${(e as Error).message}`))
+    .then(() => {
+      if (!stopped) resumeStackOperations(deps);
+    });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   ownUrl = `http://${host}:${port}`;
@@ -138,7 +143,6 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   guard = { ...guard, ownUrls: [ownUrl, deps.baseUrl] };
   for (const warning of exposureWarnings(config)) log.warn(warning);
   lock?.setEndpoint(ownUrl);
-  let stopped = false;
   return {
     endpoint: `http://${host}:${port}`,
     port,

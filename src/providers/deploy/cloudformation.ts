@@ -11,6 +11,7 @@ import type { ActionStart } from '../../engine/provider.js';
 import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import type { StackDocument, StackTemplate } from '../../stacks/documents.js';
 import { StackFailure, StackOperation } from '../../stacks/operation.js';
+import { pendingStatus } from '../../services/cloudformation/pendingOperation.js';
 import type { ProvisionerRegistry } from '../../stacks/provisioners.js';
 import { TemplateError, parseTemplate, requiredCapabilities, resolveParameters, type ParameterLookup, type Template } from '../../stacks/template.js';
 import type { Engine } from '../../engine/engine.js';
@@ -201,11 +202,22 @@ class StackAction {
     };
   }
 
+  /**
+   * The stack as it is now, read again after any wait (another action or the CloudFormation API may
+   * have changed it meanwhile). One the API accepted an operation on, not started yet, is busy.
+   */
+  private current(): StackDocument | undefined {
+    const s = this.stack.load();
+    const pending = s && pendingStatus(s);
+    if (s && pending) throw new ActionFailure(`Stack:${s.stackId} is in ${pending} state and can not be updated.`, 'JobFailed', { externalExecutionId: s.stackId });
+    return s;
+  }
+
   async run(mode: string): Promise<ActionResult> {
     const name = this.c.StackName;
-    const existing = this.stack.load();
     switch (mode) {
       case 'DELETE_ONLY': {
+        const existing = this.current();
         if (!existing) return this.succeeded(undefined, `Stack ${name} does not exist; nothing to delete`, false);
         await this.stack.delete(existing);
         return this.succeeded(existing, `Deleted the stack ${name}`, false);
@@ -213,6 +225,7 @@ class StackAction {
       case 'CREATE_UPDATE':
       case 'REPLACE_ON_FAILURE': {
         const d = await this.desired();
+        const existing = this.current();
         if (!existing || existing.status === 'REVIEW_IN_PROGRESS') {
           const s = await this.stack.apply(existing ?? this.stack.newStack(), d, true);
           return this.succeeded(s, `Created the stack ${name} ${resourceCounts(s)}`, true);
@@ -229,14 +242,15 @@ class StackAction {
         return this.succeeded(s, `Updated the stack ${name} ${resourceCounts(s)}`, true);
       }
       case 'CHANGE_SET_REPLACE':
-        return this.changeSetReplace(existing);
+        return this.changeSetReplace();
       default:
-        return this.changeSetExecute(existing);
+        return this.changeSetExecute(this.current());
     }
   }
 
-  private async changeSetReplace(existing: StackDocument | undefined): Promise<ActionResult> {
+  private async changeSetReplace(): Promise<ActionResult> {
     const d = await this.desired();
+    const existing = this.current();
     const csName = this.c.ChangeSetName;
     const { stack: s, changeSet: cs, noChanges } = await this.stack.createChangeSet(existing, csName, d);
     const changes = cs.changes;

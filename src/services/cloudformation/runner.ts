@@ -48,11 +48,9 @@ export class StackRunner {
   }
 
   resume() {
-    // Across accounts and regions (the simulated store lists one scope at a time).
-    const rows = this.deps.store.db
-      .prepare(`SELECT account, region, name FROM simulated_resources WHERE kind = ? AND document LIKE '%"apiOperation":%'`)
-      .all(STACK_KIND) as { account: string; region: string; name: string }[];
-    for (const r of rows) this.schedule({ account: r.account, region: r.region }, r.name);
+    // Across accounts and regions.
+    for (const r of this.deps.store.simulated.listKind<ApiStack>(STACK_KIND))
+      if (r.document.apiOperation) this.schedule({ account: r.account, region: r.region }, r.name);
   }
 
   private schedule(scope: Scope, stackName: string) {

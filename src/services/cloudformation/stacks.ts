@@ -6,7 +6,7 @@ import { StackOperation } from '../../stacks/operation.js';
 import type { Scope } from '../../store/scope.js';
 import type { Ctx } from './context.js';
 import { stackNotFound, validationError } from './errors.js';
-import type { PendingOperation } from './pendingOperation.js';
+import { pendingStatus, type PendingOperation } from './pendingOperation.js';
 
 /** A stack document as the API keeps it: the engine's, plus the operation the API accepted and has not run yet. */
 export type ApiStack = StackDocument & { apiOperation?: PendingOperation };
@@ -50,8 +50,7 @@ export function saveStack(ctx: Deps & Scope, s: ApiStack) {
 
 /** The stack engine's operation on one stack, as the API drives it (no pipeline action behind it). */
 export function stackOperation(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisioners'>>, stackName: string): StackOperation {
-  // Also the options an engine with real resources takes (the resource types, a clock per event); one
-  // without them ignores them.
+  // The same resource types as the pipeline's CloudFormation action; a clock per event.
   const options = {
     now: ctx.clock.now(),
     clock: () => ctx.clock.now(),
@@ -69,14 +68,7 @@ export const inProgress = (s: StackDocument) => s.status.endsWith('_IN_PROGRESS'
  * The status the API shows: an accepted operation not started yet shows as the status it begins with
  * (the stored status stays the one before it, so the engine and its recovery see an idle stack).
  */
-export function shownStatus(s: ApiStack): string {
-  const op = s.apiOperation;
-  if (!op) return s.status;
-  if (op.kind === 'create') return 'CREATE_IN_PROGRESS';
-  if (op.kind === 'update') return 'UPDATE_IN_PROGRESS';
-  if (op.kind === 'delete') return 'DELETE_IN_PROGRESS';
-  return op.previousStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
-}
+export const shownStatus = (s: ApiStack): string => pendingStatus(s) ?? s.status;
 
 /** An operation runs or waits to run on the stack: another one is refused. */
 export const busy = (s: ApiStack) => inProgress(s) || s.apiOperation !== undefined;
@@ -97,11 +89,10 @@ export function refuseUpdate(s: ApiStack) {
 }
 
 /**
- * What the engine can tell before any resource is touched (references, rules, transforms...), refused
- * as the request's ValidationError: when the engine offers it (a `validate(s, d)` method); without one,
- * such failures end the operation as a rollback instead.
+ * What the engine can tell before any resource is touched (template errors, references, rules,
+ * transforms, SSM parameters), refused as the request's ValidationError, as CloudFormation refuses
+ * them at CreateStack / UpdateStack.
  */
-export async function validateEarly(ctx: Deps & Scope, s: StackDocument, d: StackTemplate) {
-  const op = stackOperation(ctx, s.stackName) as unknown as { validate?: (s: StackDocument, d: StackTemplate) => unknown };
-  if (typeof op.validate === 'function') await op.validate(s, d);
+export function validateEarly(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisioners'>>, s: StackDocument, d: StackTemplate) {
+  stackOperation(ctx, s.stackName).validate(s, d);
 }

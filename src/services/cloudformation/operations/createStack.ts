@@ -10,7 +10,7 @@ export const createStack: Handler<'CreateStack'> = async (ctx, input) => {
   if (findStack(ctx, input.StackName)) throw cfnError('AlreadyExistsException', `Stack [${input.StackName}] already exists`);
   const d = await desiredOf(ctx, input, undefined);
   const s = await stackOperation(ctx, input.StackName).newStack();
-  await validateEarly(ctx, s, d);
+  validateEarly(ctx, s, d);
   // Checked again after the template was read: another request may have made the stack meanwhile.
   if (findStack(ctx, input.StackName)) throw cfnError('AlreadyExistsException', `Stack [${input.StackName}] already exists`);
   runnerFor(ctx).accept(ctx, s, { kind: 'create', previousStatus: s.status, desired: storedDesired(d) });

@@ -11,7 +11,7 @@ export const updateStack: Handler<'UpdateStack'> = async (ctx, input) => {
   refuseUpdate(s);
   const d = await desiredOf(ctx, input, s);
   if (await stackOperation(ctx, s.stackName).unchanged(s, d)) throw validationError('No updates are to be performed.');
-  await validateEarly(ctx, s, d);
+  validateEarly(ctx, s, d);
   // Read again after the template was read: another request may have changed the stack meanwhile.
   const current = findStack(ctx, s.stackId);
   if (!current) throw validationError(`Stack [${input.StackName}] does not exist`);
