@@ -159,6 +159,7 @@ process.stderr.write(
   [
     `codepipeline-local ${VERSION} listening on ${emulator.endpoint}`,
     `  use it:  export AWS_ENDPOINT_URL=${emulator.endpoint}`,
+    `  console: ${emulator.endpoint}/_console/`,
     `  data:    ${emulator.store.location === ':memory:' ? 'in memory only (--in-memory): nothing is kept after it stops' : emulator.store.location}`,
     ...(emulator.verifySignatures ? ['  auth:    every request must carry a valid SigV4 signature made with a configured access key'] : []),
     '',
