@@ -34,6 +34,11 @@ phases:
       - echo "greeting $GREETING"
       - |
         status="$(git -C ${settingsRepo} show HEAD:status)"
+        if [ "$status" = hold ]; then
+          echo "waiting for the settings ($status)"
+          for i in $(seq 300); do sleep 0.1; status="$(git -C ${settingsRepo} show HEAD:status)"; [ "$status" = hold ] || break; done
+          echo "settings now: $status"
+        fi
         if [ "$status" != ok ]; then echo "build broken: settings say $status"; exit 1; fi
       - mkdir -p out && echo "$GREETING" > out/index.html
 artifacts:
@@ -243,9 +248,23 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     expect(await page.getByRole('button', { name: 'Stop execution' }).isDisabled()).toBe(true);
   });
 
-  it('Stop execution, stop and wait: the execution is Stopping until the approval is answered, then Stopped; Deploy does not run', async () => {
+  it("a running build's log tails live in the page", async () => {
+    commitFiles(settingsRepo, { status: 'hold' }, 'Hold the build');
     await page.getByRole('button', { name: 'Release change' }).click();
     await dialog('Release change').getByRole('button', { name: 'Release' }).click();
+    await stageStatus('Build', 'InProgress');
+    const details = action('Build').getByRole('button', { name: 'Details' });
+    if ((await details.getAttribute('aria-expanded')) !== 'true') await details.click();
+    const log = page.getByRole('region', { name: 'Details of Build' }).locator('pre.log');
+    await log.filter({ hasText: 'waiting for the settings (hold)' }).waitFor();
+    expect(await text(log)).not.toContain('settings now: ok');
+    commitFiles(settingsRepo, { status: 'ok' }, 'Release the build');
+    await log.filter({ hasText: 'settings now: ok' }).waitFor();
+    await stageStatus('Build', 'Succeeded');
+    await stageStatus('Approve', 'InProgress');
+  });
+
+  it('Stop execution, stop and wait: the execution is Stopping until the approval is answered, then Stopped; Deploy does not run', async () => {
     await latestStatus('InProgress');
     await stageStatus('Approve', 'InProgress');
     await page.getByRole('button', { name: 'Stop execution' }).click();
@@ -291,6 +310,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await rows.first().filter({ hasText: '(rollback)' }).waitFor();
     await rows.first().filter({ hasText: 'Succeeded' }).waitFor();
     expect(await rows.count()).toBe(6);
+    await page.screenshot({ path: path.join(IMAGES, 'console-history.png'), fullPage: true });
   });
 
   it('edits the declaration: an invalid one shows AWS\'s message next to the text; the fixed one saves', async () => {
@@ -324,6 +344,66 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await page.getByRole('combobox', { name: 'Account and region' }).selectOption('000000000000/us-east-1');
     await page.getByRole('link', { name: 'sample-app' }).waitFor();
     expect(await names()).toEqual(['sample-app']);
+  });
+
+  it('Override on a waiting entry condition lets the stage run', async () => {
+    // A deployment window that opens on the 15th of the month six months from now: it waits.
+    const closedMonth = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][(new Date().getUTCMonth() + 6) % 12];
+    const gated = {
+      pipeline: {
+        ...declaration.pipeline,
+        name: 'gated',
+        variables: undefined,
+        stages: [
+          declaration.pipeline.stages[0],
+          {
+            name: 'Deploy',
+            beforeEntry: {
+              conditions: [
+                {
+                  result: 'FAIL',
+                  rules: [{ name: 'Window', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: `* * * 15 ${closedMonth} ? *`, TimeZone: 'UTC' } }],
+                },
+              ],
+            },
+            actions: [{ ...declaration.pipeline.stages[3].actions[0], inputArtifacts: [{ name: 'SourceOutput' }] }],
+          },
+        ],
+      },
+    };
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Create pipeline' }).click();
+    await page.getByRole('textbox', { name: 'Pipeline JSON' }).fill(JSON.stringify(gated));
+    await page.getByRole('button', { name: 'Create pipeline' }).click();
+    const condition = stage('Deploy').getByRole('group', { name: 'Entry condition' });
+    await condition.locator('.status', { hasText: /^InProgress$/ }).first().waitFor();
+    expect(await text(condition.locator('li'))).toMatch(/^Window: InProgress /);
+    await condition.getByRole('button', { name: 'Override' }).click();
+    await condition.locator('.status', { hasText: /^Overridden$/ }).waitFor();
+    await stageStatus('Deploy', 'Succeeded');
+    await latestStatus('Succeeded');
+  });
+
+  it('the list pages 50 pipelines at a time and filters by name', async () => {
+    const other = client(t.emu.endpoint, { region: 'us-west-2', accessKeyId: '222222222222' });
+    for (let i = 0; i < 60; i++)
+      await other.send(new CreatePipelineCommand({ pipeline: sourceThenApproval(`p-${String(i).padStart(2, '0')}`, sourceAction('S3', { S3Bucket: 'in', S3ObjectKey: 'a.zip' }), 'many-artifacts') }));
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Pipelines' }).click();
+    await page.getByRole('combobox', { name: 'Account and region' }).selectOption('222222222222/us-west-2');
+    const names = () => page.getByRole('table', { name: 'Pipelines' }).locator('tbody td:first-child').allInnerTexts();
+    await page.getByText('Page 1 of 2 (60 pipelines)').waitFor();
+    expect(await names()).toEqual(Array.from({ length: 50 }, (_, i) => `p-${String(i).padStart(2, '0')}`));
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2 of 2 (60 pipelines)').waitFor();
+    expect(await names()).toEqual(Array.from({ length: 10 }, (_, i) => `p-${50 + i}`));
+    await page.getByRole('searchbox', { name: 'Filter by name' }).fill('p-1');
+    await page.getByText('Page 1 of 1 (10 pipelines)').waitFor();
+    expect(await names()).toEqual(Array.from({ length: 10 }, (_, i) => `p-1${i}`));
+  });
+
+  it("an unknown pipeline's page shows AWS's error, not a blank page", async () => {
+    await page.goto(`${t.emu.endpoint}/_console/#/pipelines/no-such-pipeline`);
+    await page.getByRole('alert').waitFor();
+    expect(await text(page.getByRole('alert'))).toBe("PipelineNotFoundException: Account '222222222222' does not have a pipeline with name 'no-such-pipeline'");
   });
 
   it('user text (approval comments, logs) was shown as text: no script ran', () => {
