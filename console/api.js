@@ -2,7 +2,28 @@
 // handlers the SDK reaches), the event stream (/_events/stream) and action logs (/_logs). The account
 // and region travel as an AWS client sends them: in the SigV4 credential scope of the Authorization
 // header (a 12-digit access key id is the account). Signatures are not verified by default, so the
-// header carries no real signature; with --credentials the emulator refuses it and the page says so.
+// header carries no real signature. With --credentials the emulator refuses unsigned requests: the
+// page then asks for an access key, kept in this tab's sessionStorage only, and signs every request
+// with it (sigv4.js, WebCrypto); the account is then the key's.
+import { presignedUrl, signedHeaders } from './sigv4.js';
+
+/** The access key the page signs with, when the emulator verifies signatures (this tab only). */
+let key = (() => {
+  try {
+    const k = JSON.parse(sessionStorage.getItem('cpl-key') ?? 'null');
+    return k && typeof k.accessKeyId === 'string' && typeof k.secretAccessKey === 'string' ? k : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+export const signingKey = () => key;
+
+export function setSigningKey(k) {
+  key = k;
+  if (k) sessionStorage.setItem('cpl-key', JSON.stringify(k));
+  else sessionStorage.removeItem('cpl-key');
+}
 
 /** The account and region the page acts in (chosen in the header, kept for this tab). */
 export const scope = { account: '000000000000', region: 'us-east-1' };
@@ -37,19 +58,20 @@ export class ApiError extends Error {
 /** Calls one CodePipeline operation; throws ApiError with AWS's type and message. */
 export async function call(operation, input = {}) {
   let res;
+  const body = JSON.stringify(input);
+  const base = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CodePipeline_20150709.${operation}` };
   try {
-    res = await fetch('/', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `CodePipeline_20150709.${operation}`,
-        authorization: authorization('codepipeline'),
-      },
-      body: JSON.stringify(input),
-    });
+    const headers = key
+      ? await signedHeaders(key, scope.region, 'codepipeline', { method: 'POST', path: '/', headers: base, body })
+      : { ...base, authorization: authorization('codepipeline') };
+    res = await fetch('/', { method: 'POST', headers, body });
   } catch (e) {
     throw new ApiError('NetworkError', `The emulator could not be reached (${e.message})`);
   }
+  return answer(res);
+}
+
+async function answer(res) {
   const text = await res.text();
   let body;
   try {
@@ -78,24 +100,39 @@ export async function callAll(operation, input, key, max = 10000) {
 
 /** The console's own read-only route: the accounts and regions holding pipelines. */
 export async function scopes() {
-  const res = await fetch('/_console/scopes');
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(String(body.__type ?? `HTTP ${res.status}`).split('#').pop(), body.message ?? 'The console could not read the scopes');
-  return body;
+  const headers = key ? await signedHeaders(key, scope.region, 'codepipeline', { method: 'GET', path: '/_console/scopes' }) : {};
+  return answer(await fetch('/_console/scopes', { headers }));
 }
 
 /** Follows a pipeline's events: calls `onEvent` for each; answers a function that stops following. */
 export function follow(pipeline, onEvent) {
   const q = new URLSearchParams({ pipeline, account: scope.account, region: scope.region });
-  const source = new EventSource(`/_events/stream?${q}`);
-  source.onmessage = (m) => {
-    try {
-      onEvent(JSON.parse(m.data));
-    } catch {
-      onEvent(undefined);
-    }
+  let source;
+  let closed = false;
+  const open = async () => {
+    // Signed: a presigned URL (EventSource sends no headers), made again for each connection.
+    const url = key ? await presignedUrl(key, scope.region, 'codepipeline', '/_events/stream', q) : `/_events/stream?${q}`;
+    if (closed) return;
+    source = new EventSource(url);
+    source.onmessage = (m) => {
+      try {
+        onEvent(JSON.parse(m.data));
+      } catch {
+        onEvent(undefined);
+      }
+    };
+    if (key)
+      source.onerror = () => {
+        // A presigned URL expires: reconnect with a fresh one, and read the state again.
+        source.close();
+        if (!closed) setTimeout(() => open().then(() => onEvent(undefined)), 1000);
+      };
   };
-  return () => source.close();
+  open();
+  return () => {
+    closed = true;
+    source?.close();
+  };
 }
 
 /** An action's log as text (from the local log route its externalExecutionUrl points at). */
@@ -104,14 +141,18 @@ export async function logText(url) {
   if (u.origin !== location.origin || !u.pathname.startsWith('/_logs/')) return undefined;
   u.searchParams.set('account', scope.account);
   u.searchParams.delete('format');
-  const res = await fetch(`${u.pathname}${u.search}`);
+  const headers = key ? await signedHeaders(key, scope.region, 'codepipeline', { method: 'GET', path: u.pathname, query: u.searchParams }) : {};
+  const res = await fetch(`${u.pathname}${u.search}`, { headers });
   return res.ok ? res.text() : `(no log: HTTP ${res.status})`;
 }
 
 /** Downloads an artifact's zip from the S3 store and hands it to the browser as a file. */
 export async function download(bucket, key, fileName) {
   const path = `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  const res = await fetch(path, { headers: { authorization: authorization('s3'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-date': `${today()}T000000Z` } });
+  const headers = key
+    ? await signedHeaders(key, scope.region, 's3', { method: 'GET', path, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, unsignedPayload: true })
+    : { authorization: authorization('s3'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-date': `${today()}T000000Z` };
+  const res = await fetch(path, { headers });
   if (!res.ok) throw new ApiError(`HTTP ${res.status}`, `The artifact s3://${bucket}/${key} could not be read`);
   const blob = await res.blob();
   const a = document.createElement('a');

@@ -6,8 +6,8 @@
 //   #/pipelines/NAME/executions/ID  one execution: timeline, variables, artifacts
 //   #/pipelines/NAME/edit           its declaration, editable
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { savedScope, scope, scopes, setScope } from './api.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { savedScope, scope, scopes, setScope, setSigningKey, signingKey } from './api.js';
 import { ErrorBox, html } from './ui.js';
 import { PipelineList } from './list.js';
 import { PipelineView } from './pipeline.js';
@@ -41,11 +41,41 @@ function ScopePicker({ known, current, onPick }) {
   </label>`;
 }
 
+/** What the emulator answers an unsigned or badly signed request when it verifies signatures. */
+const AUTH_ERRORS = new Set(['MissingAuthenticationTokenException', 'UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignatureException', 'AccessDeniedException']);
+
+/** Signatures verified (--credentials): an access key for this tab, kept in sessionStorage until the tab closes. */
+function SignIn({ error, onKey }) {
+  const [accessKeyId, setId] = useState('');
+  const [secretAccessKey, setSecret] = useState('');
+  const submit = (e) => {
+    e.preventDefault();
+    onKey({ accessKeyId: accessKeyId.trim(), secretAccessKey });
+  };
+  return html`<main class="page signin">
+    <h1>codepipeline-local</h1>
+    <p>This emulator verifies signatures (--credentials). Give one of its access keys: the console signs
+      every request with it, in this browser tab only (kept in session storage until the tab is closed).</p>
+    ${error && error.type !== 'MissingAuthenticationTokenException' && html`<${ErrorBox} error=${error} />`}
+    <form onSubmit=${submit}>
+      <label class="block">Access key ID <input type="text" autocomplete="username" value=${accessKeyId} onInput=${(e) => setId(e.currentTarget.value)} /></label>
+      <label class="block">Secret access key <input type="password" autocomplete="current-password" value=${secretAccessKey} onInput=${(e) => setSecret(e.currentTarget.value)} /></label>
+      <button type="submit" class="primary">Sign in</button>
+    </form>
+  </main>`;
+}
+
 function App() {
   const [parts, setParts] = useState(parseHash());
   const [known, setKnown] = useState(undefined);
   const [error, setError] = useState(undefined);
-  const [current, setCurrent] = useState(undefined);
+  const [current, setCurrentState] = useState(undefined);
+  // Read by load(), which event handlers of earlier renders also call.
+  const currentRef = useRef(undefined);
+  const setCurrent = (v) => {
+    currentRef.current = v;
+    setCurrentState(v);
+  };
 
   useEffect(() => {
     // A new page also refreshes the accounts and regions that hold pipelines.
@@ -57,14 +87,20 @@ function App() {
   const load = () =>
     scopes().then(
       (s) => {
+        setError(undefined);
         setKnown(s.scopes);
-        if (!current) {
-          const chosen = savedScope() ?? s.default;
+        if (!currentRef.current) {
+          const saved = savedScope();
+          // A key acts in its own account only.
+          const chosen = saved && (!s.verifySignatures || saved.account === s.default.account) ? saved : s.default;
           setScope(chosen.account, chosen.region);
           setCurrent({ ...scope });
         }
       },
-      (e) => setError(e),
+      (e) => {
+        if (AUTH_ERRORS.has(e.type)) setSigningKey(undefined);
+        setError(e);
+      },
     );
   useEffect(() => {
     load();
@@ -76,10 +112,17 @@ function App() {
     location.hash = '#/';
   };
 
-  if (error)
-    return html`<main class="page"><h1>codepipeline-local</h1><${ErrorBox} error=${error} />
-      <p>The console calls the emulator's API without signing its requests. This emulator verifies signatures
-      (--credentials), so the console cannot act for a key: restart it without --credentials to use the console.</p></main>`;
+  const signIn = (k) => {
+    setSigningKey(k);
+    load();
+  };
+  const signOut = () => {
+    setSigningKey(undefined);
+    setCurrent(undefined);
+    load();
+  };
+  if (error && AUTH_ERRORS.has(error.type)) return html`<${SignIn} error=${error} onKey=${signIn} />`;
+  if (error) return html`<main class="page"><h1>codepipeline-local</h1><${ErrorBox} error=${error} /></main>`;
   if (!current) return html`<p class="loading">Loading the console...</p>`;
   const scopeKey = `${current.account}/${current.region}/`;
   return html`<div>
@@ -87,6 +130,7 @@ function App() {
       <a class="brand" href="#/">codepipeline-local</a>
       <nav aria-label="Console"><a href="#/">Pipelines</a> <a href="#/create">Create pipeline</a></nav>
       <span onFocusIn=${load}><${ScopePicker} known=${known ?? []} current=${current} onPick=${pick} /></span>
+      ${signingKey() && html`<span class="who">${signingKey().accessKeyId} <button class="small" onClick=${signOut}>Sign out</button></span>`}
     </header>
     <main class="page"><${Page} parts=${parts} scopeKey=${scopeKey} /></main>
   </div>`;

@@ -2,12 +2,12 @@
 // node_modules), its Content-Security-Policy, the scopes route, the root redirect that leaves S3's
 // ListBuckets alone, signature verification, and the compiled entry (dist/) serving the same files.
 import fs from 'node:fs';
-import { CreatePipelineCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, CreatePipelineCommand } from '@aws-sdk/client-codepipeline';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { client, useEmulator } from '../harness.js';
 import { sourceAction, sourceThenApproval } from '../sourceKit.js';
-import { CREDENTIALS, KEY, presign } from '../sigv4Kit.js';
+import { CREDENTIALS, KEY, OTHER, presign } from '../sigv4Kit.js';
 import { killEntry, ROOT, startEntry } from '../scripts/entry.js';
 
 const pipeline = (name: string) => sourceThenApproval(name, sourceAction('S3', { S3Bucket: 'in', S3ObjectKey: 'a.zip' }), `${name}-artifacts`);
@@ -67,7 +67,7 @@ describe('console routes', () => {
     // The console's scripts import only the three mapped names and each other: no URL of another host.
     for (const f of fs.readdirSync(`${ROOT}/console`).filter((f) => f.endsWith('.js'))) {
       const imports = [...fs.readFileSync(`${ROOT}/console/${f}`, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-      expect(imports.filter((i) => !['preact', 'preact/hooks', 'htm'].includes(i) && !/^\.\/[a-z-]+\.js$/.test(i))).toEqual([]);
+      expect(imports.filter((i) => !['preact', 'preact/hooks', 'htm'].includes(i) && !/^\.\/[a-z0-9-]+\.js$/.test(i))).toEqual([]);
     }
     for (const bad of ['assets/..%2Fpackage.json', 'assets/missing.js', 'vendor/preact.js', 'vendor/__proto__', 'assets/app.ts']) {
       expect([bad, (await fetch(`${t.emu.endpoint}/_console/${bad}`)).status]).toEqual([bad, 404]);
@@ -110,10 +110,15 @@ describe('console routes with signatures verified (--credentials)', () => {
     const refused = await fetch(`${t.emu.endpoint}/_console/scopes`);
     expect(refused.status).toBe(403);
     expect((await refused.json()).__type).toBe('MissingAuthenticationTokenException');
+    const signedClient = (creds: { accessKeyId: string; secretAccessKey: string }) =>
+      new CodePipelineClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
+    await signedClient(KEY).send(new CreatePipelineCommand({ pipeline: pipeline('mine') }));
+    await signedClient(OTHER).send(new CreatePipelineCommand({ pipeline: pipeline('theirs') }));
+    // A key sees its own account only.
     const signed = await fetch(await presign('codepipeline', `${t.emu.endpoint}/_console/scopes`));
     expect(signed.status).toBe(200);
-    expect((await signed.json()).verifySignatures).toBe(true);
-    expect(KEY.accountId).toBe('111122223333');
+    const own = { account: KEY.accountId, region: 'us-east-1' };
+    expect(await signed.json()).toEqual({ default: own, standard: own, scopes: [{ ...own, pipelines: 1 }], verifySignatures: true });
   });
 });
 

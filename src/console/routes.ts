@@ -5,7 +5,8 @@
 //   GET /_console/           -> the page (index.html, with its import map and a Content-Security-Policy)
 //   GET /_console/assets/F   -> a file of the console/ folder at the package root (app.js, style.css, ...)
 //   GET /_console/vendor/F   -> preact.mjs, hooks.mjs, htm.mjs
-//   GET /_console/scopes     -> {default: {account, region}, scopes: [{account, region, pipelines}], verifySignatures}
+//   GET /_console/scopes     -> {default: {account, region}, standard, scopes: [{account, region, pipelines}], verifySignatures}
+//                               (with --credentials: signed, and only the key's account)
 // The page itself holds no state: it calls the API (POST /) and reads /_events/stream and /_logs.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Hono } from 'hono';
 import type { AppDeps } from '../appDeps.js';
-import { DEFAULT_ACCOUNT } from '../protocol/auth.js';
+import { callerFrom, DEFAULT_ACCOUNT } from '../protocol/auth.js';
 
 /** The console's static files: `console/` at the package root, the same two levels up from src/console and dist/console. */
 export const ASSETS_DIR = path.resolve(import.meta.dirname, '..', '..', 'console');
@@ -104,8 +105,12 @@ export function registerConsoleRoutes(app: Hono, deps: AppDeps) {
       entry.pipelines++;
       counts.set(key, entry);
     }
-    const scopes = [...counts.values()].sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
-    const standard = { account: DEFAULT_ACCOUNT, region: deps.config.defaultRegion };
+    // Signatures verified: a key acts in its own account only (the signature was checked in front of this route).
+    const own = deps.keys && callerFrom(c.req.header('authorization'), new URL(c.req.url).searchParams, deps.config.defaultRegion, deps.keys).account;
+    const scopes = [...counts.values()]
+      .filter((s) => own === undefined || s.account === own)
+      .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+    const standard = { account: own ?? DEFAULT_ACCOUNT, region: deps.config.defaultRegion };
     // The default scope, unless it is empty and another one holds pipelines (a first look shows something).
     const holds = scopes.some((s) => s.account === standard.account && s.region === standard.region);
     return c.json({ default: holds || scopes.length === 0 ? standard : { account: scopes[0].account, region: scopes[0].region }, standard, scopes, verifySignatures: deps.keys !== undefined });
