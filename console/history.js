@@ -116,7 +116,7 @@ export function ExecutionDetail({ name, id }) {
       <h2>Variables</h2>
       <${Pairs} label="Pipeline variables" pairs=${Object.fromEntries((data.execution.variables ?? []).map((v) => [v.name, v.resolvedValue]))} />
       <h2>Source revisions</h2>
-      <ul>${(data.execution.artifactRevisions ?? []).map((r) => html`<li>${r.name}: <code>${r.revisionId}</code> ${r.revisionSummary ?? ''}</li>`)}</ul>
+      <ul aria-label="Source revisions">${(data.execution.artifactRevisions ?? []).map((r) => html`<li>${r.name}: <code>${r.revisionId}</code> ${r.revisionSummary ?? ''}</li>`)}</ul>
       <h2>Artifacts</h2>
       ${artifacts.length === 0
         ? html`<p class="muted">No artifacts.</p>`

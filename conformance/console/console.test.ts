@@ -182,10 +182,14 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await page.screenshot({ path: path.join(IMAGES, 'console-pipeline.png'), fullPage: true });
   });
 
-  it('Release change with a V2 variable; Reject -> the execution fails; its detail shows the variable, the timeline and artifacts', async () => {
+  it('Release change with a V2 variable and a source revision override; Reject -> the execution fails; its detail shows the variable, the revision, the timeline and artifacts', async () => {
+    // On another branch: a commit on main would start an execution by itself (change detection).
+    const other = commitFiles(appRepo, { 'README.md': 'other\n' }, 'Other version', 'other');
     await page.getByRole('button', { name: 'Release change' }).click();
     const release = dialog('Release change');
     await release.getByRole('textbox', { name: 'GREETING' }).fill('bonjour');
+    expect(await release.getByRole('combobox', { name: 'Revision type for Source' }).inputValue()).toBe('COMMIT_ID');
+    await release.getByRole('textbox', { name: 'Revision for Source' }).fill(other);
     await release.getByRole('button', { name: 'Release' }).click();
     await latestStatus('InProgress');
     await stageStatus('Approve', 'InProgress');
@@ -202,6 +206,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await page.getByRole('heading', { name: /^Execution / }).waitFor();
     const variables = page.getByRole('table', { name: 'Pipeline variables' });
     expect(await text(variables.getByRole('row'))).toBe('GREETING\tbonjour');
+    // The override: that commit, not the branch head.
+    expect(await page.getByRole('list', { name: 'Source revisions' }).innerText()).toBe(`SourceOutput: ${other} Other version`);
     const timeline = page.getByRole('figure', { name: 'Timeline' });
     expect((await timeline.locator('li .label').allInnerTexts())).toEqual(['Source / Source', 'Build / Build', 'Approve / Approval']);
     expect(await timeline.locator('li .status').allInnerTexts()).toEqual(['Succeeded', 'Succeeded', 'Failed']);
