@@ -41,7 +41,8 @@ Follow a pipeline in the terminal (the web console's view, live), against a runn
   codepipeline-local watch [PIPELINE] [--execution-id ID] [--endpoint URL] [--region R]
                     follows the execution (default: the latest) until it ends; exit code 0 when it
                     Succeeded, 1 otherwise. --endpoint defaults to AWS_ENDPOINT_URL, else
-                    http://127.0.0.1:${DEFAULT_PORT}; the account is AWS_ACCESS_KEY_ID when 12 digits
+                    http://127.0.0.1:${DEFAULT_PORT}; the account is AWS_ACCESS_KEY_ID when 12 digits; with
+                    AWS_SECRET_ACCESS_KEY too, requests are signed (for --credentials)
 
 With --credentials:
   codepipeline-local presign URL [--expires-in SECONDS]

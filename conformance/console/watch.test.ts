@@ -4,13 +4,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreatePipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, CreatePipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, useEmulator } from '../harness.js';
 import { commitFiles, git } from '../gitKit.js';
 import { sourceAction, sourceThenApproval } from '../sourceKit.js';
 import { until } from '../engineKit.js';
 import { entryArgs, ROOT, runEntry } from '../scripts/entry.js';
+import { CREDENTIALS, KEY } from '../sigv4Kit.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-watch-'));
 const dataDir = path.join(tmp, 'data');
@@ -20,8 +21,8 @@ const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: ACCOUNT, AWS
 for (const k of Object.keys(env)) if (k.startsWith('CODEPIPELINE_LOCAL_') || k.startsWith('AWS_ENDPOINT_URL')) delete env[k];
 
 /** `watch ARGS` as a child: its output so far, and its exit code once it ends (bounded in time). */
-function watch(args: string[]) {
-  const child = spawn(process.execPath, entryArgs('tsx', ['watch', ...args, '--endpoint', t.emu.endpoint]), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function watch(args: string[], endpoint = t.emu.endpoint, childEnv = env) {
+  const child = spawn(process.execPath, entryArgs('tsx', ['watch', ...args, '--endpoint', endpoint]), { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -103,5 +104,35 @@ describe('codepipeline-local watch', () => {
     const r = await runEntry({ args: ['--execution-id', 'x'] });
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('codepipeline-local: --execution-id and --region go with the watch command');
+  });
+});
+
+describe('codepipeline-local watch against an emulator that verifies signatures', () => {
+  const signedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-watch-signed-'));
+  const s = useEmulator({ dataDir: signedDir, inMemory: false, logLevel: 'warn', credentials: CREDENTIALS });
+  const keyEnv = (secret: string): NodeJS.ProcessEnv => ({ ...env, AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: secret });
+  afterAll(() => fs.rmSync(signedDir, { recursive: true, force: true }));
+
+  it('signs with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, follows the execution, exits 0', async () => {
+    const repo = path.join(signedDir, 'git', 'app');
+    fs.mkdirSync(repo, { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    commitFiles(repo, { 'README.md': 'app\n' }, 'First version');
+    const cp = new CodePipelineClient({ endpoint: s.emu.endpoint, region: 'us-east-1', credentials: KEY, maxAttempts: 1 });
+    const source = sourceAction('CodeCommit', { RepositoryName: 'app', BranchName: 'main', PollForSourceChanges: 'false' });
+    await cp.send(new CreatePipelineCommand({ pipeline: sourceThenApproval('team', source, 'team-artifacts') }));
+    const state = await until(() => cp.send(new GetPipelineStateCommand({ name: 'team' })), (st) => st.stageStates?.[1]?.actionStates?.[0]?.latestExecution?.token !== undefined, 15_000);
+    const w = watch(['team'], s.emu.endpoint, keyEnv(KEY.secretAccessKey));
+    await until(async () => w.out(), (o) => /Approve {2}InProgress/.test(o), 15_000);
+    const token = state.stageStates![1].actionStates![0].latestExecution!.token!;
+    await cp.send(new PutApprovalResultCommand({ pipelineName: 'team', stageName: 'Approve', actionName: 'Approve', token, result: { status: 'Approved', summary: 'ok' } }));
+    expect(await w.exited).toBe(0);
+    expect(w.err()).toBe('');
+  });
+
+  it('a wrong secret: AWS\'s error on one line, exit 2', async () => {
+    const w = watch(['team'], s.emu.endpoint, keyEnv('wrong'));
+    expect(await w.exited).toBe(2);
+    expect(w.err()).toMatch(/^codepipeline-local watch: InvalidSignatureException: The request signature we calculated does not match/);
   });
 });

@@ -2,9 +2,13 @@
 // emulator. It follows one execution (--execution-id, else the pipeline's latest), redraws on every
 // event of the pipeline's event stream, and ends with the execution: exit code 0 when it Succeeded,
 // 1 for any other final status (Failed, Stopped, Superseded, Cancelled), 2 when it cannot watch
-// (no such pipeline or execution, emulator unreachable). Like the web console, it calls the API with
-// an unsigned credential scope, so it works with signature verification off (the default).
+// (no such pipeline or execution, emulator unreachable). With AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY set it signs its requests (SigV4; the event stream presigned), so it works
+// against an emulator that verifies signatures (--credentials); without them it sends an unsigned
+// credential scope, as the web console does.
 import { DEFAULT_PORT } from '../config.js';
+import { presignUrl } from '../protocol/apiAuth.js';
+import { amzDateOf, canonicalRequest, sha256Hex, sign, signingKey, stringToSign, type SignatureClaim } from '../protocol/sigv4.js';
 
 export interface WatchOptions {
   pipeline?: string;
@@ -25,9 +29,27 @@ interface Api {
   events(pipeline: string, onEvent: () => void, signal: AbortSignal): Promise<void>;
 }
 
-function apiOf(endpoint: string, account: string, region: string): Api {
+type Key = { accessKeyId: string; secretAccessKey: string };
+
+/** The Authorization header of a request to `url` signed with `key` (SigV4, service codepipeline). */
+function signedAuthorization(key: Key, region: string, url: URL, method: string, headers: Record<string, string>, body: string): Record<string, string> {
+  const amzDate = amzDateOf(Date.now());
+  const date = amzDate.slice(0, 8);
+  const all: Record<string, string> = { ...headers, host: url.host, 'x-amz-date': amzDate };
+  const names = Object.keys(all).sort();
+  const credential = { accessKeyId: key.accessKeyId, date, region, service: 'codepipeline', scope: `${date}/${region}/codepipeline/aws4_request` };
+  const claim: SignatureClaim = { presigned: false, credential, signedHeaders: names, signature: '', amzDate, time: Date.now() };
+  const raw = { method, url: `${url.pathname}${url.search}`, headers: Object.fromEntries(names.map((n) => [n, [all[n]]])) };
+  const signature = sign(signingKey(key.secretAccessKey, credential), stringToSign(amzDate, credential.scope, canonicalRequest(raw, claim, sha256Hex(body), url.pathname)));
+  const { host: _host, ...rest } = all;
+  return { ...rest, authorization: `AWS4-HMAC-SHA256 Credential=${key.accessKeyId}/${credential.scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
+}
+
+function apiOf(endpoint: string, account: string, region: string, key: Key | undefined): Api {
   const date = () => new Date().toISOString().slice(0, 10).replace(/-/g, '');
   const authorization = () => `AWS4-HMAC-SHA256 Credential=${account}/${date()}/${region}/codepipeline/aws4_request, SignedHeaders=host, Signature=0`;
+  const headersFor = (url: URL, method: string, headers: Record<string, string>, body: string) =>
+    key ? signedAuthorization(key, region, url, method, headers, body) : { ...headers, authorization: authorization() };
   const reach = async (url: string, init: RequestInit) => {
     try {
       return await fetch(url, init);
@@ -38,24 +60,26 @@ function apiOf(endpoint: string, account: string, region: string): Api {
   };
   return {
     async call(operation, input) {
-      const res = await reach(`${endpoint}/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CodePipeline_20150709.${operation}`, authorization: authorization() },
-        body: JSON.stringify(input),
-      });
+      const body = JSON.stringify(input);
+      const headers = headersFor(new URL(`${endpoint}/`), 'POST', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CodePipeline_20150709.${operation}` }, body);
+      const res = await reach(`${endpoint}/`, { method: 'POST', headers, body });
       const text = await res.text();
-      let body: any;
+      let answer: any;
       try {
-        body = JSON.parse(text);
+        answer = JSON.parse(text);
       } catch {
         throw new WatchError(`${operation}: HTTP ${res.status} ${text.slice(0, 200)}`);
       }
-      if (!res.ok) throw new WatchError(`${String(body.__type ?? res.status).split('#').pop()}: ${body.message ?? text}`);
-      return body;
+      if (!res.ok) throw new WatchError(`${String(answer.__type ?? res.status).split('#').pop()}: ${answer.message ?? text}`);
+      return answer;
     },
     async events(pipeline, onEvent, signal) {
-      const q = new URLSearchParams({ pipeline, account, region });
-      const res = await reach(`${endpoint}/_events/stream?${q}`, { signal, headers: { authorization: authorization() } });
+      // Signed, the key names the account; presigned, as the stream is read for as long as the execution runs.
+      const q = new URLSearchParams(key ? { pipeline, region } : { pipeline, account, region });
+      const url = `${endpoint}/_events/stream?${q}`;
+      const res = key
+        ? await reach(presignUrl(url, key, region, 3600), { signal })
+        : await reach(url, { signal, headers: { authorization: authorization() } });
       if (!res.ok || !res.body) throw new WatchError(`the event stream answered HTTP ${res.status}: ${await res.text()}`);
       const decoder = new TextDecoder();
       let buffered = '';
@@ -112,9 +136,10 @@ export async function watch(opts: WatchOptions): Promise<number> {
   const endpoint = (opts.endpoint ?? opts.env.AWS_ENDPOINT_URL_CODEPIPELINE ?? opts.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/+$/, '');
   const region = opts.region ?? opts.env.AWS_REGION ?? opts.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   // The account as the AWS tools on this machine name it (a 12-digit access key id), else the default.
-  const key = opts.env.AWS_ACCESS_KEY_ID;
-  const account = key && /^\d{12}$/.test(key) ? key : '000000000000';
-  const api = apiOf(endpoint, account, region);
+  const keyId = opts.env.AWS_ACCESS_KEY_ID;
+  const account = keyId && /^\d{12}$/.test(keyId) ? keyId : '000000000000';
+  const secret = opts.env.AWS_SECRET_ACCESS_KEY;
+  const api = apiOf(endpoint, account, region, keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined);
 
   let pipeline = opts.pipeline;
   if (!pipeline) {
