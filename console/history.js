@@ -57,26 +57,38 @@ export function History({ name }) {
   </section>`;
 }
 
-/** Bars from each action's start to its last update, on one scale for the whole execution. */
+/**
+ * Each stage (from its first action's start to its last action's last update) and its actions, as
+ * bars on one scale for the whole execution.
+ */
 function Timeline({ actions, stages }) {
   const timed = actions.filter((a) => a.startTime);
   if (!timed.length) return html`<p class="muted">No action has run in this execution.</p>`;
+  const end = (a) => a.lastUpdateTime ?? a.startTime;
   const t0 = Math.min(...timed.map((a) => a.startTime));
-  const t1 = Math.max(...timed.map((a) => a.lastUpdateTime ?? a.startTime), t0 + 1);
+  const t1 = Math.max(...timed.map(end), t0 + 0.001);
   const span = t1 - t0;
-  const pct = (t) => `${(((t - t0) / span) * 100).toFixed(2)}%`;
-  const order = new Map(stages.map((s, i) => [s.name, i]));
-  const rows = [...timed].sort((a, b) => (order.get(a.stageName) ?? 99) - (order.get(b.stageName) ?? 99) || a.startTime - b.startTime);
+  const pct = (t) => ((t - t0) / span) * 100;
+  const rows = [];
+  for (const stage of stages) {
+    const mine = timed.filter((a) => a.stageName === stage.name).sort((a, b) => a.startTime - b.startTime);
+    if (!mine.length) continue;
+    const failed = mine.find((a) => a.status === 'Failed');
+    const running = mine.find((a) => a.status === 'InProgress');
+    const status = failed ? 'Failed' : running ? 'InProgress' : mine[mine.length - 1].status;
+    rows.push({ stage: true, label: stage.name, start: Math.min(...mine.map((a) => a.startTime)), end: Math.max(...mine.map(end)), status });
+    for (const a of mine) rows.push({ stage: false, label: a.actionName, start: a.startTime, end: end(a), status: a.status });
+  }
   return html`<figure class="timeline" aria-label="Timeline">
     <div class="scale"><span>${when(t0)}</span><span>${duration(span)}</span><span>${when(t1)}</span></div>
     <ol>
       ${rows.map(
-        (a) => html`<li>
-          <span class="label">${a.stageName} / ${a.actionName}</span>
-          <span class="track"><span class=${`bar status-${(a.status ?? '').toLowerCase()}`}
-            style=${{ left: pct(a.startTime), width: `max(2px, calc(${pct(a.lastUpdateTime ?? a.startTime)} - ${pct(a.startTime)}))` }}
-            title=${`${a.status}: ${when(a.startTime)} to ${when(a.lastUpdateTime)}`}></span></span>
-          <span class="when">${duration((a.lastUpdateTime ?? a.startTime) - a.startTime)} <${Status} status=${a.status} /></span>
+        (r) => html`<li class=${r.stage ? 'stage-row' : 'action-row'}>
+          <span class="label">${r.label}</span>
+          <span class="track"><span class=${`bar status-${(r.status ?? '').toLowerCase()}`}
+            style=${{ left: `${pct(r.start).toFixed(2)}%`, width: `max(2px, ${(pct(r.end) - pct(r.start)).toFixed(2)}%)` }}
+            title=${`${r.status}: ${when(r.start)} to ${when(r.end)}`}></span></span>
+          <span class="when">${duration(r.end - r.start)} <${Status} status=${r.status} /></span>
         </li>`,
       )}
     </ol>

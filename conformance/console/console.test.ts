@@ -209,13 +209,19 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     // The override: that commit, not the branch head.
     expect(await page.getByRole('list', { name: 'Source revisions' }).innerText()).toBe(`SourceOutput: ${other} Other version`);
     const timeline = page.getByRole('figure', { name: 'Timeline' });
-    expect((await timeline.locator('li .label').allInnerTexts())).toEqual(['Source / Source', 'Build / Build', 'Approve / Approval']);
-    expect(await timeline.locator('li .status').allInnerTexts()).toEqual(['Succeeded', 'Succeeded', 'Failed']);
-    // Drawn to scale: each bar starts where its action started, after the one before it.
+    // Each stage, then its actions.
+    expect(await timeline.locator('li .label').allInnerTexts()).toEqual(['Source', 'Source', 'Build', 'Build', 'Approve', 'Approval']);
+    expect(await timeline.locator('li .status').allInnerTexts()).toEqual(['Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Failed', 'Failed']);
+    // Drawn to scale: the first bar starts at 0, each stage where its action starts, each after the one before it.
     const lefts = await timeline.locator('.bar').evaluateAll((bars) => bars.map((b) => parseFloat((b as HTMLElement).style.left)));
     expect(lefts[0]).toBe(0);
-    expect(lefts[1]).toBeGreaterThanOrEqual(lefts[0]);
-    expect(lefts[2]).toBeGreaterThanOrEqual(lefts[1]);
+    expect([lefts[1], lefts[3], lefts[5]]).toEqual([lefts[0], lefts[2], lefts[4]]);
+    expect(lefts[2]).toBeGreaterThanOrEqual(lefts[0]);
+    expect(lefts[4]).toBeGreaterThanOrEqual(lefts[2]);
+    // The last bar ends at the right edge (100%): the scale is the execution's own.
+    const width = await timeline.locator('.bar').last().evaluate((b) => (b as HTMLElement).style.width);
+    expect(width).toMatch(/^max\(2px, [\d.]+%\)$/);
+    expect(lefts[5] + parseFloat(width.slice('max(2px, '.length))).toBeCloseTo(100, 1);
     await page.screenshot({ path: path.join(IMAGES, 'console-timeline.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download BuildOutput' }).click()]);
     expect(download.suggestedFilename()).toBe('BuildOutput.zip');
