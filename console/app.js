@@ -6,7 +6,7 @@
 //   #/pipelines/NAME/executions/ID  one execution: timeline, variables, artifacts
 //   #/pipelines/NAME/edit           its declaration, editable
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useErrorBoundary, useRef, useState } from 'preact/hooks';
 import { savedScope, scope, scopes, setScope, setSigningKey, signingKey } from './api.js';
 import { ErrorBox, html } from './ui.js';
 import { PipelineList } from './list.js';
@@ -17,6 +17,15 @@ import { CreatePipeline, Editor } from './editor.js';
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   return parts;
+}
+
+/** A page that throws while rendering shows what went wrong instead of a blank screen. */
+function Guarded({ parts, scopeKey }) {
+  const [error, reset] = useErrorBoundary();
+  if (error)
+    return html`<div><${ErrorBox} error=${{ type: 'Console error', message: String(error?.message ?? error) }} />
+      <button onClick=${reset}>Try again</button></div>`;
+  return html`<${Page} parts=${parts} scopeKey=${scopeKey} />`;
 }
 
 function Page({ parts, scopeKey }) {
@@ -132,7 +141,7 @@ function App() {
       <span onFocusIn=${load}><${ScopePicker} known=${known ?? []} current=${current} onPick=${pick} /></span>
       ${signingKey() && html`<span class="who">${signingKey().accessKeyId} <button class="small" onClick=${signOut}>Sign out</button></span>`}
     </header>
-    <main class="page"><${Page} parts=${parts} scopeKey=${scopeKey} /></main>
+    <main class="page"><${Guarded} key=${parts.join('/')} parts=${parts} scopeKey=${scopeKey} /></main>
   </div>`;
 }
 
