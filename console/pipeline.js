@@ -4,7 +4,7 @@
 // API call (the same handlers the SDK reaches).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, follow, logText } from './api.js';
-import { Dialog, ErrorBox, Pairs, Status, duration, href, html, when } from './ui.js';
+import { Dialog, ErrorBox, Pairs, SafeLink, Status, duration, href, html, when } from './ui.js';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped', 'Superseded', 'Cancelled', 'Abandoned']);
 
@@ -159,7 +159,7 @@ function Condition({ ctx, stage, label, type, state, execution }) {
       ${(state.conditionStates ?? []).flatMap((c) =>
         (c.ruleStates ?? []).map(
           (r) => html`<li>${r.ruleName}: <${Status} status=${r.latestExecution?.status} /> ${r.latestExecution?.summary ?? ''}
-            ${r.latestExecution?.externalExecutionUrl && html` <a href=${r.latestExecution.externalExecutionUrl} target="_blank" rel="noreferrer">Logs</a>`}</li>`,
+            ${r.latestExecution?.externalExecutionUrl && html` <${SafeLink} url=${r.latestExecution.externalExecutionUrl}>Logs<//>`}</li>`,
         ),
       )}
     </ul>
@@ -181,7 +181,7 @@ function Action({ ctx, stage, action, state, execution }) {
     ${e?.errorDetails && html`<p class="error-detail">${e.errorDetails.code ? `${e.errorDetails.code}: ` : ''}${e.errorDetails.message}</p>`}
     <div class="action-buttons">
       ${isApproval && e?.status === 'InProgress' && e.token && html`<button class="primary small" onClick=${() => ctx.setDialog({ kind: 'review', stage, action, state, execution })}>Review</button>`}
-      ${e?.externalExecutionUrl && html`<a href=${e.externalExecutionUrl} target="_blank" rel="noreferrer">Logs</a>`}
+      ${e?.externalExecutionUrl && html`<${SafeLink} url=${e.externalExecutionUrl}>Logs<//>`}
       <button class="small" aria-expanded=${open} onClick=${() => setOpen(!open)}>Details</button>
     </div>
     ${open && html`<${ActionDetails} ctx=${ctx} action=${action} state=${state} execution=${execution} />`}
@@ -254,7 +254,7 @@ function ReviewDialog({ ctx, stage, action, state, execution: stageExecution, on
   return html`<${Dialog} title="Review" submitLabel="Submit" onClose=${onClose} onSubmit=${submit}>
     <p>${stage} / ${action.name}</p>
     ${config.CustomData && html`<blockquote class="custom-data">${config.CustomData}</blockquote>`}
-    ${config.ExternalEntityLink && html`<p>URL for review: <a href=${config.ExternalEntityLink} target="_blank" rel="noreferrer">${config.ExternalEntityLink}</a></p>`}
+    ${config.ExternalEntityLink && html`<p>URL for review: <${SafeLink} url=${config.ExternalEntityLink} /></p>`}
     <fieldset>
       <legend>Decision</legend>
       <label><input type="radio" name="decision" checked=${decision === 'Approved'} onChange=${() => setDecision('Approved')} /> Approve</label>

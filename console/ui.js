@@ -18,6 +18,12 @@ export function duration(seconds) {
   return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** A link from user data (log URLs, review links): http(s) and this site's paths only; anything else (javascript:, data:) is shown as text. */
+export function SafeLink({ url, children }) {
+  const ok = typeof url === 'string' && (/^https?:\/\//i.test(url) || (url.startsWith('/') && !url.startsWith('//')));
+  return ok ? html`<a href=${url} target="_blank" rel="noreferrer">${children ?? url}</a>` : html`<span class="unsafe-link">${children ? `${children} (${url})` : url}</span>`;
+}
+
 export const href = (...parts) => `#/${parts.map(encodeURIComponent).join('/')}`;
 
 export function Status({ status }) {

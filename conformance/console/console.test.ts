@@ -418,6 +418,28 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     expect(await text(page.getByRole('alert'))).toBe("PipelineNotFoundException: Account '222222222222' does not have a pipeline with name 'no-such-pipeline'");
   });
 
+  it('a review link that is not http(s) (javascript:) is shown as text, never as a link', async () => {
+    const links = {
+      pipeline: {
+        ...declaration.pipeline,
+        name: 'links',
+        variables: undefined,
+        stages: [
+          declaration.pipeline.stages[0],
+          { name: 'Approve', actions: [{ ...declaration.pipeline.stages[2].actions[0], configuration: { CustomData: 'Check it', ExternalEntityLink: 'javascript:alert(document.domain)' } }] },
+        ],
+      },
+    };
+    await page.goto(`${t.emu.endpoint}/_console/#/create`);
+    await page.getByRole('textbox', { name: 'Pipeline JSON' }).fill(JSON.stringify(links));
+    await page.getByRole('button', { name: 'Create pipeline' }).click();
+    await action('Approval').getByRole('button', { name: 'Review' }).click();
+    const review = dialog('Review');
+    await review.getByText('URL for review: javascript:alert(document.domain)').waitFor();
+    expect(await review.getByRole('link').count()).toBe(0);
+    await review.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('user text (approval comments, logs) was shown as text: no script ran', () => {
     expect(alerts).toEqual([]);
   });
