@@ -1,5 +1,5 @@
 // The terminal view of `watch`: parallel actions bracketed, a disabled transition with its reason, a
-// stage holding another execution, colours only on a terminal.
+// stage holding another execution, a stage condition and its rules, colours only on a terminal.
 import { describe, expect, it } from 'vitest';
 import { drawPipeline } from './watch.js';
 
@@ -24,7 +24,13 @@ const state = {
         { actionName: 'E2E', latestExecution: { status: 'Failed', summary: 'boom' } },
       ],
     },
-    { stageName: 'Deploy', inboundTransitionState: { enabled: false, disabledReason: 'Freeze' }, latestExecution: { pipelineExecutionId: 'e0', status: 'Succeeded' }, actionStates: [] },
+    {
+      stageName: 'Deploy',
+      inboundTransitionState: { enabled: false, disabledReason: 'Freeze' },
+      latestExecution: { pipelineExecutionId: 'e0', status: 'Succeeded' },
+      actionStates: [],
+      beforeEntryConditionState: { latestExecution: { status: 'Overridden' }, conditionStates: [{ ruleStates: [{ ruleName: 'Window', latestExecution: { status: 'Abandoned', summary: 'Closed\nuntil Monday' } }] }] },
+    },
   ],
 };
 
@@ -44,6 +50,7 @@ describe('drawPipeline', () => {
         "   ─ Report (CodeBuild)  Didn't run",
         '   ✕ transition disabled: Freeze',
         ' Deploy  Succeeded  (execution e0)',
+        '   entry condition  Overridden  Window Abandoned (Closed)',
         "   ─ Ship (S3)  Didn't run",
         '',
       ].join('\n'),

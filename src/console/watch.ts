@@ -115,6 +115,13 @@ export function drawPipeline(declaration: any, state: any, execution: any, tty?:
     }
     const held = st.latestExecution && st.latestExecution.pipelineExecutionId !== execution.pipelineExecutionId ? `  (execution ${st.latestExecution.pipelineExecutionId})` : '';
     lines.push(` ${stage.name}  ${paint(tty, st.latestExecution?.status)}${held}`);
+    const condition = (label: string, c: any) => {
+      if (!c) return;
+      const rules = (c.conditionStates ?? []).flatMap((cs: any) => cs.ruleStates ?? []);
+      const detail = rules.map((r: any) => `${r.ruleName} ${paint(tty, r.latestExecution?.status)}${r.latestExecution?.summary ? ` (${String(r.latestExecution.summary).split('\n')[0].slice(0, 80)})` : ''}`);
+      lines.push(`   ${label} condition  ${paint(tty, c.latestExecution?.status)}${detail.length ? `  ${detail.join(', ')}` : ''}`);
+    };
+    condition('entry', st.beforeEntryConditionState);
     const actions = new Map<string, any>((st.actionStates ?? []).map((a: any) => [a.actionName, a]));
     const orders = [...new Set<number>(stage.actions.map((a: any) => a.runOrder ?? 1))].sort((a, b) => a - b);
     for (const order of orders) {
@@ -127,6 +134,8 @@ export function drawPipeline(declaration: any, state: any, execution: any, tty?:
         lines.push(`   ${mark} ${a.name} (${a.actionTypeId.provider})  ${paint(tty, e?.status)}${summary}${link}`);
       });
     }
+    condition('success', st.onSuccessConditionState);
+    condition('failure', st.onFailureConditionState);
   });
   return `${lines.join('\n')}\n`;
 }
