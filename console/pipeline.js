@@ -93,7 +93,7 @@ export function PipelineView({ name }) {
     ${dialog?.kind === 'stop' && html`<${StopDialog} ctx=${ctx} active=${active} onClose=${() => setDialog(undefined)} />`}
     ${dialog?.kind === 'disable' && html`<${DisableDialog} ctx=${ctx} stage=${dialog.stage} onClose=${() => setDialog(undefined)} />`}
     ${dialog?.kind === 'review' && html`<${ReviewDialog} ctx=${ctx} stage=${dialog.stage} action=${dialog.action} state=${dialog.state} execution=${dialog.execution} onClose=${() => setDialog(undefined)} />`}
-    ${dialog?.kind === 'rollback' && html`<${RollbackDialog} ctx=${ctx} stage=${dialog.stage} target=${dialog.target} onClose=${() => setDialog(undefined)} />`}
+    ${dialog?.kind === 'rollback' && html`<${RollbackDialog} ctx=${ctx} stage=${dialog.stage} target=${dialog.target} current=${dialog.current} onClose=${() => setDialog(undefined)} />`}
   </div>`;
 }
 
@@ -144,7 +144,7 @@ function Stage({ ctx, stage, state }) {
       <div class="stage-buttons">
         ${latest?.status === 'Failed' &&
         html`<button onClick=${() => retry('FAILED_ACTIONS')}>Retry failed actions</button><button onClick=${() => retry('ALL_ACTIONS')}>Retry all actions</button>`}
-        ${target && html`<button onClick=${() => ctx.setDialog({ kind: 'rollback', stage: stage.name, target })}>Rollback</button>`}
+        ${target && html`<button onClick=${() => ctx.setDialog({ kind: 'rollback', stage: stage.name, target, current: latest.pipelineExecutionId })}>Rollback</button>`}
       </div>
     </section>
   </li>`;
@@ -297,13 +297,21 @@ function DisableDialog({ ctx, stage, onClose }) {
   <//>`;
 }
 
-function RollbackDialog({ ctx, stage, target, onClose }) {
+function RollbackDialog({ ctx, stage, target, current, onClose }) {
+  // Any earlier successful execution but the one the stage holds now.
+  const choices = ctx.executions.filter((e) => e.status === 'Succeeded' && e.pipelineExecutionId !== current);
+  const [id, setId] = useState(target.pipelineExecutionId);
   const submit = async () => {
-    await call('RollbackStage', { pipelineName: ctx.name, stageName: stage, targetPipelineExecutionId: target.pipelineExecutionId });
+    await call('RollbackStage', { pipelineName: ctx.name, stageName: stage, targetPipelineExecutionId: id });
     ctx.reload();
   };
   return html`<${Dialog} title="Rollback" submitLabel="Start rollback" onClose=${onClose} onSubmit=${submit}>
-    <p>Roll ${stage} back to execution ${target.pipelineExecutionId} (succeeded, started ${when(target.startTime)}).</p>
+    <p>Runs ${stage} again with the artifacts and variables of an earlier successful execution.</p>
+    <label class="block">Target execution
+      <select value=${id} onChange=${(e) => setId(e.currentTarget.value)}>
+        ${choices.map((e) => html`<option value=${e.pipelineExecutionId}>${e.pipelineExecutionId} (started ${when(e.startTime)})</option>`)}
+      </select>
+    </label>
   <//>`;
 }
 

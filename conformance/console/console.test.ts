@@ -315,7 +315,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
   });
 
   it('Rollback re-runs Deploy with an earlier successful execution', async () => {
+    const current = await text(stage('Deploy').locator('.execution a'));
     await stage('Deploy').getByRole('button', { name: 'Rollback' }).click();
+    // The one earlier successful execution (the first): not the one Deploy holds now.
+    const target = dialog('Rollback').getByRole('combobox', { name: 'Target execution' });
+    const options = await target.locator('option').allInnerTexts();
+    expect(options).toHaveLength(1);
+    expect(options[0]).not.toContain(current);
     await dialog('Rollback').getByRole('button', { name: 'Start rollback' }).click();
     await page.getByRole('link', { name: 'Execution history' }).click();
     const rows = page.getByRole('table', { name: 'Executions' }).locator('tbody tr');
