@@ -21,6 +21,11 @@ const IMAGES = path.join(ROOT, 'docs', 'images');
 /** Text a page must show as text, never run: in an approval's comment and a build log (pipeline names cannot hold it). */
 const XSS = '<img src=x onerror=alert(1)>';
 const WAIT = 20_000;
+/** The README's pictures: written when missing, or all again with CONSOLE_SCREENSHOTS=1 (so a test run leaves the tree clean). */
+async function screenshot(name: string) {
+  const file = path.join(IMAGES, name);
+  if (process.env.CONSOLE_SCREENSHOTS === '1' || !fs.existsSync(file)) await page.screenshot({ path: file, fullPage: true });
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-console-'));
 const dataDir = path.join(tmp, 'data');
@@ -179,7 +184,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await stageStatus('Deploy', 'Succeeded');
     await latestStatus('Succeeded');
     expect(await text(action('Approval').locator('.summary'))).toBe('Looks good');
-    await page.screenshot({ path: path.join(IMAGES, 'console-pipeline.png'), fullPage: true });
+    await screenshot('console-pipeline.png');
   });
 
   it('Release change with a V2 variable and a source revision override; Reject -> the execution fails; its detail shows the variable, the revision, the timeline and artifacts', async () => {
@@ -222,7 +227,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     const width = await timeline.locator('.bar').last().evaluate((b) => (b as HTMLElement).style.width);
     expect(width).toMatch(/^max\(2px, [\d.]+%\)$/);
     expect(lefts[5] + parseFloat(width.slice('max(2px, '.length))).toBeCloseTo(100, 1);
-    await page.screenshot({ path: path.join(IMAGES, 'console-timeline.png'), fullPage: true });
+    await screenshot('console-timeline.png');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download BuildOutput' }).click()]);
     expect(download.suggestedFilename()).toBe('BuildOutput.zip');
     const zip = fs.readFileSync((await download.path())!);
@@ -319,6 +324,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await stage('Deploy').getByRole('button', { name: 'Rollback' }).click();
     // The one earlier successful execution (the first): not the one Deploy holds now.
     const target = dialog('Rollback').getByRole('combobox', { name: 'Target execution' });
+    await target.waitFor();
     const options = await target.locator('option').allInnerTexts();
     expect(options).toHaveLength(1);
     expect(options[0]).not.toContain(current);
@@ -328,7 +334,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await rows.first().filter({ hasText: '(rollback)' }).waitFor();
     await rows.first().filter({ hasText: 'Succeeded' }).waitFor();
     expect(await rows.count()).toBe(6);
-    await page.screenshot({ path: path.join(IMAGES, 'console-history.png'), fullPage: true });
+    await screenshot('console-history.png');
   });
 
   it('edits the declaration: an invalid one shows AWS\'s message next to the text; the fixed one saves', async () => {
@@ -354,13 +360,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await other.send(new CreatePipelineCommand({ pipeline: sourceThenApproval('elsewhere', sourceAction('S3', { S3Bucket: 'in', S3ObjectKey: 'a.zip' }), 'elsewhere-artifacts') }));
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Pipelines' }).click();
     const names = () => page.getByRole('table', { name: 'Pipelines' }).locator('tbody td:first-child').allInnerTexts();
-    await page.getByRole('link', { name: 'sample-app' }).waitFor();
+    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'sample-app' }).waitFor();
     expect(await names()).toEqual(['sample-app']);
     await page.getByRole('combobox', { name: 'Account and region' }).selectOption('111111111111/eu-west-1');
-    await page.getByRole('link', { name: 'elsewhere' }).waitFor();
+    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'elsewhere' }).waitFor();
     expect(await names()).toEqual(['elsewhere']);
     await page.getByRole('combobox', { name: 'Account and region' }).selectOption('000000000000/us-east-1');
-    await page.getByRole('link', { name: 'sample-app' }).waitFor();
+    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'sample-app' }).waitFor();
     expect(await names()).toEqual(['sample-app']);
   });
 

@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console with signatures verifie
     await page.getByRole('group', { name: 'Source', exact: true }).getByRole('button', { name: 'Details' }).click();
     await page.getByRole('region', { name: 'Details of Source' }).getByRole('table', { name: 'Output variables' }).waitFor();
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Pipelines' }).click();
-    await page.getByRole('link', { name: 'team-app' }).waitFor();
+    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'team-app' }).waitFor();
     expect(await page.getByRole('table', { name: 'Pipelines' }).locator('tbody td:first-child').allInnerTexts()).toEqual(['team-app']);
     expect(await page.getByRole('combobox', { name: 'Account and region' }).locator('option').allInnerTexts()).toEqual([`${KEY.accountId} / us-east-1 (1 pipeline)`]);
   });
