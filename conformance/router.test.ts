@@ -42,10 +42,12 @@ describe('JSON 1.1 services recognised by their X-Amz-Target', () => {
     expect(r.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('SSM answers 501 NotImplementedException naming SSM, whatever the scope says', async () => {
+  it('SSM is served whatever the scope says; an operation it does not implement answers 501 naming it', async () => {
     for (const headers of [scope('ssm'), {}]) {
       const r = await rawCall(t.emu.endpoint, 'AmazonSSM.GetParameter', '{"Name":"/x"}', headers);
-      expect([r.status, r.json]).toEqual([501, { __type: 'NotImplementedException', message: 'SSM is not implemented yet in codepipeline-local (AmazonSSM.GetParameter)' }]);
+      expect([r.status, r.json]).toEqual([400, { __type: 'ParameterNotFound', message: '' }]);
+      const other = await rawCall(t.emu.endpoint, 'AmazonSSM.ListDocuments', '{}', headers);
+      expect([other.status, other.json]).toEqual([501, { __type: 'NotImplementedException', message: 'ListDocuments is not implemented yet in codepipeline-local' }]);
     }
   });
 

@@ -26,6 +26,16 @@ export const SERVICES: ServiceTypesSpec[] = [
     out: 'src/services/codepipeline/model/types.generated.ts',
     sdk: '@aws-sdk/client-codepipeline',
   },
+  {
+    model: 'src/services/codebuild/model/codebuild-2016-10-06.json',
+    out: 'src/services/codebuild/model/types.generated.ts',
+    sdk: '@aws-sdk/client-codebuild',
+  },
+  {
+    model: 'src/services/ssm/model/ssm-2014-11-06.json',
+    out: 'src/services/ssm/model/types.generated.ts',
+    sdk: '@aws-sdk/client-ssm',
+  },
 ];
 
 const str = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

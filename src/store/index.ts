@@ -12,6 +12,9 @@ import { TimerStore } from './timers.js';
 import { RuleExecutionStore } from './ruleExecutions.js';
 import { SourceHeadStore } from './sourceHeads.js';
 import { SimulatedStore } from '../simulated/store.js';
+import { ParameterStore } from '../parameters/store.js';
+import { SecretStore } from '../secrets/store.js';
+import { BuildStore } from '../builds/store.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
@@ -28,6 +31,10 @@ export class Store {
   readonly sourceHeads: SourceHeadStore;
   /** Simulated AWS resources left by deploy and invoke actions (stacks, deployments, state machine executions). */
   readonly simulated: SimulatedStore;
+  /** SSM parameters (src/parameters/), secrets (src/secrets/), CodeBuild projects, builds and build numbers (src/builds/). */
+  readonly parameters: ParameterStore;
+  readonly secrets: SecretStore;
+  readonly builds: BuildStore;
 
   constructor(
     readonly db: Db,
@@ -45,6 +52,9 @@ export class Store {
     this.rules = new RuleExecutionStore(db);
     this.sourceHeads = new SourceHeadStore(db);
     this.simulated = new SimulatedStore(db);
+    this.parameters = new ParameterStore(db);
+    this.secrets = new SecretStore(db);
+    this.builds = new BuildStore(db);
   }
 
   static open(opts: { inMemory: boolean; dataDir: string }): Store {
