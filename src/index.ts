@@ -82,7 +82,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   const logs = new ActionLogs(inMemory ? undefined : path.join(localConfig.dataDir, 'logs'));
   const sourceObjects = objectStoreSource(objects);
-  const buildProjects = new BuildProjects(localConfig, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
+  const buildProjects = new BuildProjects(localConfig, store, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
   // The emulator's own http://host:port, for log URLs and local Lambda handlers: read by the engine when needed.
   let ownUrl = 'http://127.0.0.1';
   // Filled by each service's resource types (src/stacks/resources/) before the first stack operation.

@@ -9,7 +9,9 @@ import type { ActionStart } from '../../engine/provider.js';
 import type { ActionLog } from '../../logs/actionLogs.js';
 import { BuildspecError, parseBuildspec, type ArtifactSpec, type Buildspec } from './buildspec.js';
 import { ActionFailure, BuildFailure, LocalBuildProvider, localShell, type BuildDefinition } from './localBuild.js';
-import { MissingSecretError, parameterValue, secretValue } from './secrets.js';
+import { MissingSecretError } from './secrets.js';
+import { referenceResolver, type ReferenceType } from '../../builds/variables.js';
+import type { Scope } from '../../store/scope.js';
 import type { Workspace } from './workspace.js';
 
 const DEFAULT_TIMEOUT_MINUTES = 60;
@@ -54,18 +56,18 @@ export class CodeBuildProvider extends LocalBuildProvider {
   }
 
   protected nextBuildNumber(start: ActionStart): number {
-    return this.projects.nextBuildNumber(start.execution.account, start.actionExecution.input.region ?? start.execution.region, this.buildIdPrefix(start));
+    return this.projects.nextBuildNumber(buildScope(start), this.buildIdPrefix(start));
   }
 
   protected async define(start: ActionStart, ws: Workspace, log: ActionLog): Promise<BuildDefinition> {
     const config = start.resolvedConfiguration;
     if (String(config.BatchEnabled ?? '').toLowerCase() === 'true')
       throw new ActionFailure('codepipeline-local does not simulate CodeBuild batch builds (BatchEnabled is true): set BatchEnabled to false to run the project as a single local build');
-    const project = this.projects.project(config.ProjectName);
+    const project = this.projects.project(buildScope(start), config.ProjectName);
     const secrets: string[] = [];
-    const secretsConfig = this.engine.localConfig;
-    const resolve = (kind: 'PARAMETER_STORE' | 'SECRETS_MANAGER', ref: string) => {
-      const value = kind === 'PARAMETER_STORE' ? parameterValue(secretsConfig, ref) : secretValue(secretsConfig, ref);
+    const lookup = referenceResolver(this.engine.store, this.engine.localConfig, buildScope(start));
+    const resolve = (kind: ReferenceType, ref: string) => {
+      const value = lookup(kind, ref);
       secrets.push(value);
       return value;
     };
@@ -77,7 +79,7 @@ export class CodeBuildProvider extends LocalBuildProvider {
       const env: Record<string, string> = { ...spec.variables };
       for (const [k, ref] of Object.entries(spec.parameterStore)) env[k] = resolve('PARAMETER_STORE', ref);
       for (const [k, ref] of Object.entries(spec.secretsManager)) env[k] = resolve('SECRETS_MANAGER', ref);
-      for (const [k, v] of Object.entries(project.environmentVariables ?? {})) env[k] = String(v);
+      for (const v of project.environmentVariables) env[v.name] = v.type === 'PLAINTEXT' ? v.value : resolve(v.type, v.value);
       for (const v of actionVariables(config.EnvironmentVariables)) env[v.name] = v.type === 'PLAINTEXT' ? v.value : resolve(v.type, v.value);
       const timeout = Number(project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES);
       return {
@@ -100,7 +102,7 @@ export class CodeBuildProvider extends LocalBuildProvider {
   private readBuildspec(ws: Workspace, configured: string | undefined): { spec: Buildspec; location: string } {
     let text: string;
     let location: string;
-    if (configured && /\n/.test(configured.trim())) {
+    if (configured && isInlineBuildspec(configured)) {
       text = configured;
       location = 'the project configuration (inline buildspec)';
     } else {
@@ -142,5 +144,11 @@ export class CodeBuildProvider extends LocalBuildProvider {
     });
   }
 }
+
+/** A buildspec given as text (YAML over several lines, or JSON) rather than a path. */
+export const isInlineBuildspec = (s: string) => /\n/.test(s.trim()) || s.trim().startsWith('{');
+
+/** The account and region a build runs in: the action's region, else the pipeline's. */
+const buildScope = (start: ActionStart): Scope => ({ account: start.execution.account, region: start.actionExecution.input.region ?? start.execution.region });
 
 const yamlError = (message: string) => new BuildFailure({ phase: 'DOWNLOAD_SOURCE', code: 'YAML_FILE_ERROR', message });
