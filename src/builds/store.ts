@@ -30,14 +30,15 @@ export class BuildStore {
       ),
       build: db.prepare<[string, string, string], Doc>('SELECT document FROM codebuild_builds WHERE account = ? AND region = ? AND id = ?'),
       putBuild: db.prepare(
-        `INSERT INTO codebuild_builds (account, region, id, project, start_time, document) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account, region, id) DO UPDATE SET document = excluded.document`,
+        `INSERT INTO codebuild_builds (account, region, id, project, start_time, log_id, status, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account, region, id) DO UPDATE SET status = excluded.status, document = excluded.document`,
       ),
+      byLog: db.prepare<[string], { account: string; region: string; id: string }>('SELECT account, region, id FROM codebuild_builds WHERE log_id = ?'),
+      unfinished: db.prepare<[], { account: string; region: string; document: string }>("SELECT account, region, document FROM codebuild_builds WHERE status = 'IN_PROGRESS'"),
       buildIds: db.prepare<[string, string], { id: string }>('SELECT id FROM codebuild_builds WHERE account = ? AND region = ? ORDER BY start_time DESC, id DESC'),
       projectBuildIds: db.prepare<[string, string, string], { id: string }>(
         'SELECT id FROM codebuild_builds WHERE account = ? AND region = ? AND project = ? ORDER BY start_time DESC, id DESC',
       ),
-      deleteBuilds: db.prepare('DELETE FROM codebuild_builds WHERE account = ? AND region = ? AND project = ?'),
     };
   }
 
@@ -76,18 +77,23 @@ export class BuildStore {
     return r && (JSON.parse(r.document) as T);
   }
 
-  putBuild(scope: Scope, id: string, project: string, startTime: number, document: unknown): void {
-    this.s.putBuild.run(scope.account, scope.region, id, project, startTime, JSON.stringify(document));
+  putBuild(scope: Scope, id: string, project: string, startTime: number, logId: string, document: { buildStatus?: string }): void {
+    this.s.putBuild.run(scope.account, scope.region, id, project, startTime, logId, document.buildStatus ?? 'IN_PROGRESS', JSON.stringify(document));
+  }
+
+  /** The build that writes the log `logId` (a StartBuild build's own log). */
+  buildOfLog(logId: string): { account: string; region: string; id: string } | undefined {
+    return this.s.byLog.get(logId);
+  }
+
+  /** Builds recorded IN_PROGRESS (at start-up: builds a previous process left running when it ended). */
+  unfinished<T>(): { scope: Scope; build: T }[] {
+    return this.s.unfinished.all().map((r) => ({ scope: { account: r.account, region: r.region }, build: JSON.parse(r.document) as T }));
   }
 
   /** Build ids, newest first (the whole scope, or one project's). */
   buildIds(scope: Scope, project?: string): string[] {
     const rows = project === undefined ? this.s.buildIds.all(scope.account, scope.region) : this.s.projectBuildIds.all(scope.account, scope.region, project);
     return rows.map((r) => r.id);
-  }
-
-  /** Forgets a project's builds (a project created again under a deleted one's name starts afresh). */
-  deleteBuilds(scope: Scope, project: string): void {
-    this.s.deleteBuilds.run(scope.account, scope.region, project);
   }
 }

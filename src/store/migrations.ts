@@ -329,9 +329,13 @@ export const migrations: string[] = [
     id TEXT NOT NULL,
     project TEXT NOT NULL,
     start_time INTEGER NOT NULL,
+    log_id TEXT NOT NULL,
+    status TEXT NOT NULL,
     document TEXT NOT NULL,
     PRIMARY KEY (account, region, id)
   ) WITHOUT ROWID;
+  CREATE INDEX codebuild_builds_by_log ON codebuild_builds (log_id);
+  CREATE INDEX codebuild_builds_by_status ON codebuild_builds (status);
   CREATE INDEX codebuild_builds_by_project ON codebuild_builds (account, region, project, start_time);
   CREATE INDEX codebuild_builds_by_time ON codebuild_builds (account, region, start_time);
   CREATE TABLE ssm_parameters (

@@ -12,6 +12,8 @@ import { ActionFailure, BuildFailure, LocalBuildProvider, localShell, type Build
 import { MissingSecretError } from './secrets.js';
 import { referenceResolver, type ReferenceType } from '../../builds/variables.js';
 import type { Scope } from '../../store/scope.js';
+import { BuildRecorder, buildLogs, shownVariables } from '../../builds/buildRecord.js';
+import type { ProjectVariable } from '../../builds/projects.js';
 import type { Workspace } from './workspace.js';
 
 const DEFAULT_TIMEOUT_MINUTES = 60;
@@ -59,6 +61,43 @@ export class CodeBuildProvider extends LocalBuildProvider {
     return this.projects.nextBuildNumber(buildScope(start), this.buildIdPrefix(start));
   }
 
+  protected record(start: ActionStart, buildId: string, buildNumber: number, logUrl: string): BuildRecorder {
+    const scope = buildScope(start);
+    const name = this.buildIdPrefix(start);
+    const project = this.projects.project(scope, start.resolvedConfiguration.ProjectName);
+    const stored = project.stored;
+    const primaryName = start.resolvedConfiguration.PrimarySource ?? start.inputArtifacts[0]?.name;
+    const primary = start.inputArtifacts.find((a) => a.name === primaryName);
+    const s3 = (loc: { bucket?: string; key?: string } | undefined) => loc?.bucket && `arn:aws:s3:::${loc.bucket}/${loc.key}`;
+    const out = start.outputArtifacts[0]?.location;
+    return BuildRecorder.begin(this.engine.store, this.engine.clock, scope, {
+      id: buildId,
+      projectName: name,
+      buildNumber,
+      logId: start.actionExecution.id,
+      initiator: `codepipeline/${start.execution.pipeline}`,
+      ...(s3(primary?.s3location) && { sourceVersion: s3(primary?.s3location) }),
+      ...(primary?.revision && { resolvedSourceVersion: primary.revision }),
+      source: { type: 'CODEPIPELINE', ...(project.buildspec !== undefined && { buildspec: project.buildspec }) },
+      secondarySources: start.inputArtifacts
+        .filter((a) => a !== primary)
+        .map((a) => ({ type: 'S3' as const, location: `${a.s3location?.bucket}/${a.s3location?.key}`, sourceIdentifier: a.name })),
+      secondarySourceVersions: [],
+      artifacts: out ? { location: `arn:aws:s3:::${out.bucket}/${out.key}` } : {},
+      secondaryArtifacts: [],
+      cache: stored?.cache ?? { type: 'NO_CACHE' },
+      environment: {
+        ...(stored?.environment ?? { type: 'LINUX_CONTAINER', image: 'codepipeline-local', computeType: 'BUILD_GENERAL1_SMALL', privilegedMode: false, imagePullCredentialsType: 'CODEBUILD' }),
+        environmentVariables: shownVariables(project.environmentVariables),
+      },
+      ...(stored?.serviceRole && { serviceRole: stored.serviceRole }),
+      logs: buildLogs(name, buildId, logUrl),
+      timeoutInMinutes: project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES,
+      queuedTimeoutInMinutes: stored?.queuedTimeoutInMinutes ?? 480,
+      encryptionKey: stored?.encryptionKey ?? `arn:aws:kms:${scope.region}:${scope.account}:alias/aws/s3`,
+    });
+  }
+
   protected async define(start: ActionStart, ws: Workspace, log: ActionLog): Promise<BuildDefinition> {
     const config = start.resolvedConfiguration;
     if (String(config.BatchEnabled ?? '').toLowerCase() === 'true')
@@ -71,7 +110,7 @@ export class CodeBuildProvider extends LocalBuildProvider {
       secrets.push(value);
       return value;
     };
-    const { spec, location } = this.readBuildspec(ws, project.buildspec);
+    const { spec, location } = readBuildspec(ws, project.buildspec);
     log.container(`YAML location is ${location}`);
     log.container('Processing environment variables');
     try {
@@ -80,7 +119,12 @@ export class CodeBuildProvider extends LocalBuildProvider {
       for (const [k, ref] of Object.entries(spec.parameterStore)) env[k] = resolve('PARAMETER_STORE', ref);
       for (const [k, ref] of Object.entries(spec.secretsManager)) env[k] = resolve('SECRETS_MANAGER', ref);
       for (const v of project.environmentVariables) env[v.name] = v.type === 'PLAINTEXT' ? v.value : resolve(v.type, v.value);
-      for (const v of actionVariables(config.EnvironmentVariables)) env[v.name] = v.type === 'PLAINTEXT' ? v.value : resolve(v.type, v.value);
+      const shown = new Map<string, ProjectVariable>();
+      for (const v of project.environmentVariables) shown.set(v.name, v);
+      for (const v of actionVariables(config.EnvironmentVariables)) {
+        env[v.name] = v.type === 'PLAINTEXT' ? v.value : resolve(v.type, v.value);
+        shown.set(v.name, v);
+      }
       const timeout = Number(project.timeoutInMinutes ?? DEFAULT_TIMEOUT_MINUTES);
       return {
         phases: spec.phases,
@@ -91,37 +135,10 @@ export class CodeBuildProvider extends LocalBuildProvider {
         outputs: this.mapOutputs(start, spec),
         secrets,
         notes: spec.ignored.map((k) => `The buildspec section '${k}' is not simulated locally and was ignored`),
+        shownVariables: shownVariables([...shown.values()]),
       };
     } catch (e) {
       if (e instanceof MissingSecretError) throw new ActionFailure(e.message);
-      throw e;
-    }
-  }
-
-  /** The project's buildspec (a path in the primary source, or inline YAML), else buildspec.yml. */
-  private readBuildspec(ws: Workspace, configured: string | undefined): { spec: Buildspec; location: string } {
-    let text: string;
-    let location: string;
-    if (configured && isInlineBuildspec(configured)) {
-      text = configured;
-      location = 'the project configuration (inline buildspec)';
-    } else {
-      location = path.resolve(ws.srcDir, configured || 'buildspec.yml');
-      const rootDir = path.resolve(ws.root);
-      if (!location.startsWith(rootDir + path.sep)) throw yamlError(`the buildspec path '${configured}' is outside the build folder`);
-      try {
-        const real = fs.realpathSync(location);
-        if (!real.startsWith(fs.realpathSync(rootDir) + path.sep)) throw new Error('outside');
-        text = fs.readFileSync(real, 'utf8');
-      } catch {
-        // Named inside the build folder (CodeBuild names its own /codebuild/output/... path), not where that folder is.
-        throw yamlError(`stat ${path.relative(rootDir, location).split(path.sep).join('/')}: no such file or directory`);
-      }
-    }
-    try {
-      return { spec: parseBuildspec(text), location };
-    } catch (e) {
-      if (e instanceof BuildspecError) throw yamlError(e.message);
       throw e;
     }
   }
@@ -152,3 +169,31 @@ export const isInlineBuildspec = (s: string) => /\n/.test(s.trim()) || s.trim().
 const buildScope = (start: ActionStart): Scope => ({ account: start.execution.account, region: start.actionExecution.input.region ?? start.execution.region });
 
 const yamlError = (message: string) => new BuildFailure({ phase: 'DOWNLOAD_SOURCE', code: 'YAML_FILE_ERROR', message });
+
+/** The project's buildspec (a path in the primary source, or inline YAML), else buildspec.yml. */
+export function readBuildspec(ws: Workspace, configured: string | undefined): { spec: Buildspec; location: string } {
+  let text: string;
+  let location: string;
+  if (configured && isInlineBuildspec(configured)) {
+    text = configured;
+    location = 'the project configuration (inline buildspec)';
+  } else {
+    location = path.resolve(ws.srcDir, configured || 'buildspec.yml');
+    const rootDir = path.resolve(ws.root);
+    if (!location.startsWith(rootDir + path.sep)) throw yamlError(`the buildspec path '${configured}' is outside the build folder`);
+    try {
+      const real = fs.realpathSync(location);
+      if (!real.startsWith(fs.realpathSync(rootDir) + path.sep)) throw new Error('outside');
+      text = fs.readFileSync(real, 'utf8');
+    } catch {
+      // Named inside the build folder (CodeBuild names its own /codebuild/output/... path), not where that folder is.
+      throw yamlError(`stat ${path.relative(rootDir, location).split(path.sep).join('/')}: no such file or directory`);
+    }
+  }
+  try {
+    return { spec: parseBuildspec(text), location };
+  } catch (e) {
+    if (e instanceof BuildspecError) throw yamlError(e.message);
+    throw e;
+  }
+}

@@ -8,6 +8,11 @@ import { updateProject } from './updateProject.js';
 import { deleteProject } from './deleteProject.js';
 import { batchGetProjects } from './batchGetProjects.js';
 import { listProjects } from './listProjects.js';
+import { startBuild } from './startBuild.js';
+import { stopBuild } from './stopBuild.js';
+import { batchGetBuilds } from './batchGetBuilds.js';
+import { listBuilds } from './listBuilds.js';
+import { listBuildsForProject } from './listBuildsForProject.js';
 
 export const operationHandlers: Handlers = {
   CreateProject: createProject,
@@ -15,11 +20,11 @@ export const operationHandlers: Handlers = {
   DeleteProject: deleteProject,
   BatchGetProjects: batchGetProjects,
   ListProjects: listProjects,
-  StartBuild: unimplemented('StartBuild'),
-  StopBuild: unimplemented('StopBuild'),
-  BatchGetBuilds: unimplemented('BatchGetBuilds'),
-  ListBuilds: unimplemented('ListBuilds'),
-  ListBuildsForProject: unimplemented('ListBuildsForProject'),
+  StartBuild: startBuild,
+  StopBuild: stopBuild,
+  BatchGetBuilds: batchGetBuilds,
+  ListBuilds: listBuilds,
+  ListBuildsForProject: listBuildsForProject,
   BatchDeleteBuilds: unimplemented('BatchDeleteBuilds'),
   BatchGetBuildBatches: unimplemented('BatchGetBuildBatches'),
   BatchGetCommandExecutions: unimplemented('BatchGetCommandExecutions'),
