@@ -89,7 +89,8 @@ describe('projects', () => {
 
   it('UpdateProject replaces what it is given; BatchGetProjects finds by name or ARN', async () => {
     now = NOW + 60_000;
-    const { project } = await cb().send(new UpdateProjectCommand({ name: 'api-project', timeoutInMinutes: 15 }));
+    const { project } = await cb().send(new UpdateProjectCommand({ name: 'api-project', timeoutInMinutes: 15, tags: [{ key: 'team', value: 'ci é' }] }));
+    expect(project?.tags).toEqual([{ key: 'team', value: 'ci é' }]);
     expect([project?.timeoutInMinutes, project?.description, project?.created, project?.lastModified]).toEqual([15, 'made by the API', new Date(NOW), new Date(NOW + 60_000)]);
     const out = await cb().send(new BatchGetProjectsCommand({ names: ['api-project', `arn:aws:codebuild:us-east-1:${ACCOUNT}:project/api-project`, 'nope'] }));
     expect(out.projects?.map((p) => [p.name, p.timeoutInMinutes])).toEqual([

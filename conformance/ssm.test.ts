@@ -86,6 +86,9 @@ describe('PutParameter and GetParameter', () => {
     ]);
     const wrong = await rawCall(t.emu.endpoint, 'AmazonSSM.GetParameter', JSON.stringify({ Name: 5 }));
     expect([wrong.status, wrong.json?.__type]).toEqual([400, 'SerializationException']);
+    // A Java-style (?i) pattern in the model (AccountId) validates, then the operation is not implemented: never a 500.
+    const permission = await rawCall(t.emu.endpoint, 'AmazonSSM.ModifyDocumentPermission', JSON.stringify({ Name: 'doc', PermissionType: 'Share', AccountIdsToAdd: ['All'] }));
+    expect([permission.status, permission.json?.__type]).toEqual([501, 'NotImplementedException']);
     const missing = await rawCall(t.emu.endpoint, 'AmazonSSM.GetParameters', '{}');
     expect([missing.status, missing.json]).toEqual([
       400,

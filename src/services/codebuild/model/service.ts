@@ -8,4 +8,4 @@ export const serviceModel = model as unknown as ServiceModel & { metadata: { tar
 export const TARGET_PREFIX = serviceModel.metadata.targetPrefix;
 
 /** CodeBuild's input validator (see src/model/validate.ts): AWS's ValidationException wording. */
-export const { validateInput } = validatorFor(serviceModel);
+export const { validateInput, validateShape } = validatorFor(serviceModel);
