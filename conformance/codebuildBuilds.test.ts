@@ -221,6 +221,31 @@ describe('pipeline builds are builds of the API', () => {
   });
 });
 
+describe('StopBuild of a pipeline build', () => {
+  it('stops the build (STOPPED) and fails the action, as CodePipeline reports a stopped build', async () => {
+    await cb().send(
+      new CreateProjectCommand({
+        name: 'pipeline-sleeper',
+        source: { type: 'CODEPIPELINE', buildspec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo started\n      - sleep 60\n' },
+        artifacts: { type: 'CODEPIPELINE' },
+        environment: ENV,
+        serviceRole: ROLE,
+      }),
+    );
+    const decl = pipelineOf('stopped-build-pipeline', [{ name: 'Build', actions: [codeBuildAction('Build', { ProjectName: 'pipeline-sleeper' })] }]);
+    const id = await startWithSource(t.emu, t.cp, decl, { 'a.txt': 'a' });
+    const listed = await until(() => cb().send(new ListBuildsForProjectCommand({ projectName: 'pipeline-sleeper' })), (o) => o.ids?.length === 1, 10_000);
+    const buildId = listed.ids![0];
+    const running = await actionExecution(t.cp, 'stopped-build-pipeline', id, 'Build');
+    await until(() => fetchLog(t.emu, running.actionExecutionId!), (l) => l.text.includes('started'), 10_000);
+    const stopped = await cb().send(new StopBuildCommand({ id: buildId }));
+    expect([stopped.build?.buildStatus, stopped.build?.initiator]).toEqual(['STOPPED', 'codepipeline/stopped-build-pipeline']);
+    await waitForStatus(t.cp, 'stopped-build-pipeline', id, 'Failed');
+    const detail = await actionExecution(t.cp, 'stopped-build-pipeline', id, 'Build');
+    expect([detail.status, detail.output?.executionResult?.externalExecutionSummary]).toEqual(['Failed', 'Build terminated with state: STOPPED']);
+  });
+});
+
 const hasAws = spawnSync('aws', ['--version'], { env: clientEnv() }).status === 0;
 const aws = (args: string[]) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>

@@ -178,6 +178,8 @@ export class BuildRecorder {
   }
 
   private save() {
+    // The emulator stopped (its store closed) while the build ended: the next start ends it as FAULT.
+    if (!this.store.db.open) return;
     this.store.tx(() => this.store.builds.putBuild(this.scope, this.build.id, this.build.projectName, this.build.startTime, this.build.logId, this.build));
   }
 }

@@ -98,7 +98,9 @@ export class StandaloneBuilds {
     const artifacts = input.artifactsOverride ?? project.artifacts!;
     const secondaryArtifacts = input.secondaryArtifactsOverride ?? project.secondaryArtifacts ?? [];
     // After the answer: the build runs in the background, as on CodeBuild.
-    setImmediate(() => void this.run(scope, rec, [...variables.values()], timeout, artifacts, secondaryArtifacts, definition.shell));
+    setImmediate(() =>
+      this.run(scope, rec, [...variables.values()], timeout, artifacts, secondaryArtifacts, definition.shell).catch((e) => this.engine.log.warn(`build ${id} ended abnormally`, e)),
+    );
     return rec.current;
   }
 
