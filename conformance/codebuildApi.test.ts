@@ -143,6 +143,18 @@ describe('projects', () => {
   });
 });
 
+describe('ListProjects pages', () => {
+  it('answers 100 names a page with a nextToken that only fits the same sort', async () => {
+    const c = cb('ap-south-1');
+    for (let i = 0; i < 103; i++) await c.send(new CreateProjectCommand(projectInput(`paged-${String(i).padStart(3, '0')}`)));
+    const first = await c.send(new ListProjectsCommand({}));
+    expect([first.projects?.length, first.projects?.[0], first.projects?.[99]]).toEqual([100, 'paged-000', 'paged-099']);
+    const second = await c.send(new ListProjectsCommand({ nextToken: first.nextToken }));
+    expect([second.projects, second.nextToken]).toEqual([['paged-100', 'paged-101', 'paged-102'], undefined]);
+    await expectAwsError(c.send(new ListProjectsCommand({ nextToken: first.nextToken, sortOrder: 'DESCENDING' })), 'InvalidInputException', 'Invalid next token');
+  });
+});
+
 describe('a pipeline CodeBuild action runs the project as stored', () => {
   it('runs its inline buildspec with its variables, the PARAMETER_STORE one resolved from SSM and masked in the log', async () => {
     const ssm = new SSMClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' }, maxAttempts: 1 });
