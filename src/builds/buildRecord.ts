@@ -66,7 +66,28 @@ export function buildEnded(id: string, ms: number): Promise<void> {
   });
 }
 
+/** The recorders of builds still running, per store: a state replacement detaches them all. */
+const live = new WeakMap<Store, Set<BuildRecorder>>();
+
+function track(store: Store, r: BuildRecorder) {
+  let set = live.get(store);
+  if (!set) {
+    const fresh = new Set<BuildRecorder>();
+    live.set(store, fresh);
+    // Reset or restore: the build's row is gone (or another's): whatever the run still reports is not written.
+    store.onReplace((phase) => {
+      if (phase !== 'before') return;
+      for (const rec of fresh) rec.detach();
+      fresh.clear();
+    });
+    set = fresh;
+  }
+  set.add(r);
+}
+
 export class BuildRecorder {
+  private detached = false;
+
   private constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -96,11 +117,17 @@ export class BuildRecorder {
     };
     const r = new BuildRecorder(store, clock, scope, build);
     r.save();
+    track(store, r);
     return r;
   }
 
   get id() {
     return this.build.id;
+  }
+
+  /** The state was replaced: nothing more is written for this build. */
+  detach() {
+    this.detached = true;
   }
 
   get current(): StoredBuild {
@@ -149,6 +176,7 @@ export class BuildRecorder {
       ...(names.length && { exportedEnvironmentVariables: names.map((name) => ({ name, value: exported[name] })) }),
     };
     this.save();
+    live.get(this.store)?.delete(this);
     const list = waiters.get(this.build.id);
     waiters.delete(this.build.id);
     list?.forEach((w) => w());
@@ -179,7 +207,7 @@ export class BuildRecorder {
 
   private save() {
     // The emulator stopped (its store closed) while the build ended: the next start ends it as FAULT.
-    if (!this.store.db.open) return;
+    if (this.detached || !this.store.db.open) return;
     this.store.tx(() => this.store.builds.putBuild(this.scope, this.build.id, this.build.projectName, this.build.startTime, this.build.logId, this.build));
   }
 }

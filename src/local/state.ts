@@ -226,9 +226,11 @@ export function replaceLiveState(engine: Engine, triggers: ChangeDetection, arch
       paused = true;
       triggers.stop();
       engine.pauseForReplace();
+      engine.store.replacing('before');
     });
   } finally {
     if (paused) {
+      engine.store.replacing('after');
       engine.resumeAfterReplace();
       triggers.start();
     }

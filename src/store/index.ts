@@ -62,6 +62,19 @@ export class Store {
     return new Store(db, location);
   }
 
+  private readonly replaceListeners = new Set<(phase: 'before' | 'after') => void>();
+
+  /** Tells `listener` before the whole state is replaced (reset, restore) and after; returns the unsubscribe. */
+  onReplace(listener: (phase: 'before' | 'after') => void): () => void {
+    this.replaceListeners.add(listener);
+    return () => this.replaceListeners.delete(listener);
+  }
+
+  /** Called by a state replacement before the rows change, and after: in-process work tied to rows lets go of them. */
+  replacing(phase: 'before' | 'after'): void {
+    for (const l of [...this.replaceListeners]) l(phase);
+  }
+
   /** Runs `fn` in one transaction: a state change is all or nothing. */
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn)();

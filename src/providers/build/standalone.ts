@@ -50,6 +50,12 @@ export class StandaloneBuilds {
   ) {
     // No build runs before this process starts one: any still IN_PROGRESS was left by a previous process.
     BuildRecorder.endInterrupted(engine.store, engine.clock);
+    // Reset or restore: running builds end (their records are detached by BuildRecorder); builds a
+    // restored snapshot holds IN_PROGRESS run nowhere, so they end as FAULT, as at start-up.
+    engine.store.onReplace((phase) => {
+      if (phase === 'before') for (const run of this.running.values()) run.stop();
+      else BuildRecorder.endInterrupted(engine.store, engine.clock);
+    });
   }
 
   /** Records the build (IN_PROGRESS) and runs it after the answer; returns the record. */
