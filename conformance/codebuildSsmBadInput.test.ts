@@ -1,9 +1,10 @@
-// Bad input for the CodeBuild and SSM APIs, generated from their models: every operation with an empty
+// Bad input for the CodeBuild, SSM and Secrets Manager APIs, generated from their models: every operation with an empty
 // body, and every top-level member of the implemented operations given each JSON kind in turn. None
 // may answer 500; the implemented ones answer 200 or a 400 with an error of their service.
 import { describe, expect, it } from 'vitest';
 import { serviceModel as codeBuildModel } from '../src/services/codebuild/model/service.js';
 import { serviceModel as ssmModel } from '../src/services/ssm/model/service.js';
+import { serviceModel as secretsManagerModel } from '../src/services/secretsmanager/model/service.js';
 import { rawCall, useEmulator } from './harness.js';
 
 const t = useEmulator();
@@ -11,12 +12,14 @@ const t = useEmulator();
 const IMPLEMENTED: Record<string, string[]> = {
   CodeBuild_20161006: ['CreateProject', 'UpdateProject', 'DeleteProject', 'BatchGetProjects', 'ListProjects', 'StartBuild', 'StopBuild', 'BatchGetBuilds', 'ListBuilds', 'ListBuildsForProject'],
   AmazonSSM: ['PutParameter', 'GetParameter', 'GetParameters', 'GetParametersByPath', 'DeleteParameter', 'DeleteParameters', 'DescribeParameters'],
+  secretsmanager: ['CreateSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecret', 'DescribeSecret', 'ListSecrets', 'DeleteSecret', 'RestoreSecret', 'GetRandomPassword', 'ListSecretVersionIds'],
 };
 const KINDS: unknown[] = [{}, [], 7, -1, 'x', '', true, null, { nested: { deeper: [] } }, ['a', 1, null], 'arn:aws:codebuild:us-east-1:123456789012:project/x', '/a:1', 1e300];
 
 for (const [prefix, model] of [
   ['CodeBuild_20161006', codeBuildModel],
   ['AmazonSSM', ssmModel],
+  ['secretsmanager', secretsManagerModel],
 ] as const) {
   describe(`${prefix}: bad input never answers 500`, () => {
     it('every operation of the model, with an empty body', async () => {

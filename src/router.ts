@@ -21,6 +21,7 @@ import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
 import { ssm } from './services/ssm/index.js';
 import { codeBuild } from './services/codebuild/index.js';
+import { secretsManager } from './services/secretsmanager/index.js';
 import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
 
 /** What every service receives: the shared dependencies and the emulator's public URL. */
@@ -32,6 +33,7 @@ type Service = JsonService<ServiceDeps> | QueryService;
 export const SERVICES: readonly Service[] = [
   codePipeline,
   codeBuild,
+  secretsManager,
   ssm,
   { name: 'STS', signingName: 'sts', protocol: 'query', apiVersion: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
   { name: 'CloudFormation', signingName: 'cloudformation', protocol: 'query', apiVersion: '2010-05-15', xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' },

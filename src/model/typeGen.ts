@@ -36,6 +36,11 @@ export const SERVICES: ServiceTypesSpec[] = [
     out: 'src/services/ssm/model/types.generated.ts',
     sdk: '@aws-sdk/client-ssm',
   },
+  // No SDK client for Secrets Manager is installed: its types come from the model alone.
+  {
+    model: 'src/services/secretsmanager/model/secretsmanager-2017-10-17.json',
+    out: 'src/services/secretsmanager/model/types.generated.ts',
+  },
 ];
 
 const str = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -12,7 +12,9 @@ export const PREVIOUS = 'AWSPREVIOUS';
 
 export interface SecretVersion {
   id: string;
+  /** The SecretString, or the SecretBinary as base64 (binary: true). */
   value: string;
+  binary?: boolean;
   stages: string[];
   created: number;
 }
@@ -26,6 +28,10 @@ export interface Secret {
   versions: SecretVersion[];
   created: number;
   updated: number;
+  /** When DeleteSecret scheduled its deletion (it is then refused by every operation but Describe/Restore). */
+  deletedDate?: number;
+  /** When the scheduled deletion takes effect. */
+  deletionDate?: number;
 }
 
 interface Row {
@@ -61,6 +67,7 @@ export class SecretStore {
          ON CONFLICT (account, region, name) DO UPDATE SET document = excluded.document, updated = excluded.updated`,
       ),
       remove: db.prepare('DELETE FROM secrets WHERE account = ? AND region = ? AND name = ?'),
+      all: db.prepare<[string, string], Row>('SELECT name, arn, document, created, updated FROM secrets WHERE account = ? AND region = ? ORDER BY name'),
     };
   }
 
@@ -79,14 +86,21 @@ export class SecretStore {
   }
 
   /** Creates a secret with its first version (AWSCURRENT). Throws when the name is taken (the caller words the error). */
-  create(scope: Scope, name: string, value: string, now: number, opts: { description?: string; kmsKeyId?: string; tags?: Secret['tags']; versionId?: string } = {}): Secret {
+  create(
+    scope: Scope,
+    name: string,
+    value: string | undefined,
+    now: number,
+    opts: { description?: string; kmsKeyId?: string; tags?: Secret['tags']; versionId?: string; binary?: boolean } = {},
+  ): Secret {
     if (this.find(scope, name)) throw new SecretLookupError(`The operation failed because the secret ${name} already exists.`);
-    const { versionId, ...rest } = opts;
+    const { versionId, binary, ...rest } = opts;
     const secret: Secret = {
       name,
       arn: newSecretArn(scope, name),
       ...rest,
-      versions: [{ id: versionId ?? randomUUID(), value, stages: [CURRENT], created: now }],
+      // No value: a secret without versions (CreateSecret allows it).
+      versions: value === undefined ? [] : [{ id: versionId ?? randomUUID(), value, ...(binary && { binary }), stages: [CURRENT], created: now }],
       created: now,
       updated: now,
     };
@@ -94,16 +108,49 @@ export class SecretStore {
     return secret;
   }
 
-  /** A new version becomes AWSCURRENT; the one before becomes AWSPREVIOUS; versions without a label are dropped. */
-  putValue(scope: Scope, id: string, value: string, now: number): SecretVersion {
+  /**
+   * A new version with `stages` (AWSCURRENT by default): a label moves to it from the version that had
+   * it, and when AWSCURRENT moves, the version that had it becomes AWSPREVIOUS; versions left without a
+   * label are dropped.
+   */
+  putValue(scope: Scope, id: string, value: string, now: number, opts: { versionId?: string; stages?: string[]; binary?: boolean } = {}): SecretVersion {
     const secret = this.find(scope, id);
     if (!secret) throw new SecretLookupError(`Secrets Manager can't find the specified secret.`);
-    const version: SecretVersion = { id: randomUUID(), value, stages: [CURRENT], created: now };
+    const stages = opts.stages?.length ? [...new Set(opts.stages)] : [CURRENT];
+    const version: SecretVersion = { id: opts.versionId ?? randomUUID(), value, ...(opts.binary && { binary: true }), stages, created: now };
+    const movesCurrent = stages.includes(CURRENT);
     const versions = secret.versions
-      .map((v) => ({ ...v, stages: v.stages.includes(CURRENT) ? [PREVIOUS] : v.stages.filter((s) => s !== PREVIOUS && s !== CURRENT) }))
+      .map((v) => {
+        let kept = v.stages.filter((s) => !stages.includes(s));
+        if (movesCurrent) kept = v.stages.includes(CURRENT) ? [...kept.filter((s) => s !== PREVIOUS), PREVIOUS] : kept.filter((s) => s !== PREVIOUS);
+        return { ...v, stages: kept };
+      })
       .filter((v) => v.stages.length > 0);
     this.save(scope, { ...secret, versions: [...versions, version], updated: now });
     return version;
+  }
+
+  /** Every secret of the scope, ordered by name. */
+  list(scope: Scope): Secret[] {
+    return this.s.all.all(scope.account, scope.region).map(fromRow);
+  }
+
+  /** DeleteSecret with a recovery window: the secret stays, refused by most operations, until RestoreSecret. */
+  scheduleDeletion(scope: Scope, id: string, now: number, deletionDate: number): Secret | undefined {
+    const secret = this.find(scope, id);
+    if (!secret) return undefined;
+    const marked = { ...secret, deletedDate: secret.deletedDate ?? now, deletionDate: secret.deletionDate ?? deletionDate };
+    this.save(scope, marked);
+    return marked;
+  }
+
+  /** RestoreSecret: the scheduled deletion is cancelled. */
+  restore(scope: Scope, id: string, now: number): Secret | undefined {
+    const secret = this.find(scope, id);
+    if (!secret) return undefined;
+    const { deletedDate: _d, deletionDate: _dd, ...rest } = secret;
+    this.save(scope, { ...rest, updated: now });
+    return rest as Secret;
   }
 
   /** Changes what a secret describes (not its value). */
@@ -121,8 +168,14 @@ export class SecretStore {
 
   /** The value of a version: by id, else by staging label (AWSCURRENT by default). */
   value(scope: Scope, id: string, stage?: string, versionId?: string): string {
+    return this.version(scope, id, stage, versionId).value;
+  }
+
+  /** A version: by id, else by staging label (AWSCURRENT by default); a secret marked for deletion has none. */
+  version(scope: Scope, id: string, stage?: string, versionId?: string): SecretVersion {
     const secret = this.find(scope, id);
     if (!secret) throw new SecretLookupError(`Secrets Manager can't find the specified secret.`);
+    if (secret.deletedDate !== undefined) throw new SecretLookupError("You can't perform this operation on the secret because it was marked for deletion.");
     const version = versionId ? secret.versions.find((v) => v.id === versionId) : secret.versions.find((v) => v.stages.includes(stage || CURRENT));
     if (!version)
       throw new SecretLookupError(
@@ -130,7 +183,7 @@ export class SecretStore {
       );
     if (stage && versionId && !version.stages.includes(stage))
       throw new SecretLookupError(`Secrets Manager can't find the specified secret value for VersionId: ${versionId} and staging label: ${stage}`);
-    return version.value;
+    return version;
   }
 
   /**

@@ -2,47 +2,20 @@
 // SECRETS_MANAGER variables read. SecretString, or GenerateSecretString with Secrets Manager's options
 // (PasswordLength, ExcludeCharacters, ExcludeNumbers/Punctuation/Uppercase/Lowercase, IncludeSpace,
 // RequireEachIncludedType, SecretStringTemplate + GenerateStringKey). Ref and Fn::GetAtt Id are the ARN.
-import { randomInt } from 'node:crypto';
+import { generatePassword as makePassword, PasswordOptionsError } from '../../secrets/password.js';
 import type { Store } from '../../store/index.js';
 import { ProvisionError, ReplacementRequired, type ResourceProvisioner } from '../provisioners.js';
 
 const handlerError = (message: string, code = 'InvalidRequest') => new ProvisionError(`Resource handler returned message: "${message}" (HandlerErrorCode: ${code})`);
 
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const DIGITS = '0123456789';
-const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
-
-const flag = (v: unknown) => v === true || v === 'true';
-
-/** A password as Secrets Manager's GetRandomPassword makes it (32 characters by default). */
+/** A password for GenerateSecretString (src/secrets/password.ts), its option errors as the resource's failure. */
 export function generatePassword(options: Record<string, unknown>): string {
-  const length = options.PasswordLength === undefined ? 32 : Number(options.PasswordLength);
-  if (!Number.isInteger(length) || length < 1 || length > 4096) throw handlerError(`PasswordLength must be between 1 and 4096, got ${String(options.PasswordLength)}`);
-  const excluded = new Set(String(options.ExcludeCharacters ?? ''));
-  const classes = [
-    flag(options.ExcludeLowercase) ? '' : LOWER,
-    flag(options.ExcludeUppercase) ? '' : UPPER,
-    flag(options.ExcludeNumbers) ? '' : DIGITS,
-    flag(options.ExcludePunctuation) ? '' : PUNCTUATION,
-    flag(options.IncludeSpace) ? ' ' : '',
-  ]
-    .map((c) => [...c].filter((ch) => !excluded.has(ch)).join(''))
-    .filter((c) => c.length > 0);
-  const all = classes.join('');
-  if (!all) throw handlerError('GenerateSecretString excludes every character: no password can be generated');
-  const requireEach = options.RequireEachIncludedType === undefined || flag(options.RequireEachIncludedType);
-  if (requireEach && length < classes.length) throw handlerError(`PasswordLength ${length} is too short to include a character of each of the ${classes.length} included types`);
-  const chars = Array.from({ length }, () => all[randomInt(all.length)]);
-  if (requireEach) {
-    // One position per class, chosen without repeats, holds a character of that class.
-    const positions = [...Array(length).keys()];
-    for (const c of classes) {
-      const at = positions.splice(randomInt(positions.length), 1)[0];
-      chars[at] = c[randomInt(c.length)];
-    }
+  try {
+    return makePassword(options);
+  } catch (e) {
+    if (e instanceof PasswordOptionsError) throw handlerError(e.message);
+    throw e;
   }
-  return chars.join('');
 }
 
 /** The secret's value from SecretString or GenerateSecretString (neither: an empty secret). */
