@@ -1,6 +1,7 @@
 // GET /_logs/<id>: an action's log, or the log of a build the CodeBuild API started, as text/plain, or
-// with ?format=html as an escaped HTML page (the externalExecutionUrl of local builds points here). Both are streamed from the log
-// file piece by piece, so a 64 MiB log neither holds the server up nor exhausts its memory.
+// with ?format=html as an escaped HTML page (the externalExecutionUrl of local builds points here).
+// Both are streamed from the log file piece by piece, so a 64 MiB log neither holds the server up nor
+// exhausts its memory.
 // Access: the action execution id is a random UUID that only the owning account's API answers
 // reveal, so the URL works in a browser like a presigned link. A request that does say who it is
 // (a SigV4 Authorization header, X-Amz-Credential, or ?account=) must be the pipeline's account;
