@@ -11,7 +11,7 @@ const t = useEmulator();
 
 const IMPLEMENTED: Record<string, string[]> = {
   CodeBuild_20161006: ['CreateProject', 'UpdateProject', 'DeleteProject', 'BatchGetProjects', 'ListProjects', 'StartBuild', 'StopBuild', 'BatchGetBuilds', 'ListBuilds', 'ListBuildsForProject'],
-  AmazonSSM: ['PutParameter', 'GetParameter', 'GetParameters', 'GetParametersByPath', 'DeleteParameter', 'DeleteParameters', 'DescribeParameters'],
+  AmazonSSM: ['PutParameter', 'GetParameter', 'GetParameters', 'GetParametersByPath', 'DeleteParameter', 'DeleteParameters', 'DescribeParameters', 'LabelParameterVersion', 'UnlabelParameterVersion', 'GetParameterHistory'],
   secretsmanager: ['CreateSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecret', 'DescribeSecret', 'ListSecrets', 'DeleteSecret', 'RestoreSecret', 'GetRandomPassword', 'ListSecretVersionIds'],
 };
 const KINDS: unknown[] = [{}, [], 7, -1, 'x', '', true, null, { nested: { deeper: [] } }, ['a', 1, null], 'arn:aws:codebuild:us-east-1:123456789012:project/x', '/a:1', 1e300];

@@ -5,6 +5,9 @@ import {
   DeleteParameterCommand,
   DeleteParametersCommand,
   DescribeParametersCommand,
+  GetParameterHistoryCommand,
+  LabelParameterVersionCommand,
+  UnlabelParameterVersionCommand,
   GetParameterCommand,
   GetParametersByPathCommand,
   GetParametersCommand,
@@ -165,6 +168,29 @@ describe('GetParameters, GetParametersByPath, DescribeParameters, Delete*', () =
     expect((await c.send(new PutParameterCommand({ Name: 'gone', Value: 'again', Type: 'String' }))).Version).toBe(1);
     const out = await c.send(new DeleteParametersCommand({ Names: ['gone', 'never'] }));
     expect([out.DeletedParameters, out.InvalidParameters]).toEqual([['gone'], ['never']]);
+  });
+});
+
+describe('labels and history', () => {
+  it('LabelParameterVersion moves a label between versions; name:label selects; GetParameterHistory lists versions with labels', async () => {
+    const c = ssm();
+    await c.send(new PutParameterCommand({ Name: '/hist/p', Value: 'one', Type: 'String' }));
+    await c.send(new PutParameterCommand({ Name: '/hist/p', Value: 'two', Overwrite: true }));
+    expect(await c.send(new LabelParameterVersionCommand({ Name: '/hist/p', ParameterVersion: 1, Labels: ['prod', 'aws-no', '1bad'] }))).toMatchObject({ InvalidLabels: ['aws-no', '1bad'], ParameterVersion: 1 });
+    expect((await c.send(new GetParameterCommand({ Name: '/hist/p:prod' }))).Parameter).toMatchObject({ Value: 'one', Version: 1, Selector: ':prod' });
+    expect((await c.send(new LabelParameterVersionCommand({ Name: '/hist/p', Labels: ['prod'] }))).ParameterVersion).toBe(2);
+    expect((await c.send(new GetParameterCommand({ Name: '/hist/p:prod' }))).Parameter?.Value).toBe('two');
+    const history = await c.send(new GetParameterHistoryCommand({ Name: '/hist/p' }));
+    expect(history.Parameters?.map((p) => [p.Version, p.Value, p.Labels])).toEqual([
+      [1, 'one', []],
+      [2, 'two', ['prod']],
+    ]);
+    const page = await c.send(new GetParameterHistoryCommand({ Name: '/hist/p', MaxResults: 1 }));
+    expect((await c.send(new GetParameterHistoryCommand({ Name: '/hist/p', MaxResults: 1, NextToken: page.NextToken }))).Parameters?.map((p) => p.Version)).toEqual([2]);
+    expect(await c.send(new UnlabelParameterVersionCommand({ Name: '/hist/p', ParameterVersion: 2, Labels: ['prod', 'other'] }))).toMatchObject({ RemovedLabels: ['prod'], InvalidLabels: ['other'] });
+    await expectAwsError(c.send(new GetParameterCommand({ Name: '/hist/p:prod' })), 'ParameterNotFound');
+    await expectAwsError(c.send(new LabelParameterVersionCommand({ Name: '/hist/p', ParameterVersion: 9, Labels: ['x'] })), 'ParameterVersionNotFound');
+    await expectAwsError(c.send(new GetParameterHistoryCommand({ Name: '/hist/none' })), 'ParameterNotFound');
   });
 });
 

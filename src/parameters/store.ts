@@ -81,6 +81,7 @@ export class ParameterStore {
       insert: db.prepare('INSERT INTO ssm_parameters (account, region, name, version, type, value, document, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       prune: db.prepare('DELETE FROM ssm_parameters WHERE account = ? AND region = ? AND name = ? AND version <= ?'),
       remove: db.prepare('DELETE FROM ssm_parameters WHERE account = ? AND region = ? AND name = ?'),
+      setDocument: db.prepare('UPDATE ssm_parameters SET document = ? WHERE account = ? AND region = ? AND name = ? AND version = ?'),
     };
   }
 
@@ -110,6 +111,19 @@ export class ParameterStore {
     this.s.insert.run(scope.account, scope.region, name, version, type, value, JSON.stringify(extra), modified);
     if (version > MAX_VERSIONS) this.s.prune.run(scope.account, scope.region, name, version - MAX_VERSIONS);
     return stored;
+  }
+
+  /**
+   * Sets the labels of one version: `add` move to it from any other version of the parameter, `remove`
+   * leave it. Call inside a transaction.
+   */
+  relabel(scope: Scope, name: string, version: number, add: string[], remove: string[] = []): void {
+    for (const v of this.history(scope, name)) {
+      const labels = v.version === version ? [...new Set([...v.labels.filter((l) => !remove.includes(l)), ...add])] : v.labels.filter((l) => !add.includes(l));
+      if (labels.length === v.labels.length && labels.every((l, i) => l === v.labels[i])) continue;
+      const { name: _n, version: _v, type: _t, value: _val, modified: _m, ...extra } = { ...v, labels };
+      this.s.setDocument.run(JSON.stringify(extra), scope.account, scope.region, name, v.version);
+    }
   }
 
   /** Removes the parameter with all its versions; false when there was none. */

@@ -59,3 +59,6 @@ export function readReference(scope: Scope, raw: string): NameReference {
   if (/^\d+$/.test(selector)) return { names, version: Number(selector), selector: rest };
   return { names, label: selector, selector: rest };
 }
+
+/** A label SSM accepts: at most 100 letters, digits, periods, hyphens or underscores, not starting with a digit, aws or ssm. */
+export const validLabel = (label: string) => /^[A-Za-z0-9_.-]{1,100}$/.test(label) && !/^[0-9]/.test(label) && !/^(aws|ssm)/i.test(label);

@@ -1,6 +1,6 @@
 // Operation name -> handler for every operation of SSM's model: a missing, extra or misspelled one does
-// not compile. The parameter store's operations are implemented; every other one answers
-// NotImplementedException (501) naming it.
+// not compile. The parameter store's operations (parameters, labels, history) are implemented; every
+// other one answers NotImplementedException (501) naming it.
 import type { Handlers } from '../handler.js';
 import { unimplemented } from '../errors.js';
 import { putParameter } from './putParameter.js';
@@ -10,8 +10,14 @@ import { getParametersByPath } from './getParametersByPath.js';
 import { deleteParameter } from './deleteParameter.js';
 import { deleteParameters } from './deleteParameters.js';
 import { describeParameters } from './describeParameters.js';
+import { getParameterHistory } from './getParameterHistory.js';
+import { unlabelParameterVersion } from './unlabelParameterVersion.js';
+import { labelParameterVersion } from './labelParameterVersion.js';
 
 export const operationHandlers: Handlers = {
+  GetParameterHistory: getParameterHistory,
+  UnlabelParameterVersion: unlabelParameterVersion,
+  LabelParameterVersion: labelParameterVersion,
   DeleteParameter: deleteParameter,
   DeleteParameters: deleteParameters,
   DescribeParameters: describeParameters,
@@ -98,12 +104,10 @@ export const operationHandlers: Handlers = {
   GetOpsItem: unimplemented('GetOpsItem'),
   GetOpsMetadata: unimplemented('GetOpsMetadata'),
   GetOpsSummary: unimplemented('GetOpsSummary'),
-  GetParameterHistory: unimplemented('GetParameterHistory'),
   GetPatchBaseline: unimplemented('GetPatchBaseline'),
   GetPatchBaselineForPatchGroup: unimplemented('GetPatchBaselineForPatchGroup'),
   GetResourcePolicies: unimplemented('GetResourcePolicies'),
   GetServiceSetting: unimplemented('GetServiceSetting'),
-  LabelParameterVersion: unimplemented('LabelParameterVersion'),
   ListAssociationVersions: unimplemented('ListAssociationVersions'),
   ListAssociations: unimplemented('ListAssociations'),
   ListCommandInvocations: unimplemented('ListCommandInvocations'),
@@ -143,7 +147,6 @@ export const operationHandlers: Handlers = {
   StartSession: unimplemented('StartSession'),
   StopAutomationExecution: unimplemented('StopAutomationExecution'),
   TerminateSession: unimplemented('TerminateSession'),
-  UnlabelParameterVersion: unimplemented('UnlabelParameterVersion'),
   UpdateAssociation: unimplemented('UpdateAssociation'),
   UpdateAssociationStatus: unimplemented('UpdateAssociationStatus'),
   UpdateDocument: unimplemented('UpdateDocument'),
