@@ -22,6 +22,9 @@ import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
 import { cloudFormation } from './services/cloudformation/index.js';
 import { sts } from './services/sts/index.js';
+import { ssm } from './services/ssm/index.js';
+import { codeBuild } from './services/codebuild/index.js';
+import { secretsManager } from './services/secretsmanager/index.js';
 import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
 
 /** What every service receives: the shared dependencies and the emulator's public URL. */
@@ -32,8 +35,9 @@ type Service = JsonService<ServiceDeps> | QueryService<ServiceDeps>;
 /** Every API service on the port. Recognised without an implementation: answers 501 in its own protocol. */
 export const SERVICES: readonly Service[] = [
   codePipeline,
-  { name: 'CodeBuild', signingName: 'codebuild', protocol: 'json', targetPrefix: 'CodeBuild_20161006' },
-  { name: 'SSM', signingName: 'ssm', protocol: 'json', targetPrefix: 'AmazonSSM' },
+  codeBuild,
+  secretsManager,
+  ssm,
   sts,
   cloudFormation,
 ];
