@@ -21,11 +21,11 @@ describe('command-line mistakes', () => {
     [['--port', 'abc'], 'codepipeline-local: invalid --port abc (a number from 0 to 65535)\n'],
     [['--log-level', 'loud'], 'codepipeline-local: invalid --log-level loud (one of debug, info, warn, error, silent)\n'],
     [['--port'], "codepipeline-local: Option '--port <value>' argument missing\n"],
-    [['launch'], "codepipeline-local: unknown command 'launch' (commands: snapshot, restore, reset)\n"],
+    [['launch'], "codepipeline-local: unknown command 'launch' (commands: snapshot, restore, reset, watch)\n"],
     [['snapshot'], 'codepipeline-local: snapshot needs a FILE\n'],
     [['restore', 'a.zip', 'b.zip'], "codepipeline-local: unexpected argument 'b.zip'\n"],
     [['reset', 'a.zip'], "codepipeline-local: unexpected argument 'a.zip'\n"],
-    [['--endpoint', 'http://127.0.0.1:4596'], 'codepipeline-local: --endpoint goes with a command (snapshot, restore, reset)\n'],
+    [['--endpoint', 'http://127.0.0.1:4596'], 'codepipeline-local: --endpoint goes with a command (snapshot, restore, reset, watch)\n'],
     [['--max-artifact-size', '4GB'], 'codepipeline-local: invalid --max-artifact-size 4GB (a number of bytes, or of KiB, MiB or GiB, e.g. 8GiB)\n'],
   ])('%j: one line and the usage, exit 2', async (args, first) => {
     const r = await run(args);

@@ -292,7 +292,7 @@ describe('CodeBuild action', () => {
     await waitForStatus(cp, 'nosecret', id, 'Failed');
     expect((await actionExecution(cp, 'nosecret', id, 'Secret')).output!.executionResult!.errorDetails).toEqual({
       code: 'JobFailed',
-      message: "Parameter Store parameter '/not/configured' is not defined in the local configuration (secrets.parameterStore)",
+      message: "Parameter Store parameter '/not/configured' does not exist (create it with PutParameter, an AWS::SSM::Parameter, or the local configuration's secrets.parameterStore)",
     });
     expect((await actionExecution(cp, 'nosecret', id, 'Batch')).output!.executionResult!.errorDetails).toEqual({
       code: 'JobFailed',

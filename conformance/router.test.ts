@@ -29,21 +29,25 @@ const queryError = (text: string) => ({
 });
 
 describe('JSON 1.1 services recognised by their X-Amz-Target', () => {
-  it('CodeBuild answers 501 NotImplementedException naming CodeBuild, in JSON 1.1', async () => {
-    const r = await rawCall(t.emu.endpoint, 'CodeBuild_20161006.ListProjects', '{}', scope('codebuild'));
+  it('CodeBuild is served in JSON 1.1; an operation it does not implement answers 501 naming it', async () => {
+    const list = await rawCall(t.emu.endpoint, 'CodeBuild_20161006.ListProjects', '{}', scope('codebuild'));
+    expect([list.status, list.json]).toEqual([200, { projects: [] }]);
+    const r = await rawCall(t.emu.endpoint, 'CodeBuild_20161006.ListReportGroups', '{}', scope('codebuild'));
     expect([r.status, r.headers.get('content-type'), r.headers.get('x-amzn-errortype'), r.json]).toEqual([
       501,
       'application/x-amz-json-1.1',
       'NotImplementedException',
-      { __type: 'NotImplementedException', message: 'CodeBuild is not implemented yet in codepipeline-local (CodeBuild_20161006.ListProjects)' },
+      { __type: 'NotImplementedException', message: 'ListReportGroups is not implemented yet in codepipeline-local' },
     ]);
     expect(r.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('SSM answers 501 NotImplementedException naming SSM, whatever the scope says', async () => {
+  it('SSM is served whatever the scope says; an operation it does not implement answers 501 naming it', async () => {
     for (const headers of [scope('ssm'), {}]) {
       const r = await rawCall(t.emu.endpoint, 'AmazonSSM.GetParameter', '{"Name":"/x"}', headers);
-      expect([r.status, r.json]).toEqual([501, { __type: 'NotImplementedException', message: 'SSM is not implemented yet in codepipeline-local (AmazonSSM.GetParameter)' }]);
+      expect([r.status, r.json]).toEqual([400, { __type: 'ParameterNotFound', message: '' }]);
+      const other = await rawCall(t.emu.endpoint, 'AmazonSSM.ListDocuments', '{}', headers);
+      expect([other.status, other.json]).toEqual([501, { __type: 'NotImplementedException', message: 'ListDocuments is not implemented yet in codepipeline-local' }]);
     }
   });
 
@@ -107,10 +111,11 @@ describe('query-protocol services recognised by Action and Version', () => {
 });
 
 describe('paths that are never buckets', () => {
-  it('/_console/ is the emulator’s (its 404 until the console exists), signed for S3 or not', async () => {
+  it('/_console/ is the emulator’s (the web console), signed for S3 or not', async () => {
     for (const headers of [{}, scope('s3')]) {
       const r = await call('/_console/', { headers });
-      expect([r.status, r.json]).toEqual([404, { __type: 'UnknownOperationException', message: 'No route for GET /_console/' }]);
+      expect(r.status).toBe(200);
+      expect(r.text).toMatch(/^<!doctype html>/);
       expect(r.text).not.toContain('<Error>');
     }
     expect((await call('/_console/app.js', { method: 'PUT', headers: scope('s3'), body: 'x' })).json?.__type).toBe('UnknownOperationException');

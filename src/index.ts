@@ -19,6 +19,7 @@ import { objectStoreSource } from './providers/sources/index.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
 import { recoverStacks } from './stacks/operation.js';
 import { registerStackResources } from './stacks/resources/index.js';
+import { registerBuildResources } from './stacks/resources/codeBuildProject.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
@@ -85,11 +86,12 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
   const logs = new ActionLogs(inMemory ? undefined : path.join(localConfig.dataDir, 'logs'));
   const sourceObjects = objectStoreSource(objects);
-  const buildProjects = new BuildProjects(localConfig, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
+  const buildProjects = new BuildProjects(localConfig, store, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
   // The emulator's own http://host:port, for log URLs and local Lambda handlers: read by the engine when needed.
   let ownUrl = 'http://127.0.0.1';
   // Filled by each service's resource types (src/stacks/resources/) before the first stack operation.
   const provisioners = new ProvisionerRegistry();
+  registerBuildResources(provisioners, { store });
   // The engine and its providers need each other: the table is given to the engine, then filled once.
   const providerTable = new ProviderTable();
   const engine = new Engine({

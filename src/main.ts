@@ -37,6 +37,13 @@ Commands on the whole state (pipelines, executions, jobs, objects, logs):
     --data-dir DIR   the data folder: through the emulator running on it, else on the folder directly
     --endpoint URL   a running emulator (default http://127.0.0.1:${DEFAULT_PORT} when there is no ./data)
 
+Follow a pipeline in the terminal (the web console's view, live), against a running emulator:
+  codepipeline-local watch [PIPELINE] [--execution-id ID] [--endpoint URL] [--region R]
+                    follows the execution (default: the latest) until it ends; exit code 0 when it
+                    Succeeded, 1 otherwise. --endpoint defaults to AWS_ENDPOINT_URL, else
+                    http://127.0.0.1:${DEFAULT_PORT}; the account is AWS_ACCESS_KEY_ID when 12 digits; with
+                    AWS_SECRET_ACCESS_KEY too, requests are signed (for --credentials)
+
 With --credentials:
   codepipeline-local presign URL [--expires-in SECONDS]
                     prints URL (a /_logs, /_events or /_local link) presigned with AWS_ACCESS_KEY_ID,
@@ -73,6 +80,8 @@ try {
       'allowed-hosts': { type: 'string' },
       'public-url': { type: 'string' },
       endpoint: { type: 'string' },
+      'execution-id': { type: 'string' },
+      region: { type: 'string' },
       credentials: { type: 'string' },
       'max-artifact-size': { type: 'string' },
       help: { type: 'boolean' },
@@ -95,9 +104,21 @@ if (values.version) {
 
 const flag = (name: string) => values[name] as string | undefined;
 
+if (positionals[0] === 'watch') {
+  if (positionals.length > 2) usageError(`unexpected argument '${positionals[2]}'`);
+  const { watch, WatchError } = await import('./console/watch.js');
+  try {
+    process.exit(await watch({ pipeline: positionals[1], executionId: flag('execution-id'), endpoint: flag('endpoint'), region: flag('region'), env: process.env, out: process.stdout }));
+  } catch (e) {
+    if (!(e instanceof WatchError)) throw e;
+    process.stderr.write(`codepipeline-local watch: ${e.message}\n`);
+    process.exit(2);
+  }
+}
+if (flag('execution-id') !== undefined || flag('region') !== undefined) usageError('--execution-id and --region go with the watch command');
 if (positionals.length) {
   const [command, file, ...extra] = positionals;
-  if (!STATE_COMMANDS.includes(command as StateCommand)) usageError(`unknown command '${command}' (commands: ${STATE_COMMANDS.join(', ')})`);
+  if (!STATE_COMMANDS.includes(command as StateCommand)) usageError(`unknown command '${command}' (commands: ${[...STATE_COMMANDS, 'watch'].join(', ')})`);
   if (command !== 'reset' && file === undefined) usageError(`${command} needs a FILE`);
   if (command === 'reset' ? file !== undefined : extra.length) usageError(`unexpected argument '${command === 'reset' ? file : extra[0]}'`);
   try {
@@ -108,7 +129,7 @@ if (positionals.length) {
     process.exit(2);
   }
 }
-if (flag('endpoint') !== undefined) usageError('--endpoint goes with a command (snapshot, restore, reset)');
+if (flag('endpoint') !== undefined) usageError('--endpoint goes with a command (snapshot, restore, reset, watch)');
 const levels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const logLevel = flag('log-level');
 if (logLevel !== undefined && !levels.includes(logLevel as (typeof levels)[number])) usageError(`invalid --log-level ${logLevel} (one of ${levels.join(', ')})`);
@@ -159,6 +180,7 @@ process.stderr.write(
   [
     `codepipeline-local ${VERSION} listening on ${emulator.endpoint}`,
     `  use it:  export AWS_ENDPOINT_URL=${emulator.endpoint}`,
+    `  console: ${emulator.endpoint}/_console/`,
     `  data:    ${emulator.store.location === ':memory:' ? 'in memory only (--in-memory): nothing is kept after it stops' : emulator.store.location}`,
     ...(emulator.verifySignatures ? ['  auth:    every request must carry a valid SigV4 signature made with a configured access key'] : []),
     '',

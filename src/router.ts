@@ -4,6 +4,7 @@
 // step that claims the request serves it:
 //
 //   1. the emulator's own routes    /_health, /_events*, /_logs/*, /_local/*, /_console/..., /webhooks/*  -> the Hono app (server.ts)
+//   1b. a browser opening the root     GET / asking for HTML, unsigned, no query  -> 302 /_console/ (the web console)
 //   2. JSON 1.1 services            POST / with X-Amz-Target, by its prefix (SERVICES)
 //   3. query-protocol services      POST / form `Action=...&Version=...` (or GET /?Action=...), by Version, else the scope's service
 //   4. S3                           its path shapes and a scope naming `s3` (services/s3/routing.ts)
@@ -21,6 +22,9 @@ import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
 import { cloudFormation } from './services/cloudformation/index.js';
 import { sts } from './services/sts/index.js';
+import { ssm } from './services/ssm/index.js';
+import { codeBuild } from './services/codebuild/index.js';
+import { secretsManager } from './services/secretsmanager/index.js';
 import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
 
 /** What every service receives: the shared dependencies and the emulator's public URL. */
@@ -31,8 +35,9 @@ type Service = JsonService<ServiceDeps> | QueryService<ServiceDeps>;
 /** Every API service on the port. Recognised without an implementation: answers 501 in its own protocol. */
 export const SERVICES: readonly Service[] = [
   codePipeline,
-  { name: 'CodeBuild', signingName: 'codebuild', protocol: 'json', targetPrefix: 'CodeBuild_20161006' },
-  { name: 'SSM', signingName: 'ssm', protocol: 'json', targetPrefix: 'AmazonSSM' },
+  codeBuild,
+  secretsManager,
+  ssm,
   sts,
   cloudFormation,
 ];
@@ -118,6 +123,16 @@ export function routeChain(d: RouterDeps): Step[] {
       },
       refuse: (_h, res, message) => refuseApiRequest(res, message, 'application/json'),
       serve: (h, res) => void d.routes(h.req, res),
+    },
+    {
+      // S3's ListBuckets (GET /) is signed and asks for XML: only a browser's page load is sent on.
+      name: 'a browser at the root: the web console',
+      claims: (h) => h.method === 'GET' && isRoot(h) && h.rawQuery === '' && !h.req.headers.authorization && /\btext\/html\b/.test(h.req.headers.accept ?? ''),
+      refuse: (_h, res, message) => refuseApiRequest(res, message, 'application/json'),
+      serve: (_h, res) => {
+        res.writeHead(302, { location: '/_console/', 'content-length': 0 });
+        res.end();
+      },
     },
     {
       name: 'JSON 1.1 services by X-Amz-Target',

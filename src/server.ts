@@ -10,6 +10,7 @@ import { registerEventRoutes } from './events/routes.js';
 import { MAX_SNAPSHOT_BYTES, registerLocalRoutes, SNAPSHOT_ROUTES } from './local/routes.js';
 import { registerLogRoutes } from './logs/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
+import { registerConsoleRoutes } from './console/routes.js';
 import { VERSION } from './version.js';
 
 export type { AppDeps } from './appDeps.js';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   registerLocalRoutes(app, deps);
   registerTriggerRoutes(app, deps);
   registerLogRoutes(app, deps);
+  registerConsoleRoutes(app, deps);
 
   app.notFound((c) => {
     const r = errorResponse(err('UnknownOperationException', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, 404), newRequestId());

@@ -227,9 +227,11 @@ export function replaceLiveState(engine: Engine, triggers: ChangeDetection, arch
       paused = true;
       triggers.stop();
       engine.pauseForReplace();
+      engine.store.replacing('before');
     });
   } finally {
     if (paused) {
+      engine.store.replacing('after');
       engine.resumeAfterReplace();
       // Stack operations the CloudFormation API accepted and the new state holds, not run yet.
       resumeStackOperations(engine);

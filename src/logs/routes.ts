@@ -1,6 +1,7 @@
-// GET /_logs/<actionExecutionId>: an action's log as text/plain, or with ?format=html as an escaped
-// HTML page (the externalExecutionUrl of local builds points here). Both are streamed from the log
-// file piece by piece, so a 64 MiB log neither holds the server up nor exhausts its memory.
+// GET /_logs/<id>: an action's log, or the log of a build the CodeBuild API started, as text/plain, or
+// with ?format=html as an escaped HTML page (the externalExecutionUrl of local builds points here).
+// Both are streamed from the log file piece by piece, so a 64 MiB log neither holds the server up nor
+// exhausts its memory.
 // Access: the action execution id is a random UUID that only the owning account's API answers
 // reveal, so the URL works in a browser like a presigned link. A request that does say who it is
 // (a SigV4 Authorization header, X-Amz-Credential, or ?account=) must be the pipeline's account;
@@ -47,20 +48,23 @@ export function registerLogRoutes(app: Hono, deps: AppDeps) {
     if (!LOG_ID.test(id)) return notFound();
     const row = deps.store.executions.action(id);
     const exec = row && deps.store.executions.get(row.executionId);
-    if (!exec) return notFound();
+    // Else the log of a build the CodeBuild API started (its uuid names the log).
+    const build = exec ? undefined : deps.store.builds.buildOfLog(id);
+    const owner = exec?.account ?? build?.account;
+    if (owner === undefined) return notFound();
     const authorization = c.req.header('authorization');
     const claimed = url.searchParams.get('account') ?? (authorization || url.searchParams.has('X-Amz-Credential') ? callerFrom(authorization, url.searchParams, deps.config.defaultRegion, deps.keys).account : undefined);
-    if (claimed !== undefined && claimed !== exec.account) return notFound();
+    if (claimed !== undefined && claimed !== owner) return notFound();
     const format = url.searchParams.get('format');
     if (format !== null && format !== 'html' && format !== 'text') return c.text(`Unknown format '${format}': use html or text\n`, 400);
     const log = deps.engine.logs.open(id) ?? { size: 0, chunks: (async function* () {})() };
     if (format !== 'html')
       return c.body(streamOf(log.chunks), 200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(log.size), 'cache-control': 'no-store' });
-    const title = `${exec.pipeline} / ${row.stage} / ${row.action} (${row.status})`;
+    const title = exec ? `${exec.pipeline} / ${row!.stage} / ${row!.action} (${row!.status})` : `CodeBuild build ${build!.id}`;
     const head = `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:sans-serif;margin:1.5em}pre{background:#111;color:#ddd;padding:1em;white-space:pre-wrap;word-break:break-all}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>Action execution ${escapeHtml(id)}</p>
+<body><h1>${escapeHtml(title)}</h1><p>${exec ? 'Action execution' : 'Build log'} ${escapeHtml(id)}</p>
 <pre>`;
     const tail = `</pre></body></html>
 `;

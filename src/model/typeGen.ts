@@ -36,6 +36,21 @@ export const SERVICES: ServiceTypesSpec[] = [
     out: 'src/services/cloudformation/model/types.generated.ts',
     sdk: '@aws-sdk/client-cloudformation',
   },
+  {
+    model: 'src/services/codebuild/model/codebuild-2016-10-06.json',
+    out: 'src/services/codebuild/model/types.generated.ts',
+    sdk: '@aws-sdk/client-codebuild',
+  },
+  {
+    model: 'src/services/ssm/model/ssm-2014-11-06.json',
+    out: 'src/services/ssm/model/types.generated.ts',
+    sdk: '@aws-sdk/client-ssm',
+  },
+  // No SDK client for Secrets Manager is installed: its types come from the model alone.
+  {
+    model: 'src/services/secretsmanager/model/secretsmanager-2017-10-17.json',
+    out: 'src/services/secretsmanager/model/types.generated.ts',
+  },
 ];
 
 const str = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

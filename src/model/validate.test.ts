@@ -39,3 +39,17 @@ describe('validatorFor(model)', () => {
     expect(v.validateShape('Name', 'x', 'n')).toEqual(["Value 'x' at 'n' failed to satisfy constraint: Member must have length greater than or equal to 2"]);
   });
 });
+
+describe('patterns', () => {
+  it('reads Unicode property classes (\\p{L}) as such, as AWS does', () => {
+    const model: ServiceModel = {
+      metadata: { apiVersion: '2020-01-01', protocol: 'json', endpointPrefix: 'tiny' },
+      operations: {},
+      shapes: { Tag: { type: 'string', pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=@+\\-]*)$' }, Account: { type: 'string', pattern: '(?i)all|[0-9]{12}' } },
+    };
+    const v = validatorFor(model);
+    expect(v.validateShape('Tag', 'team é 1', 't')).toEqual([]);
+    expect([v.validateShape('Account', 'ALL', 'a'), v.validateShape('Account', '123456789012', 'a'), v.validateShape('Account', 'x', 'a').length]).toEqual([[], [], 1]);
+    expect(v.validateShape('Tag', 'a&b', 't')).toEqual(["Value 'a&b' at 't' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=@+\\-]*)$"]);
+  });
+});

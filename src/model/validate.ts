@@ -8,8 +8,12 @@ const patternCache = new Map<string, RegExp>();
 function patternOf(p: string): RegExp {
   let re = patternCache.get(p);
   if (!re) {
-    // Java's String.matches() matches the whole value.
-    re = new RegExp(`^(?:${p})$`);
+    // Java's String.matches() matches the whole value. Unicode property classes (\p{L}, used by
+    // CodeBuild's tag patterns) need the u flag, which other patterns' identity escapes do not allow.
+    // A leading (?i) (Java's inline case-insensitive flag, in SSM's AccountId) is JavaScript's i flag.
+    const caseless = p.startsWith('(?i)');
+    const body = caseless ? p.slice(4) : p;
+    re = new RegExp(`^(?:${body})$`, (body.includes('\\p{') ? 'u' : '') + (caseless ? 'i' : ''));
     patternCache.set(p, re);
   }
   return re;

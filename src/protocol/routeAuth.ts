@@ -12,7 +12,9 @@ import { errorResponse, newRequestId } from './json11.js';
 import type { RawRequest } from './sigv4.js';
 
 /** Paths under the emulator's own prefix that need no signature. */
-const OPEN = new Set(['/_health']);
+const OPEN = new Set(['/_health', '/_console', '/_console/']);
+/** The console's static files hold no data: open, so the page can say what it needs (its data calls are signed like any). */
+const OPEN_PREFIXES = ['/_console/assets/', '/_console/vendor/'];
 
 function rawOf(c: Context): RawRequest {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -26,7 +28,7 @@ function rawOf(c: Context): RawRequest {
 export function requireSignature(keys: KeyRing): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
-    if (!path.startsWith('/_') || OPEN.has(path) || c.req.method === 'OPTIONS') return next();
+    if (!path.startsWith('/_') || OPEN.has(path) || OPEN_PREFIXES.some((p) => path.startsWith(p)) || c.req.method === 'OPTIONS') return next();
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer());
     try {
       const who = authenticate(keys, rawOf(c), body, undefined);

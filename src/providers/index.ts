@@ -10,12 +10,23 @@ import { JobWorkerProvider } from './jobWorker.js';
 import { ManualApprovalProvider } from './manualApproval.js';
 import { NotSimulatedProvider } from './notSimulated.js';
 import { sourcesProviders, type SourceObjectStore } from './sources/index.js';
+import type { CodeBuildProvider } from './build/codeBuild.js';
+import { StandaloneBuilds, type StartBuildRequest } from './build/standalone.js';
+import type { StoredBuild } from '../builds/buildRecord.js';
 
 export interface Providers {
   jobWorker: JobWorkerProvider;
   resolve(action: ActionDeclaration): ActionProvider;
   /** Ends every provider's in-process work (builds, local Lambda commands). */
   shutdown(): void;
+  /** The CodeBuild API's side of the build runner: StartBuild, and StopBuild of any running build (a pipeline's too). */
+  builds: BuildControl;
+}
+
+export interface BuildControl {
+  start(req: StartBuildRequest): StoredBuild;
+  /** True when the build was running in this process (it ends STOPPED). */
+  stop(buildId: string): boolean;
 }
 
 /** What providers share with the rest of the emulator (and the service APIs), built once by start(). */
@@ -45,5 +56,19 @@ export function registerProviders(engine: Engine, table: ProviderTable, parts: P
     return local.get(`${t.category}/${t.provider}`) ?? notSimulated;
   };
   table.fill(resolve);
-  return { jobWorker, resolve, shutdown: () => local.forEach((p) => p.shutdown?.()) };
+  const standalone = new StandaloneBuilds(engine, parts.buildProjects);
+  const codeBuild = local.get('Build/CodeBuild') as CodeBuildProvider;
+  const builds: BuildControl = {
+    start: (req) => standalone.start(req),
+    stop: (id) => standalone.stop(id) || codeBuild.stopBuild(id),
+  };
+  return {
+    jobWorker,
+    resolve,
+    builds,
+    shutdown: () => {
+      local.forEach((p) => p.shutdown?.());
+      standalone.shutdown();
+    },
+  };
 }

@@ -12,6 +12,9 @@ import { TimerStore } from './timers.js';
 import { RuleExecutionStore } from './ruleExecutions.js';
 import { SourceHeadStore } from './sourceHeads.js';
 import { SimulatedStore } from '../simulated/store.js';
+import { ParameterStore } from '../parameters/store.js';
+import { SecretStore } from '../secrets/store.js';
+import { BuildStore } from '../builds/store.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
@@ -28,6 +31,10 @@ export class Store {
   readonly sourceHeads: SourceHeadStore;
   /** Simulated AWS resources left by deploy and invoke actions (stacks, deployments, state machine executions). */
   readonly simulated: SimulatedStore;
+  /** SSM parameters (src/parameters/), secrets (src/secrets/), CodeBuild projects, builds and build numbers (src/builds/). */
+  readonly parameters: ParameterStore;
+  readonly secrets: SecretStore;
+  readonly builds: BuildStore;
 
   private readonly generationStmt;
   /** One transaction wrapper for every tx() (a nested call becomes a savepoint), not one made per call. */
@@ -51,6 +58,9 @@ export class Store {
     this.rules = new RuleExecutionStore(db);
     this.sourceHeads = new SourceHeadStore(db);
     this.simulated = new SimulatedStore(db);
+    this.parameters = new ParameterStore(db);
+    this.secrets = new SecretStore(db);
+    this.builds = new BuildStore(db);
   }
 
   static open(opts: { inMemory: boolean; dataDir: string }): Store {
@@ -67,12 +77,23 @@ export class Store {
     return this.generationStmt.get() as number;
   }
 
+  private readonly replaceListeners = new Set<(phase: 'before' | 'after') => void>();
+
+  /** Tells `listener` before the whole state is replaced (reset, restore) and after; returns the unsubscribe. */
+  onReplace(listener: (phase: 'before' | 'after') => void): () => void {
+    this.replaceListeners.add(listener);
+    return () => this.replaceListeners.delete(listener);
+  }
+
+  /** Called by a state replacement before the rows change, and after: in-process work tied to rows lets go of them. */
+  replacing(phase: 'before' | 'after'): void {
+    for (const l of [...this.replaceListeners]) l(phase);
+  }
+
   /** Runs `fn` in one transaction: a state change is all or nothing. */
   tx<T>(fn: () => T): T {
     return this.inTransaction(fn) as T;
   }
-
-
 
   close() {
     this.db.close();

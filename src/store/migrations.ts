@@ -304,4 +304,61 @@ export const migrations: string[] = [
   UPDATE pipelines SET pipeline_type = json_extract(declaration, '$.pipelineType'),
     execution_mode = json_extract(declaration, '$.executionMode');
   `,
+  // 9: the CodeBuild API's projects and builds, their build numbers (also for projects only the local
+  // configuration defines), SSM parameters (every version) and the secrets store (every version).
+  `
+  CREATE TABLE codebuild_projects (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    document TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (account, region, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE codebuild_build_numbers (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    project TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (account, region, project)
+  ) WITHOUT ROWID;
+  CREATE TABLE codebuild_builds (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    start_time INTEGER NOT NULL,
+    log_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (account, region, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX codebuild_builds_by_log ON codebuild_builds (log_id);
+  CREATE INDEX codebuild_builds_by_status ON codebuild_builds (status);
+  CREATE INDEX codebuild_builds_by_project ON codebuild_builds (account, region, project, start_time);
+  CREATE INDEX codebuild_builds_by_time ON codebuild_builds (account, region, start_time);
+  CREATE TABLE ssm_parameters (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    value TEXT NOT NULL,
+    document TEXT NOT NULL,
+    modified INTEGER NOT NULL,
+    PRIMARY KEY (account, region, name, version)
+  ) WITHOUT ROWID;
+  CREATE TABLE secrets (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    arn TEXT NOT NULL,
+    document TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (account, region, name)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX secrets_by_arn ON secrets (arn);
+  `,
 ];

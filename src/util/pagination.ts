@@ -6,6 +6,11 @@ export function encodeToken(cursor: unknown): string {
 }
 
 export function decodeToken<T>(token: string | undefined, check: (c: unknown) => c is T): T | undefined {
+  return decodeTokenOr(token, check, invalidNextToken);
+}
+
+/** decodeToken for another service: `invalid` makes that service's error for a token it did not issue. */
+export function decodeTokenOr<T>(token: string | undefined, check: (c: unknown) => c is T, invalid: () => Error): T | undefined {
   if (token === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -13,7 +18,7 @@ export function decodeToken<T>(token: string | undefined, check: (c: unknown) =>
   } catch {
     /* fall through */
   }
-  throw invalidNextToken();
+  throw invalid();
 }
 
 /** Pages an in-memory, already-sorted list by numeric offset. */

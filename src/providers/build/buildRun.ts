@@ -14,6 +14,8 @@ export interface BuildPlan {
   exportedVariables: string[];
   timeoutMinutes: number;
   log: ActionLog;
+  /** Told when a phase starts and how it ends (the build's record: BatchGetBuilds' phases). */
+  onPhase?: (phase: string, state: 'START' | 'SUCCEEDED' | 'FAILED', context?: { code: string; message: string }) => void;
 }
 
 /** Where and why a build failed, in CodeBuild's terms (phase context). */
@@ -67,12 +69,14 @@ export class BuildRun {
         const name = phase.name.toUpperCase();
         this.currentPhase = name;
         plan.log.container(`Entering phase ${name}`);
+        plan.onPhase?.(name, 'START');
         let error = await this.runCommands(phase.commands);
         // finally runs whenever the phase's commands ran, even when one of them failed.
         if (phase.finally.length && !this.halt) error = (await this.runCommands(phase.finally)) ?? error;
         if (this.halt) break;
         plan.log.container(`Phase complete: ${name} State: ${error ? 'FAILED' : 'SUCCEEDED'}`);
         plan.log.container(`Phase context status code: ${error ? 'COMMAND_EXECUTION_ERROR' : ''} Message: ${error ?? ''}`);
+        plan.onPhase?.(name, error ? 'FAILED' : 'SUCCEEDED', error ? { code: 'COMMAND_EXECUTION_ERROR', message: error } : undefined);
         if (!error) continue;
         failure ??= { phase: name, code: 'COMMAND_EXECUTION_ERROR', message: error };
         if (this.session?.alive) await this.session.capture('export CODEBUILD_BUILD_SUCCEEDING=0');

@@ -12,6 +12,8 @@ import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.j
 import type { ActionExecutionRow } from '../../store/executions.js';
 import { awsEnvironment, hostEnvironment } from '../awsEnvironment.js';
 import { BuildRun, type PhaseFailure } from './buildRun.js';
+import type { BuildRecorder } from '../../builds/buildRecord.js';
+import type { EnvironmentVariable } from '@aws-sdk/client-codebuild';
 import type { ArtifactSpec, Phase } from './buildspec.js';
 import { collectArtifact, prepareWorkspace, zipArtifact, type Workspace } from './workspace.js';
 
@@ -39,6 +41,8 @@ export interface BuildDefinition {
   secrets: string[];
   /** Lines for the log before the phases (buildspec location, ignored sections...). */
   notes: string[];
+  /** The variables the build's record shows (references, never resolved secrets). */
+  shownVariables?: EnvironmentVariable[];
 }
 
 export const defaultShell = () => (['/bin/bash', '/usr/bin/bash'].some((p) => fs.existsSync(p)) ? 'bash' : 'sh');
@@ -59,8 +63,19 @@ export const OUTPUT_VARIABLES_MAX_BYTES = 122_880;
 /** The emulator stopped while the build was being prepared: it must not start its shell. */
 class ShutDown extends Error {}
 
+/** StopBuild stopped the build: its action fails, as CodePipeline reports a stopped CodeBuild build. */
+class StoppedByApi extends Error {
+  constructor() {
+    super('Build terminated with state: STOPPED');
+  }
+}
+
 export abstract class LocalBuildProvider implements ActionProvider {
   private readonly running = new Map<string, BuildRun>();
+  /** Build id -> action execution id, for builds stopped through the CodeBuild API. */
+  private readonly byBuildId = new Map<string, string>();
+  /** Actions whose build StopBuild stopped: they fail, as a stopped CodeBuild build fails its action. */
+  private readonly stoppedByApi = new Set<string>();
   private stopped = false;
   /** Aborted on shutdown: ends git processes (clone references) still preparing a workspace. */
   private readonly aborter = new AbortController();
@@ -76,6 +91,21 @@ export abstract class LocalBuildProvider implements ActionProvider {
   protected abstract define(start: ActionStart, ws: Workspace, log: ActionLog): Promise<BuildDefinition>;
   /** CODEBUILD_BUILD_NUMBER for this build. */
   protected abstract nextBuildNumber(start: ActionStart): number;
+  /** The build's record for the CodeBuild API (BatchGetBuilds), when the provider keeps one. */
+  protected record(_start: ActionStart, _buildId: string, _buildNumber: number, _logUrl: string): BuildRecorder | undefined {
+    return undefined;
+  }
+
+  /** StopBuild of a build this provider runs: true when it was running here. */
+  stopBuild(buildId: string): boolean {
+    const id = this.byBuildId.get(buildId);
+    const run = id && this.running.get(id);
+    if (!id || !run) return false;
+    this.stoppedByApi.add(id);
+    actionLog(this.engine, id).container('Build was stopped: StopBuild was called');
+    run.stop();
+    return true;
+  }
 
   begin(start: ActionStart) {
     return { externalExecutionId: `${this.buildIdPrefix(start)}:${randomUUID()}`, externalExecutionUrl: actionLogUrl(this.engine, start.actionExecution.id) };
@@ -101,24 +131,34 @@ export abstract class LocalBuildProvider implements ActionProvider {
     const root = this.buildFolder(id);
     let log = actionLog(this.engine, id);
     let result: Parameters<Engine['completeAction']>[1];
+    const buildNumber = this.nextBuildNumber(start);
+    const rec = this.record(start, buildId, buildNumber, url);
+    this.byBuildId.set(buildId, id);
     try {
       log.container('Running on codepipeline-local: commands run in a local shell on this machine (no container)');
       log.container('Phase is DOWNLOAD_SOURCE');
       const ws = await this.download(start, root);
       log.container(`CODEBUILD_SRC_DIR=${ws.srcDir}`);
       const def = await this.define(start, ws, log);
+      if (rec && def.shownVariables) rec.update({ environment: { ...rec.current.environment!, environmentVariables: def.shownVariables } });
       log = actionLog(this.engine, id, def.secrets);
       for (const note of def.notes) log.container(note);
-      const env = this.environment(start, ws, def, buildId);
+      const env = this.environment(start, ws, def, buildId, buildNumber);
       // Downloading and reading the buildspec took time: the emulator may have stopped meanwhile.
       if (this.stopped) throw new ShutDown();
       log.container(`Moving to directory ${ws.srcDir}`);
-      const build = new BuildRun({ shell: def.shell, cwd: ws.srcDir, env, phases: def.phases, exportedVariables: def.exportedVariables, timeoutMinutes: def.timeoutMinutes, log });
+      const onPhase = rec && ((phase: string, state: 'START' | 'SUCCEEDED' | 'FAILED', context?: { code: string; message: string }) => (state === 'START' ? rec.enter(phase) : rec.end(phase, state, context)));
+      const build = new BuildRun({ shell: def.shell, cwd: ws.srcDir, env, phases: def.phases, exportedVariables: def.exportedVariables, timeoutMinutes: def.timeoutMinutes, log, onPhase });
       this.running.set(id, build);
       const outcome = await build.execute().finally(() => this.running.delete(id));
-      if (outcome.status === 'STOPPED') return;
+      if (outcome.status === 'STOPPED') {
+        rec?.finish('STOPPED');
+        if (!this.stoppedByApi.delete(id)) return;
+        throw new StoppedByApi();
+      }
       if (outcome.status !== 'SUCCEEDED') throw new BuildFailure(outcome.failure!);
       log.container('Entering phase UPLOAD_ARTIFACTS');
+      rec?.enter('UPLOAD_ARTIFACTS');
       try {
         const size = Object.entries(outcome.exported).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
         if (size > OUTPUT_VARIABLES_MAX_BYTES)
@@ -136,17 +176,23 @@ export abstract class LocalBuildProvider implements ActionProvider {
         throw e;
       }
       log.container('Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED');
+      rec?.finish('SUCCEEDED', def.exportedVariables.length ? outcome.exported : {});
       result = { status: 'Succeeded', externalExecutionId: buildId, externalExecutionUrl: url, ...(def.exportedVariables.length && { outputVariables: outcome.exported }) };
     } catch (e) {
       if (e instanceof ShutDown) {
         log.container('Build was not started: codepipeline-local stopped while it was being prepared');
+        rec?.finish('STOPPED');
         return;
       }
       const message = failureMessage(e, this.engine.localConfig.dataDir);
+      if (e instanceof BuildFailure) rec?.finish(e.failure.code === 'BUILD_TIMED_OUT' ? 'TIMED_OUT' : 'FAILED', {}, { code: e.failure.code, message: e.failure.message });
+      else if (!(e instanceof StoppedByApi)) rec?.finish('FAILED', {}, { code: 'CLIENT_ERROR', message });
       log.container(message);
       result = { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message }, externalExecutionId: buildId, externalExecutionUrl: url };
     } finally {
       log.flush();
+      this.byBuildId.delete(buildId);
+      this.stoppedByApi.delete(id);
       fs.rmSync(root, { recursive: true, force: true });
     }
     try {
@@ -173,7 +219,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
    * Host environment with its AWS settings replaced by the emulator's (awsEnvironment), then the
    * definition's layers (a buildspec may still set AWS_* itself), then the CODEBUILD_* variables (reserved).
    */
-  private environment(start: ActionStart, ws: Workspace, def: BuildDefinition, buildId: string): Record<string, string> {
+  private environment(start: ActionStart, ws: Workspace, def: BuildDefinition, buildId: string, buildNumber: number): Record<string, string> {
     const { execution } = start;
     const region = start.actionExecution.input.region ?? execution.region;
     const primary = start.inputArtifacts.find((a) => a.name === ws.primary);
@@ -198,7 +244,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
       ...def.env,
       CODEBUILD_BUILD_ID: buildId,
       CODEBUILD_BUILD_ARN: `arn:aws:codebuild:${region}:${execution.account}:build/${buildId}`,
-      CODEBUILD_BUILD_NUMBER: String(this.nextBuildNumber(start)),
+      CODEBUILD_BUILD_NUMBER: String(buildNumber),
       CODEBUILD_BUILD_IMAGE: 'codepipeline-local',
       CODEBUILD_BUILD_SUCCEEDING: '1',
       CODEBUILD_INITIATOR: `codepipeline/${execution.pipeline}`,

@@ -6,6 +6,7 @@ import { S3Error } from './errors.js';
 import { pickOperation } from './operations/index.js';
 import { createBucket } from './operations/createBucket.js';
 import { copyObject } from './operations/copyObject.js';
+import { getBucketEncryption } from './operations/getBucketEncryption.js';
 import { getBucketLocation } from './operations/getBucketLocation.js';
 import { headBucket } from './operations/headBucket.js';
 import { listBuckets } from './operations/listBuckets.js';
@@ -53,6 +54,10 @@ describe('the S3 operation table', () => {
   it('answers unimplemented sub-resources NotImplemented before anything else, and an unknown method MethodNotAllowed', () => {
     expect(pick('GET', '/b', 'location&acl')).toBe(unsupportedSubresource);
     expect(pick('PATCH', '/b', 'versions')).toBe(unsupportedSubresource);
+    expect(pick('GET', '/b', 'encryption')).toBe(getBucketEncryption);
+    expect(pick('PUT', '/b', 'encryption')).toBe(unsupportedSubresource);
+    expect(pick('DELETE', '/b', 'encryption')).toBe(unsupportedSubresource);
+    expect(pick('GET', '/b/k', 'encryption')).toBe(unsupportedSubresource);
     expect(pick('PUT', '/b/k', 'versions')).toBe(unsupportedSubresource);
     expect(refusal('PUT', '/')).toBe('405 MethodNotAllowed PUT SERVICE');
     expect(refusal('POST', '/b')).toBe('405 MethodNotAllowed POST BUCKET');

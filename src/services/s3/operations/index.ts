@@ -12,6 +12,7 @@ import { createMultipartUpload } from './createMultipartUpload.js';
 import { deleteBucket } from './deleteBucket.js';
 import { deleteObject } from './deleteObject.js';
 import { deleteObjects } from './deleteObjects.js';
+import { getBucketEncryption } from './getBucketEncryption.js';
 import { getBucketLocation } from './getBucketLocation.js';
 import { getBucketVersioning } from './getBucketVersioning.js';
 import { getObject } from './getObject.js';
@@ -43,6 +44,8 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
+  // Reading the default encryption is implemented; the encryption sub-resource's other methods are not.
+  { on: 'bucket', methods: ['GET'], query: ['encryption'], operation: getBucketEncryption },
   { query: UNSUPPORTED, operation: unsupportedSubresource },
   { on: 'bucket', methods: ['HEAD'], operation: headBucket },
   { on: 'bucket', methods: ['GET'], query: ['location'], operation: getBucketLocation },

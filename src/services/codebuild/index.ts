@@ -1,0 +1,20 @@
+// The CodeBuild API as the router sees it: a JSON 1.1 service (CodeBuild_20161006.<Op>), its model,
+// validator and handlers. Projects and builds are implemented; the rest answer NotImplementedException.
+import type { JsonService } from '../../protocol/json11.js';
+import type { ServiceDeps } from '../../appDeps.js';
+import type { Ctx } from './context.js';
+import { serviceModel, TARGET_PREFIX, validateInput } from './model/service.js';
+import { handlers } from './operations/index.js';
+
+export const codeBuild: JsonService<ServiceDeps, Ctx> = {
+  name: 'CodeBuild',
+  signingName: 'codebuild',
+  protocol: 'json',
+  targetPrefix: TARGET_PREFIX,
+  api: {
+    operations: serviceModel.operations,
+    validate: validateInput,
+    handlers,
+    context: (deps, call) => ({ ...deps, ...call }),
+  },
+};

@@ -1,0 +1,8 @@
+// SSM's operation types, from its model (types.generated.ts) and the SDK's own types.
+import type { InputOf, OutputOf, Valid as ValidShape } from '../../../model/types.js';
+import type { Model, OperationName } from './types.generated.js';
+
+export type { Model, OperationName };
+export type Valid<N extends keyof Model['shapes']> = ValidShape<Model, N>;
+export type ValidatedInput<Op extends OperationName> = InputOf<Model, Op>;
+export type Output<Op extends OperationName> = OutputOf<Model, Op>;
