@@ -3,7 +3,8 @@
 // DescribeChangeSet; ExecuteChangeSet; DescribeStacks by stack id until complete; DescribeStackEvents;
 // the outputs), deploy (AssumeRole; the template put into the bootstrap bucket; a change set from a
 // TemplateURL into the emulator's S3 store; GetTemplate; execute) and destroy (DeleteStack; DescribeStacks
-// by id until DELETE_COMPLETE).
+// by id until DELETE_COMPLETE). The app's SSM parameter type and CDK's CheckBootstrapVersion rule read the
+// parameter store, where the bootstrap template's AWS::SSM::Parameter put the version.
 import {
   CreateChangeSetCommand,
   DeleteStackCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, failure, useEmulator } from './harness.js';
 import { until } from './engineKit.js';
@@ -64,6 +66,12 @@ const APP = `Parameters:
   BootstrapVersion:
     Type: AWS::SSM::Parameter::Value<String>
     Default: /cdk-bootstrap/hnb659fds/version
+    Description: Version of the CDK Bootstrap resources in this environment, automatically retrieved from SSM Parameter Store.
+Rules:
+  CheckBootstrapVersion:
+    Assertions:
+      - Assert: !Not [!Contains [['1', '2', '3', '4', '5'], !Ref BootstrapVersion]]
+        AssertDescription: CDK bootstrap stack version 6 required. Please run 'cdk bootstrap' with a recent version of the CDK CLI.
 Resources:
   Queue:
     Type: AWS::SQS::Queue
@@ -135,6 +143,9 @@ describe('the CDK CLI’s call sequences', () => {
     if (await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(() => false, () => true)) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const key = 'b2f6a3c1d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d.json';
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: APP }));
+    // The bootstrap version the CLI checks: the bootstrap template's AWS::SSM::Parameter, in the parameter store.
+    const ssm = new SSMClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    expect((await ssm.send(new GetParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version' }))).Parameter!.Value).toBe('28');
     const cf = new CloudFormationClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const missing = await failure(cf.send(new DescribeStacksCommand({ StackName: 'AppStack' })));
     expect(missing.message).toBe('Stack with id AppStack does not exist');
@@ -153,7 +164,25 @@ describe('the CDK CLI’s call sequences', () => {
     await cf.send(new ExecuteChangeSetCommand({ StackName: 'AppStack', ChangeSetName: 'cdk-deploy-change-set' }));
     const s = await settledById(cf, cs.StackId!);
     expect([s.StackStatus, s.Outputs!.map((o) => o.OutputKey)]).toEqual(['CREATE_COMPLETE', ['QueueUrl']]);
+    // The SSM parameter type read the store (the Rules assertion saw 28).
+    expect(s.Parameters).toEqual([{ ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version', ResolvedValue: '28' }]);
     expect((await cf.send(new DescribeStackEventsCommand({ StackName: cs.StackId! }))).StackEvents![0].ResourceStatus).toBe('CREATE_COMPLETE');
+  });
+
+  it('an environment bootstrapped by an old version fails the app’s rule, in its words, before anything is made', async () => {
+    const credentials = { accessKeyId: ACCOUNT, secretAccessKey: 'x' };
+    const ssm = new SSMClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    await ssm.send(new PutParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version', Value: '5', Type: 'String', Overwrite: true }));
+    try {
+      const cf = cfnClient(t.emu.endpoint);
+      const refused = await failure(
+        cf.send(new CreateChangeSetCommand({ StackName: 'OldApp', ChangeSetName: 'cdk-deploy-change-set', ChangeSetType: 'CREATE', TemplateBody: APP, Parameters: [{ ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version' }] })),
+      );
+      expect([refused.name, refused.message]).toEqual(['ValidationError', "CDK bootstrap stack version 6 required. Please run 'cdk bootstrap' with a recent version of the CDK CLI."]);
+      expect((await failure(cf.send(new DescribeStacksCommand({ StackName: 'OldApp' })))).message).toBe('Stack with id OldApp does not exist');
+    } finally {
+      await ssm.send(new PutParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version', Value: '28', Type: 'String', Overwrite: true }));
+    }
   });
 
   it('destroy: DeleteStack, then DescribeStacks by the stack id until DELETE_COMPLETE', async () => {

@@ -97,11 +97,14 @@ describe.skipIf(!hasAws)(hasAws ? 'CloudFormation with the AWS CLI v1' : 'CloudF
         ),
       );
     expect((await viaEnv('s3', 'mb', 's3://deploy-artifacts')).code).toBe(0);
-    const run = await viaEnv('cloudformation', 'deploy', '--template-file', path.join(tmp, 'bucket.yml'), '--stack-name', 'uploaded', '--s3-bucket', 'deploy-artifacts', '--s3-prefix', 'tpl');
+    // Its bucket is named apart from the stack web's (buckets are real: a second site-dev would fail, as on AWS).
+    const template = BUCKET_TEMPLATE.replace("'site-", "'uploaded-");
+    fs.writeFileSync(path.join(tmp, 'uploaded.yml'), template);
+    const run = await viaEnv('cloudformation', 'deploy', '--template-file', path.join(tmp, 'uploaded.yml'), '--stack-name', 'uploaded', '--s3-bucket', 'deploy-artifacts', '--s3-prefix', 'tpl');
     expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('Successfully created/updated stack - uploaded')]);
     const listed = await viaEnv('s3api', 'list-objects-v2', '--bucket', 'deploy-artifacts', '--prefix', 'tpl/');
     expect(JSON.parse(listed.stdout).Contents.map((o: { Key: string }) => o.Key)).toEqual([expect.stringMatching(/^tpl\/[0-9a-f]{32}\.template$/)]);
-    expect(json(await cfn('get-template', '--stack-name', 'uploaded')).TemplateBody).toBe(BUCKET_TEMPLATE);
+    expect(json(await cfn('get-template', '--stack-name', 'uploaded')).TemplateBody).toBe(template);
   });
 
   it('errors: a missing stack, missing capabilities, a stack that already exists', async () => {

@@ -12,6 +12,7 @@ import {
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
 import { CreatePipelineCommand, ListActionExecutionsCommand, PutJobSuccessResultCommand, type ActionDeclaration, type StageDeclaration } from '@aws-sdk/client-codepipeline';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { zipFiles } from '../src/util/zip.js';
 import { ACCOUNT, useEmulator } from './harness.js';
@@ -85,6 +86,19 @@ describe('one stack engine for pipelines and the API', () => {
     expect(await runPipeline('deletes-stack', [{ name: 'Deploy', actions: [deploy('Stack', { ActionMode: 'DELETE_ONLY', StackName: 'shared' })] }], files)).toBe('Succeeded');
     expect((await cf().send(new DescribeStacksCommand({ StackName: StackId }))).Stacks![0].StackStatus).toBe('DELETE_COMPLETE');
   });
+  it('SSM parameter types of a pipeline’s stack read the SSM parameter store', async () => {
+    const ssm = new SSMClient({ endpoint: t.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' }, maxAttempts: 1 });
+    await ssm.send(new PutParameterCommand({ Name: '/app/stage', Value: 'blue', Type: 'String' }));
+    const template = 'Parameters:\n  Stage:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /app/stage\nResources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  Stage:\n    Value: !Ref Stage\n';
+    expect(await runPipeline('ssm-stack', [{ name: 'Deploy', actions: [deploy('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'ssm-typed', TemplatePath: 'SourceOut::t.yml' })] }], { 't.yml': template })).toBe('Succeeded');
+    const [s] = (await cf().send(new DescribeStacksCommand({ StackName: 'ssm-typed' }))).Stacks!;
+    expect([s.StackStatus, s.Parameters, s.Outputs!.map((o) => [o.OutputKey, o.OutputValue])]).toEqual([
+      'CREATE_COMPLETE',
+      [{ ParameterKey: 'Stage', ParameterValue: '/app/stage', ResolvedValue: 'blue' }],
+      [['Stage', 'blue']],
+    ]);
+  });
+
   it('a pipeline action refuses a stack the API accepted an operation on that has not run yet, and leaves the operation pending', async () => {
     // The document as DeleteStack leaves it between its answer and the run (the stored status is the one before).
     const scope = { account: ACCOUNT, region: 'us-east-1' };

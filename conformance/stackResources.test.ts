@@ -413,11 +413,11 @@ ${extra}`;
     const created = await deploy('cdk-deployer', [cfn('Stack', { ActionMode: 'CREATE_UPDATE', StackName: 'CdkPipelineStack' })], { 't.yml': template });
     expect([created, (await actionDetail('cdk-deployer', 'Stack')).output!.executionResult!.externalExecutionSummary]).toEqual([
       'Succeeded',
-      'Created the stack CdkPipelineStack (4 resources provisioned, 15 simulated)',
+      'Created the stack CdkPipelineStack (5 resources provisioned, 14 simulated)',
     ]);
     const s = stack('CdkPipelineStack');
     const real = s.resources.filter((r) => !r.simulated).map((r) => r.type);
-    expect(real.sort()).toEqual(['AWS::CodeCommit::Repository', 'AWS::CodePipeline::Pipeline', 'AWS::Events::Rule', 'AWS::S3::Bucket']);
+    expect(real.sort()).toEqual(['AWS::CodeBuild::Project', 'AWS::CodeCommit::Repository', 'AWS::CodePipeline::Pipeline', 'AWS::Events::Rule', 'AWS::S3::Bucket']);
     const bucket = s.resources.find((r) => r.type === 'AWS::S3::Bucket')!.physicalId;
     const p = (await cp.send(new GetPipelineCommand({ name: 'cdk-pipeline' }))).pipeline!;
     expect(p.artifactStore!.location).toBe(bucket);

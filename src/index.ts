@@ -16,6 +16,7 @@ import { CredentialsError, KeyRing, parseAccessKeys, readCredentialsFile } from 
 import { ActionLogs } from './logs/actionLogs.js';
 import { registerProviders } from './providers/index.js';
 import { objectStoreSource } from './providers/sources/index.js';
+import { parameterLookup } from './parameters/store.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
 import { recoverStacks } from './stacks/operation.js';
 import { registerStackResources } from './stacks/resources/index.js';
@@ -107,7 +108,9 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     ownUrl: () => ownUrl,
     providers: providerTable,
   });
-  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects, stacks: { provisioners } });
+  // Stack parameters of SSM types (AWS::SSM::Parameter::Value<...>) read the SSM parameter store.
+  const ssmParameters = parameterLookup(store.parameters);
+  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects, stacks: { provisioners, parameterLookup: ssmParameters } });
   const triggers = new ChangeDetection(engine, sourceObjects);
   // baseUrl (the public URL) is known once the port is.
   const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
@@ -133,7 +136,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   let stopped = false;
   // Stack operations a crash cut short end as CloudFormation would end them (rolled back, or finished);
   // then the operations the CloudFormation API accepted before a stop run, so no stack is worked by both.
-  void recoverStacks(store, { provisioners, clock: () => clock.now(), note: (stack, line) => log.info(`stack ${stack}: ${line}`) })
+  void recoverStacks(store, { provisioners, parameterLookup: ssmParameters, clock: () => clock.now(), note: (stack, line) => log.info(`stack ${stack}: ${line}`) })
     .catch((e) => log.warn(`stack recovery: ${(e as Error).message}`))
     .then(() => {
       if (!stopped) resumeStackOperations(deps);

@@ -1,6 +1,7 @@
 // Where the API finds stacks: the stack engine's documents (src/stacks/documents.ts) in the store, one
 // per stack name in an account and region, a deleted stack kept (DELETE_COMPLETE) until the name is
 // used again. A StackName is a name (live stacks only) or a stack id (deleted ones too), as on AWS.
+import { parameterLookup } from '../../parameters/store.js';
 import { STACK_KIND, type StackDocument, type StackTemplate } from '../../stacks/documents.js';
 import { StackOperation } from '../../stacks/operation.js';
 import type { Scope } from '../../store/scope.js';
@@ -50,11 +51,12 @@ export function saveStack(ctx: Deps & Scope, s: ApiStack) {
 
 /** The stack engine's operation on one stack, as the API drives it (no pipeline action behind it). */
 export function stackOperation(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisioners'>>, stackName: string): StackOperation {
-  // The same resource types as the pipeline's CloudFormation action; a clock per event.
+  // The same resource types and SSM parameter store as the pipeline's CloudFormation action; a clock per event.
   const options = {
     now: ctx.clock.now(),
     clock: () => ctx.clock.now(),
     provisioners: ctx.provisioners,
+    parameterLookup: parameterLookup(ctx.store.parameters),
     simulateFailure: false,
     note: (line: string) => ctx.log.debug(`cloudformation ${ctx.account}/${ctx.region}: ${line}`),
   };

@@ -13,9 +13,17 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object'
 
 export const noEcho = (t: Template | undefined, name: string) => String((t?.Parameters as Record<string, any> | undefined)?.[name]?.NoEcho).toLowerCase() === 'true';
 
-/** Parameter values as DescribeStacks and DescribeChangeSet show them: NoEcho ones as ****. */
-export function parameterViews(t: Template | undefined, values: Record<string, string>): sdk.Parameter[] {
-  return Object.entries(values).map(([k, v]) => ({ ParameterKey: k, ParameterValue: noEcho(t, k) ? '****' : v }));
+/**
+ * Parameter values as DescribeStacks and DescribeChangeSet show them: NoEcho ones as ****; SSM parameter
+ * types with the value read from the parameter store (`ResolvedValue`), when the stack holds it.
+ */
+export function parameterViews(t: Template | undefined, values: Record<string, string>, resolved: Record<string, string> = {}): sdk.Parameter[] {
+  const types = (isObject(t?.Parameters) ? t.Parameters : {}) as Record<string, any>;
+  return Object.entries(values).map(([k, v]) => {
+    const masked = noEcho(t, k);
+    const ssm = String(types[k]?.Type ?? '').startsWith('AWS::SSM::Parameter::Value<') && resolved[k] !== undefined;
+    return { ParameterKey: k, ParameterValue: masked ? '****' : v, ...(ssm && { ResolvedValue: masked ? '****' : resolved[k] }) };
+  });
 }
 
 const tagViews = (tags: Record<string, string>): sdk.Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -57,7 +65,7 @@ export function stackView(s: ApiStack): sdk.Stack {
     StackId: s.stackId,
     StackName: s.stackName,
     ...(description !== undefined && { Description: description }),
-    Parameters: parameterViews(t, s.parameters ?? {}),
+    Parameters: parameterViews(t, s.parameters ?? {}, s.resolvedParameters),
     CreationTime: date(s.created),
     ...(s.status === 'DELETE_COMPLETE' && { DeletionTime: date(s.updated) }),
     ...((s.status.startsWith('UPDATE_') || deleted(s)) && s.updated !== s.created && { LastUpdatedTime: date(s.updated) }),
