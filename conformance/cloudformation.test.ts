@@ -27,10 +27,11 @@ import {
   waitUntilStackDeleteComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, expectAwsError, failure, useEmulator } from './harness.js';
 import { BUCKET_TEMPLATE, cfnClient, ROLE_TEMPLATE, settled } from './cfnKit.js';
+import { until } from './engineKit.js';
 
 const t = useEmulator();
 const cf = () => cfnClient(t.emu.endpoint);
@@ -194,6 +195,56 @@ describe('the stack lifecycle', () => {
     expect((await cf().send(new ListStackResourcesCommand({ StackName: 'refused' }))).StackResourceSummaries).toEqual([]);
     expect((await waitUntilStackCreateComplete(waiter(), { StackName: 'refused' }).catch((e) => e)).name).toBe('Error');
     await expectAwsError(cf().send(new UpdateStackCommand({ StackName: 'refused', UsePreviousTemplate: true })), 'ValidationError', `Stack:${s.StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
+  });
+});
+
+describe('what a failure does: OnFailure, DisableRollback, RetainResources', () => {
+  const REFUSED = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Bucket:\n    Type: AWS::S3::Bucket\n    DependsOn: Q\n    Properties:\n      BucketName: Not_A_Bucket\n';
+  const resources = async (name: string) =>
+    (await cf().send(new ListStackResourcesCommand({ StackName: name }))).StackResourceSummaries!.map((r) => [r.LogicalResourceId, r.ResourceStatus]);
+
+  it('DisableRollback (or OnFailure DO_NOTHING) keeps what was created: CREATE_FAILED; OnFailure DELETE deletes the stack; both at once is refused', async () => {
+    await cf().send(new CreateStackCommand({ StackName: 'kept-failed', TemplateBody: REFUSED, DisableRollback: true }));
+    const kept = await settled(cf(), 'kept-failed');
+    expect([kept.StackStatus, kept.StackStatusReason]).toEqual(['CREATE_FAILED', 'The following resource(s) failed to create: [Bucket].']);
+    expect(await resources('kept-failed')).toEqual([['Q', 'CREATE_COMPLETE']]);
+    await cf().send(new CreateStackCommand({ StackName: 'nothing-done', TemplateBody: REFUSED, OnFailure: 'DO_NOTHING' }));
+    expect((await settled(cf(), 'nothing-done')).StackStatus).toBe('CREATE_FAILED');
+
+    const { StackId } = await cf().send(new CreateStackCommand({ StackName: 'gone-failed', TemplateBody: REFUSED, OnFailure: 'DELETE' }));
+    const gone = await until(async () => (await cf().send(new DescribeStacksCommand({ StackName: StackId }))).Stacks![0], (x) => x.StackStatus === 'DELETE_COMPLETE', 15_000);
+    expect(gone.StackStatus).toBe('DELETE_COMPLETE');
+    const events = (await cf().send(new DescribeStackEventsCommand({ StackName: StackId }))).StackEvents!.filter((e) => e.LogicalResourceId === 'gone-failed');
+    expect(events.map((e) => e.ResourceStatus).reverse()).toEqual(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+
+    await expectAwsError(
+      cf().send(new CreateStackCommand({ StackName: 'both', TemplateBody: REFUSED, OnFailure: 'ROLLBACK', DisableRollback: false })),
+      'ValidationError',
+      'Either DisableRollback or OnFailure can be specified, not both.',
+    );
+  });
+
+  it('UpdateStack with DisableRollback leaves a failed update as it stopped: UPDATE_FAILED', async () => {
+    await cf().send(new CreateStackCommand({ StackName: 'upd-kept', TemplateBody: 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n' }));
+    expect((await settled(cf(), 'upd-kept')).StackStatus).toBe('CREATE_COMPLETE');
+    await cf().send(new UpdateStackCommand({ StackName: 'upd-kept', TemplateBody: REFUSED, DisableRollback: true }));
+    const s = await settled(cf(), 'upd-kept');
+    expect([s.StackStatus, s.StackStatusReason]).toEqual(['UPDATE_FAILED', 'The following resource(s) failed to create: [Bucket].']);
+  });
+
+  it('DeleteStack of a DELETE_FAILED stack with RetainResources deletes the stack and keeps those resources', async () => {
+    await cf().send(new CreateStackCommand({ StackName: 'full', TemplateBody: 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: full-of-things\n' }));
+    expect((await settled(cf(), 'full')).StackStatus).toBe('CREATE_COMPLETE');
+    const s3 = new S3Client({ endpoint: t.emu.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' }, maxAttempts: 1 });
+    await s3.send(new PutObjectCommand({ Bucket: 'full-of-things', Key: 'k', Body: 'v' }));
+    await cf().send(new DeleteStackCommand({ StackName: 'full' }));
+    expect((await settled(cf(), 'full')).StackStatus).toBe('DELETE_FAILED');
+    const { StackId } = (await cf().send(new DescribeStacksCommand({ StackName: 'full' }))).Stacks![0];
+    await cf().send(new DeleteStackCommand({ StackName: 'full', RetainResources: ['Bucket'] }));
+    expect((await waitUntilStackDeleteComplete(waiter(), { StackName: StackId! })).state).toBe('SUCCESS');
+    const events = (await cf().send(new DescribeStackEventsCommand({ StackName: StackId }))).StackEvents!;
+    expect(events.slice(0, 3).map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}`)).toEqual(['full DELETE_COMPLETE', 'Bucket DELETE_SKIPPED', 'full DELETE_IN_PROGRESS']);
+    expect((await s3.send(new HeadBucketCommand({ Bucket: 'full-of-things' }))).$metadata.httpStatusCode).toBe(200);
   });
 });
 

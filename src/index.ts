@@ -140,7 +140,8 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     .catch((e) => log.warn(`stack recovery: ${(e as Error).message}`))
     .then(() => {
       if (!stopped) resumeStackOperations(deps);
-    });
+    })
+    .catch((e) => log.warn(`stack operations: ${(e as Error).message}`));
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   ownUrl = `http://${host}:${port}`;

@@ -14,6 +14,10 @@ export interface PendingOperation {
   desired?: { templateBody: string; parameters: Record<string, string>; capabilities: string[]; tags: Record<string, string>; roleArn?: string };
   /** The change set an execute runs. */
   changeSetName?: string;
+  /** What a failed create or update does (OnFailure; DisableRollback is DO_NOTHING); default ROLLBACK. */
+  onFailure?: 'ROLLBACK' | 'DO_NOTHING' | 'DELETE';
+  /** A delete of a DELETE_FAILED stack: the resources kept (RetainResources). */
+  retainResources?: string[];
 }
 
 /**

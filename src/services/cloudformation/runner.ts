@@ -72,11 +72,11 @@ export class StackRunner {
     if (!s || !op) return;
     // The engine is handed the stack as it was before the operation, and saves it without the pending operation.
     delete s.apiOperation;
-    const engine = stackOperation(ctx, stackName);
+    const engine = stackOperation(ctx, stackName, op.onFailure);
     let failure: string | undefined;
     try {
       if (op.kind === 'create' || op.kind === 'update') await engine.apply(s, desiredOf(op.desired!), op.kind === 'create');
-      else if (op.kind === 'delete') await engine.delete(s);
+      else if (op.kind === 'delete') await engine.delete(s, op.retainResources);
       else await engine.executeChangeSet(s, op.changeSetName!);
     } catch (e) {
       if (!(e instanceof StackFailure)) this.deps.log.error(`cloudformation: ${op.kind} of the stack ${stackName} failed`, e);

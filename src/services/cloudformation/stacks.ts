@@ -50,7 +50,7 @@ export function saveStack(ctx: Deps & Scope, s: ApiStack) {
 }
 
 /** The stack engine's operation on one stack, as the API drives it (no pipeline action behind it). */
-export function stackOperation(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisioners'>>, stackName: string): StackOperation {
+export function stackOperation(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisioners'>>, stackName: string, onFailure?: PendingOperation['onFailure']): StackOperation {
   // The same resource types and SSM parameter store as the pipeline's CloudFormation action; a clock per event.
   const options = {
     now: ctx.clock.now(),
@@ -58,6 +58,7 @@ export function stackOperation(ctx: Deps & Scope & Partial<Pick<Ctx, 'provisione
     provisioners: ctx.provisioners,
     parameterLookup: parameterLookup(ctx.store.parameters),
     simulateFailure: false,
+    ...(onFailure && { onFailure }),
     note: (line: string) => ctx.log.debug(`cloudformation ${ctx.account}/${ctx.region}: ${line}`),
   };
   return new StackOperation(ctx.store, scopeOf(ctx), stackName, options);
@@ -71,6 +72,12 @@ export const inProgress = (s: StackDocument) => s.status.endsWith('_IN_PROGRESS'
  * (the stored status stays the one before it, so the engine and its recovery see an idle stack).
  */
 export const shownStatus = (s: ApiStack): string => pendingStatus(s) ?? s.status;
+
+/** OnFailure as CreateStack takes it, or DisableRollback (CreateStack, UpdateStack, ExecuteChangeSet): both is CloudFormation's ValidationError. */
+export function onFailureOf(input: { OnFailure?: PendingOperation['onFailure']; DisableRollback?: boolean }): PendingOperation['onFailure'] {
+  if (input.OnFailure !== undefined && input.DisableRollback !== undefined) throw validationError('Either DisableRollback or OnFailure can be specified, not both.');
+  return input.DisableRollback ? 'DO_NOTHING' : input.OnFailure;
+}
 
 /** An operation runs or waits to run on the stack: another one is refused. */
 export const busy = (s: ApiStack) => inProgress(s) || s.apiOperation !== undefined;

@@ -8,6 +8,8 @@ export const deleteStack: Handler<'DeleteStack'> = (ctx, input) => {
   const s = findStack(ctx, input.StackName);
   if (!s || s.status === 'DELETE_COMPLETE' || shownStatus(s) === 'DELETE_IN_PROGRESS') return {};
   if (busy(s)) throw validationError(`Stack [${s.stackId}] cannot be deleted while in status ${shownStatus(s)}`);
-  runnerFor(ctx).accept(ctx, s, { kind: 'delete', previousStatus: s.status });
+  // RetainResources applies to a stack whose delete failed (CloudFormation's rule); otherwise everything goes.
+  const retain = s.status === 'DELETE_FAILED' && input.RetainResources?.length ? input.RetainResources : undefined;
+  runnerFor(ctx).accept(ctx, s, { kind: 'delete', previousStatus: s.status, ...(retain && { retainResources: retain }) });
   return {};
 };

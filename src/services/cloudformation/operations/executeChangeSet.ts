@@ -10,6 +10,6 @@ export const executeChangeSet: Handler<'ExecuteChangeSet'> = (ctx, input) => {
   if (stack.status !== 'REVIEW_IN_PROGRESS' || stack.apiOperation) refuseUpdate(stack);
   if (changeSet.executionStatus !== 'AVAILABLE')
     throw cfnError('InvalidChangeSetStatus', `ChangeSet [${changeSet.changeSetId}] cannot be executed in its current status of [${changeSet.status}]`);
-  runnerFor(ctx).accept(ctx, stack, { kind: 'execute', previousStatus: stack.status, changeSetName: changeSet.changeSetName });
+  runnerFor(ctx).accept(ctx, stack, { kind: 'execute', previousStatus: stack.status, changeSetName: changeSet.changeSetName, ...(input.DisableRollback && { onFailure: 'DO_NOTHING' as const }) });
   return {};
 };

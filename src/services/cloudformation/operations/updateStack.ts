@@ -16,6 +16,6 @@ export const updateStack: Handler<'UpdateStack'> = async (ctx, input) => {
   const current = findStack(ctx, s.stackId);
   if (!current) throw validationError(`Stack [${input.StackName}] does not exist`);
   refuseUpdate(current);
-  runnerFor(ctx).accept(ctx, current, { kind: 'update', previousStatus: current.status, desired: storedDesired(d) });
+  runnerFor(ctx).accept(ctx, current, { kind: 'update', previousStatus: current.status, desired: storedDesired(d), ...(input.DisableRollback && { onFailure: 'DO_NOTHING' as const }) });
   return { StackId: s.stackId };
 };
