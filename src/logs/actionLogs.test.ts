@@ -1,75 +1,52 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ActionLogs, logUrlFor } from './actionLogs.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ActionLogs } from './actionLogs.js';
 
-const ID = '00000000-0000-4000-8000-000000000001';
-
-describe('action logs on disk', () => {
-  it('stop growing at 64 MiB, with a notice, also across a restart', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-logs-'));
-    const logs = new ActionLogs(dir);
-    const mib = 'x'.repeat(1024 * 1024);
-    for (let i = 0; i < 64; i++) logs.append(ID, mib);
-    expect(fs.statSync(path.join(dir, `${ID}.log`)).size).toBe(64 * 1024 * 1024);
-    for (let i = 0; i < 6; i++) logs.append(ID, mib);
-    const file = path.join(dir, `${ID}.log`);
-    const notice = '\n[log truncated at 67108864 bytes]\n';
-    expect(fs.statSync(file).size).toBe(64 * 1024 * 1024 + notice.length);
-    expect(logs.read(ID)!.endsWith(notice)).toBe(true);
-    // A new process (a restart) sees the file's size and adds nothing.
-    new ActionLogs(dir).append(ID, 'more');
-    expect(fs.statSync(file).size).toBe(64 * 1024 * 1024 + notice.length);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('ignores ids that are not action execution ids', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-logs-'));
-    new ActionLogs(dir).append('../escape', 'x');
-    expect(fs.readdirSync(dir)).toEqual([]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+const ID = '0f6c2b0e-1111-4222-8333-444455556666';
+const OTHER = '0f6c2b0e-1111-4222-8333-777788889999';
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-logs-'));
+  dirs.push(d);
+  return path.join(d, 'logs');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe('reading a log in pieces', () => {
-  const read = async (chunks: AsyncIterable<Buffer>) => {
-    const pieces: Buffer[] = [];
-    for await (const c of chunks) pieces.push(c);
-    return pieces;
-  };
-
-  it('gives what is on disk now, in pieces of at most 256 KiB, with its size', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-logs-'));
+describe('ActionLogs on disk', () => {
+  it('appends every line to the one file it keeps open', () => {
+    const dir = tempDir();
     const logs = new ActionLogs(dir);
-    logs.append(ID, 'é'.repeat(300 * 1024));
-    const opened = logs.open(ID)!;
-    // Written after opening: not part of this read.
-    logs.append(ID, 'later');
-    const pieces = await read(opened.chunks);
-    expect(opened.size).toBe(600 * 1024);
-    expect(pieces.map((p) => p.length)).toEqual([256 * 1024, 256 * 1024, 88 * 1024]);
-    expect(Buffer.concat(pieces).toString('utf8')).toBe('é'.repeat(300 * 1024));
-    expect(logs.open('00000000-0000-4000-8000-000000000002')).toBeUndefined();
-    fs.rmSync(dir, { recursive: true, force: true });
+    logs.appendLine(ID, 'one');
+    logs.append(ID, 'two ');
+    logs.appendLine(ID, 'three');
+    expect(fs.readFileSync(path.join(dir, `${ID}.log`), 'utf8')).toBe('one\ntwo \nthree\n');
+    logs.close();
   });
 
-  it('reads an in-memory log the same way', async () => {
-    const logs = new ActionLogs(undefined);
-    logs.append(ID, 'x'.repeat(300 * 1024));
-    const opened = logs.open(ID)!;
-    expect(opened.size).toBe(300 * 1024);
-    expect((await read(opened.chunks)).map((p) => p.length)).toEqual([256 * 1024, 44 * 1024]);
-    expect(logs.open('00000000-0000-4000-8000-000000000002')).toBeUndefined();
+  it('a folder removed under it loses the line of a new log, never throws, and the next line makes it again', () => {
+    const dir = tempDir();
+    const logs = new ActionLogs(dir);
+    logs.appendLine(ID, 'before');
+    fs.rmSync(dir, { recursive: true });
+    expect(() => logs.appendLine(OTHER, 'lost')).not.toThrow();
+    logs.appendLine(OTHER, 'after');
+    expect(fs.readFileSync(path.join(dir, `${OTHER}.log`), 'utf8')).toBe('after\n');
+    logs.close();
   });
-});
 
-describe('log URLs in answers', () => {
-  it('follow the address the client uses; other URLs are left alone', () => {
-    const stored = `http://127.0.0.1:4596/_logs/${ID}`;
-    expect(logUrlFor(stored, 'http://localhost:5000')).toBe(`http://localhost:5000/_logs/${ID}`);
-    expect(logUrlFor(`${stored}?format=html`, 'http://h:1')).toBe(`http://h:1/_logs/${ID}?format=html`);
-    expect(logUrlFor('https://console.aws.amazon.com/codesuite/x', 'http://h:1')).toBe('https://console.aws.amazon.com/codesuite/x');
-    expect(logUrlFor(undefined, 'http://h:1')).toBeUndefined();
+  it('after close (stop) a late line still lands, and a removed folder is not made again', () => {
+    const dir = tempDir();
+    const logs = new ActionLogs(dir);
+    logs.appendLine(ID, 'running');
+    logs.close();
+    logs.appendLine(ID, 'late');
+    expect(fs.readFileSync(path.join(dir, `${ID}.log`), 'utf8')).toBe('running\nlate\n');
+    fs.rmSync(dir, { recursive: true });
+    expect(() => logs.appendLine(ID, 'gone')).not.toThrow();
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

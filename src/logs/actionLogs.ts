@@ -25,6 +25,7 @@ export class ActionLogs {
   /** Log files held open for appending, oldest first: an action writes many lines (bounded: see MAX_OPEN). */
   private readonly fds = new Map<string, number>();
   private dirMade = false;
+  private stopped = false;
 
   /** `dir` undefined: in-memory mode. */
   constructor(private readonly dir: string | undefined) {}
@@ -51,8 +52,23 @@ export class ActionLogs {
     if (size > DISK_CAP) return;
     let chunk = Buffer.from(text, 'utf8');
     if (size + chunk.length > DISK_CAP) chunk = Buffer.concat([chunk.subarray(0, DISK_CAP - size), Buffer.from(truncated(DISK_CAP))]);
-    fs.writeSync(this.fdOf(id, file), chunk);
+    try {
+      if (this.stopped) fs.appendFileSync(file, chunk);
+      else fs.writeSync(this.fdOf(id, file), chunk);
+    } catch {
+      // The folder went away under us (removed after a stop while a build still printed): the line
+      // is lost, never the process. The next line opens the file anew.
+      this.forget(id);
+      return;
+    }
     this.diskSizes.set(id, size + chunk.length);
+  }
+
+  private forget(id: string) {
+    const fd = this.fds.get(id);
+    this.fds.delete(id);
+    this.dirMade = false;
+    if (fd !== undefined) fs.close(fd, () => {});
   }
 
   /** The open file of a log, opened for appending (and its folder made) on first use. */
@@ -73,8 +89,13 @@ export class ActionLogs {
     return fd;
   }
 
-  /** Closes every log file held open (at stop, and before a restore replaces them). */
+  /** At stop: closes every log file; a build still printing appends without holding the file open. */
   close() {
+    this.stopped = true;
+    this.closeFiles();
+  }
+
+  private closeFiles() {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();
   }
@@ -103,7 +124,7 @@ export class ActionLogs {
 
   /** Replaces every log with `logs` (a restore; none for a reset). */
   replaceAll(logs: [string, Uint8Array][]) {
-    this.close();
+    this.closeFiles();
     this.dirMade = false;
     this.openLine.clear();
     this.diskSizes.clear();
