@@ -24,6 +24,7 @@ import {
   type StackSnapshot,
   type StackTemplate,
 } from './documents.js';
+import { DynamicReferenceError, hasDynamicReference, resolveDynamicReferences } from '../secrets/dynamicReferences.js';
 import { ProvisionError, ReplacementRequired, type ProvisionContext, type ProvisionerRegistry, type ResourceProvisioner } from './provisioners.js';
 import {
   Evaluator,
@@ -406,7 +407,7 @@ export class StackOperation {
         if (!provisioner.update) replace = true;
         else {
           try {
-            const out = await provisioner.update(this.provisionContext(s, r), old.physicalId, properties, old.properties ?? {});
+            const out = await provisioner.update(this.provisionContext(s, r), old.physicalId, this.resolved(properties), this.resolved(old.properties ?? {}));
             Object.assign(r, { physicalId: out.physicalId, attributes: out.attributes, properties, simulated: false });
             // An update keeps what Ref answers unless the provisioner says otherwise.
             if (out.ref !== undefined) r.ref = out.ref;
@@ -435,6 +436,26 @@ export class StackOperation {
     this.save(s);
   }
 
+  /**
+   * Properties as a provisioner gets them: every dynamic reference ({{resolve:ssm:...}},
+   * {{resolve:ssm-secure:...}}, {{resolve:secretsmanager:...}}) replaced by its value from the local
+   * stores. The stack document keeps the references, so no secret is ever shown by DescribeStack*.
+   */
+  private resolved(properties: Record<string, unknown>): Record<string, unknown> {
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return hasDynamicReference(v) ? resolveDynamicReferences(this.store, this.scope, v) : v;
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return v;
+    };
+    try {
+      return walk(properties) as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof DynamicReferenceError) throw new ProvisionError(e.message);
+      throw e;
+    }
+  }
+
   /** A simulated resource's id: its name property (evaluated against the real resources) or stack-LogicalId-HASH. */
   private simulatedIdFor(w: Working, logicalId: string): string {
     return new Evaluator(w.template, w.ctx).simulatedId(logicalId);
@@ -445,7 +466,7 @@ export class StackOperation {
       Object.assign(r, { physicalId: this.simulatedIdFor(w, r.logicalId), attributes: {}, properties, simulated: true });
       return;
     }
-    const out = await provisioner.create(this.provisionContext(s, r), properties);
+    const out = await provisioner.create(this.provisionContext(s, r), this.resolved(properties));
     Object.assign(r, { physicalId: out.physicalId, attributes: out.attributes, properties, simulated: false });
     if (out.ref !== undefined) r.ref = out.ref;
   }
@@ -536,7 +557,7 @@ export class StackOperation {
           this.event(s, 'UPDATE_IN_PROGRESS', undefined, current);
           this.save(s);
           const provisioner = (before.simulated ?? true) ? undefined : this.provisioner(before.type);
-          if (provisioner?.update) await provisioner.update(this.provisionContext(s, before), current.physicalId, before.properties ?? {}, current.properties ?? {});
+          if (provisioner?.update) await provisioner.update(this.provisionContext(s, before), current.physicalId, this.resolved(before.properties ?? {}), this.resolved(current.properties ?? {}));
           live.set(step.logicalId, before);
           this.event(s, 'UPDATE_COMPLETE', undefined, before);
           this.save(s);
