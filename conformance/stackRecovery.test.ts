@@ -16,16 +16,12 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-it('a create interrupted by a crash is rolled back at the next start', async () => {
-  const scope = { account: ACCOUNT, region: 'us-east-1' };
-  const options = { inMemory: false, dataDir: path.join(root, 'data') };
-  emu = await startEmulator(options);
-  // What a crash leaves: the bucket made, the stack still CREATE_IN_PROGRESS, the next resource started.
-  emu.objects.createBucket(ACCOUNT, 'us-east-1', 'half-made');
+/** What a crash leaves: the bucket `half-made` made, the stack still CREATE_IN_PROGRESS, the next resource started. */
+function crashedStack(stackName: string): StackDocument {
   const now = new Date().toISOString();
-  const doc: StackDocument = {
-    stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/crashed/0c4f9a34-1111-2222-3333-444455556666`,
-    stackName: 'crashed',
+  return {
+    stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${stackName}/0c4f9a34-1111-2222-3333-444455556666`,
+    stackName,
     status: 'CREATE_IN_PROGRESS',
     statusReason: 'User Initiated',
     parameters: {},
@@ -43,6 +39,14 @@ it('a create interrupted by a crash is rolled back at the next start', async () 
     updated: now,
     inProgress: { verb: 'CREATE', steps: [], discard: [] },
   };
+}
+
+it('a create interrupted by a crash is rolled back at the next start', async () => {
+  const scope = { account: ACCOUNT, region: 'us-east-1' };
+  const options = { inMemory: false, dataDir: path.join(root, 'data') };
+  emu = await startEmulator(options);
+  emu.objects.createBucket(ACCOUNT, 'us-east-1', 'half-made');
+  const doc = crashedStack('crashed');
   emu.store.simulated.put(scope, 'cloudformation-stack', 'crashed', doc, Date.now());
   await emu.stop();
 
@@ -58,4 +62,24 @@ it('a create interrupted by a crash is rolled back at the next start', async () 
   expect(s.inProgress).toBeUndefined();
   expect(s.events.map((e) => `${e.logicalResourceId} ${e.resourceStatus}`)).toEqual(['crashed ROLLBACK_IN_PROGRESS', 'Site DELETE_IN_PROGRESS', 'Site DELETE_COMPLETE', 'crashed ROLLBACK_COMPLETE']);
   expect(emu.objects.getBucket('half-made')).toBeUndefined();
+});
+
+it('a restored snapshot holding a stack mid-operation ends it as a restart does', async () => {
+  const scope = { account: ACCOUNT, region: 'us-east-1' };
+  const live = await startEmulator();
+  try {
+    live.objects.createBucket(ACCOUNT, 'us-east-1', 'half-made');
+    live.store.simulated.put(scope, 'cloudformation-stack', 'snapped', crashedStack('snapped'), Date.now());
+    const snapshot = live.snapshot();
+    live.reset();
+    live.restore(snapshot);
+    const s = await until(
+      async () => live.store.simulated.get<StackDocument>(scope, 'cloudformation-stack', 'snapped')!.document,
+      (x) => x.status === 'ROLLBACK_COMPLETE',
+      10_000,
+    );
+    expect([s.resources, live.objects.getBucket('half-made')]).toEqual([[], undefined]);
+  } finally {
+    await live.stop();
+  }
 });

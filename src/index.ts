@@ -18,7 +18,6 @@ import { registerProviders } from './providers/index.js';
 import { objectStoreSource } from './providers/sources/index.js';
 import { parameterLookup } from './parameters/store.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
-import { recoverStacks } from './stacks/operation.js';
 import { registerStackResources } from './stacks/resources/index.js';
 import { registerBuildResources } from './stacks/resources/codeBuildProject.js';
 import { Store } from './store/index.js';
@@ -26,7 +25,7 @@ import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
 import { ObjectStore } from './services/s3/index.js';
 import { createRouter } from './router.js';
-import { resumeStackOperations } from './services/cloudformation/index.js';
+import { settleStacks } from './services/cloudformation/index.js';
 import { ChangeDetection } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
@@ -109,8 +108,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     providers: providerTable,
   });
   // Stack parameters of SSM types (AWS::SSM::Parameter::Value<...>) read the SSM parameter store.
-  const ssmParameters = parameterLookup(store.parameters);
-  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects, stacks: { provisioners, parameterLookup: ssmParameters } });
+  const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects, stacks: { provisioners, parameterLookup: parameterLookup(store.parameters) } });
   const triggers = new ChangeDetection(engine, sourceObjects);
   // baseUrl (the public URL) is known once the port is.
   const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
@@ -134,14 +132,8 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   engine.resume();
   triggers.start();
   let stopped = false;
-  // Stack operations a crash cut short end as CloudFormation would end them (rolled back, or finished);
-  // then the operations the CloudFormation API accepted before a stop run, so no stack is worked by both.
-  void recoverStacks(store, { provisioners, parameterLookup: ssmParameters, clock: () => clock.now(), note: (stack, line) => log.info(`stack ${stack}: ${line}`) })
-    .catch((e) => log.warn(`stack recovery: ${(e as Error).message}`))
-    .then(() => {
-      if (!stopped) resumeStackOperations(deps);
-    })
-    .catch((e) => log.warn(`stack operations: ${(e as Error).message}`));
+  const settle = () => void settleStacks(deps, () => !stopped);
+  settle();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   ownUrl = `http://${host}:${port}`;
@@ -156,13 +148,13 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     engine,
     objects,
     triggers,
-    reset: () => replaceLiveState(engine, triggers, undefined),
+    reset: () => replaceLiveState(engine, triggers, settle, undefined),
     snapshot: (file?: string) => {
       const { archive } = takeSnapshot(liveParts(engine));
       if (file) fs.writeFileSync(file, archive);
       return archive;
     },
-    restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, triggers, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
+    restore: (snapshot: string | Uint8Array) => replaceLiveState(engine, triggers, settle, typeof snapshot === 'string' ? fs.readFileSync(snapshot) : snapshot, typeof snapshot === 'string' ? snapshot : undefined),
     verifySignatures: config.verifySignatures,
     stop: async () => {
       if (stopped) return;

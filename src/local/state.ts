@@ -26,7 +26,6 @@ import { LOG_ID, type ActionLogs } from '../logs/actionLogs.js';
 import type { Engine } from '../engine/engine.js';
 import type { ChangeDetection } from '../triggers/service.js';
 import { lazyRequire } from '../util/lazyRequire.js';
-import { resumeStackOperations } from '../services/cloudformation/runner.js';
 
 // Only snapshots and restores need it: loaded then, out of start-up.
 const fflate = lazyRequire<typeof import('fflate')>('fflate');
@@ -220,7 +219,7 @@ export function liveParts(engine: Engine): StateParts {
  * detection stops, the rows, bodies and logs are replaced, then the engine resumes from the new
  * state as it does at start-up, and change detection starts again. The HTTP server keeps running.
  */
-export function replaceLiveState(engine: Engine, triggers: ChangeDetection, archive: Uint8Array | undefined, what?: string): StateCounts {
+export function replaceLiveState(engine: Engine, triggers: ChangeDetection, settleStacks: () => void, archive: Uint8Array | undefined, what?: string): StateCounts {
   let paused = false;
   try {
     return replaceState(liveParts(engine), archive, what, () => {
@@ -233,8 +232,8 @@ export function replaceLiveState(engine: Engine, triggers: ChangeDetection, arch
     if (paused) {
       engine.store.replacing('after');
       engine.resumeAfterReplace();
-      // Stack operations the CloudFormation API accepted and the new state holds, not run yet.
-      resumeStackOperations(engine);
+      // Stack operations the new state holds cut short or not run yet (as at start).
+      settleStacks();
       triggers.start();
     }
   }

@@ -10,7 +10,7 @@ import { validationError } from './errors.js';
 import { serviceModel, validateInput } from './model/service.js';
 import { handlers } from './operations/index.js';
 
-export { resumeStackOperations } from './runner.js';
+export { resumeStackOperations, settleStacks } from './runner.js';
 
 export const cloudFormation: QueryService<ServiceDeps, Ctx> = {
   name: 'CloudFormation',

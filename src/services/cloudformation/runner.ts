@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceDeps } from '../../appDeps.js';
 import { STACK_KIND, type StackTemplate } from '../../stacks/documents.js';
-import { StackFailure } from '../../stacks/operation.js';
+import { StackFailure, recoverStacks } from '../../stacks/operation.js';
+import { parameterLookup } from '../../parameters/store.js';
 import { parseTemplate } from '../../stacks/template.js';
 import type { Store } from '../../store/index.js';
 import type { Scope } from '../../store/scope.js';
@@ -27,8 +28,27 @@ export function runnerFor(deps: RunnerDeps): StackRunner {
   return r;
 }
 
-/** Runs again the operations a stop left pending (start() calls it once the port is open). */
+/** Runs again the operations a stop left pending. */
 export const resumeStackOperations = (deps: RunnerDeps) => runnerFor(deps).resume();
+
+/**
+ * At start, and after a reset or restore: the stack operations a crash (or the snapshot) cut short end
+ * as CloudFormation would end them (rolled back, or finished); then the operations the API accepted
+ * and had not run yet run, so no stack is worked by both. `running` false (stopped meanwhile): no resume.
+ */
+export async function settleStacks(deps: RunnerDeps & Pick<ServiceDeps, 'provisioners'>, running: () => boolean): Promise<void> {
+  try {
+    await recoverStacks(deps.store, {
+      provisioners: deps.provisioners,
+      parameterLookup: parameterLookup(deps.store.parameters),
+      clock: () => deps.clock.now(),
+      note: (stack, line) => deps.log.info(`stack ${stack}: ${line}`),
+    });
+  } catch (e) {
+    deps.log.warn(`stack recovery: ${(e as Error).message}`);
+  }
+  if (running()) resumeStackOperations(deps);
+}
 
 const desiredOf = (d: NonNullable<PendingOperation['desired']>): StackTemplate => ({ ...d, template: parseTemplate(d.templateBody) });
 
