@@ -2,7 +2,9 @@
 // whatever the developer exported for the real AWS (keys, a profile, SSO, a role, endpoints) is
 // replaced, so an `aws s3 cp` or an SDK client in a local build reaches the emulator, as the
 // pipeline's account and region, never a real account by accident. Everything else passes through.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /** Where AWS calls of code run locally go, and as whom. */
 export interface AwsTarget {
@@ -60,6 +62,20 @@ export function awsEnvironment(base: NodeJS.ProcessEnv, target: AwsTarget): Reco
     // No instance metadata lookups from a developer's machine.
     AWS_EC2_METADATA_DISABLED: 'true',
   };
+}
+
+/**
+ * The host environment for a build in the folder `root`, with the emulator's AWS settings and empty
+ * AWS files of the build's own (`aws configure` in a build writes there, never to ~/.aws).
+ */
+export function buildAwsEnvironment(root: string, target: Omit<AwsTarget, 'configFile' | 'credentialsFile'>): Record<string, string> {
+  const awsDir = path.join(root, '.aws');
+  fs.mkdirSync(awsDir, { recursive: true });
+  const configFile = path.join(awsDir, 'config');
+  const credentialsFile = path.join(awsDir, 'credentials');
+  fs.writeFileSync(configFile, '');
+  fs.writeFileSync(credentialsFile, '');
+  return awsEnvironment(hostEnvironment(), { ...target, configFile, credentialsFile });
 }
 
 /** process.env as it was before a JS handler's environment was swapped in (one handler at a time). */

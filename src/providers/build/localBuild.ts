@@ -10,7 +10,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { ActionProvider, ActionStart } from '../../engine/provider.js';
 import { actionLog, actionLogUrl, type ActionLog } from '../../logs/actionLogs.js';
 import type { ActionExecutionRow } from '../../store/executions.js';
-import { awsEnvironment, hostEnvironment } from '../awsEnvironment.js';
+import { buildAwsEnvironment } from '../awsEnvironment.js';
 import { BuildRun, type PhaseFailure } from './buildRun.js';
 import type { BuildRecorder } from '../../builds/buildRecord.js';
 import type { EnvironmentVariable } from '@aws-sdk/client-codebuild';
@@ -223,19 +223,10 @@ export abstract class LocalBuildProvider implements ActionProvider {
     const { execution } = start;
     const region = start.actionExecution.input.region ?? execution.region;
     const primary = start.inputArtifacts.find((a) => a.name === ws.primary);
-    // Empty AWS files of the build's own: `aws configure` in a build writes there, not to ~/.aws.
-    const awsDir = path.join(ws.root, '.aws');
-    fs.mkdirSync(awsDir, { recursive: true });
-    const configFile = path.join(awsDir, 'config');
-    const credentialsFile = path.join(awsDir, 'credentials');
-    fs.writeFileSync(configFile, '');
-    fs.writeFileSync(credentialsFile, '');
-    const host = awsEnvironment(hostEnvironment(), {
+    const host = buildAwsEnvironment(ws.root, {
       endpoint: this.engine.baseUrl,
       account: execution.account,
       region,
-      configFile,
-      credentialsFile,
       key: this.engine.credentialsFor?.(execution.account),
     });
     const loc = primary?.s3location;

@@ -19,7 +19,7 @@ import { actionLog, actionLogUrl } from '../../logs/actionLogs.js';
 import type { Scope } from '../../store/scope.js';
 import { withoutLocalPaths } from '../../util/localPaths.js';
 import { extractZip } from '../../util/zip.js';
-import { awsEnvironment, hostEnvironment } from '../awsEnvironment.js';
+import { buildAwsEnvironment } from '../awsEnvironment.js';
 import { BuildRun } from './buildRun.js';
 import type { ArtifactSpec, Buildspec } from './buildspec.js';
 import { readBuildspec } from './codeBuild.js';
@@ -274,18 +274,10 @@ export class StandaloneBuilds {
 
   /** The host environment with the emulator's AWS settings, the build's variables, then the CODEBUILD_* ones. */
   private environment(scope: Scope, ws: Workspace, build: StoredBuild, env: Record<string, string>): Record<string, string> {
-    const awsDir = path.join(ws.root, '.aws');
-    fs.mkdirSync(awsDir, { recursive: true });
-    const configFile = path.join(awsDir, 'config');
-    const credentialsFile = path.join(awsDir, 'credentials');
-    fs.writeFileSync(configFile, '');
-    fs.writeFileSync(credentialsFile, '');
-    const host = awsEnvironment(hostEnvironment(), {
+    const host = buildAwsEnvironment(ws.root, {
       endpoint: this.engine.baseUrl,
       account: scope.account,
       region: scope.region,
-      configFile,
-      credentialsFile,
       key: this.engine.credentialsFor?.(scope.account),
     });
     const source = build.source!;
