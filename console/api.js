@@ -114,6 +114,9 @@ export function follow(pipeline, onEvent) {
     const url = key ? await presignedUrl(key, scope.region, 'codepipeline', '/_events/stream', q) : `/_events/stream?${q}`;
     if (closed) return;
     source = new EventSource(url);
+    // The stream starts with new events only: read the state again once it is open (and after each
+    // reconnection), so a change between the page's first read and the stream's start is not missed.
+    source.onopen = () => onEvent(undefined);
     source.onmessage = (m) => {
       try {
         onEvent(JSON.parse(m.data));

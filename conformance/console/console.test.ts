@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreatePipelineCommand } from '@aws-sdk/client-codepipeline';
+import { CreatePipelineCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
+import { approvalToken } from '../engineKit.js';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { client, useEmulator } from '../harness.js';
@@ -405,6 +406,31 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web console in Chromium' : `web con
     await condition.locator('.status', { hasText: /^Overridden$/ }).waitFor();
     await stageStatus('Deploy', 'Succeeded');
     await latestStatus('Succeeded');
+  });
+
+  it('a change made while the page opens its event stream still shows (the state is read again once the stream is open)', async () => {
+    const cp = client(t.emu.endpoint, { accessKeyId: '000000000000' });
+    const late = { ...declaration.pipeline, name: 'late-stream', variables: undefined, stages: [declaration.pipeline.stages[0], declaration.pipeline.stages[2]] };
+    await cp.send(new CreatePipelineCommand({ pipeline: late as never }));
+    const token = await approvalToken(cp, 'late-stream', 'Approve', 'Approval');
+    // The stream's request waits until the approval is answered: the page's first read shows it waiting.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/_events/stream*', async (route) => {
+      await gate;
+      await route.continue().catch(() => {});
+    });
+    try {
+      await page.goto(`${t.emu.endpoint}/_console/#/pipelines/late-stream`);
+      await stageStatus('Approve', 'InProgress');
+      await cp.send(new PutApprovalResultCommand({ pipelineName: 'late-stream', stageName: 'Approve', actionName: 'Approval', token, result: { status: 'Approved', summary: 'meanwhile' } }));
+      release();
+      await stageStatus('Approve', 'Succeeded');
+      await latestStatus('Succeeded');
+    } finally {
+      release();
+      await page.unroute('**/_events/stream*');
+    }
   });
 
   it('the list pages 50 pipelines at a time and filters by name', async () => {
