@@ -133,7 +133,6 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   triggers.start();
   let stopped = false;
   const settle = () => void settleStacks(deps, () => !stopped);
-  settle();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   ownUrl = `http://${host}:${port}`;
@@ -141,6 +140,8 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   guard = { ...guard, ownUrls: [ownUrl, deps.baseUrl] };
   for (const warning of exposureWarnings(config)) log.warn(warning);
   lock?.setEndpoint(ownUrl);
+  // Once the public URL is known (resources a recovered stack creates may hand it out).
+  settle();
   return {
     endpoint: `http://${host}:${port}`,
     port,
