@@ -32,7 +32,7 @@ export type { ServiceDeps };
 
 type Service = JsonService<ServiceDeps> | QueryService<ServiceDeps>;
 
-/** Every API service on the port. Recognised without an implementation: answers 501 in its own protocol. */
+/** Every API service on the port. An operation a service does not implement answers 501 in its own protocol. */
 export const SERVICES: readonly Service[] = [
   codePipeline,
   codeBuild,
