@@ -45,3 +45,15 @@ export const versionsToStages = (s: Secret) => Object.fromEntries(s.versions.map
 
 /** The last change of a secret (its value or its description). */
 export const lastChanged = (s: Secret) => new Date(s.updated);
+
+/** What DescribeSecret and ListSecrets show of a secret (never its value), but its versions' stages, which each names its own way. */
+export const secretMetadata = (s: Secret) => ({
+  ARN: s.arn,
+  Name: s.name,
+  ...(s.description !== undefined && { Description: s.description }),
+  ...(s.kmsKeyId !== undefined && { KmsKeyId: s.kmsKeyId }),
+  LastChangedDate: lastChanged(s),
+  ...(s.deletedDate !== undefined && { DeletedDate: new Date(s.deletedDate) }),
+  ...(s.tags && { Tags: s.tags }),
+  CreatedDate: new Date(s.created),
+});

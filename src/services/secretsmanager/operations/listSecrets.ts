@@ -5,7 +5,7 @@ import type { Handler } from '../handler.js';
 import { decodeTokenOr, encodeToken } from '../../../util/pagination.js';
 import type { Secret } from '../../../secrets/store.js';
 import { invalidNextToken } from '../errors.js';
-import { lastChanged, versionsToStages } from '../secrets.js';
+import { secretMetadata, versionsToStages } from '../secrets.js';
 
 const DEFAULT_MAX = 100;
 
@@ -55,17 +55,7 @@ export const listSecrets: Handler<'ListSecrets'> = (ctx, input) => {
   const max = input.MaxResults ?? DEFAULT_MAX;
   const page = all.slice(start, start + max);
   return {
-    SecretList: page.map((s) => ({
-      ARN: s.arn,
-      Name: s.name,
-      ...(s.description !== undefined && { Description: s.description }),
-      ...(s.kmsKeyId !== undefined && { KmsKeyId: s.kmsKeyId }),
-      LastChangedDate: lastChanged(s),
-      ...(s.deletedDate !== undefined && { DeletedDate: new Date(s.deletedDate) }),
-      ...(s.tags && { Tags: s.tags }),
-      SecretVersionsToStages: versionsToStages(s),
-      CreatedDate: new Date(s.created),
-    })),
+    SecretList: page.map((s) => ({ ...secretMetadata(s), SecretVersionsToStages: versionsToStages(s) })),
     ...(start + max < all.length && { NextToken: encodeToken(start + max) }),
   };
 };
