@@ -10,6 +10,30 @@ import { ACCOUNT, failure, startEmulator, useEmulator } from './harness.js';
 import { BUCKET_TEMPLATE, cfnClient, settled } from './cfnKit.js';
 import { CREDENTIALS, KEY } from './sigv4Kit.js';
 
+/**
+ * A stack as CreateStack saves it when a stop (or a snapshot) comes between the answer and the run:
+ * REVIEW_IN_PROGRESS, holding the accepted create of BUCKET_TEMPLATE (its bucket site-prod).
+ */
+function pendingCreate(stackName: string, idSuffix: string, operationId: string) {
+  const now = new Date().toISOString();
+  return {
+    stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${stackName}/6d1c1f7e-0000-4000-8000-00000000000${idSuffix}`,
+    stackName,
+    status: 'REVIEW_IN_PROGRESS',
+    parameters: {},
+    capabilities: [],
+    tags: {},
+    resources: [],
+    outputs: {},
+    exports: {},
+    changeSets: {},
+    events: [],
+    created: now,
+    updated: now,
+    apiOperation: { id: operationId, kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'prod', Token: 'x' }, capabilities: [], tags: {} } },
+  };
+}
+
 describe('stacks across restarts', () => {
   it('a created stack is there after a restart; a pending operation left by a stop runs on start', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-cfn-durable-'));
@@ -20,22 +44,7 @@ describe('stacks across restarts', () => {
       // A stop between the answer and the run: the document holds the accepted operation (as CreateStack saves it), and shows it.
       // Its bucket is site-prod: site-dev is the first stack's, a real bucket (a second one of that name would fail, as on AWS).
       const scope = { account: ACCOUNT, region: 'us-east-1' };
-      const pending = {
-        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/interrupted/6d1c1f7e-0000-4000-8000-000000000000`,
-        stackName: 'interrupted',
-        status: 'REVIEW_IN_PROGRESS',
-        parameters: {},
-        capabilities: [],
-        tags: {},
-        resources: [],
-        outputs: {},
-        exports: {},
-        changeSets: {},
-        events: [],
-        created: new Date().toISOString(),
-        updated: new Date().toISOString(),
-        apiOperation: { id: 'interrupted-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'prod', Token: 'x' }, capabilities: [], tags: {} } },
-      };
+      const pending = pendingCreate('interrupted', '0', 'interrupted-1');
       emu.store.simulated.put(scope, 'cloudformation-stack', 'interrupted', pending, Date.now());
       const shown = (await cfnClient(emu.endpoint).send(new DescribeStacksCommand({ StackName: 'interrupted' }))).Stacks![0];
       expect([shown.StackStatus, shown.StackStatusReason]).toEqual(['CREATE_IN_PROGRESS', 'User Initiated']);
@@ -60,27 +69,11 @@ describe('stacks across a snapshot and restore', () => {
 
   it('a pending operation held by a restored state runs once the state is back', async () => {
     const scope = { account: ACCOUNT, region: 'us-east-1' };
-    const now = new Date().toISOString();
     t.emu.store.simulated.put(
       scope,
       'cloudformation-stack',
       'snapshotted',
-      {
-        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/snapshotted/6d1c1f7e-0000-4000-8000-000000000001`,
-        stackName: 'snapshotted',
-        status: 'REVIEW_IN_PROGRESS',
-        parameters: {},
-        capabilities: [],
-        tags: {},
-        resources: [],
-        outputs: {},
-        exports: {},
-        changeSets: {},
-        events: [],
-        created: now,
-        updated: now,
-        apiOperation: { id: 'snap-1', kind: 'create', previousStatus: 'REVIEW_IN_PROGRESS', desired: { templateBody: BUCKET_TEMPLATE, parameters: { Env: 'prod', Token: 'x' }, capabilities: [], tags: {} } },
-      },
+      pendingCreate('snapshotted', '1', 'snap-1'),
       Date.now(),
     );
     const archive = t.emu.snapshot();
