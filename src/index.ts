@@ -19,7 +19,6 @@ import { objectStoreSource } from './providers/sources/index.js';
 import { parameterLookup } from './parameters/store.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
 import { registerStackResources } from './stacks/resources/index.js';
-import { registerBuildResources } from './stacks/resources/codeBuildProject.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
@@ -91,7 +90,6 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   let ownUrl = 'http://127.0.0.1';
   // Filled by each service's resource types (src/stacks/resources/) before the first stack operation.
   const provisioners = new ProvisionerRegistry();
-  registerBuildResources(provisioners, { store });
   // The engine and its providers need each other: the table is given to the engine, then filled once.
   const providerTable = new ProviderTable();
   const engine = new Engine({

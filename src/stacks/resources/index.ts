@@ -1,5 +1,6 @@
 // The resource types stacks create for real, registered once by start()'s wiring. The others are
 // simulated by the engine (recorded with a physical id and plausible attributes).
+import { registerBuildResources } from './codeBuildProject.js';
 import type { ServiceDeps } from '../../appDeps.js';
 import type { ObjectStore } from '../../services/s3/index.js';
 import type { ProvisionerRegistry, ResourceProvisioner } from '../provisioners.js';
@@ -36,4 +37,5 @@ export function registerStackResources(provisioners: ProvisionerRegistry, deps: 
   provisioners.register(LAMBDA_FUNCTION, lambdaFunctionProvisioner(deps.store, deps.engine.localConfig));
   provisioners.register(CODESTAR_CONNECTION, codeStarConnectionProvisioner());
   provisioners.register('AWS::CDK::Metadata', nothing);
+  registerBuildResources(provisioners, deps);
 }
