@@ -7,6 +7,7 @@ import { s3err } from './errors.js';
 import { S3_LIMITS } from './limits.js';
 import type { StoreContext } from './storeContext.js';
 import { checkKey, type ObjectVersion, type Versions } from './versions.js';
+import { randomId } from './ids.js';
 
 export interface UploadInfo {
   uploadId: string;
@@ -26,7 +27,7 @@ export interface PartInfo {
   blob: string;
 }
 
-const newUploadId = () => randomBytes(36).toString('base64url');
+const newUploadId = () => randomId(36);
 
 export class Multipart {
   private readonly q;

@@ -1,7 +1,6 @@
 // Objects and their versions: every bucket behaves as versioned, so each write adds a version and a
 // delete without a version id adds a delete marker. s3_latest names each key's latest version (live:
 // not a delete marker). Bodies are written durably to blobs before the metadata commits.
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { writeBody, type Body } from './bodies.js';
 import type { Buckets } from './buckets.js';
@@ -11,6 +10,7 @@ import { S3_LIMITS } from './limits.js';
 import type { StoreContext } from './storeContext.js';
 import { hasIllegalXmlChars } from './xml.js';
 import type { ObjectVersion } from './objectVersion.js';
+import { randomId } from './ids.js';
 
 export type { ObjectVersion } from './objectVersion.js';
 
@@ -58,7 +58,7 @@ export const toVersion = (r: ObjectRow): ObjectVersion => ({
   seq: r.seq,
 });
 
-const newVersionId = () => randomBytes(24).toString('base64url');
+const newVersionId = () => randomId(24);
 
 /** A key S3 (and XML) can carry: 1 to 1024 UTF-8 bytes, no characters XML 1.0 cannot represent. */
 export function checkKey(key: string) {
