@@ -275,3 +275,22 @@ describe('older documents', () => {
     expect(store.simulated.get<StackDocument>(scope, STACK_KIND, 'demo')!.document.status).toBe('DELETE_COMPLETE');
   });
 });
+
+describe('exports between stacks', () => {
+  it("Fn::ImportValue reads another stack's export, in a resource, an output and a change set; an unknown one fails the create", async () => {
+    const { calls, provisioners } = setup();
+    let t = Date.UTC(2026, 0, 1);
+    const opOf = (name: string) => new StackOperation(store, scope, name, { now: t, clock: () => (t += 1000), simulateFailure: false, provisioners });
+    const maker = opOf('maker');
+    await maker.apply(maker.newStack(), doc('Resources:\n  A: {Type: Test::Fake::Thing}\nOutputs:\n  Out: {Value: shared-value, Export: {Name: the-export}}\n'), true);
+    const user = opOf('user');
+    const body = 'Resources:\n  B: {Type: Test::Fake::Thing, Properties: {Name: !ImportValue the-export}}\nOutputs:\n  Seen: {Value: !ImportValue the-export}\n';
+    const made = await user.apply(user.newStack(), doc(body), true);
+    expect(made.outputs).toEqual({ Seen: 'shared-value' });
+    const { changeSet } = await opOf('planned').createChangeSet(undefined, 'cs', doc(body));
+    expect(changeSet.changes.map((c) => c.logicalResourceId)).toEqual(['B']);
+    const bad = opOf('bad');
+    await expect(bad.apply(bad.newStack(), doc('Resources:\n  C: {Type: Test::Fake::Thing, Properties: {Name: !ImportValue missing-export}}\n'), true)).rejects.toThrow(/missing-export/);
+    expect(calls.filter((c) => c.startsWith('create B'))).toEqual(['create B {"Name":"shared-value"}']);
+  });
+});

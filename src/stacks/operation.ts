@@ -194,22 +194,32 @@ export class StackOperation {
     return out;
   }
 
-  private context(s: StackDocument, template: Template, parameters: Record<string, string>, live?: Map<string, StackResource>): StackContext {
+  /**
+   * What the template is evaluated against. The other stacks' exports are read only when an
+   * Fn::ImportValue asks (reading them parses every stack document of the account and region).
+   */
+  private context(s: StackDocument, template: Template, parameters: Record<string, string>): StackContext {
+    const self = this;
+    let exports: Record<string, string> | undefined;
     return {
       stackName: s.stackName,
       stackId: s.stackId,
       account: this.scope.account,
       region: this.scope.region,
       parameters: resolvedParameterValues(template, parameters, this.scope, this.options.parameterLookup),
-      exports: this.exportsOfOthers(),
-      ...(live && {
-        resources: (id: string) => {
-          const r = live.get(id);
-          return r && r.physicalId
-            ? { type: r.type, physicalId: r.physicalId, ...(r.ref !== undefined && { ref: r.ref }), attributes: r.attributes ?? {}, simulated: r.simulated ?? true, ...(r.properties && { properties: r.properties }) }
-            : undefined;
-        },
-      }),
+      get exports() {
+        return (exports ??= self.exportsOfOthers());
+      },
+    };
+  }
+
+  /** The stack's resources as provisioned so far, for Ref and Fn::GetAtt. */
+  private liveResources(live: Map<string, StackResource>): NonNullable<StackContext['resources']> {
+    return (id: string) => {
+      const r = live.get(id);
+      return r && r.physicalId
+        ? { type: r.type, physicalId: r.physicalId, ...(r.ref !== undefined && { ref: r.ref }), attributes: r.attributes ?? {}, simulated: r.simulated ?? true, ...(r.properties && { properties: r.properties }) }
+        : undefined;
     };
   }
 
@@ -286,7 +296,8 @@ export class StackOperation {
     const planned = this.validate(s, d);
     const previous = creating ? undefined : this.snapshot(s);
     const live = new Map(s.resources.map((r) => [r.logicalId, r]));
-    const w: Working = { template: d.template, ctx: { ...planned.ctx, resources: this.context(s, d.template, d.parameters, live).resources }, live };
+    // The context validate() made, now with the live resources (not spread: that would read the exports).
+    const w: Working = { template: d.template, ctx: Object.assign(planned.ctx, { resources: this.liveResources(live) }), live };
     s.inProgress = { verb, ...(previous && { previous }), steps: [], discard: [] };
     s.status = `${verb}_IN_PROGRESS`;
     s.statusReason = 'User Initiated';
@@ -751,7 +762,7 @@ export class StackOperation {
       checkRules(d.template, ctx);
       plan(d.template, ctx);
       const live = new Map(s.resources.map((r) => [r.logicalId, r]));
-      return stackResources(d.template, { ...ctx, resources: this.context(s, d.template, d.parameters, live).resources });
+      return stackResources(d.template, Object.assign(ctx, { resources: this.liveResources(live) }));
     });
     if (existing && existing.status === 'ROLLBACK_COMPLETE') await this.delete(existing);
     if (s.events.length === 0) this.event(s, 'REVIEW_IN_PROGRESS', 'User Initiated');

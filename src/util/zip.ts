@@ -2,23 +2,20 @@
 // without ever writing outside it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Zippable } from 'fflate';
 import { lazyRequire } from './lazyRequire.js';
 import type { UnzipJob, UnzipLimits, WorkerReply, ZipJob } from './zipJobs.js';
 import { runInWorker } from './zipWorkers.js';
+import { readZipIndex } from './zipIndex.js';
+import { runZipJob, safeEntryPath, UnsafeArchiveError, ZipLimitError, zipBytes } from './zipJobRun.js';
 
 export type { UnzipJob, UnzipLimits, WorkerReply, ZipJob } from './zipJobs.js';
+export { inflateLimitMessage, safeEntryPath, UnsafeArchiveError, ZipLimitError, zipBytes } from './zipJobRun.js';
 
 const fflate = lazyRequire<typeof import('fflate')>('fflate');
 const tinyglobby = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 
-export class UnsafeArchiveError extends Error {}
-
 /** Largest total the synchronous readZip unpacks (its entries' declared sizes; fflate never inflates past them). For tests and small archives only. */
 export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
-
-/** An input artifact too large to extract (a zip bomb, or simply too big for a local run). */
-export class ZipLimitError extends Error {}
 
 const GiB = 1024 * 1024 * 1024;
 export const DEFAULT_UNZIP_LIMITS: UnzipLimits = { totalBytes: 4 * GiB, entryBytes: 2 * GiB, entries: 200_000 };
@@ -29,15 +26,6 @@ export function unzipLimits(maxArtifactSize?: number): UnzipLimits {
   return { ...DEFAULT_UNZIP_LIMITS, totalBytes: maxArtifactSize, entryBytes: Math.min(maxArtifactSize, DEFAULT_UNZIP_LIMITS.entryBytes) };
 }
 
-const n = (v: number) => v.toLocaleString('en-US');
-
-/** Why an artifact is refused: what went over which limit (and what the archive claimed, when it claimed it). */
-export function inflateLimitMessage(artifact: string, which: 'total' | 'entry', limit: number, entry?: string, claimed?: number): string {
-  const what = which === 'total' ? `the input artifact ${artifact} expands to more than ${n(limit)} bytes` : `the entry '${entry}' of the input artifact ${artifact} expands to more than ${n(limit)} bytes`;
-  const claim = claimed === undefined ? '' : ` (${which === 'total' ? 'its entries claim' : 'it claims'} ${n(claimed)} bytes)`;
-  return `${what}${claim}, the limit of ${which === 'total' ? 'an artifact' : 'one file'} codepipeline-local extracts (--max-artifact-size): refusing to extract it`;
-}
-
 /** Runs a job on a pooled worker thread; a refusal comes back as the error it was in the worker. */
 async function inWorker(job: UnzipJob | ZipJob, transferList: ArrayBuffer[], signal?: AbortSignal): Promise<WorkerReply & { ok: true }> {
   const reply = await runInWorker(job, transferList, signal);
@@ -45,7 +33,31 @@ async function inWorker(job: UnzipJob | ZipJob, transferList: ArrayBuffer[], sig
   throw reply.kind === 'limit' ? new ZipLimitError(reply.message) : reply.kind === 'unsafe' ? new UnsafeArchiveError(reply.message) : new Error(reply.message);
 }
 
+/**
+ * Archives this small are unzipped on the event loop: the job takes well under a millisecond, less
+ * than the round trip to a worker thread (a message each way and the worker's wake-up, several
+ * milliseconds on a busy machine). The entries' claimed sizes bound what is inflated (zipJobRun.ts),
+ * so a small archive that claims a lot still goes to a worker; so does one with many files to write.
+ */
+const INLINE = { zipBytes: 64 * 1024, claimedBytes: 1024 * 1024, filesToWrite: 16 };
+
+function inlineable(zip: Uint8Array, toDisk: boolean): boolean {
+  if (zip.byteLength > INLINE.zipBytes) return false;
+  try {
+    const index = readZipIndex(zip);
+    return index.reduce((sum, e) => sum + e.size, 0) <= INLINE.claimedBytes && (!toDisk || index.length <= INLINE.filesToWrite);
+  } catch {
+    // Not a readable archive: the job itself reports why, the same way wherever it runs.
+    return true;
+  }
+}
+
 function unzipInWorker(job: Omit<UnzipJob, 'zip' | 'kind'> & { zip: Uint8Array }, signal?: AbortSignal) {
+  if (inlineable(job.zip, job.dir !== undefined)) {
+    signal?.throwIfAborted();
+    const zip = job.zip.buffer.slice(job.zip.byteOffset, job.zip.byteOffset + job.zip.byteLength) as ArrayBuffer;
+    return Promise.resolve().then(() => runZipJob({ ...job, kind: 'unzip', zip }));
+  }
   // A copy of exactly the zip's bytes (a Buffer may be a view on a larger pool), handed over without a second copy.
   const zip = new Uint8Array(job.zip).buffer;
   return inWorker({ ...job, kind: 'unzip', zip }, [zip], signal);
@@ -85,13 +97,6 @@ export function zipFiles(files: { path: string; data: Uint8Array; mode?: number 
   return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
 }
 
-/** The zip as fflate makes it (its own buffer, so a worker can hand it over). */
-export function zipBytes(files: { path: string; data: Uint8Array; mode?: number }[]): Uint8Array {
-  const tree: Zippable = {};
-  for (const f of files) tree[f.path.split(path.sep).join('/')] = [f.data, { os: 3, attrs: ((f.mode ?? 0o644) & 0o777) << 16 }];
-  return fflate().zipSync(tree, { level: 6 });
-}
-
 /** The entries of a small zip, synchronously (tests, archives the emulator made itself): artifacts go through readZipEntries. */
 export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
@@ -108,11 +113,3 @@ export function readZip(zip: Uint8Array): Map<string, Uint8Array> {
   return out;
 }
 
-/** A zip entry's name as a relative path; one that would leave the target folder (absolute, `..`) is refused. */
-export function safeEntryPath(name: string): string {
-  const normal = path.posix.normalize(name.replace(/\\/g, '/'));
-  // NUL cannot name a file; `.` (e.g. `a/..`) names the target folder itself.
-  if (normal.startsWith('/') || normal === '..' || normal === '.' || normal.startsWith('../') || /^[A-Za-z]:/.test(normal) || normal.includes('\0'))
-    throw new UnsafeArchiveError(`zip entry '${name}' escapes the target folder`);
-  return normal;
-}

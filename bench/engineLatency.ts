@@ -1,0 +1,266 @@
+// Engine latency benchmark: one execution at a time, nothing else running.
+// - A 5-stage pipeline of in-process actions (S3 source, S3 deploy extracting the artifact,
+//   CloudFormation deploying a one-parameter SSM stack through the local stack engine, S3 deploy of
+//   the zip as is, CloudFormation again on a second stack): StartPipelineExecution -> Succeeded,
+//   measured two ways: (a) the client's wall clock from sending StartPipelineExecution until a tight
+//   GetPipelineExecution poll (one request after another) first answers Succeeded; (b) the
+//   execution's own recorded times (ListPipelineExecutions startTime -> lastUpdateTime, milliseconds).
+// - A CodeBuild action whose buildspec is one `echo`: the action execution's startTime ->
+//   lastUpdateTime from ListActionExecutions (the engine's clock, milliseconds in the API's epoch
+//   seconds), i.e. from the transaction that records it InProgress to the one that records it Succeeded.
+// Knobs: BENCH_LATENCY_RUNS (30), BENCH_LATENCY_WARMUP (3).
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { start, type RunningEmulator } from '../src/index.js';
+import { zipFiles } from '../src/util/zip.js';
+import { post } from './load.js';
+
+const RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 30);
+const WARMUP = Number(process.env.BENCH_LATENCY_WARMUP ?? 3);
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+
+const auth = (service: string) => `AWS4-HMAC-SHA256 Credential=${ACCOUNT}/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+const headers = (target: string, service: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, authorization: auth(service) });
+
+const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Value:
+    Type: String
+Resources:
+  Param:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: !Ref Value
+Outputs:
+  Name:
+    Value: !Ref Param
+`;
+
+const BUILDSPEC = 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo hello\n';
+
+const S3_SOURCE = { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' };
+const S3_DEPLOY = { category: 'Deploy', owner: 'AWS', provider: 'S3', version: '1' };
+const CFN = { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' };
+const CODEBUILD = { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' };
+
+const source = { name: 'Source', actions: [{ name: 'Src', actionTypeId: S3_SOURCE, configuration: { S3Bucket: 'bench-src', S3ObjectKey: 'app.zip', PollForSourceChanges: 'false' }, outputArtifacts: [{ name: 'Src' }] }] };
+const stack = (stage: string, name: string) => ({
+  name: stage,
+  actions: [
+    {
+      name: 'Stack',
+      actionTypeId: CFN,
+      // A new value each execution: every run really updates the stack.
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: name, TemplatePath: 'Src::template.yml', ParameterOverrides: '{"Value":"#{codepipeline.PipelineExecutionId}"}' },
+      inputArtifacts: [{ name: 'Src' }],
+    },
+  ],
+});
+
+function fiveStages(name: string) {
+  return {
+    name,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
+    artifactStore: { type: 'S3', location: 'bench-artifacts' },
+    pipelineType: 'V2',
+    executionMode: 'QUEUED',
+    stages: [
+      source,
+      { name: 'Site', actions: [{ name: 'Extract', actionTypeId: S3_DEPLOY, configuration: { BucketName: 'bench-site', Extract: 'true' }, inputArtifacts: [{ name: 'Src' }] }] },
+      stack('Params', 'bench-params'),
+      { name: 'Archive', actions: [{ name: 'Zip', actionTypeId: S3_DEPLOY, configuration: { BucketName: 'bench-site', Extract: 'false', ObjectKey: 'archive/app.zip' }, inputArtifacts: [{ name: 'Src' }] }] },
+      stack('More', 'bench-more'),
+    ],
+  };
+}
+
+function codeBuildPipeline(name: string) {
+  return {
+    name,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
+    artifactStore: { type: 'S3', location: 'bench-artifacts' },
+    pipelineType: 'V2',
+    executionMode: 'QUEUED',
+    stages: [source, { name: 'Build', actions: [{ name: 'Echo', actionTypeId: CODEBUILD, configuration: { ProjectName: 'bench-echo' }, inputArtifacts: [{ name: 'Src' }] }] }],
+  };
+}
+
+export interface LatencyStats {
+  runs: number;
+  median: number;
+  p90: number;
+  min: number;
+}
+
+export interface EngineLatencyResult {
+  /** Five stages: client wall clock (start answer -> polled Succeeded) and the execution's recorded start -> end. */
+  pipelineWall: LatencyStats;
+  pipelineRecorded: LatencyStats;
+  /** CodeBuild `echo` action: recorded action start -> success; and the whole 2-stage execution, recorded. */
+  codeBuildAction: LatencyStats;
+  codeBuildExecution: LatencyStats;
+  failures: string[];
+}
+
+function stats(values: number[]): LatencyStats {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN;
+  return { runs: s.length, median: at(0.5), p90: at(0.9), min: s[0] ?? NaN };
+}
+
+class Client {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  private readonly url: URL;
+  constructor(endpoint: string) {
+    this.url = new URL(endpoint);
+  }
+  async call(op: string, body: unknown, target = `CodePipeline_20150709.${op}`, service = 'codepipeline') {
+    const r = await post(this.agent, this.url, headers(target, service), JSON.stringify(body));
+    if (r.status !== 200) throw new Error(`${op}: ${r.status} ${r.text}`);
+    return JSON.parse(r.text || '{}');
+  }
+  close() {
+    this.agent.destroy();
+  }
+}
+
+/** Starts one execution and polls until it ends; answers the wall time and the final status. */
+async function runOnce(c: Client, name: string): Promise<{ id: string; wallMs: number; status: string }> {
+  const t0 = performance.now();
+  const { pipelineExecutionId: id } = await c.call('StartPipelineExecution', { name });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { pipelineExecution } = await c.call('GetPipelineExecution', { pipelineName: name, pipelineExecutionId: id });
+    if (pipelineExecution.status !== 'InProgress') return { id, wallMs: performance.now() - t0, status: pipelineExecution.status };
+    if (Date.now() > deadline) return { id, wallMs: NaN, status: 'Timeout' };
+  }
+}
+
+async function recordedMs(c: Client, name: string, id: string): Promise<number> {
+  const { pipelineExecutionSummaries } = await c.call('ListPipelineExecutions', { pipelineName: name, maxResults: 5 });
+  const s = pipelineExecutionSummaries.find((x: { pipelineExecutionId: string }) => x.pipelineExecutionId === id);
+  return (s.lastUpdateTime - s.startTime) * 1000;
+}
+
+async function actionMs(c: Client, name: string, id: string, action: string): Promise<number> {
+  const { actionExecutionDetails } = await c.call('ListActionExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } });
+  const a = actionExecutionDetails.find((x: { actionName: string }) => x.actionName === action);
+  return (a.lastUpdateTime - a.startTime) * 1000;
+}
+
+/** Creates buckets, the source object and the CodeBuild project in a running emulator. */
+async function seed(emu: RunningEmulator, c: Client) {
+  for (const b of ['bench-src', 'bench-site', 'bench-artifacts']) emu.objects.createBucket(ACCOUNT, REGION, b);
+  const zip = zipFiles([
+    { path: 'template.yml', data: Buffer.from(TEMPLATE) },
+    { path: 'index.html', data: Buffer.from('<h1>bench</h1>\n') },
+    { path: 'buildspec.yml', data: Buffer.from(BUILDSPEC) },
+  ]);
+  await emu.objects.putObject({ bucket: 'bench-src', key: 'app.zip', body: zip });
+  await c.call(
+    'CreateProject',
+    {
+      name: 'bench-echo',
+      source: { type: 'CODEPIPELINE', buildspec: BUILDSPEC },
+      artifacts: { type: 'CODEPIPELINE' },
+      environment: { type: 'LINUX_CONTAINER', image: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL' },
+      serviceRole: `arn:aws:iam::${ACCOUNT}:role/codebuild`,
+    },
+    'CodeBuild_20161006.CreateProject',
+    'codebuild',
+  );
+}
+
+/** Waits for the execution CreatePipeline started, so the measured runs start from an idle pipeline. */
+async function settle(c: Client, name: string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { pipelineExecutionSummaries } = await c.call('ListPipelineExecutions', { pipelineName: name });
+    if (pipelineExecutionSummaries.every((s: { status: string }) => s.status !== 'InProgress')) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export async function runEngineLatencyBench(opts: { emulator?: RunningEmulator; parts?: string[] } = {}): Promise<EngineLatencyResult> {
+  const parts = opts.parts ?? ['pipeline', 'codebuild'];
+  const dataDir = opts.emulator ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-latency-bench-'));
+  const emu = opts.emulator ?? (await start({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' }));
+  const c = new Client(emu.endpoint);
+  const failures: string[] = [];
+  const result: EngineLatencyResult = {
+    pipelineWall: stats([]),
+    pipelineRecorded: stats([]),
+    codeBuildAction: stats([]),
+    codeBuildExecution: stats([]),
+    failures,
+  };
+  try {
+    await seed(emu, c);
+    if (parts.includes('pipeline')) {
+      await c.call('CreatePipeline', { pipeline: fiveStages('bench-latency') });
+      await settle(c, 'bench-latency');
+      const wall: number[] = [];
+      const recorded: number[] = [];
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        const r = await runOnce(c, 'bench-latency');
+        if (r.status !== 'Succeeded') failures.push(`5-stage execution ${r.id}: ${r.status}`);
+        else if (i >= WARMUP) {
+          wall.push(r.wallMs);
+          recorded.push(await recordedMs(c, 'bench-latency', r.id));
+        }
+      }
+      result.pipelineWall = stats(wall);
+      result.pipelineRecorded = stats(recorded);
+    }
+    if (parts.includes('codebuild')) {
+      await c.call('CreatePipeline', { pipeline: codeBuildPipeline('bench-codebuild') });
+      await settle(c, 'bench-codebuild');
+      const action: number[] = [];
+      const execution: number[] = [];
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        const r = await runOnce(c, 'bench-codebuild');
+        if (r.status !== 'Succeeded') failures.push(`CodeBuild execution ${r.id}: ${r.status}`);
+        else if (i >= WARMUP) {
+          action.push(await actionMs(c, 'bench-codebuild', r.id, 'Echo'));
+          execution.push(await recordedMs(c, 'bench-codebuild', r.id));
+        }
+      }
+      result.codeBuildAction = stats(action);
+      result.codeBuildExecution = stats(execution);
+    }
+    return result;
+  } finally {
+    c.close();
+    if (!opts.emulator) {
+      await emu.stop();
+      fs.rmSync(dataDir!, { recursive: true, force: true });
+    }
+  }
+}
+
+export function engineLatencyTable(r: EngineLatencyResult): string {
+  const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
+  const row = (what: string, how: string, s: LatencyStats, target: string) => `| ${what} | ${how} | ${s.runs} | ${f(s.median)} | ${f(s.p90)} | ${f(s.min)} | ${target} |`;
+  return [
+    '',
+    '| In-process pipeline latency (one execution at a time) | measured | runs | median ms | p90 ms | min ms | target |',
+    '|---|---|---:|---:|---:|---:|---|',
+    row('5 stages: S3 source, S3 deploy (extract), CloudFormation (SSM parameter), S3 deploy (zip), CloudFormation', 'client: StartPipelineExecution sent -> GetPipelineExecution polled Succeeded', r.pipelineWall, 'median <= 20'),
+    row('same', "recorded: execution's startTime -> lastUpdateTime", r.pipelineRecorded, 'median <= 20'),
+    row('CodeBuild action, buildspec one `echo`', "recorded: action execution's startTime -> lastUpdateTime", r.codeBuildAction, 'median <= 100'),
+    row('S3 source + that CodeBuild action', "recorded: execution's startTime -> lastUpdateTime", r.codeBuildExecution, '-'),
+    ...(r.failures.length ? ['', `Failures: ${r.failures.join('; ')}`] : []),
+    '',
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const parts = process.env.BENCH_LATENCY_PARTS?.split(',');
+  const r = await runEngineLatencyBench({ parts });
+  process.stdout.write(engineLatencyTable(r));
+}
