@@ -581,6 +581,8 @@ export class Engine {
   completeAction(actionExecutionId: string, result: ActionResult) {
     const row = this.store.executions.action(actionExecutionId);
     if (!row || row.status !== 'InProgress') return;
+    // The action's log is on disk before its outcome is recorded.
+    this.logs.settle(row.id);
     const exec = this.store.executions.get(row.executionId)!;
     const now = this.clock.now();
     const output = {

@@ -24,6 +24,12 @@ export class ActionLogs {
   private readonly diskSizes = new Map<string, number>();
   /** Log files held open for appending, oldest first: an action writes many lines (bounded: see MAX_OPEN). */
   private readonly fds = new Map<string, number>();
+  /**
+   * Logs whose file is being opened off the event loop (creating a file can wait on the file system's
+   * journal for a millisecond or more), with the text written meanwhile. Readers, a snapshot and the
+   * end of the action (settle) write it out synchronously first, so nothing is ever read without it.
+   */
+  private readonly opening = new Map<string, { file: string; chunks: Buffer[] }>();
   private dirMade = false;
   private stopped = false;
 
@@ -54,7 +60,7 @@ export class ActionLogs {
     if (size + chunk.length > DISK_CAP) chunk = Buffer.concat([chunk.subarray(0, DISK_CAP - size), Buffer.from(truncated(DISK_CAP))]);
     try {
       if (this.stopped) fs.appendFileSync(file, chunk);
-      else fs.writeSync(this.fdOf(id, file), chunk);
+      else this.write(id, file, chunk);
     } catch {
       // The folder went away under us (removed after a stop while a build still printed): the line
       // is lost, never the process. The next line opens the file anew.
@@ -64,33 +70,102 @@ export class ActionLogs {
     this.diskSizes.set(id, size + chunk.length);
   }
 
-  private forget(id: string) {
+  /** Writes to the open file, or queues the text while the file is opened off the event loop. */
+  private write(id: string, file: string, chunk: Buffer) {
     const fd = this.fds.get(id);
-    this.fds.delete(id);
-    this.dirMade = false;
-    if (fd !== undefined) fs.close(fd, () => {});
+    if (fd !== undefined) {
+      fs.writeSync(fd, chunk);
+      return;
+    }
+    const waiting = this.opening.get(id);
+    if (waiting) {
+      waiting.chunks.push(chunk);
+      return;
+    }
+    this.makeDir();
+    const entry = { file, chunks: [chunk] };
+    this.opening.set(id, entry);
+    fs.open(file, 'a', (err, opened) => {
+      // Settled synchronously meanwhile, or every log replaced: this descriptor is not needed.
+      if (this.opening.get(id) !== entry) {
+        if (!err) fs.close(opened, () => {});
+        return;
+      }
+      if (!err) {
+        this.opening.delete(id);
+        return this.adopt(id, opened, entry.chunks);
+      }
+      // The folder went away: made again, the file is opened here and now.
+      this.settle(id);
+    });
   }
 
-  /** The open file of a log, opened for appending (and its folder made) on first use. */
-  private fdOf(id: string, file: string): number {
-    let fd = this.fds.get(id);
-    if (fd !== undefined) return fd;
-    if (!this.dirMade) {
-      fs.mkdirSync(this.dir!, { recursive: true });
-      this.dirMade = true;
-    }
+  /** Takes an opened file into the set of open logs and writes what waited for it. */
+  private adopt(id: string, fd: number, chunks: Buffer[]) {
     if (this.fds.size >= MAX_OPEN) {
       const [oldest, oldFd] = this.fds.entries().next().value as [string, number];
       fs.closeSync(oldFd);
       this.fds.delete(oldest);
     }
-    fd = fs.openSync(file, 'a');
     this.fds.set(id, fd);
-    return fd;
+    try {
+      for (const c of chunks) fs.writeSync(fd, c);
+    } catch {
+      // As in append(): the folder went away; the lines are lost, never the process.
+      this.forget(id);
+    }
+  }
+
+  /**
+   * Writes out, synchronously, what waits for the log's file to open: before the log is read, and
+   * before the state change that ends its action commits (the log is on disk before the outcome).
+   */
+  settle(id: string) {
+    const entry = this.opening.get(id);
+    if (!entry) return;
+    this.opening.delete(id);
+    let fd: number;
+    try {
+      fd = this.openNow(entry.file);
+    } catch {
+      return this.forget(id);
+    }
+    this.adopt(id, fd, entry.chunks);
+  }
+
+  private settleAll() {
+    for (const id of [...this.opening.keys()]) this.settle(id);
+  }
+
+  /** Opens a log file for appending; a folder removed under us is made again once. */
+  private openNow(file: string): number {
+    try {
+      this.makeDir();
+      return fs.openSync(file, 'a');
+    } catch {
+      this.dirMade = false;
+      this.makeDir();
+      return fs.openSync(file, 'a');
+    }
+  }
+
+  private makeDir() {
+    if (this.dirMade) return;
+    fs.mkdirSync(this.dir!, { recursive: true });
+    this.dirMade = true;
+  }
+
+  private forget(id: string) {
+    const fd = this.fds.get(id);
+    this.fds.delete(id);
+    this.diskSizes.delete(id);
+    this.dirMade = false;
+    if (fd !== undefined) fs.close(fd, () => {});
   }
 
   /** At stop: closes every log file; a build still printing appends without holding the file open. */
   close() {
+    this.settleAll();
     this.stopped = true;
     this.closeFiles();
   }
@@ -102,6 +177,7 @@ export class ActionLogs {
 
   /** Every log (for a snapshot), read synchronously. */
   all(): [string, Buffer][] {
+    this.settleAll();
     if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);
     let names: string[];
     try {
@@ -124,6 +200,8 @@ export class ActionLogs {
 
   /** Replaces every log with `logs` (a restore; none for a reset). */
   replaceAll(logs: [string, Uint8Array][]) {
+    // What waited for a file to open belongs to the state being replaced.
+    this.opening.clear();
     this.closeFiles();
     this.dirMade = false;
     this.openLine.clear();
@@ -146,6 +224,7 @@ export class ActionLogs {
    */
   open(id: string): { size: number; chunks: AsyncIterable<Buffer> } | undefined {
     if (!LOG_ID.test(id)) return undefined;
+    this.settle(id);
     if (!this.dir) {
       const text = this.memory.get(id);
       if (text === undefined) return undefined;
@@ -173,6 +252,7 @@ export class ActionLogs {
   /** The whole log, or undefined when the action never wrote one. */
   read(id: string): string | undefined {
     if (!LOG_ID.test(id)) return undefined;
+    this.settle(id);
     if (!this.dir) return this.memory.get(id);
     try {
       return fs.readFileSync(path.join(this.dir, `${id}.log`), 'utf8');
@@ -184,7 +264,8 @@ export class ActionLogs {
 
 function fileSize(file: string): number {
   try {
-    return fs.statSync(file).size;
+    // Most logs are new: no exception built for the missing file.
+    return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   } catch {
     return 0;
   }

@@ -279,3 +279,17 @@ Outputs:
     );
   });
 });
+
+describe('parsed templates kept by their text', () => {
+  it('the same text parses to an equal template each time, never the same object: a change to one copy leaves the next alone', () => {
+    const body = 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Sub "${AWS::StackName}-t"}\n';
+    const first = parseTemplate(body);
+    (first.Resources as Record<string, { Type: string }>).A.Type = 'Changed';
+    const second = parseTemplate(body);
+    expect(second).toEqual({ Resources: { A: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${AWS::StackName}-t' } } } } });
+    expect(parseTemplate(body)).not.toBe(second);
+    // A text that failed is refused again, not remembered as anything.
+    expect(() => parseTemplate('Resources: {}')).toThrow('At least one Resources member must be defined.');
+    expect(() => parseTemplate('Resources: {}')).toThrow('At least one Resources member must be defined.');
+  });
+});

@@ -49,7 +49,32 @@ const SSM_TYPE = /^AWS::SSM::Parameter::(Name|Value<.+>)$/;
 const AWS_TYPE = /^(List<)?AWS::[A-Za-z0-9]+::[A-Za-z0-9:]+>?$/;
 
 /** Parses a template body: JSON when it looks like JSON, else YAML. Messages follow CloudFormation's. */
+/**
+ * Templates parsed lately, by their text: a pipeline deploys the same template again and again, and
+ * YAML parsing costs milliseconds where a copy of the result costs microseconds. Each caller gets its
+ * own copy (callers may change what they get); only templates that parsed and passed the checks are kept.
+ */
+const parsed = new Map<string, Template>();
+const PARSED_KEPT = 32;
+const PARSED_MAX_CHARS = 256 * 1024;
+
 export function parseTemplate(body: string): Template {
+  const hit = parsed.get(body);
+  if (hit) {
+    // Most recently used last: the oldest goes first when the cache is full.
+    parsed.delete(body);
+    parsed.set(body, hit);
+    return structuredClone(hit);
+  }
+  const t = parseTemplateText(body);
+  if (body.length <= PARSED_MAX_CHARS) {
+    parsed.set(body, structuredClone(t));
+    if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  }
+  return t;
+}
+
+function parseTemplateText(body: string): Template {
   const trimmed = body.trimStart();
   let doc: unknown;
   if (trimmed.startsWith('{')) {
