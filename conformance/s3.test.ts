@@ -832,6 +832,29 @@ describe('S3-compatible store (data folder)', () => {
     }
   });
 
+  it('a copy is a body of its own on disk (a second name for the same bytes): deleting the source or the copy leaves the other whole', async () => {
+    const dataDir = path.join(dir, 'copies');
+    const emu = await startEmulator({ inMemory: false, dataDir });
+    const c = s3(emu.endpoint);
+    try {
+      await c.send(new CreateBucketCommand({ Bucket: 'copy-bucket' }));
+      const src = await c.send(new PutObjectCommand({ Bucket: 'copy-bucket', Key: 'src', Body: 'shared bytes' }));
+      const one = await c.send(new CopyObjectCommand({ Bucket: 'copy-bucket', Key: 'one', CopySource: 'copy-bucket/src' }));
+      const two = await c.send(new CopyObjectCommand({ Bucket: 'copy-bucket', Key: 'two', CopySource: 'copy-bucket/one' }));
+      expect(filesUnder(path.join(dataDir, 's3'))).toHaveLength(3);
+      await c.send(new DeleteObjectCommand({ Bucket: 'copy-bucket', Key: 'src', VersionId: src.VersionId }));
+      expect(await (await c.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'one' }))).Body!.transformToString()).toBe('shared bytes');
+      await c.send(new DeleteObjectCommand({ Bucket: 'copy-bucket', Key: 'one', VersionId: one.VersionId }));
+      expect(await (await c.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'two' }))).Body!.transformToString()).toBe('shared bytes');
+      expect(filesUnder(path.join(dataDir, 's3'))).toHaveLength(1);
+      await c.send(new DeleteObjectCommand({ Bucket: 'copy-bucket', Key: 'two', VersionId: two.VersionId }));
+      expect(filesUnder(path.join(dataDir, 's3'))).toEqual([]);
+    } finally {
+      c.destroy();
+      await emu.stop();
+    }
+  });
+
   it('at start-up removes bodies cut short mid-write, and keeps complete bodies nothing refers to (they are never deleted)', async () => {
     const dataDir = path.join(dir, 'sweep');
     const emu = await startEmulator({ inMemory: false, dataDir });

@@ -37,4 +37,10 @@ export interface ArtifactObjects {
   put(account: string, location: ArtifactLocation, body: Buffer): Promise<{ versionId: string; etag: string }>;
   /** Reads the latest version of an object (or the given version); undefined when it does not exist. */
   get(location: ArtifactLocation, versionId?: string): Promise<Buffer | undefined>;
+  /**
+   * Writes a copy of an object version of the store (a source object) at `location` without reading
+   * or writing its bytes again, creating the bucket when missing; undefined when that version does
+   * not exist. Optional: without it a provider reads the object and put()s it.
+   */
+  copy?(account: string, source: ArtifactLocation & { versionId: string }, location: ArtifactLocation): Promise<{ versionId: string; etag: string } | undefined>;
 }

@@ -97,8 +97,24 @@ export class S3DeployProvider extends InProcessProvider {
         throw e;
       }
     };
+    const artifactName = start.inputArtifacts[0]?.name ?? '';
+    if (!extract) {
+      // The artifact as is: a copy in the store, its bytes neither read nor written again.
+      const loc = start.inputArtifacts[0]?.s3location;
+      const source = loc?.bucket && loc.key ? objects.getVersion(loc.bucket, loc.key) : undefined;
+      if (source && !source.deleteMarker && source.blob) {
+        log.note(`Read the input artifact '${artifactName}' (${byteCount(source.size)}); writing it as is to s3://${bucket}/${objectKey}`);
+        try {
+          await objects.copyObject({ source, bucket, key: objectKey, replace: { contentType: contentTypeOf(objectKey), headers, metadata: {} } });
+        } catch (e) {
+          if (e instanceof S3Error) throw new ActionFailure(`Could not write s3://${bucket}/${objectKey}: ${e.code}: ${e.message}`);
+          throw e;
+        }
+        log.note(`Wrote s3://${bucket}/${objectKey} (${byteCount(source.size)}, ${contentTypeOf(objectKey)})`);
+        return { status: 'Succeeded', summary: `Deployed the artifact '${artifactName}' to s3://${bucket}/${objectKey}` };
+      }
+    }
     const zip = await inputArtifact(this.engine, start);
-    const artifactName = start.inputArtifacts[0].name ?? '';
     log.note(`Read the input artifact '${artifactName}' (${byteCount(zip.length)}); ${extract ? `extracting its files into s3://${bucket}/` : `writing it as is to s3://${bucket}/${objectKey}`}`);
     if (!extract) {
       log.note(await put(objectKey, zip));

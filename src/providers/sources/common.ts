@@ -4,6 +4,7 @@
 import type { SourceRevisionOverride } from '@aws-sdk/client-codepipeline';
 import type { ActionResult, Engine } from '../../engine/engine.js';
 import type { ActionBegun, ActionStart } from '../../engine/provider.js';
+import type { ArtifactLocation } from '../../engine/artifacts.js';
 import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
 
 /** Reports the action's outcome in its own transaction and lets the engine advance. */
@@ -53,10 +54,14 @@ export function beginSource(engine: Engine, start: ActionStart): ActionBegun {
   return { externalExecutionUrl: actionLogUrl(engine, start.actionExecution.id) };
 }
 
-/** Writes the output artifact and logs where it went and its size. */
-export async function writeSourceArtifact(engine: Engine, start: ActionStart, log: ActionLog, body: Buffer, what: string) {
+/**
+ * Writes the output artifact and logs where it went and its size. `from`, the object version the
+ * body was read from, lets the store copy it without writing the bytes again.
+ */
+export async function writeSourceArtifact(engine: Engine, start: ActionStart, log: ActionLog, body: Buffer, what: string, from?: ArtifactLocation & { versionId: string }) {
   const location = outputLocation(start);
-  await engine.artifacts.put(start.execution.account, location, body);
+  const copied = from && (await engine.artifacts.copy?.(start.execution.account, from, location));
+  if (!copied) await engine.artifacts.put(start.execution.account, location, body);
   log.note(`Wrote the output artifact '${start.outputArtifacts[0].name}' (${what}, ${byteCount(body.length)}) to s3://${location.bucket}/${location.key}`);
 }
 

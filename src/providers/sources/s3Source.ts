@@ -50,7 +50,7 @@ export class S3SourceProvider implements ActionProvider {
       }
       const { object } = got;
       log.note(`Read version ${object.versionId} of s3://${bucket}/${key}: ${byteCount(object.body.length)}, ETag ${object.etag}`);
-      await writeSourceArtifact(this.engine, start, log, object.body, 'the object as is');
+      await writeSourceArtifact(this.engine, start, log, object.body, 'the object as is', { bucket, key, versionId: object.versionId });
       const region = start.actionExecution.input.region ?? start.execution.region;
       const url = `https://${region}.console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?prefix=${encodeURIComponent(key)}&versionId=${encodeURIComponent(object.versionId)}`;
       const summary = object.metadata?.[SUMMARY_METADATA];

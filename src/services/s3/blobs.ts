@@ -23,6 +23,8 @@ export interface Blobs {
   /** The bytes [start, end] (inclusive) of a body, or all of it. */
   read(id: string, range?: { start: number; end: number }): Readable;
   readAll(id: string): Promise<Buffer>;
+  /** A new body with the same bytes as `id` (a copy): answers its id. */
+  duplicate(id: string): Promise<string>;
   /** Deletes bodies whose rows the caller just deleted (or never committed). */
   remove(ids: Iterable<string>): void;
   /** Deletes bodies cut short by a crash (never complete, never acknowledged); answers how many complete bodies `known` does not name. */
@@ -85,6 +87,31 @@ export class FileBlobs implements Blobs {
 
   read(id: string, range?: { start: number; end: number }): Readable {
     return fs.createReadStream(this.file(id), range ? { start: range.start, end: range.end } : {});
+  }
+
+  /**
+   * A hard link: bodies are immutable and already flushed, so a second name for the same bytes is a
+   * complete, durable copy without writing or flushing them again (each name is removed on its own).
+   * Where links are not allowed, the bytes are copied and flushed as any new body.
+   */
+  async duplicate(id: string): Promise<string> {
+    const copy = newId();
+    try {
+      await fs.promises.link(this.file(id), this.file(copy));
+      return copy;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'EMLINK' && code !== 'ENOSYS') throw e;
+    }
+    const writer = await this.create();
+    try {
+      await writer.write(await this.readAll(id));
+      await writer.finish();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    return writer.id;
   }
 
   readAll(id: string): Promise<Buffer> {
@@ -155,6 +182,12 @@ export class MemoryBlobs implements Blobs {
 
   async readAll(id: string): Promise<Buffer> {
     return this.body(id);
+  }
+
+  async duplicate(id: string): Promise<string> {
+    const copy = newId();
+    this.bodies.set(copy, this.body(id));
+    return copy;
   }
 
   remove(ids: Iterable<string>) {

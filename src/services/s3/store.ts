@@ -51,6 +51,13 @@ export class ObjectStore {
         return { versionId: v.versionId, etag: v.etag };
       },
       get: async (location: ArtifactLocation, versionId?: string) => this.getBuffer(location.bucket, location.key, versionId),
+      copy: async (account: string, source: ArtifactLocation & { versionId: string }, location: ArtifactLocation) => {
+        const from = this.getBucket(source.bucket) && this.getVersion(source.bucket, source.key, source.versionId);
+        if (!from || from.deleteMarker || !from.blob) return undefined;
+        this.ensureBucket(account, undefined, location.bucket);
+        const v = await this.copyObject({ source: from, bucket: location.bucket, key: location.key, replace: { contentType: 'application/zip', headers: {}, metadata: {} } });
+        return { versionId: v.versionId, etag: v.etag };
+      },
     };
   }
 

@@ -249,7 +249,7 @@ export class Versions {
     checkKey(input.key);
     this.buckets.requireBucket(input.bucket);
     const { source } = input;
-    const { blob } = await writeBody(this.ctx.blobs, this.ctx.blobs.read(source.blob!));
+    const blob = await this.ctx.blobs.duplicate(source.blob!);
     return this.commit(blob, () => {
       this.buckets.requireBucket(input.bucket);
       const meta = input.replace ?? { contentType: source.contentType, headers: source.headers, metadata: source.metadata };
