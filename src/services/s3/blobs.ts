@@ -42,8 +42,62 @@ export const BLOB_ID = /^[0-9a-f]{32}$/;
 const ID = BLOB_ID;
 const PARTIAL = '.partial';
 
+/**
+ * Small bodies written or read lately, by id, in memory (bodies never change once complete): a
+ * pipeline's artifact is read by the stages after the one that wrote it, and a read from memory
+ * waits for neither the disk nor a free thread of the pool that file operations (and flushes) share.
+ */
+class RecentBodies {
+  private readonly bodies = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    readonly maxBody: number,
+  ) {}
+
+  /** A copy: whoever reads a body may change what they get. */
+  get(id: string): Buffer | undefined {
+    const b = this.bodies.get(id);
+    if (!b) return undefined;
+    this.bodies.delete(id);
+    this.bodies.set(id, b);
+    return Buffer.from(b);
+  }
+
+  set(id: string, body: Buffer) {
+    if (body.length > this.maxBody) return;
+    this.delete(id);
+    this.bodies.set(id, body);
+    this.bytes += body.length;
+    for (const [oldest, b] of this.bodies) {
+      if (this.bytes <= this.maxBytes) break;
+      this.bodies.delete(oldest);
+      this.bytes -= b.length;
+    }
+  }
+
+  /** The cached bytes of `id`, shared (for a copy under another id). */
+  peek(id: string): Buffer | undefined {
+    return this.bodies.get(id);
+  }
+
+  delete(id: string) {
+    const b = this.bodies.get(id);
+    if (!b) return;
+    this.bodies.delete(id);
+    this.bytes -= b.length;
+  }
+
+  clear() {
+    this.bodies.clear();
+    this.bytes = 0;
+  }
+}
+
 export class FileBlobs implements Blobs {
   readonly dir: string;
+  private readonly recent = new RecentBodies(16 * 1024 * 1024, 1024 * 1024);
 
   constructor(dataDir: string) {
     this.dir = path.join(path.resolve(dataDir), 's3', 'blobs');
@@ -66,9 +120,14 @@ export class FileBlobs implements Blobs {
       closed = true;
       await fh.close();
     };
+    // A small body is kept to serve the reads that follow (see RecentBodies).
+    let kept: Buffer[] | undefined = [];
+    let keptBytes = 0;
     return {
       id,
       write: async (chunk) => {
+        if (kept && (keptBytes += chunk.length) <= this.recent.maxBody) kept.push(Buffer.from(chunk));
+        else kept = undefined;
         let off = 0;
         while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
       },
@@ -76,6 +135,7 @@ export class FileBlobs implements Blobs {
         await fh.sync();
         await close();
         await fs.promises.rename(partial, file);
+        if (kept) this.recent.set(id, Buffer.concat(kept));
       },
       abort: async () => {
         await close().catch(() => {});
@@ -98,6 +158,8 @@ export class FileBlobs implements Blobs {
     const copy = newId();
     try {
       await fs.promises.link(this.file(id), this.file(copy));
+      const body = this.recent.peek(id);
+      if (body) this.recent.set(copy, body);
       return copy;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -114,13 +176,21 @@ export class FileBlobs implements Blobs {
     return writer.id;
   }
 
-  readAll(id: string): Promise<Buffer> {
-    return fs.promises.readFile(this.file(id));
+  async readAll(id: string): Promise<Buffer> {
+    const file = this.file(id);
+    const hit = this.recent.get(id);
+    if (hit) return hit;
+    const body = await fs.promises.readFile(file);
+    this.recent.set(id, body);
+    return Buffer.from(body);
   }
 
   remove(ids: Iterable<string>) {
     // Synchronous: a restore that brings the same body back right after cannot lose it to a late unlink.
-    for (const id of ids) fs.rmSync(this.file(id), { force: true });
+    for (const id of ids) {
+      this.recent.delete(id);
+      fs.rmSync(this.file(id), { force: true });
+    }
   }
 
   tidy(known: Set<string>): { unknown: number } {
@@ -141,6 +211,7 @@ export class FileBlobs implements Blobs {
   }
 
   putSync(id: string, body: Uint8Array) {
+    this.recent.delete(id);
     const file = this.file(id);
     fs.writeFileSync(file + PARTIAL, body, { mode: 0o600 });
     fs.renameSync(file + PARTIAL, file);
