@@ -21,10 +21,28 @@ function fromRaw<T>(r: any): SimulatedRecord<T> {
   return { account: r.account, region: r.region, kind: r.kind, name: r.name, document: JSON.parse(r.document) as T, created: r.created, updated: r.updated };
 }
 
+/**
+ * Kinds whose documents hold an `events` list (a stack's events: only ever appended, the oldest
+ * dropped first). The list is kept in rows of its own, written as it grows, not with the document:
+ * an operation saves its stack many times, and each save rewrote every event the stack ever had.
+ */
+const EVENTED: ReadonlySet<SimulatedKind> = new Set(['cloudformation-stack']);
+
+interface EventedDocument {
+  events?: { eventId: string }[];
+}
+
 export class SimulatedStore {
   private readonly s;
+  private readonly putEvented;
 
   constructor(db: Db) {
+    this.putEvented = db.transaction((s: Scope, kind: SimulatedKind, name: string, document: EventedDocument, now: number) => {
+      const stored: EventedDocument = { ...document };
+      delete stored.events;
+      this.s.put.run(s.account, s.region, kind, name, JSON.stringify(stored), now, now);
+      this.saveEvents(s, kind, name, document.events ?? []);
+    });
     this.s = {
       get: db.prepare('SELECT * FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? AND name = ?'),
       put: db.prepare(
@@ -34,29 +52,66 @@ export class SimulatedStore {
       list: db.prepare('SELECT * FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY updated DESC, rowid DESC'),
       remove: db.prepare('DELETE FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? AND name = ?'),
       listKind: db.prepare('SELECT * FROM simulated_resources WHERE kind = ? ORDER BY rowid'),
+      events: db.prepare('SELECT event FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? ORDER BY seq').pluck(),
+      lastEvent: db.prepare<[string, string, string, string], { seq: number; event_id: string }>(
+        'SELECT seq, event_id FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? ORDER BY seq DESC LIMIT 1',
+      ),
+      insertEvent: db.prepare('INSERT INTO simulated_events (account, region, kind, name, seq, event_id, event) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      deleteEventsBelow: db.prepare('DELETE FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? AND seq < ?'),
+      deleteEvents: db.prepare('DELETE FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ?'),
     };
+  }
+
+  /** Makes the rows follow the list: what was appended since the last save goes in, what was dropped from the front goes. */
+  private saveEvents(s: Scope, kind: SimulatedKind, name: string, events: { eventId: string }[]) {
+    const last = this.s.lastEvent.get(s.account, s.region, kind, name);
+    let from = 0;
+    let seq = 0;
+    if (last) {
+      seq = last.seq + 1;
+      let at = events.length - 1;
+      while (at >= 0 && events[at].eventId !== last.event_id) at--;
+      if (at >= 0) from = at + 1;
+      // A list that does not hold the last saved event replaced the old one (a stack made anew).
+      else this.s.deleteEvents.run(s.account, s.region, kind, name);
+    }
+    for (let i = from; i < events.length; i++) this.s.insertEvent.run(s.account, s.region, kind, name, seq++, events[i].eventId, JSON.stringify(events[i]));
+    this.s.deleteEventsBelow.run(s.account, s.region, kind, name, seq - events.length);
+  }
+
+  /** A record as stored; an evented kind's document gets its events back (a document saved before they had rows keeps its own). */
+  private read<T>(r: any): SimulatedRecord<T> {
+    const record = fromRaw<T>(r);
+    if (EVENTED.has(record.kind)) {
+      const doc = record.document as EventedDocument;
+      const rows = this.s.events.all(record.account, record.region, record.kind, record.name) as string[];
+      if (rows.length || !Array.isArray(doc.events)) doc.events = rows.map((e) => JSON.parse(e));
+    }
+    return record;
   }
 
   get<T>(s: Scope, kind: SimulatedKind, name: string): SimulatedRecord<T> | undefined {
     const r = this.s.get.get(s.account, s.region, kind, name);
-    return r ? fromRaw<T>(r) : undefined;
+    return r ? this.read<T>(r) : undefined;
   }
 
   put(s: Scope, kind: SimulatedKind, name: string, document: unknown, now: number) {
+    if (EVENTED.has(kind)) return this.putEvented(s, kind, name, document as EventedDocument, now);
     this.s.put.run(s.account, s.region, kind, name, JSON.stringify(document), now, now);
   }
 
   remove(s: Scope, kind: SimulatedKind, name: string) {
     this.s.remove.run(s.account, s.region, kind, name);
+    this.s.deleteEvents.run(s.account, s.region, kind, name);
   }
 
   /** Every resource of a kind in every account and region (e.g. stacks to recover at start). */
   listKind<T>(kind: SimulatedKind): SimulatedRecord<T>[] {
-    return this.s.listKind.all(kind).map((r) => fromRaw<T>(r));
+    return this.s.listKind.all(kind).map((r) => this.read<T>(r));
   }
 
   /** Every resource of a kind in the scope, most recently updated first. */
   list<T>(s: Scope, kind: SimulatedKind): SimulatedRecord<T>[] {
-    return this.s.list.all(s.account, s.region, kind).map((r) => fromRaw<T>(r));
+    return this.s.list.all(s.account, s.region, kind).map((r) => this.read<T>(r));
   }
 }

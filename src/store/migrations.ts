@@ -361,4 +361,19 @@ export const migrations: string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX secrets_by_arn ON secrets (arn);
   `,
+  // A stack's events, one row each (kind 'cloudformation-stack' of simulated_resources): a stack
+  // operation saves its document several times, and rewriting every event with it each time grew
+  // the write-ahead log by megabytes per pipeline run. seq orders a stack's events; event is its JSON.
+  `
+  CREATE TABLE simulated_events (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (account, region, kind, name, seq)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,0 +1,58 @@
+// Simulated resources: a stack's events live in rows of their own, written as the list grows.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../store/index.js';
+
+const scope = { account: '123456789012', region: 'us-east-1' };
+let store: Store;
+afterEach(() => store?.close());
+
+const ev = (id: string) => ({ eventId: id, resourceStatus: `S-${id}` });
+const rows = () => store.db.prepare("SELECT seq, event_id FROM simulated_events WHERE name = 'demo' ORDER BY seq").all() as { seq: number; event_id: string }[];
+const storedDocument = () => JSON.parse((store.db.prepare("SELECT document FROM simulated_resources WHERE name = 'demo'").get() as { document: string }).document);
+
+describe('stack events in rows of their own', () => {
+  it('appends what the list gained, drops what it lost from the front, starts over for a new list; the document holds none', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    const put = (events: object[]) => store.simulated.put(scope, 'cloudformation-stack', 'demo', { stackName: 'demo', events }, 1);
+    const events = () => store.simulated.get<{ events: { eventId: string }[] }>(scope, 'cloudformation-stack', 'demo')!.document.events.map((e) => e.eventId);
+    put([ev('a'), ev('b')]);
+    expect(storedDocument()).toEqual({ stackName: 'demo' });
+    expect(events()).toEqual(['a', 'b']);
+    put([ev('a'), ev('b'), ev('c')]);
+    expect(rows()).toEqual([
+      { seq: 0, event_id: 'a' },
+      { seq: 1, event_id: 'b' },
+      { seq: 2, event_id: 'c' },
+    ]);
+    // The oldest dropped (a cap), one added.
+    put([ev('b'), ev('c'), ev('d')]);
+    expect(rows().map((r) => `${r.seq}${r.event_id}`)).toEqual(['1b', '2c', '3d']);
+    expect(store.simulated.get<{ events: object[] }>(scope, 'cloudformation-stack', 'demo')!.document.events[2]).toEqual(ev('d'));
+    // A stack made anew under the same name: its own list only.
+    put([ev('x')]);
+    expect(events()).toEqual(['x']);
+    expect(store.simulated.list<{ events: object[] }>(scope, 'cloudformation-stack').map((r) => r.document.events)).toEqual([[ev('x')]]);
+    store.simulated.remove(scope, 'cloudformation-stack', 'demo');
+    expect(rows()).toEqual([]);
+  });
+
+  it('a document saved with its events inside (before they had rows) reads them, and the next save moves them out', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    store.db
+      .prepare('INSERT INTO simulated_resources (account, region, kind, name, document, created, updated) VALUES (?, ?, ?, ?, ?, 1, 1)')
+      .run(scope.account, scope.region, 'cloudformation-stack', 'demo', JSON.stringify({ stackName: 'demo', events: [ev('old')] }));
+    const doc = store.simulated.get<{ events: object[] }>(scope, 'cloudformation-stack', 'demo')!.document;
+    expect(doc.events).toEqual([ev('old')]);
+    doc.events.push(ev('new'));
+    store.simulated.put(scope, 'cloudformation-stack', 'demo', doc, 2);
+    expect(storedDocument()).toEqual({ stackName: 'demo' });
+    expect(rows().map((r) => r.event_id)).toEqual(['old', 'new']);
+  });
+
+  it('other kinds keep their documents whole', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    store.simulated.put(scope, 'deployment', 'demo', { events: [ev('a')] }, 1);
+    expect(storedDocument()).toEqual({ events: [ev('a')] });
+    expect(rows()).toEqual([]);
+  });
+});
