@@ -167,4 +167,7 @@ export function engineTable(results: EngineModeResult[]): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await runEngineBench();
   process.stdout.write(engineTable(results));
+  // One execution at a time: bench/engineLatency.ts (also alone: `npx tsx bench/engineLatency.ts`).
+  const { engineLatencyTable, runEngineLatencyBench } = await import('./engineLatency.js');
+  process.stdout.write(engineLatencyTable(await runEngineLatencyBench()));
 }

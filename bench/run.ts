@@ -3,7 +3,8 @@
 // Load comes from wrk pinned to one core (servers pinned to another) when wrk is installed, else from
 // the Node generator in bench/load.ts (BENCH_GENERATOR=node forces it), whose own CPU use is reported.
 // Knobs (env): BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5), BENCH_CONCURRENCY (32),
-// BENCH_STARTUP_RUNS (5), BENCH_SEED (200), BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1.
+// BENCH_STARTUP_RUNS (5), BENCH_SEED (200), BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1; the engine latency part alone:
+// `npx tsx bench/engineLatency.ts` (BENCH_LATENCY_RUNS, BENCH_LATENCY_PARTS=pipeline,codebuild).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { ROOT, killEntry, startEntry, type Entry, type EntryKind } from '../conformance/scripts/entry.js';
 import { post, runLoad, type LoadResult } from './load.js';
 import { engineTable, runEngineBench } from './engine.js';
+import { engineLatencyTable, runEngineLatencyBench } from './engineLatency.js';
 import { GENERATOR_CPU, SERVER_CPU, cpuSeconds, hasWrk, luaString, pinToServerCpu, runWrk, type WrkRequest } from './wrk.js';
 
 const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -269,6 +271,8 @@ async function main() {
 
   log('engine: 5-stage pipelines of custom actions answered by an in-process job worker');
   const engine = await runEngineBench();
+  log('engine latency: one execution at a time (5 stages of in-process actions; a CodeBuild action running one echo)');
+  const latency = await runEngineLatencyBench();
 
   const dist = startupResults['node dist/main.js'];
   const vsBare = (op: keyof typeof emulator) => emulator[op].rps / bare.GetPipeline.rps;
@@ -293,6 +297,9 @@ async function main() {
     'GetPipeline >= 5 x moto': ratios.getVsMoto === undefined ? undefined : ratios.getVsMoto >= 5,
     'engine overhead < 5 ms per stage transition': engine.every((e) => e.engineMsPerTransition < 5),
     'no execution lost or stuck': engine.every((e) => e.succeeded === e.executions && Object.keys(e.otherwise).length === 0),
+    '5-stage in-process pipeline: StartPipelineExecution -> Succeeded (polled) median <= 20 ms': latency.pipelineWall.median <= 20,
+    'CodeBuild `echo` action: start -> success median <= 100 ms': latency.codeBuildAction.median <= 100,
+    'no latency-bench execution failed': latency.failures.length === 0,
   };
 
   const results = {
@@ -314,12 +321,13 @@ async function main() {
     moto: moto ?? motoNote,
     ratios,
     engine,
+    latency,
     targets,
     totalSeconds: (performance.now() - began) / 1000,
   };
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(table(results) + engineTable(engine));
+  process.stdout.write(table(results) + engineTable(engine) + engineLatencyTable(latency));
 }
 
 function table(r: {
