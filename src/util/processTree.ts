@@ -8,8 +8,47 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
   return spawn(command, args, { ...options, detached: true });
 }
 
-/** The pids descending from `root` (Linux /proc; elsewhere none, and the group kill covers them). */
+/**
+ * The pids descending from `root` (Linux /proc; elsewhere none, and the group kill covers them).
+ * Each thread's list of children when the kernel keeps one (a walk of the tree only: a build's shell
+ * is killed at the end of every build), else every process's parent read from its stat.
+ */
 export function descendants(root: number): number[] {
+  const walked = childrenWalk(root);
+  return walked ?? descendantsByScan(root);
+}
+
+/** The tree under `root` from /proc/<pid>/task/<tid>/children; undefined when the kernel has no such lists. */
+function childrenWalk(root: number): number[] | undefined {
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // Gone already.
+    }
+    for (const tid of tasks) {
+      let list: string;
+      try {
+        list = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+      } catch (e) {
+        // The process or thread ended meanwhile; a kernel without the lists has none for a live root.
+        if (pid === root && (e as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(`/proc/${pid}/task/${tid}`)) return undefined;
+        continue;
+      }
+      for (const c of list.split(' ')) {
+        const child = Number(c);
+        if (c.trim() && Number.isInteger(child)) out.push(child), queue.push(child);
+      }
+    }
+  }
+  return out;
+}
+
+export function descendantsByScan(root: number): number[] {
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));

@@ -8,6 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { killTree, spawnGroup } from '../../util/processTree.js';
 
+/** The shell variable each command is read into before bash evaluates it. */
+const COMMAND_VARIABLE = '__codepipeline_local_command';
+
 export interface CommandResult {
   /** The exit status; undefined when the session was killed. */
   exitCode: number | undefined;
@@ -72,17 +75,28 @@ export class ShellSession {
 
   private send(command: string, capture: boolean): Promise<CommandResult> {
     if (this.ended) return Promise.resolve({ exitCode: undefined, output: '' });
-    // A command that does not parse would swallow the marker (an open quote reads on): check it first.
-    const check = spawnSync(this.shell, ['-n', '-c', command], { encoding: 'utf8', timeout: 10_000 });
-    if (check.status !== 0) {
-      const output = `${check.stderr || check.error?.message || 'syntax error'}`.replace(/\n?$/, '\n');
-      if (!capture) this.onOutput(output);
-      return Promise.resolve({ exitCode: check.status ?? 2, output });
+    // A command that does not parse would swallow the marker (an open quote reads on). bash reads it
+    // as quoted text (a here-document ended by a per-session line no command contains) and evaluates
+    // it: a syntax error is then the command's own failure (status 2), with no process started for a
+    // check. sh has no `read -d`: its commands are checked by a separate `sh -n` first.
+    let script: string;
+    if (this.shell === 'bash') {
+      const end = `CPL_END_${this.marker.slice(4, -1)}`;
+      // `|| true`: read answers 1 at the end of its input, which must not end a shell running under set -e.
+      script = `IFS= read -r -d '' ${COMMAND_VARIABLE} <<'${end}' || true\n${command}\n${end}\n{ eval "$${COMMAND_VARIABLE}"\n} </dev/null\n`;
+    } else {
+      const check = spawnSync(this.shell, ['-n', '-c', command], { encoding: 'utf8', timeout: 10_000 });
+      if (check.status !== 0) {
+        const output = `${check.stderr || check.error?.message || 'syntax error'}`.replace(/\n?$/, '\n');
+        if (!capture) this.onOutput(output);
+        return Promise.resolve({ exitCode: check.status ?? 2, output });
+      }
+      // The braces keep the command in this shell (cd, export persist); stdin is not the command stream.
+      script = `{ ${command}\n} </dev/null\n`;
     }
     return new Promise((resolve) => {
       this.pending = { capture, output: '', resolve };
-      // The braces keep the command in this shell (cd, export persist); stdin is not the command stream.
-      this.child.stdin!.write(`{ ${command}\n} </dev/null\nprintf '${this.marker.replace('\u0001', '\\001')}%s\\001' "$?"\n`);
+      this.child.stdin!.write(`${script}printf '${this.marker.replace('\u0001', '\\001')}%s\\001' "$?"\n`);
     });
   }
 
