@@ -15,8 +15,8 @@ import { VERSION } from './version.js';
 
 export type { AppDeps } from './appDeps.js';
 
-export function createApp(deps: AppDeps) {
-  const startedAt = Date.now();
+/** `startedAt`: when the emulator started (for /_health's uptime), if before this app was built. */
+export function createApp(deps: AppDeps, startedAt = Date.now()) {
   const app = new Hono();
 
   // Who may call at all, and the CORS headers, are decided in front of this app (protocol/requestGuard.ts).
