@@ -1,6 +1,7 @@
 // A start loads what the first CodePipeline answer needs; the rest loads on first use (src/router.ts,
 // src/index.ts): the other services, the emulator's own routes (console, events, logs, /_local), the
-// stack engine, the state commands. scripts/startModules.ts lists what a start loads.
+// stack engine and each resource type it creates, the state commands, and each CodePipeline operation's
+// own module. scripts/startModules.ts lists what a start loads.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startModules } from '../scripts/startModules.js';
@@ -20,6 +21,9 @@ describe('what a start loads', () => {
         m === p('local', 'routes.ts') ||
         m === p('services', 's3', 'handler.ts') ||
         m === p('services', 'cloudformation', 'runner.ts') ||
+        m === p('providers', 'deploy', 'cloudformation.ts') ||
+        (m.startsWith(`stacks${path.sep}`) && ![p('stacks', 'documents.ts'), p('stacks', 'provisioners.ts'), p('stacks', 'resources', 'index.ts')].includes(m)) ||
+        (m.startsWith(p('services', 'codepipeline', 'operations') + path.sep) && m !== p('services', 'codepipeline', 'operations', 'index.ts')) ||
         ['codebuild', 'secretsmanager', 'sts'].some((s) => m.startsWith(p('services', s) + path.sep)) ||
         /^services.(ssm|cloudformation|codebuild).model/.test(m),
     );
