@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startModules } from '../scripts/startModules.js';
-import { SERVICES } from '../src/router.js';
+import { SERVICES, type ServiceDeps } from '../src/router.js';
+import { ProvisionerRegistry } from '../src/stacks/provisioners.js';
 
 const loadedAtStart = startModules(path.resolve('src'), 'main.ts');
 const p = (...parts: string[]) => path.join(...parts);
@@ -34,7 +35,7 @@ describe('what a start loads', () => {
 describe('services loaded on their first request', () => {
   it("are routed by their own model's names", async () => {
     for (const route of SERVICES) {
-      const service = await route.load();
+      const service = await route.load({ provisioners: new ProvisionerRegistry() } as unknown as ServiceDeps);
       const names = (s: typeof route | typeof service) => ({
         name: s.name,
         signingName: s.signingName,

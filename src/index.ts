@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { exposureWarnings, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
 import { defaultConfig, type Config } from './config.js';
 import type { AppDeps } from './server.js';
+import { health } from './health.js';
 import { BuildProjects } from './builds/projects.js';
 import { Engine } from './engine/engine.js';
 import { ProviderTable } from './engine/provider.js';
@@ -132,7 +133,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   // Stacks left mid-operation are recovered, and accepted operations run; the stack engine is loaded only when a stack exists.
   const settle = () => {
     if (store.simulated.listKind(STACK_KIND).length === 0) return;
-    void import('./services/cloudformation/runner.js').then((m) => m.settleStacks(deps, () => !stopped));
+    void Promise.all([import('./services/cloudformation/runner.js'), provisioners.ready()]).then(([m]) => m.settleStacks(deps, () => !stopped));
   };
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -178,7 +179,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
 
 /**
  * The emulator's own routes (the Hono app of server.ts: console, events, logs, /_local, webhooks), built on
- * their first request: an API client never pays for loading them.
+ * their first request: an API client never pays for loading them. /_health is answered without them.
  */
 function ownRoutes(deps: AppDeps, log: Logger) {
   const startedAt = Date.now();
@@ -187,7 +188,14 @@ function ownRoutes(deps: AppDeps, log: Logger) {
     (listener ??= Promise.all([import('@hono/node-server'), import('./server.js')]).then(([{ getRequestListener }, { createApp }]) =>
       getRequestListener(createApp(deps, startedAt).fetch),
     ));
-  return (req: IncomingMessage, res: ServerResponse) =>
+  return (req: IncomingMessage, res: ServerResponse) => {
+    // The readiness probe does not wait for (nor load) the routes.
+    if ((req.method === 'GET' || req.method === 'HEAD') && (req.url === '/_health' || req.url?.startsWith('/_health?'))) {
+      const body = JSON.stringify(health(deps.store, startedAt));
+      res.writeHead(200, { 'content-type': 'application/json', ...(req.method === 'GET' && { 'content-length': Buffer.byteLength(body) }) });
+      res.end(req.method === 'GET' ? body : undefined);
+      return;
+    }
     void load().then(
       (l) => l(req, res),
       (e) => {
@@ -195,6 +203,7 @@ function ownRoutes(deps: AppDeps, log: Logger) {
         res.destroy();
       },
     );
+  };
 }
 
 export { defaultConfig, DEFAULT_PORT, type Config } from './config.js';

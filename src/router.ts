@@ -34,7 +34,7 @@ type Service = JsonService<ServiceDeps> | QueryService<ServiceDeps>;
  * A service as routing sees it: its wire names (its model's metadata: router.test.ts checks they are the
  * loaded service's) and how to load the rest.
  */
-export type ServiceRoute = { name: string; signingName: string; load: () => Promise<Service> } & (
+export type ServiceRoute = { name: string; signingName: string; load: (deps: ServiceDeps) => Promise<Service> } & (
   | { protocol: 'json'; targetPrefix: string }
   | { protocol: 'query'; apiVersion: string }
 );
@@ -46,7 +46,14 @@ export const SERVICES: readonly ServiceRoute[] = [
   { name: 'SecretsManager', signingName: 'secretsmanager', protocol: 'json', targetPrefix: 'secretsmanager', load: async () => (await import('./services/secretsmanager/index.js')).secretsManager },
   { name: 'SSM', signingName: 'ssm', protocol: 'json', targetPrefix: 'AmazonSSM', load: async () => (await import('./services/ssm/index.js')).ssm },
   { name: 'STS', signingName: 'sts', protocol: 'query', apiVersion: '2011-06-15', load: async () => (await import('./services/sts/index.js')).sts },
-  { name: 'CloudFormation', signingName: 'cloudformation', protocol: 'query', apiVersion: '2010-05-15', load: async () => (await import('./services/cloudformation/index.js')).cloudFormation },
+  // With the resource types' modules: a stack operation then never waits for one (see ProvisionerRegistry.ready).
+  {
+    name: 'CloudFormation',
+    signingName: 'cloudformation',
+    protocol: 'query',
+    apiVersion: '2010-05-15',
+    load: async (deps) => (await Promise.all([import('./services/cloudformation/index.js'), deps.provisioners.ready()]))[0].cloudFormation,
+  },
 ];
 
 /** The service answering POST / that names no other: its errors are what an unknown request hears. */
@@ -60,16 +67,16 @@ let s3Module: Promise<typeof import('./services/s3/handler.js')> | undefined;
 const s3Handler = () => (s3Module ??= import('./services/s3/handler.js'));
 
 /** Calls `use` with the route's service, loading it first if this is its first request. */
-function withService<S extends Service>(route: ServiceRoute, res: ServerResponse, log: ServiceDeps['log'], use: (s: S) => void) {
+function withService<S extends Service>(route: ServiceRoute, res: ServerResponse, deps: ServiceDeps, use: (s: S) => void) {
   const s = loaded.get(route);
   if (s) return use(s as S);
-  route.load().then(
+  route.load(deps).then(
     (service) => {
       loaded.set(route, service);
       use(service as S);
     },
     (e) => {
-      log.error(`loading the ${route.name} service failed`, e);
+      deps.log.error(`loading the ${route.name} service failed`, e);
       res.destroy();
     },
   );
@@ -143,7 +150,7 @@ export function routeChain(d: RouterDeps): Step[] {
   const json = (route: ServiceRoute | undefined) => (h: Head, res: ServerResponse) =>
     readApiBody(h.req, res, 'json', (body) =>
       route
-        ? withService<JsonService<ServiceDeps>>(route, res, d.services.log, (service) => serveJson(service, d.services, h.req, res, h.scope, body))
+        ? withService<JsonService<ServiceDeps>>(route, res, d.services, (service) => serveJson(service, d.services, h.req, res, h.scope, body))
         : serveJson(DEFAULT_SERVICE, d.services, h.req, res, h.scope, body),
     );
   const refuseJson = (_h: Head, res: ServerResponse, message: string) => refuseApiRequest(res, message);
@@ -189,7 +196,7 @@ export function routeChain(d: RouterDeps): Step[] {
           const params = queryParams(h.rawQuery, body.toString('utf8'));
           const service = queryByVersion.get(params.get('Version') ?? '') ?? queryService(bySigningName.get(h.scope?.service ?? ''));
           // A form naming no service we know is answered as any other unknown POST / (as before).
-          if (service) withService<QueryService<ServiceDeps>>(service, res, d.services.log, (s) => serveQuery(s, d.services, h.req, res, h.scope, params, body));
+          if (service) withService<QueryService<ServiceDeps>>(service, res, d.services, (s) => serveQuery(s, d.services, h.req, res, h.scope, params, body));
           else serveJson(DEFAULT_SERVICE, d.services, h.req, res, h.scope, body);
         }),
     },

@@ -32,7 +32,10 @@ class CloudFormationOnFirstUse extends InProcessProvider {
 
   protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
     // execute() is protected: the loaded provider is reached as what it is to this wrapper, an InProcessProvider.
-    this.provider ??= import('./cloudformation.js').then((m) => new m.CloudFormationProvider(this.engine, this.stacks) as unknown as { execute(start: ActionStart, log: ActionLog): Promise<ActionResult> });
+    // With the resource types' modules, so the stack operation never waits for one midway.
+    this.provider ??= Promise.all([import('./cloudformation.js'), this.stacks.provisioners?.ready()]).then(
+      ([m]) => new m.CloudFormationProvider(this.engine, this.stacks) as unknown as { execute(start: ActionStart, log: ActionLog): Promise<ActionResult> },
+    );
     return (await this.provider).execute(start, log);
   }
 }

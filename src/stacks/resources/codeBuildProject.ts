@@ -6,6 +6,7 @@
 // model and rules). Ref is the name; Fn::GetAtt Arn.
 import type { CreateProjectInput } from '@aws-sdk/client-codebuild';
 import { newProject, ProjectInputError, type StoredProject } from '../../builds/projectDocument.js';
+import { validateShape } from '../../services/codebuild/model/service.js';
 import type { Store } from '../../store/index.js';
 import { ProvisionError, ReplacementRequired, type ResourceProvisioner } from '../provisioners.js';
 
@@ -33,12 +34,8 @@ function toApi(value: unknown, key?: string): unknown {
   return out;
 }
 
-type ShapeValidator = (typeof import('../../services/codebuild/model/service.js'))['validateShape'];
-/** CodeBuild's model (large) is loaded with the first project a stack works on, not at start. */
-const codeBuildValidator = async (): Promise<ShapeValidator> => (await import('../../services/codebuild/model/service.js')).validateShape;
-
 /** The template's properties as CreateProjectInput, named `name`; errors as CloudFormation reports them. */
-export function projectInput(name: string, props: Record<string, unknown>, validateShape: ShapeValidator): CreateProjectInput {
+export function projectInput(name: string, props: Record<string, unknown>): CreateProjectInput {
   const { Name: _name, ...rest } = props;
   const input = { ...(toApi(rest) as Record<string, unknown>), name };
   const errors = validateShape('CreateProjectInput', input, '');
@@ -58,8 +55,7 @@ export function codeBuildProjectProvisioner(store: Store): ResourceProvisioner {
   return {
     async create(ctx, props) {
       const name = props.Name === undefined ? ctx.generatedName(150) : String(props.Name);
-      const validate = await codeBuildValidator();
-      const project = checked(() => newProject(ctx.scope, projectInput(name, props, validate), ctx.now));
+      const project = checked(() => newProject(ctx.scope, projectInput(name, props), ctx.now));
       store.tx(() => {
         if (store.builds.project(ctx.scope, name)) throw handlerError(`Project already exists: ${name}`, 'AlreadyExists');
         store.builds.putProject(ctx.scope, name, project, project.created, project.lastModified);
@@ -69,12 +65,11 @@ export function codeBuildProjectProvisioner(store: Store): ResourceProvisioner {
     },
     async update(ctx, physicalId, props, previous) {
       if (String(props.Name ?? '') !== String(previous.Name ?? '')) throw new ReplacementRequired('Name changed');
-      const validate = await codeBuildValidator();
       return store.tx(() => {
         const stored = store.builds.project<StoredProject>(ctx.scope, physicalId);
         if (!stored) throw handlerError(`Project cannot be found: ${physicalId}`, 'NotFound');
         // Every property is the template's now: what it no longer sets goes back to CodeBuild's default.
-        const project = { ...checked(() => newProject(ctx.scope, projectInput(physicalId, props, validate), ctx.now)), created: stored.created };
+        const project = { ...checked(() => newProject(ctx.scope, projectInput(physicalId, props), ctx.now)), created: stored.created };
         store.builds.putProject(ctx.scope, physicalId, project, project.created, project.lastModified);
         return { physicalId, attributes: { Arn: project.arn } };
       });

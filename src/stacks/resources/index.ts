@@ -1,6 +1,6 @@
 // The resource types stacks create for real, registered once by start()'s wiring. The others are
-// simulated by the engine (recorded with a physical id and plausible attributes). Each type's module is
-// loaded when a stack first works on a resource of that type, not at start.
+// simulated by the engine (recorded with a physical id and plausible attributes). The types' modules are
+// loaded with the stack engine (ProvisionerRegistry.ready()), or when a stack first works on one, not at start.
 import type { ServiceDeps } from '../../appDeps.js';
 import type { ObjectStore } from '../../services/s3/store.js';
 import { ReplacementRequired, type ProvisionerRegistry, type ResourceProvisioner } from '../provisioners.js';
@@ -22,9 +22,10 @@ const nothing: ResourceProvisioner = {
  * place: the engine reads the presence of update() (no update: a change replaces the resource, a rollback
  * leaves it), so it must be known before the module is.
  */
-function onFirstUse(load: () => Promise<ResourceProvisioner>, updates: boolean): ResourceProvisioner {
+function onFirstUse(registry: ProvisionerRegistry, load: () => Promise<ResourceProvisioner>, updates: boolean): ResourceProvisioner {
   let loaded: Promise<ResourceProvisioner> | undefined;
   const real = () => (loaded ??= load());
+  registry.preload(real);
   return {
     create: async (ctx, properties) => (await real()).create(ctx, properties),
     delete: async (ctx, physicalId, properties) => (await real()).delete(ctx, physicalId, properties),
@@ -42,7 +43,7 @@ function onFirstUse(load: () => Promise<ResourceProvisioner>, updates: boolean):
 export function registerStackResources(provisioners: ProvisionerRegistry, deps: ServiceDeps, objects: ObjectStore) {
   let caller: CodePipelineCall | undefined;
   const call = async () => (caller ??= (await import('./codePipelineApi.js')).codePipelineCaller(deps));
-  const register = (type: string, load: () => Promise<ResourceProvisioner>, updates = true) => provisioners.register(type, onFirstUse(load, updates));
+  const register = (type: string, load: () => Promise<ResourceProvisioner>, updates = true) => provisioners.register(type, onFirstUse(provisioners, load, updates));
   register('AWS::S3::Bucket', async () => (await import('./s3Bucket.js')).s3BucketProvisioner(objects));
   register('AWS::CodePipeline::Pipeline', async () => (await import('./codePipelinePipeline.js')).codePipelinePipelineProvisioner(await call()));
   register('AWS::CodePipeline::Webhook', async () => (await import('./codePipelineWebhook.js')).codePipelineWebhookProvisioner(await call()));
