@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { exposureWarnings, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
 import { defaultConfig, type Config } from './config.js';
-import type { AppDeps } from './server.js';
+import type { AppDeps } from './appDeps.js';
 import { health } from './health.js';
 import { BuildProjects } from './builds/projects.js';
 import { Engine } from './engine/engine.js';
