@@ -3,8 +3,11 @@
 // Load comes from wrk pinned to one core (servers pinned to another) when wrk is installed, else from
 // the Node generator in bench/load.ts (BENCH_GENERATOR=node forces it), whose own CPU use is reported.
 // Knobs (env): BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5), BENCH_CONCURRENCY (32),
-// BENCH_STARTUP_RUNS (5), BENCH_SEED (200), BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1; the engine latency part alone:
-// `npx tsx bench/engineLatency.ts` (BENCH_LATENCY_RUNS, BENCH_LATENCY_PARTS=pipeline,codebuild).
+// BENCH_STARTUP_RUNS (5), BENCH_IDLE_MS (1000: idle time before the RSS is read), BENCH_SETTLE_MS (15000:
+// idle time before the settled RSS is read, of 3 more starts of each server left idle together; 0 skips it), BENCH_SEED (200),
+// BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1, BENCH_ONLY=startup (only the startup rows: start to first answer and
+// idle RSS of each entry and of the bare server).
+// The engine latency part alone: `npx tsx bench/engineLatency.ts` (BENCH_LATENCY_RUNS, BENCH_LATENCY_PARTS=pipeline,codebuild).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -58,26 +61,170 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Spawn of the CLI entry -> its first answered ListPipelines, and -> its "listening" line. */
-async function startup(kind: EntryKind) {
-  const firstAnswer: number[] = [];
-  const listening: number[] = [];
-  for (let r = 0; r < STARTUP_RUNS; r++) {
-    const t0 = performance.now();
-    const e = await startEntry({ kind, args: ['--port', '0', '--in-memory', '--log-level', 'warn'] });
-    entries.push(e);
-    const t1 = performance.now();
-    const agent = new http.Agent();
-    const a = await post(agent, new URL(e.endpoint), HEADERS('ListPipelines'), '{}');
-    const t2 = performance.now();
-    agent.destroy();
-    if (a.status !== 200) throw new Error(`ListPipelines answered ${a.status}: ${a.text}`);
-    listening.push(t1 - t0);
-    firstAnswer.push(t2 - t0);
-    e.child.kill('SIGTERM');
-    await e.exited;
+/** What one start measures: spawn -> the printed address, -> the first answer; CPU used until then; RSS once idle. */
+interface StartSample {
+  listeningMs: number;
+  firstAnswerMs: number;
+  cpuMsToFirstAnswer?: number;
+  idleRssMiB?: number;
+}
+
+/** Resident memory of a process (Linux /proc VmRSS), in MiB, or undefined elsewhere. */
+function rssMiB(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
   }
-  return { runs: STARTUP_RUNS, medianFirstAnswerMs: median(firstAnswer), medianListeningMs: median(listening), firstAnswerMs: firstAnswer };
+}
+
+/** After the first answer, how long a server is left alone before its idle RSS is read. */
+const IDLE_MS = num('BENCH_IDLE_MS', 1000);
+/**
+ * The settled idle RSS: read after this long idle (0: not measured). V8 gives back the heap a start grew
+ * (its memory reducer, some 8 s after the last GC) only once the process has been idle a while.
+ */
+const SETTLE_MS = num('BENCH_SETTLE_MS', 15_000);
+const SETTLE_RUNS = 3;
+
+/**
+ * One start, measured the same way for every server: spawn `node <file> ...`, wait for the address it prints,
+ * send one ListPipelines, then read the CPU it used until its answer and, after IDLE_MS, its RSS.
+ */
+type Launched = { endpoint: string; child: ChildProcess; exited: Promise<unknown> };
+
+async function startOnce(launch: () => Promise<Launched>): Promise<StartSample> {
+  const t0 = performance.now();
+  const { endpoint, child, exited } = await launch();
+  const t1 = performance.now();
+  const agent = new http.Agent();
+  const a = await post(agent, new URL(endpoint), HEADERS('ListPipelines'), '{}');
+  const t2 = performance.now();
+  const cpu = cpuSeconds(child.pid!);
+  agent.destroy();
+  if (a.status !== 200) throw new Error(`ListPipelines answered ${a.status}: ${a.text}`);
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idleRssMiB = rssMiB(child.pid!);
+  child.kill('SIGTERM');
+  await exited;
+  return { listeningMs: t1 - t0, firstAnswerMs: t2 - t0, cpuMsToFirstAnswer: cpu === undefined ? undefined : cpu * 1000, idleRssMiB };
+}
+
+/** The bare node:http server (bench/bare-server.mjs) answering `bodyFile`, started as the emulator is: `node file`, its port printed. */
+async function launchBare(bodyFile: string): Promise<Launched> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, child, exited };
+}
+
+async function launchEntry(kind: EntryKind) {
+  const e = await startEntry({ kind, args: ['--port', '0', '--in-memory', '--log-level', 'warn'] });
+  entries.push(e);
+  return e;
+}
+
+const medianOf = (xs: (number | undefined)[]) => {
+  const known = xs.filter((x): x is number => x !== undefined);
+  return known.length ? median(known) : undefined;
+};
+
+type StartupResult = {
+  runs: number;
+  medianFirstAnswerMs: number;
+  medianListeningMs: number;
+  medianCpuMs?: number;
+  medianIdleRssMiB?: number;
+  /** RSS after SETTLE_MS idle, median of SETTLE_RUNS starts. */
+  medianSettledRssMiB?: number;
+  firstAnswerMs: number[];
+};
+
+/** SETTLE_RUNS starts of each server, all left idle together after one answer; their RSS once SETTLE_MS have passed. */
+async function settledRss(servers: Record<string, () => Promise<Launched>>): Promise<Record<string, number | undefined>> {
+  const started: { name: string; launched: Launched }[] = [];
+  try {
+    for (let r = 0; r < SETTLE_RUNS; r++)
+      for (const [name, launch] of Object.entries(servers)) {
+        const launched = await launch();
+        started.push({ name, launched });
+        const agent = new http.Agent();
+        await post(agent, new URL(launched.endpoint), HEADERS('ListPipelines'), '{}');
+        agent.destroy();
+      }
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    return Object.fromEntries(Object.keys(servers).map((name) => [name, medianOf(started.filter((x) => x.name === name).map((x) => rssMiB(x.launched.child.pid!)))]));
+  } finally {
+    for (const { launched } of started) launched.child.kill('SIGTERM');
+    await Promise.all(started.map((x) => x.launched.exited));
+  }
+}
+
+/**
+ * Startup of each entry and of the bare node:http server, BENCH_STARTUP_RUNS starts each, taken in turn
+ * (one of each per round) so that a busy moment of the machine falls on all of them alike.
+ */
+async function startups(kinds: EntryKind[]): Promise<Record<string, StartupResult>> {
+  const bodyFile = path.join(tmp, 'list-body.json');
+  fs.writeFileSync(bodyFile, '{"pipelines":[]}');
+  const servers: Record<string, () => Promise<Launched>> = { 'bare node:http (node bench/bare-server.mjs)': () => launchBare(bodyFile) };
+  for (const kind of kinds) servers[kind === 'dist' ? 'node dist/main.js' : 'tsx src/main.ts (npm run dev)'] = () => launchEntry(kind);
+  const samples: Record<string, StartSample[]> = Object.fromEntries(Object.keys(servers).map((k) => [k, []]));
+  for (let r = 0; r < STARTUP_RUNS; r++) for (const [name, launch] of Object.entries(servers)) samples[name].push(await startOnce(launch));
+  const settled = SETTLE_MS > 0 ? await settledRss(servers) : {};
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, xs]) => [
+      name,
+      {
+        runs: xs.length,
+        medianFirstAnswerMs: median(xs.map((x) => x.firstAnswerMs)),
+        medianListeningMs: median(xs.map((x) => x.listeningMs)),
+        medianCpuMs: medianOf(xs.map((x) => x.cpuMsToFirstAnswer)),
+        medianIdleRssMiB: medianOf(xs.map((x) => x.idleRssMiB)),
+        medianSettledRssMiB: settled[name],
+        firstAnswerMs: xs.map((x) => Math.round(x.firstAnswerMs)),
+      },
+    ]),
+  );
+}
+
+const BARE_START = 'bare node:http (node bench/bare-server.mjs)';
+
+/** The issue's start targets: the dist entry against the bare server of the same run. */
+function startupTargets(s: Record<string, StartupResult>) {
+  const dist = s['node dist/main.js'];
+  const bare = s[BARE_START];
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+  const firstAnswer = ratio(dist?.medianFirstAnswerMs, bare?.medianFirstAnswerMs);
+  const rss = ratio(dist?.medianIdleRssMiB, bare?.medianIdleRssMiB);
+  const settled = ratio(dist?.medianSettledRssMiB, bare?.medianSettledRssMiB);
+  return {
+    ratios: { firstAnswerVsBare: firstAnswer, cpuToFirstAnswerVsBare: ratio(dist?.medianCpuMs, bare?.medianCpuMs), idleRssVsBare: rss, settledRssVsBare: settled },
+    targets: {
+      'start to first answer <= 1.5 x bare node:http (node dist/main.js)': firstAnswer === undefined ? undefined : firstAnswer <= 1.5,
+      [`idle RSS <= 1.3 x bare node:http, ${IDLE_MS / 1000} s after the first answer (node dist/main.js)`]: rss === undefined ? undefined : rss <= 1.3,
+      [`idle RSS <= 1.3 x bare node:http, after ${SETTLE_MS / 1000} s idle (node dist/main.js)`]: settled === undefined ? undefined : settled <= 1.3,
+    },
+  };
+}
+
+function startupTable(s: Record<string, StartupResult>): string[] {
+  const f = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
+  const bare = s[BARE_START];
+  const vs = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${(a / b).toFixed(2)}x` : '-');
+  return [
+    `| Startup (spawn -> first answered ListPipelines; --in-memory) | first answer, median ms | vs bare | listening line, median ms | CPU to first answer, median ms | vs bare | RSS ${IDLE_MS / 1000} s after, median MiB | vs bare | RSS after ${SETTLE_MS / 1000} s idle, median of ${SETTLE_RUNS}, MiB | vs bare |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...Object.entries(s).map(
+      ([k, v]) =>
+        `| ${k} (${v.runs} runs) | ${f(v.medianFirstAnswerMs)} | ${vs(v.medianFirstAnswerMs, bare?.medianFirstAnswerMs)} | ${f(v.medianListeningMs)} | ${f(v.medianCpuMs)} | ${vs(v.medianCpuMs, bare?.medianCpuMs)} | ${f(v.medianIdleRssMiB, 1)} | ${vs(v.medianIdleRssMiB, bare?.medianIdleRssMiB)} | ${f(v.medianSettledRssMiB, 1)} | ${vs(v.medianSettledRssMiB, bare?.medianSettledRssMiB)} |`,
+    ),
+  ];
 }
 
 async function freePort(): Promise<number> {
@@ -218,10 +365,17 @@ async function main() {
   const hasDist = fs.existsSync(path.join(ROOT, 'dist', 'main.js'));
   const kind: EntryKind = hasDist ? 'dist' : 'tsx';
 
-  log('startup: spawn -> first answered ListPipelines');
-  const startupResults: Record<string, Awaited<ReturnType<typeof startup>>> = {};
-  if (hasDist) startupResults['node dist/main.js'] = await startup('dist');
-  startupResults['tsx src/main.ts (npm run dev)'] = await startup('tsx');
+  log('startup: spawn -> first answered ListPipelines, and idle RSS, of each entry and of the bare node:http server');
+  const startupResults = await startups(hasDist ? ['dist', 'tsx'] : ['tsx']);
+  const startupRatios = startupTargets(startupResults);
+  if (process.env.BENCH_ONLY === 'startup') {
+    fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+    const only = { date: new Date().toISOString(), machine, settings: { startupRuns: STARTUP_RUNS, idleMs: IDLE_MS, settleMs: SETTLE_MS }, build, startup: startupResults, ...startupRatios };
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'startup.json'), `${JSON.stringify(only, null, 2)}\n`);
+    const targets = Object.entries(startupRatios.targets).map(([k, v]) => `target ${k}: ${v === undefined ? 'not measured' : v ? 'met' : 'NOT met'}`);
+    process.stdout.write(['', ...startupTable(startupResults), '', ...targets, 'JSON in bench/results/startup.json', ''].join('\n'));
+    return;
+  }
 
   log(`emulator (${kind === 'dist' ? 'node dist/main.js' : 'tsx src/main.ts'}, SQLite in a temp --data-dir)`);
   const emu = await startEntry({ kind, args: ['--port', '0', '--data-dir', path.join(tmp, 'data'), '--log-level', 'warn'] });
@@ -274,7 +428,6 @@ async function main() {
   log('engine latency: one execution at a time (5 stages of in-process actions; a CodeBuild action running one echo)');
   const latency = await runEngineLatencyBench();
 
-  const dist = startupResults['node dist/main.js'];
   const vsBare = (op: keyof typeof emulator) => emulator[op].rps / bare.GetPipeline.rps;
   const ratios = {
     getVsBare: vsBare('GetPipeline'),
@@ -287,7 +440,7 @@ async function main() {
     createVsMoto: moto ? emulator.CreatePipeline.rps / moto.CreatePipeline.rps : undefined,
   };
   const targets = {
-    'first answer < 300 ms (node dist/main.js)': dist ? dist.medianFirstAnswerMs < 300 : undefined,
+    ...startupRatios.targets,
     'GetPipeline >= 0.6 x bare ceiling': ratios.getVsBare >= 0.6,
     'GetPipelineState >= 0.4 x bare': ratios.stateVsBare >= 0.4,
     'ListPipelines (200, one page) >= 0.2 x bare': ratios.listVsBare >= 0.2,
@@ -316,6 +469,7 @@ async function main() {
     },
     build,
     startup: startupResults,
+    startupRatios: startupRatios.ratios,
     emulator,
     bare,
     moto: moto ?? motoNote,
@@ -333,7 +487,7 @@ async function main() {
 function table(r: {
   machine: { cpus: number; cpuModel: string; node: string };
   settings: { seconds: number; concurrency: number; seeded: number; emulatorEntry: string; generator: string };
-  startup: Record<string, { runs: number; medianFirstAnswerMs: number; medianListeningMs: number }>;
+  startup: Record<string, StartupResult>;
   emulator: Record<string, LoadResult>;
   bare: Record<string, LoadResult>;
   moto: Record<string, LoadResult> | string;
@@ -346,9 +500,7 @@ function table(r: {
     '',
     `Machine: ${r.machine.cpus} x ${r.machine.cpuModel}, node ${r.machine.node}. Load: ${r.settings.generator}; ${r.settings.concurrency} concurrent keep-alive connections, ${r.settings.seconds} s per row, ${r.settings.seeded} pipelines seeded.`,
     '',
-    '| Startup (spawn -> first answered ListPipelines) | median ms | listening line, median ms |',
-    '|---|---:|---:|',
-    ...Object.entries(r.startup).map(([k, v]) => `| ${k} (${v.runs} runs) | ${f(v.medianFirstAnswerMs)} | ${f(v.medianListeningMs)} |`),
+    ...startupTable(r.startup),
     '',
     '| Server | Operation | req/s | vs bare | p50 ms | p99 ms | errors | bytes/answer | server CPU ms/req |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',

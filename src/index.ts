@@ -1,12 +1,12 @@
 // Programmatic API for other projects' tests: start({ port: 0, inMemory: true }) -> { endpoint, stop() }.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { exposureWarnings, publicUrlOf, settingsError, type GuardPolicy } from './protocol/requestGuard.js';
 import { defaultConfig, type Config } from './config.js';
-import { createApp } from './server.js';
+import type { AppDeps } from './appDeps.js';
+import { health } from './health.js';
 import { BuildProjects } from './builds/projects.js';
 import { Engine } from './engine/engine.js';
 import { ProviderTable } from './engine/provider.js';
@@ -19,12 +19,12 @@ import { objectStoreSource } from './providers/sources/index.js';
 import { parameterLookup } from './parameters/store.js';
 import { ProvisionerRegistry } from './stacks/provisioners.js';
 import { registerStackResources } from './stacks/resources/index.js';
+import { STACK_KIND } from './stacks/documents.js';
 import { Store } from './store/index.js';
 import { lockDataFolder, type DataLock } from './store/dataLock.js';
 import { liveParts, replaceLiveState, takeSnapshot, type StateCounts } from './local/state.js';
-import { ObjectStore } from './services/s3/index.js';
+import { ObjectStore } from './services/s3/store.js';
 import { createRouter } from './router.js';
-import { settleStacks } from './services/cloudformation/index.js';
 import { ChangeDetection } from './triggers/service.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { Logger } from './util/log.js';
@@ -111,7 +111,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   // baseUrl (the public URL) is known once the port is.
   const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
   registerStackResources(provisioners, deps, objects);
-  const honoListener = getRequestListener(createApp(deps).fetch);
+  const honoListener = ownRoutes(deps, log);
   const s3 = { objects, defaultRegion: config.defaultRegion, log, keys };
   let guard: GuardPolicy = { corsOrigins: config.corsOrigins, allowedHosts: config.allowedHosts, listenHost: config.host, ownUrls: [] };
   const server: Server = createServer(createRouter({ services: deps, s3, routes: honoListener, guard: () => guard }));
@@ -130,7 +130,11 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   engine.resume();
   triggers.start();
   let stopped = false;
-  const settle = () => void settleStacks(deps, () => !stopped);
+  // Stacks left mid-operation are recovered, and accepted operations run; the stack engine is loaded only when a stack exists.
+  const settle = () => {
+    if (store.simulated.listKind(STACK_KIND).length === 0) return;
+    void Promise.all([import('./services/cloudformation/runner.js'), provisioners.ready()]).then(([m]) => m.settleStacks(deps, () => !stopped));
+  };
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   ownUrl = `http://${host}:${port}`;
@@ -170,6 +174,35 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
       store.close();
       lock?.release();
     },
+  };
+}
+
+/**
+ * The emulator's own routes (the Hono app of server.ts: console, events, logs, /_local, webhooks), built on
+ * their first request: an API client never pays for loading them. /_health is answered without them.
+ */
+function ownRoutes(deps: AppDeps, log: Logger) {
+  const startedAt = Date.now();
+  let listener: Promise<(req: IncomingMessage, res: ServerResponse) => unknown> | undefined;
+  const load = () =>
+    (listener ??= Promise.all([import('@hono/node-server'), import('./server.js')]).then(([{ getRequestListener }, { createApp }]) =>
+      getRequestListener(createApp(deps, startedAt).fetch),
+    ));
+  return (req: IncomingMessage, res: ServerResponse) => {
+    // The readiness probe does not wait for (nor load) the routes.
+    if ((req.method === 'GET' || req.method === 'HEAD') && (req.url === '/_health' || req.url?.startsWith('/_health?'))) {
+      const body = JSON.stringify(health(deps.store, startedAt));
+      res.writeHead(200, { 'content-type': 'application/json', ...(req.method === 'GET' && { 'content-length': Buffer.byteLength(body) }) });
+      res.end(req.method === 'GET' ? body : undefined);
+      return;
+    }
+    void load().then(
+      (l) => l(req, res),
+      (e) => {
+        log.error('loading the emulator routes failed', e);
+        res.destroy();
+      },
+    );
   };
 }
 

@@ -5,7 +5,7 @@ import { start } from './index.js';
 import { commaList, DEFAULT_PORT } from './config.js';
 import { settingsError } from './protocol/requestGuard.js';
 import { VERSION } from './version.js';
-import { runStateCommand, STATE_COMMANDS, type StateCommand } from './local/stateCli.js';
+import type { StateCommand } from './local/stateCli.js';
 
 const USAGE = `codepipeline-local ${VERSION}: a local AWS CodePipeline emulator
 
@@ -117,6 +117,8 @@ if (positionals[0] === 'watch') {
 }
 if (flag('execution-id') !== undefined || flag('region') !== undefined) usageError('--execution-id and --region go with the watch command');
 if (positionals.length) {
+  // Loaded for a command only (it brings the zip library): a server start does without it.
+  const { runStateCommand, STATE_COMMANDS } = await import('./local/stateCli.js');
   const [command, file, ...extra] = positionals;
   if (!STATE_COMMANDS.includes(command as StateCommand)) usageError(`unknown command '${command}' (commands: ${[...STATE_COMMANDS, 'watch'].join(', ')})`);
   if (command !== 'reset' && file === undefined) usageError(`${command} needs a FILE`);

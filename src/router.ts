@@ -11,6 +11,8 @@
 //   5. the default JSON service     any other POST /: CodePipeline's errors (UnknownOperationException)
 //
 // Adding a service: a folder under src/services/ exporting its definition, and one line in SERVICES.
+// Every service but CodePipeline is loaded on its first request (its model, validator and handlers are most
+// of what a start would otherwise load): SERVICES holds what routing needs, the rest is import()ed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyRing } from './protocol/credentials.js';
 import type { JsonService } from './protocol/json11.js';
@@ -20,30 +22,65 @@ import { guardRequest, type GuardPolicy } from './protocol/requestGuard.js';
 import { scopeOfRequest, type CredentialScope } from './protocol/sigv4.js';
 import type { ServiceDeps } from './appDeps.js';
 import { codePipeline } from './services/codepipeline/index.js';
-import { cloudFormation } from './services/cloudformation/index.js';
-import { sts } from './services/sts/index.js';
-import { ssm } from './services/ssm/index.js';
-import { codeBuild } from './services/codebuild/index.js';
-import { secretsManager } from './services/secretsmanager/index.js';
-import { claimsS3, handleS3Request, refuseS3Request, type S3Deps } from './services/s3/index.js';
+import { claimsS3 } from './services/s3/routing.js';
+import type { S3Deps } from './services/s3/handler.js';
 
 /** What every service receives: the shared dependencies and the emulator's public URL. */
 export type { ServiceDeps };
 
 type Service = JsonService<ServiceDeps> | QueryService<ServiceDeps>;
 
+/**
+ * A service as routing sees it: its wire names (its model's metadata: router.test.ts checks they are the
+ * loaded service's) and how to load the rest.
+ */
+export type ServiceRoute = { name: string; signingName: string; load: (deps: ServiceDeps) => Promise<Service> } & (
+  | { protocol: 'json'; targetPrefix: string }
+  | { protocol: 'query'; apiVersion: string }
+);
+
 /** Every API service on the port. An operation a service does not implement answers 501 in its own protocol. */
-export const SERVICES: readonly Service[] = [
-  codePipeline,
-  codeBuild,
-  secretsManager,
-  ssm,
-  sts,
-  cloudFormation,
+export const SERVICES: readonly ServiceRoute[] = [
+  { ...codePipeline, load: async () => codePipeline },
+  { name: 'CodeBuild', signingName: 'codebuild', protocol: 'json', targetPrefix: 'CodeBuild_20161006', load: async () => (await import('./services/codebuild/index.js')).codeBuild },
+  { name: 'SecretsManager', signingName: 'secretsmanager', protocol: 'json', targetPrefix: 'secretsmanager', load: async () => (await import('./services/secretsmanager/index.js')).secretsManager },
+  { name: 'SSM', signingName: 'ssm', protocol: 'json', targetPrefix: 'AmazonSSM', load: async () => (await import('./services/ssm/index.js')).ssm },
+  { name: 'STS', signingName: 'sts', protocol: 'query', apiVersion: '2011-06-15', load: async () => (await import('./services/sts/index.js')).sts },
+  // With the resource types' modules: a stack operation then never waits for one (see ProvisionerRegistry.ready).
+  {
+    name: 'CloudFormation',
+    signingName: 'cloudformation',
+    protocol: 'query',
+    apiVersion: '2010-05-15',
+    load: async (deps) => (await Promise.all([import('./services/cloudformation/index.js'), deps.provisioners.ready()]))[0].cloudFormation,
+  },
 ];
 
 /** The service answering POST / that names no other: its errors are what an unknown request hears. */
 const DEFAULT_SERVICE = codePipeline;
+
+/** Loaded services, by route: once loaded, a request is served without waiting. */
+const loaded = new Map<ServiceRoute, Service>();
+
+/** S3's request handler (its operations), loaded on the first S3 request. */
+let s3Module: Promise<typeof import('./services/s3/handler.js')> | undefined;
+const s3Handler = () => (s3Module ??= import('./services/s3/handler.js'));
+
+/** Calls `use` with the route's service, loading it first if this is its first request. */
+function withService<S extends Service>(route: ServiceRoute, res: ServerResponse, deps: ServiceDeps, use: (s: S) => void) {
+  const s = loaded.get(route);
+  if (s) return use(s as S);
+  route.load(deps).then(
+    (service) => {
+      loaded.set(route, service);
+      use(service as S);
+    },
+    (e) => {
+      deps.log.error(`loading the ${route.name} service failed`, e);
+      res.destroy();
+    },
+  );
+}
 
 /** What the chain looks at: the request line, the headers it needs, the credential scope (read once, on first use). */
 export class Head {
@@ -90,9 +127,9 @@ export interface RouterDeps {
   guard: () => GuardPolicy;
 }
 
-const jsonByPrefix = new Map<string, JsonService<ServiceDeps>>();
-const queryByVersion = new Map<string, QueryService>();
-const bySigningName = new Map<string, Service>();
+const jsonByPrefix = new Map<string, ServiceRoute>();
+const queryByVersion = new Map<string, ServiceRoute>();
+const bySigningName = new Map<string, ServiceRoute>();
 for (const s of SERVICES) {
   if (s.protocol === 'json') jsonByPrefix.set(s.targetPrefix, s);
   else queryByVersion.set(s.apiVersion, s);
@@ -104,14 +141,18 @@ const firstSegment = (path: string) => {
   return end < 0 ? path.slice(1) : path.slice(1, end);
 };
 const isRoot = (h: Head) => h.path === '/';
-const queryService = (s: Service | undefined) => (s?.protocol === 'query' ? s : undefined);
+const queryService = (s: ServiceRoute | undefined) => (s?.protocol === 'query' ? s : undefined);
 
 export const headOf = (req: IncomingMessage) => new Head(req);
 
 /** The declared chain (see the top of this file). */
 export function routeChain(d: RouterDeps): Step[] {
-  const json = (service: JsonService<ServiceDeps>) => (h: Head, res: ServerResponse) =>
-    readApiBody(h.req, res, 'json', (body) => serveJson(service, d.services, h.req, res, h.scope, body));
+  const json = (route: ServiceRoute | undefined) => (h: Head, res: ServerResponse) =>
+    readApiBody(h.req, res, 'json', (body) =>
+      route
+        ? withService<JsonService<ServiceDeps>>(route, res, d.services, (service) => serveJson(service, d.services, h.req, res, h.scope, body))
+        : serveJson(DEFAULT_SERVICE, d.services, h.req, res, h.scope, body),
+    );
   const refuseJson = (_h: Head, res: ServerResponse, message: string) => refuseApiRequest(res, message);
   return [
     {
@@ -138,7 +179,7 @@ export function routeChain(d: RouterDeps): Step[] {
       name: 'JSON 1.1 services by X-Amz-Target',
       claims: (h) => h.method === 'POST' && isRoot(h) && h.target !== undefined,
       refuse: refuseJson,
-      serve: (h, res) => json(jsonByPrefix.get(h.target!.split('.')[0]) ?? DEFAULT_SERVICE)(h, res),
+      serve: (h, res) => json(jsonByPrefix.get(h.target!.split('.')[0]))(h, res),
     },
     {
       name: 'query-protocol services by Action and Version',
@@ -155,7 +196,7 @@ export function routeChain(d: RouterDeps): Step[] {
           const params = queryParams(h.rawQuery, body.toString('utf8'));
           const service = queryByVersion.get(params.get('Version') ?? '') ?? queryService(bySigningName.get(h.scope?.service ?? ''));
           // A form naming no service we know is answered as any other unknown POST / (as before).
-          if (service) serveQuery(service, d.services, h.req, res, h.scope, params, body);
+          if (service) withService<QueryService<ServiceDeps>>(service, res, d.services, (s) => serveQuery(s, d.services, h.req, res, h.scope, params, body));
           else serveJson(DEFAULT_SERVICE, d.services, h.req, res, h.scope, body);
         }),
     },
@@ -163,14 +204,14 @@ export function routeChain(d: RouterDeps): Step[] {
       name: 'S3',
       // CORS preflights (unsigned by nature) are the guard's: never an S3 request.
       claims: (h) => h.method !== 'OPTIONS' && claimsS3(h.method, h.path, h.scope?.service),
-      refuse: (h, res, message) => refuseS3Request(h.req, res, message),
-      serve: (h, res) => handleS3Request(d.s3, h.req, res),
+      refuse: (h, res, message) => void s3Handler().then((m) => m.refuseS3Request(h.req, res, message)),
+      serve: (h, res) => void s3Handler().then((m) => m.handleS3Request(d.s3, h.req, res)),
     },
     {
       name: `the default: POST / to ${DEFAULT_SERVICE.name}, anything else to the emulator's routes (their 404)`,
       claims: () => true,
       refuse: (h, res, message) => refuseApiRequest(res, message, h.method === 'POST' ? undefined : 'application/json'),
-      serve: (h, res) => (h.method === 'POST' ? json(DEFAULT_SERVICE)(h, res) : void d.routes(h.req, res)),
+      serve: (h, res) => (h.method === 'POST' ? json(undefined)(h, res) : void d.routes(h.req, res)),
     },
   ];
 }

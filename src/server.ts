@@ -1,5 +1,4 @@
 // The Hono app: the emulator's own routes. Wire protocols live in protocol/, services in services/.
-import path from 'node:path';
 import { Hono } from 'hono';
 import type { AppDeps } from './appDeps.js';
 import { limitBody } from './protocol/bodyLimit.js';
@@ -11,25 +10,17 @@ import { MAX_SNAPSHOT_BYTES, registerLocalRoutes, SNAPSHOT_ROUTES } from './loca
 import { registerLogRoutes } from './logs/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerConsoleRoutes } from './console/routes.js';
-import { VERSION } from './version.js';
+import { health } from './health.js';
 
 export type { AppDeps } from './appDeps.js';
 
-export function createApp(deps: AppDeps) {
-  const startedAt = Date.now();
+/** `startedAt`: when the emulator started (for /_health's uptime), if before this app was built. */
+export function createApp(deps: AppDeps, startedAt = Date.now()) {
   const app = new Hono();
 
   // Who may call at all, and the CORS headers, are decided in front of this app (protocol/requestGuard.ts).
 
-  app.get('/_health', (c) =>
-    c.json({
-      status: 'ok',
-      version: VERSION,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      // The store's kind, not its path: a page may read this, and the data folder's location is the machine's business.
-      store: deps.store.location === ':memory:' ? ':memory:' : path.basename(deps.store.location),
-    }),
-  );
+  app.get('/_health', (c) => c.json(health(deps.store, startedAt)));
 
   // POST / (the CodePipeline API) is served by protocol/nodeApi.ts in front of this app.
 

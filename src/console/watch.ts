@@ -26,7 +26,8 @@ export class WatchError extends Error {}
 
 interface Api {
   call<T = any>(operation: string, input: object): Promise<T>;
-  events(pipeline: string, onEvent: () => void, signal: AbortSignal): Promise<void>;
+  /** Follows the pipeline's event stream: `onOpen` once the server has subscribed (its first line), `onEvent` per event. */
+  events(pipeline: string, onEvent: () => void, signal: AbortSignal, onOpen: () => void): Promise<void>;
 }
 
 type Key = { accessKeyId: string; secretAccessKey: string };
@@ -73,7 +74,7 @@ function apiOf(endpoint: string, account: string, region: string, key: Key | und
       if (!res.ok) throw new WatchError(`${String(answer.__type ?? res.status).split('#').pop()}: ${answer.message ?? text}`);
       return answer;
     },
-    async events(pipeline, onEvent, signal) {
+    async events(pipeline, onEvent, signal, onOpen) {
       // Signed, the key names the account; presigned, as the stream is read for as long as the execution runs.
       const q = new URLSearchParams(key ? { pipeline, region } : { pipeline, account, region });
       const url = `${endpoint}/_events/stream?${q}`;
@@ -84,6 +85,7 @@ function apiOf(endpoint: string, account: string, region: string, key: Key | und
       const decoder = new TextDecoder();
       let buffered = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        onOpen();
         buffered += decoder.decode(chunk, { stream: true });
         let end;
         while ((end = buffered.indexOf('\n\n')) >= 0) {
@@ -164,6 +166,8 @@ export async function watch(opts: WatchOptions): Promise<number> {
   const abort = new AbortController();
   let wake = () => {};
   let changed = true;
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
   const stream = api
     .events(
       pipeline,
@@ -172,9 +176,13 @@ export async function watch(opts: WatchOptions): Promise<number> {
         wake();
       },
       abort.signal,
+      () => opened(),
     )
     .catch((e) => (abort.signal.aborted ? undefined : e));
   try {
+    // The first view is read once the server has subscribed (however long it takes to serve the stream: its
+    // routes load on their first request), or the stream failed (reported below).
+    await Promise.race([open, stream]);
     let executionId = opts.executionId;
     if (!executionId) {
       const latest = (await api.call('ListPipelineExecutions', { pipelineName: pipeline, maxResults: 1 })).pipelineExecutionSummaries?.[0];

@@ -27,7 +27,7 @@
 //   POST /_local/reset      empty body -> 200 {"reset": {...counts, all 0}}; with a snapshot archive as the body, as restore
 // Running builds and other in-process work are stopped first; the engine then resumes from the new
 // state as after a restart. A body that is not a usable snapshot: 400 ValidationException, nothing changed.
-import { settleStacks } from '../services/cloudformation/index.js';
+import { settleStacks } from '../services/cloudformation/runner.js';
 import type { Context, Hono } from 'hono';
 import { callerFrom } from '../protocol/auth.js';
 import { AwsError, err, validationError } from '../protocol/errors.js';

@@ -53,10 +53,25 @@ export class ReplacementRequired extends Error {}
 /** The provisioners by resource type. Filled once by start()'s wiring; a type it lacks is simulated. */
 export class ProvisionerRegistry {
   private readonly byType = new Map<string, ResourceProvisioner>();
+  private readonly preloads: (() => Promise<unknown>)[] = [];
 
   register(type: string, p: ResourceProvisioner): void {
     if (this.byType.has(type)) throw new Error(`a provisioner for ${type} is registered twice`);
     this.byType.set(type, p);
+  }
+
+  /** Registers a load that ready() runs: a provisioner whose module is loaded on first use. */
+  preload(load: () => Promise<unknown>): void {
+    this.preloads.push(load);
+  }
+
+  /**
+   * Loads every provisioner's module. Called as the stack engine is loaded (the CloudFormation API's
+   * first request, the first CloudFormation action), so no stack operation waits for a module midway: a
+   * client that polls right after its request still finds the operation done, as when all loaded at start.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.preloads.map((load) => load()));
   }
 
   get(type: string): ResourceProvisioner | undefined {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
-import { S3Error } from '../../services/s3/index.js';
+import { S3Error } from '../../services/s3/errors.js';
 import { ActionFailure, InProcessProvider, inputArtifact, zipEntries } from './common.js';
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -3,15 +3,12 @@
 // SecondarySources, Artifacts and SecondaryArtifacts, Environment (Type, Image, ComputeType,
 // EnvironmentVariables PLAINTEXT / PARAMETER_STORE / SECRETS_MANAGER), TimeoutInMinutes,
 // ServiceRole... The template's properties become CreateProjectInput (checked against CodeBuild's
-// model and rules). Ref is the name; Fn::GetAtt Arn. registerBuildResources() registers this type,
-// AWS::SSM::Parameter and AWS::SecretsManager::Secret.
+// model and rules). Ref is the name; Fn::GetAtt Arn.
 import type { CreateProjectInput } from '@aws-sdk/client-codebuild';
 import { newProject, ProjectInputError, type StoredProject } from '../../builds/projectDocument.js';
 import { validateShape } from '../../services/codebuild/model/service.js';
 import type { Store } from '../../store/index.js';
-import { ProvisionError, ReplacementRequired, type ProvisionerRegistry, type ResourceProvisioner } from '../provisioners.js';
-import { secretsManagerSecretProvisioner } from './secretsManagerSecret.js';
-import { ssmParameterProvisioner } from './ssmParameter.js';
+import { ProvisionError, ReplacementRequired, type ResourceProvisioner } from '../provisioners.js';
 
 const handlerError = (message: string, code = 'InvalidRequest') => new ProvisionError(`Resource handler returned message: "${message}" (HandlerErrorCode: ${code})`);
 
@@ -81,11 +78,4 @@ export function codeBuildProjectProvisioner(store: Store): ResourceProvisioner {
       store.builds.deleteProject(ctx.scope, physicalId);
     },
   };
-}
-
-/** Registers AWS::CodeBuild::Project, AWS::SSM::Parameter and AWS::SecretsManager::Secret (called once by start()). */
-export function registerBuildResources(registry: ProvisionerRegistry, deps: { store: Store }): void {
-  registry.register('AWS::CodeBuild::Project', codeBuildProjectProvisioner(deps.store));
-  registry.register('AWS::SSM::Parameter', ssmParameterProvisioner(deps.store));
-  registry.register('AWS::SecretsManager::Secret', secretsManagerSecretProvisioner(deps.store));
 }

@@ -14,8 +14,6 @@ import type { ObjectStore } from '../../services/s3/index.js';
 import { readZipEntries } from '../../util/zip.js';
 import { ProvisionError, type Provisioned, type ResourceProvisioner } from '../provisioners.js';
 
-export const CODECOMMIT_REPOSITORY = 'AWS::CodeCommit::Repository';
-
 function provisioned(name: string, region: string, account: string, id: string): Provisioned {
   return {
     physicalId: name,

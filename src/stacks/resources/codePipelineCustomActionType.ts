@@ -4,8 +4,6 @@
 import type { ResourceProvisioner } from '../provisioners.js';
 import { apiShape, apiTags, notFound, type CodePipelineCall } from './codePipelineApi.js';
 
-export const CODEPIPELINE_CUSTOM_ACTION_TYPE = 'AWS::CodePipeline::CustomActionType';
-
 export function codePipelineCustomActionTypeProvisioner(call: CodePipelineCall): ResourceProvisioner {
   return {
     async create(ctx, props) {

@@ -7,8 +7,6 @@ import { pipelineArn } from '../../util/arn.js';
 import { ReplacementRequired, type ProvisionContext, type Provisioned, type ResourceProvisioner } from '../provisioners.js';
 import { apiShape, apiTags, notFound, type CodePipelineCall } from './codePipelineApi.js';
 
-export const CODEPIPELINE_PIPELINE = 'AWS::CodePipeline::Pipeline';
-
 /** Members of the resource that are not the declaration's. */
 const NOT_DECLARATION = ['Name', 'Tags', 'DisableInboundStageTransitions', 'RestartExecutionOnUpdate'];
 

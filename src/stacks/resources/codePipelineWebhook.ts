@@ -3,8 +3,6 @@
 import { ReplacementRequired, type ResourceProvisioner } from '../provisioners.js';
 import { apiShape, notFound, type CodePipelineCall } from './codePipelineApi.js';
 
-export const CODEPIPELINE_WEBHOOK = 'AWS::CodePipeline::Webhook';
-
 export function codePipelineWebhookProvisioner(call: CodePipelineCall): ResourceProvisioner {
   const put = async (scope: { account: string; region: string }, name: string, props: Record<string, unknown>) => {
     const { Name: _n, RegisterWithThirdParty: _r, TargetPipelineVersion: _v, ...rest } = props;

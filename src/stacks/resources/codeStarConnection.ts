@@ -5,8 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReplacementRequired, type ResourceProvisioner } from '../provisioners.js';
 
-export const CODESTAR_CONNECTION = 'AWS::CodeStarConnections::Connection';
-
 export function codeStarConnectionProvisioner(): ResourceProvisioner {
   return {
     async create(ctx, props) {

@@ -7,8 +7,6 @@ import type { Store } from '../../store/index.js';
 import { EVENT_RULE_KIND, type EventRuleDocument } from '../../triggers/eventRules.js';
 import { ProvisionError, ReplacementRequired, type ProvisionContext, type ResourceProvisioner } from '../provisioners.js';
 
-export const EVENTS_RULE = 'AWS::Events::Rule';
-
 export function eventsRuleProvisioner(store: Store): ResourceProvisioner {
   function put(ctx: ProvisionContext, name: string, props: Record<string, unknown>) {
     let pattern = props.EventPattern as Record<string, any> | string | undefined;

@@ -15,8 +15,6 @@ import type { Store } from '../../store/index.js';
 import { LAMBDA_FUNCTION_KIND, type StackFunctionDocument } from '../../providers/deploy/stackFunctions.js';
 import { ProvisionError, ReplacementRequired, type ProvisionContext, type ResourceProvisioner } from '../provisioners.js';
 
-export const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
-
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The emulator's own node_modules (where @aws-sdk/* are), linked beside inline Node.js code. */

@@ -6,8 +6,6 @@ import type { ObjectStore } from '../../services/s3/index.js';
 import { S3Error } from '../../services/s3/errors.js';
 import { ProvisionError, ReplacementRequired, type Provisioned, type ResourceProvisioner } from '../provisioners.js';
 
-export const S3_BUCKET = 'AWS::S3::Bucket';
-
 function attributes(name: string, region: string): Provisioned {
   return {
     physicalId: name,
