@@ -1,10 +1,14 @@
-// Action logs: what every action printed, kept per action execution. On disk they are
-// <dataDir>/logs/<actionExecutionId>.log (they outlive a restart); with --in-memory they stay in
-// memory; each is capped (8 MiB in memory, 64 MiB on disk) so a chatty build cannot exhaust either.
+// Action logs: what every action printed, kept per action execution. On disk a log is kept in the
+// database while it is short (logChunks.ts, up to SMALL_LOG_BYTES), then in
+// <dataDir>/logs/<actionExecutionId>.log (either way they outlive a restart; a log with a file is read
+// from its file); with --in-memory they stay in memory; each is capped (8 MiB in memory, 64 MiB on
+// disk) so a chatty build cannot exhaust either.
 // start() creates the one ActionLogs and gives it to the engine; providers write through actionLog().
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Db } from '../store/db.js';
 import type { Clock } from '../util/clock.js';
+import { LogChunks, SMALL_LOG_BYTES } from './logChunks.js';
 import { SecretMasker } from './secretMask.js';
 
 /** Action execution ids are UUIDs; nothing else ever names a log file. */
@@ -24,11 +28,20 @@ export class ActionLogs {
   private readonly diskSizes = new Map<string, number>();
   /** Log files held open for appending, oldest first: an action writes many lines (bounded: see MAX_OPEN). */
   private readonly fds = new Map<string, number>();
+  /** Bytes held in the database for each short log this process wrote or looked at (absent: not known yet, or a file). */
+  private readonly heldSizes = new Map<string, number>();
+  /** Short logs in the database (on disk with a store only). */
+  private readonly chunks: LogChunks | undefined;
   private dirMade = false;
   private stopped = false;
 
-  /** `dir` undefined: in-memory mode. */
-  constructor(private readonly dir: string | undefined) {}
+  /** `dir` undefined: in-memory mode. `db`: where short logs are kept (without it every log is a file). */
+  constructor(
+    private readonly dir: string | undefined,
+    db?: Db,
+  ) {
+    this.chunks = dir && db ? new LogChunks(db) : undefined;
+  }
 
   /** Appends one line of the emulator's own, after a newline when command output left one open. */
   appendLine(id: string, line: string) {
@@ -47,6 +60,7 @@ export class ActionLogs {
       return;
     }
     const file = path.join(this.dir, `${id}.log`);
+    if (this.chunks && !this.diskSizes.has(id) && this.appendHeld(id, file, text)) return;
     const size = this.diskSizes.get(id) ?? fileSize(file);
     // Past the cap means the notice is written: nothing more goes in.
     if (size > DISK_CAP) return;
@@ -62,6 +76,44 @@ export class ActionLogs {
       return;
     }
     this.diskSizes.set(id, size + chunk.length);
+  }
+
+  /**
+   * A short log goes to the database; true when the text is written (or lost: the store is closed).
+   * False when the log is (or now becomes) a file: the caller appends to the file.
+   */
+  private appendHeld(id: string, file: string, text: string): boolean {
+    const chunks = this.chunks!;
+    let held = this.heldSizes.get(id);
+    if (held === undefined) {
+      // First look at this log in this process: a file wins (a long log, or one from before logs were held).
+      const onDisk = fileSizeOrUndefined(file);
+      if (onDisk !== undefined) {
+        this.diskSizes.set(id, onDisk);
+        return false;
+      }
+      if (!chunks.usable) return false;
+      held = chunks.size(id);
+    }
+    const body = Buffer.from(text, 'utf8');
+    try {
+      if (held + body.length <= SMALL_LOG_BYTES) {
+        chunks.append(id, body);
+        this.heldSizes.set(id, held + body.length);
+        return true;
+      }
+      // Outgrown: what is held moves to the file, then the text is appended there.
+      const before = chunks.read(id) ?? Buffer.alloc(0);
+      fs.writeSync(this.fdOf(id, file), before);
+      chunks.remove(id);
+      this.heldSizes.delete(id);
+      this.diskSizes.set(id, before.length);
+      return false;
+    } catch {
+      // The store closed under a build still printing, or the folder went away: the text is lost, never the process.
+      this.forget(id);
+      return true;
+    }
   }
 
   private forget(id: string) {
@@ -103,23 +155,29 @@ export class ActionLogs {
   /** Every log (for a snapshot), read synchronously. */
   all(): [string, Buffer][] {
     if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
     const out: [string, Buffer][] = [];
-    for (const name of names) {
-      const id = name.slice(0, -'.log'.length);
-      if (!name.endsWith('.log') || !LOG_ID.test(id)) continue;
+    const files = new Set<string>();
+    for (const id of this.fileIds()) {
       try {
-        out.push([id, fs.readFileSync(path.join(this.dir, name))]);
+        out.push([id, fs.readFileSync(path.join(this.dir, `${id}.log`))]);
+        files.add(id);
       } catch {
         // Gone since the listing: not part of the state any more.
       }
     }
+    if (this.chunks) for (const [id, body] of this.chunks.all()) if (!files.has(id)) out.push([id, body]);
     return out;
+  }
+
+  /** The ids of the logs that have a file. */
+  private fileIds(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir!);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.endsWith('.log') && LOG_ID.test(n.slice(0, -'.log'.length))).map((n) => n.slice(0, -'.log'.length));
   }
 
   /** Replaces every log with `logs` (a restore; none for a reset). */
@@ -128,14 +186,17 @@ export class ActionLogs {
     this.dirMade = false;
     this.openLine.clear();
     this.diskSizes.clear();
+    this.heldSizes.clear();
     this.memory.clear();
     if (this.dir) {
-      for (const [id] of this.all()) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+      for (const id of this.fileIds()) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+      this.chunks?.clear();
       if (logs.length) fs.mkdirSync(this.dir, { recursive: true });
     }
     for (const [id, body] of logs) {
       if (!LOG_ID.test(id)) continue;
-      if (this.dir) fs.writeFileSync(path.join(this.dir, `${id}.log`), body);
+      if (this.chunks && body.length <= SMALL_LOG_BYTES) this.chunks.append(id, Buffer.from(body));
+      else if (this.dir) fs.writeFileSync(path.join(this.dir, `${id}.log`), body);
       else this.memory.set(id, Buffer.from(body).toString('utf8'));
     }
   }
@@ -160,7 +221,9 @@ export class ActionLogs {
     try {
       size = fs.statSync(file).size;
     } catch {
-      return undefined;
+      const held = this.chunks?.usable ? this.chunks.read(id) : undefined;
+      if (!held) return undefined;
+      return { size: held.length, chunks: (async function* () { yield held; })() };
     }
     // Only what is there now (a build still running goes on appending); the file is opened on the
     // first read, so a response nobody reads (HEAD) holds no file open.
@@ -177,16 +240,20 @@ export class ActionLogs {
     try {
       return fs.readFileSync(path.join(this.dir, `${id}.log`), 'utf8');
     } catch {
-      return undefined;
+      return this.chunks?.usable ? this.chunks.read(id)?.toString('utf8') : undefined;
     }
   }
 }
 
 function fileSize(file: string): number {
+  return fileSizeOrUndefined(file) ?? 0;
+}
+
+function fileSizeOrUndefined(file: string): number | undefined {
   try {
-    return fs.statSync(file).size;
+    return fs.statSync(file, { throwIfNoEntry: false })?.size;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 

@@ -361,4 +361,13 @@ export const migrations: string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX secrets_by_arn ON secrets (arn);
   `,
+  // 10: short action logs kept in the database (a file is made once a log outgrows SMALL_LOG_BYTES):
+  // creating a file per action cost more than the rest of a short action's work.
+  `
+  CREATE TABLE action_log_chunks (
+    id TEXT NOT NULL,
+    body BLOB NOT NULL
+  );
+  CREATE INDEX action_log_chunks_by_id ON action_log_chunks (id);
+  `,
 ];
