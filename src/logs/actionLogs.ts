@@ -144,6 +144,7 @@ export class ActionLogs {
   /** At stop: closes every log file; a build still printing appends without holding the file open. */
   close() {
     this.stopped = true;
+    this.chunks?.flush();
     this.closeFiles();
   }
 
@@ -199,6 +200,7 @@ export class ActionLogs {
       else if (this.dir) fs.writeFileSync(path.join(this.dir, `${id}.log`), body);
       else this.memory.set(id, Buffer.from(body).toString('utf8'));
     }
+    this.chunks?.flush();
   }
 
   /**

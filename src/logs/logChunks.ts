@@ -10,6 +10,10 @@ export const SMALL_LOG_BYTES = 16 * 1024;
 
 export class LogChunks {
   private readonly s;
+  /** Pieces written outside a transaction, inserted together at the end of the event loop turn (one commit, not one each). */
+  private pending: [string, Buffer][] = [];
+  private flushScheduled = false;
+  private readonly insertAll;
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -20,6 +24,17 @@ export class LogChunks {
       all: db.prepare<[], { id: string; body: Buffer }>('SELECT id, body FROM action_log_chunks ORDER BY id, rowid'),
       clear: db.prepare('DELETE FROM action_log_chunks'),
     };
+    this.insertAll = db.transaction((pieces: [string, Buffer][]) => {
+      for (const [id, body] of pieces) this.s.insert.run(id, body);
+    });
+  }
+
+  /** Writes what is pending now (every read does this first; so does ActionLogs.close()). */
+  flush() {
+    if (!this.pending.length || !this.db.open) return;
+    const pieces = this.pending;
+    this.pending = [];
+    this.insertAll(pieces);
   }
 
   /** False once the store is closed (a build still printing after stop). */
@@ -27,26 +42,46 @@ export class LogChunks {
     return this.db.open;
   }
 
+  /** Inside a transaction the piece joins it; otherwise it is written at the end of this event loop turn. */
   append(id: string, body: Buffer) {
-    this.s.insert.run(id, body);
+    if (this.db.inTransaction) {
+      this.flush();
+      this.s.insert.run(id, body);
+      return;
+    }
+    this.pending.push([id, body]);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      try {
+        this.flush();
+      } catch {
+        // The store closed meanwhile: these lines are lost, never the process.
+      }
+    });
   }
 
   /** Bytes held for the log (0: none). */
   size(id: string): number {
+    this.flush();
     return this.s.size.get(id) ?? 0;
   }
 
   /** The whole log, or undefined when none is held. */
   read(id: string): Buffer | undefined {
+    this.flush();
     const parts = this.s.bodies.all(id);
     return parts.length ? Buffer.concat(parts) : undefined;
   }
 
   remove(id: string) {
+    this.flush();
     this.s.remove.run(id);
   }
 
   all(): Map<string, Buffer> {
+    this.flush();
     const out = new Map<string, Buffer[]>();
     for (const r of this.s.all.iterate()) {
       const list = out.get(r.id);
@@ -57,6 +92,7 @@ export class LogChunks {
   }
 
   clear() {
+    this.pending = [];
     this.s.clear.run();
   }
 }
