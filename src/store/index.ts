@@ -49,7 +49,7 @@ export class Store {
   ) {
     this.generationStmt = db.prepare('SELECT total_changes()').pluck();
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    this.checkpointer = location === ':memory:' || process.env.NOCKW ? undefined : new Checkpointer(db, location);
+    this.checkpointer = location === ':memory:' ? undefined : new Checkpointer(db, location);
     this.pipelines = new PipelineStore(db);
     this.tags = new TagStore(db);
     this.actionTypes = new ActionTypeStore(db);
