@@ -64,8 +64,9 @@ export class LogChunks {
 
   /** Bytes held for the log (0: none). */
   size(id: string): number {
-    this.flush();
-    return this.s.size.get(id) ?? 0;
+    let pending = 0;
+    for (const [other, body] of this.pending) if (other === id) pending += body.length;
+    return (this.s.size.get(id) ?? 0) + pending;
   }
 
   /** The whole log, or undefined when none is held. */
