@@ -18,8 +18,9 @@ describe('WAL checkpoints off the request path', () => {
     const first = await entries.launch(['--data-dir', dataDir]);
     const cp = client(first.endpoint);
     const before = fs.statSync(db).size;
-    // About 45 log pages each: far below the 1000 pages at which a commit checkpoints by itself.
-    for (let i = 0; i < 8; i++) await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline(`early-${i}`) }));
+    // The worker starts after 50 write transactions (a create and its execution make about 5), and
+    // 15 creates write about 700 log pages: below the 1000 at which a commit checkpoints by itself.
+    for (let i = 0; i < 15; i++) await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline(`early-${i}`) }));
     // Only the worker copies the log into the database file here.
     await until(async () => fs.statSync(db).size, (size) => size > before, 15_000);
 
@@ -32,7 +33,7 @@ describe('WAL checkpoints off the request path', () => {
     const again = await entries.launch(['--data-dir', dataDir]);
     const cp2 = client(again.endpoint);
     const listed = ((await cp2.send(new ListPipelinesCommand({}))).pipelines ?? []).map((p) => p.name).sort();
-    expect(listed).toEqual([...Array.from({ length: 8 }, (_, i) => `early-${i}`), ...names].sort());
+    expect(listed).toEqual([...Array.from({ length: 15 }, (_, i) => `early-${i}`), ...names].sort());
     // Each create's own execution was recorded with it.
     for (const name of names) {
       const state = await cp2.send(new GetPipelineStateCommand({ name }));

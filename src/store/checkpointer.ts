@@ -25,28 +25,37 @@ const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', () => { clearInterval(timer); try { db.close(); } catch {} parentPort.close(); });
 `;
 
-/** The worker starts this long after the store opens: start-up is not slowed by a second thread loading SQLite. */
-const START_DELAY_MS = 500;
+/**
+ * The worker starts after this many write transactions (a few hundred log pages, below SQLite's own
+ * threshold): an emulator that is started and mostly read (a test run, an idle one) neither pays for
+ * a second thread loading SQLite at start-up nor holds its memory (~8 MiB of RSS).
+ */
+const START_AFTER_WRITES = 50;
 
 export class Checkpointer {
   private worker: Worker | undefined;
-  private readonly startTimer: NodeJS.Timeout;
+  private writes = 0;
+  private stopped = false;
 
-  /** Checkpoints `file` (the database `db` has open in WAL mode) from a worker thread, soon. */
+  /** Will checkpoint `file` (the database `db` has open in WAL mode) from a worker thread once writes come. */
   constructor(
     private readonly db: Db,
     private readonly file: string,
-  ) {
-    this.startTimer = setTimeout(() => this.start(), START_DELAY_MS);
-    this.startTimer.unref();
+  ) {}
+
+  /** One write transaction is about to run (Store.tx). */
+  noteWrite() {
+    if (++this.writes === START_AFTER_WRITES) this.start();
   }
 
   private start() {
-    if (!this.db.open) return;
+    if (this.stopped || !this.db.open) return;
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { file: this.file, sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: EVERY_MS },
+        // It holds a connection and a timer: a small heap is plenty.
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
       });
       worker.unref();
       // A worker that cannot run leaves checkpoints to SQLite's automatic ones, as before.
@@ -65,7 +74,7 @@ export class Checkpointer {
 
   /** Before the request thread's connection closes (its close checkpoints what is left). */
   stop() {
-    clearTimeout(this.startTimer);
+    this.stopped = true;
     this.worker?.postMessage('stop');
     this.worker = undefined;
   }

@@ -96,6 +96,7 @@ export class Store {
 
   /** Runs `fn` in one transaction: a state change is all or nothing. */
   tx<T>(fn: () => T): T {
+    this.checkpointer?.noteWrite();
     return this.inTransaction(fn) as T;
   }
 
