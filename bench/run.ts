@@ -6,7 +6,8 @@
 // BENCH_STARTUP_RUNS (5), BENCH_IDLE_MS (1000: idle time before the RSS is read), BENCH_SETTLE_MS (15000:
 // idle time before the settled RSS is read, of 3 more starts of each server left idle together; 0 skips it), BENCH_SEED (200),
 // BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1, BENCH_ONLY=startup (only the startup rows: start to first answer and
-// idle RSS of each entry and of the bare server).
+// idle RSS of each entry and of the bare server), BENCH_ONLY=op,op (only these emulator rows and the bare ceiling:
+// no start-up, moto or engine runs).
 // The engine latency part alone: `npx tsx bench/engineLatency.ts` (BENCH_LATENCY_RUNS, BENCH_LATENCY_PARTS=pipeline,codebuild).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +31,8 @@ const USE_WRK = process.env.BENCH_GENERATOR !== 'node' && hasWrk();
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', 5);
 const SEED = num('BENCH_SEED', 200);
 const MAX_REQUESTS = 2_000_000;
+/** BENCH_ONLY: the emulator rows to measure (names as in the table); unset: every row and every section. */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 
 const TARGET = 'CodePipeline_20150709';
 const HEADERS = (op: string, account = '123456789012') => ({
@@ -250,12 +253,21 @@ async function seed(endpoint: string) {
 
 /** Requests CreatePipeline load has sent so far, so names stay unique across runs. */
 let createOffset = 0;
-type Op = 'GetPipeline' | 'GetPipelineState' | 'ListPipelines' | 'PollForJobs' | 'CreatePipeline';
+/** CreateDeletePipeline: CreatePipeline and DeletePipeline of the same name, alternately (the issue's "mix"). */
+type Op = 'GetPipeline' | 'GetPipelineState' | 'ListPipelines' | 'PollForJobs' | 'CreatePipeline' | 'CreateDeletePipeline';
 /** The custom action type PollForJobs asks about; no job ever waits for it. */
 const IDLE_TYPE = { category: 'Build', owner: 'Custom', provider: 'BenchIdle', version: '1' };
 
 /** The i-th request of an operation, for the Node generator. */
 function nodeRequest(op: Op) {
+  if (op === 'CreateDeletePipeline') {
+    // Request 2k creates pipeline k, request 2k+1 deletes it.
+    const k = (i: number) => createOffset + Math.floor(i / 2);
+    return {
+      headers: (i: number) => HEADERS(i % 2 ? 'DeletePipeline' : 'CreatePipeline', createAccount(k(i))),
+      body: (i: number) => (i % 2 ? JSON.stringify({ name: `mix-${k(i)}` }) : declaration(`mix-${k(i)}`)),
+    };
+  }
   const headers = op === 'CreatePipeline' ? (i: number) => HEADERS(op, createAccount(createOffset + i)) : () => HEADERS(op);
   const body =
     op === 'GetPipeline' || op === 'GetPipelineState'
@@ -275,10 +287,23 @@ function wrkRequest(op: Op): WrkRequest {
   if (op === 'PollForJobs') return { headers, bodyLua: luaString(JSON.stringify({ actionTypeId: IDLE_TYPE, maxBatchSize: 1 })) };
   if (op === 'ListPipelines') return { headers, bodyLua: luaString('{}') };
   const [before, after] = declaration('\u0000').split('\\u0000');
+  const authorization = (n: string) =>
+    `"AWS4-HMAC-SHA256 Credential=" .. string.format("%d", 200000000000 + math.floor(${n} / 500)) .. "/20260101/us-east-1/codepipeline/aws4_request, SignedHeaders=host, Signature=0"`;
+  if (op === 'CreateDeletePipeline') {
+    // Odd requests create mix-k, even ones delete it (wrk's counter starts at 1).
+    const k = `(${createOffset} + math.floor((i - 1) / 2))`;
+    const name = `"mix-" .. string.format("%d", ${k})`;
+    return {
+      headers,
+      authorizationLua: authorization(k),
+      targetLua: `(i % 2 == 1) and "${TARGET}.CreatePipeline" or "${TARGET}.DeletePipeline"`,
+      bodyLua: `(i % 2 == 1) and (${luaString(before)} .. ${name} .. ${luaString(after)}) or ('{"name":"' .. ${name} .. '"}')`,
+    };
+  }
   const n = `(${createOffset} + i)`;
   return {
     headers,
-    authorizationLua: `"AWS4-HMAC-SHA256 Credential=" .. string.format("%d", 200000000000 + math.floor(${n} / 500)) .. "/20260101/us-east-1/codepipeline/aws4_request, SignedHeaders=host, Signature=0"`,
+    authorizationLua: authorization(n),
     bodyLua: `${luaString(before)} .. "load-" .. string.format("%d", ${n}) .. ${luaString(after)}`,
   };
 }
@@ -365,8 +390,9 @@ async function main() {
   const hasDist = fs.existsSync(path.join(ROOT, 'dist', 'main.js'));
   const kind: EntryKind = hasDist ? 'dist' : 'tsx';
 
-  log('startup: spawn -> first answered ListPipelines, and idle RSS, of each entry and of the bare node:http server');
-  const startupResults = await startups(hasDist ? ['dist', 'tsx'] : ['tsx']);
+  const runStartup = !ONLY || ONLY.has('startup');
+  if (runStartup) log('startup: spawn -> first answered ListPipelines, and idle RSS, of each entry and of the bare node:http server');
+  const startupResults = runStartup ? await startups(hasDist ? ['dist', 'tsx'] : ['tsx']) : {};
   const startupRatios = startupTargets(startupResults);
   if (process.env.BENCH_ONLY === 'startup') {
     fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
@@ -390,13 +416,9 @@ async function main() {
   if (idle.status !== 200) throw new Error(`CreateCustomActionType failed: ${idle.status} ${idle.text}`);
   const sampleGet = await post(new http.Agent(), new URL(emu.endpoint), HEADERS('GetPipeline'), JSON.stringify({ name: seedName(0) }));
   const pid = emu.child.pid!;
-  const emulator = {
-    GetPipeline: await measure(emu.endpoint, 'GetPipeline', pid),
-    GetPipelineState: await measure(emu.endpoint, 'GetPipelineState', pid),
-    ListPipelines: await measure(emu.endpoint, 'ListPipelines', pid),
-    PollForJobs: await measure(emu.endpoint, 'PollForJobs', pid),
-    CreatePipeline: await measure(emu.endpoint, 'CreatePipeline', pid),
-  };
+  const rows: Op[] = ['GetPipeline', 'GetPipelineState', 'ListPipelines', 'PollForJobs', 'CreatePipeline', 'CreateDeletePipeline'];
+  const emulator: Partial<Record<Op, Measured>> = {};
+  for (const op of rows) if (!ONLY || ONLY.has(op)) emulator[op] = await measure(emu.endpoint, op, pid);
   await killEntry(emu, 'SIGTERM');
 
   log('bare node:http ceiling (fixed GetPipeline-sized JSON answer)');
@@ -408,7 +430,7 @@ async function main() {
 
   let moto: Record<string, LoadResult> | undefined;
   let motoNote = 'not installed';
-  if (process.env.BENCH_SKIP_MOTO) motoNote = 'skipped (BENCH_SKIP_MOTO=1)';
+  if (process.env.BENCH_SKIP_MOTO || ONLY) motoNote = `skipped (${ONLY ? 'BENCH_ONLY' : 'BENCH_SKIP_MOTO=1'})`;
   else if (hasCommand('moto_server')) {
     log('moto_server');
     const motoEndpoint = await startMoto();
@@ -423,36 +445,41 @@ async function main() {
     children.at(-1)!.kill('SIGTERM');
   }
 
-  log('engine: 5-stage pipelines of custom actions answered by an in-process job worker');
-  const engine = await runEngineBench();
-  log('engine latency: one execution at a time (5 stages of in-process actions; a CodeBuild action running one echo)');
-  const latency = await runEngineLatencyBench();
+  if (!ONLY) log('engine: 5-stage pipelines of custom actions answered by an in-process job worker');
+  const engine = ONLY ? [] : await runEngineBench();
+  if (!ONLY) log('engine latency: one execution at a time (5 stages of in-process actions; a CodeBuild action running one echo)');
+  const latency = ONLY ? undefined : await runEngineLatencyBench();
 
-  const vsBare = (op: keyof typeof emulator) => emulator[op].rps / bare.GetPipeline.rps;
+  const vsBare = (op: Op) => (emulator[op] ? emulator[op].rps / bare.GetPipeline.rps : undefined);
+  /** A target on a ratio: undefined when its row was not measured (BENCH_ONLY). */
+  const atLeast = (ratio: number | undefined, t: number) => (ratio === undefined ? undefined : ratio >= t);
   const ratios = {
     getVsBare: vsBare('GetPipeline'),
     stateVsBare: vsBare('GetPipelineState'),
     listVsBare: vsBare('ListPipelines'),
     pollVsBare: vsBare('PollForJobs'),
     createVsBare: vsBare('CreatePipeline'),
-    getVsMoto: moto ? emulator.GetPipeline.rps / moto.GetPipeline.rps : undefined,
-    listVsMoto: moto ? emulator.ListPipelines.rps / moto.ListPipelines.rps : undefined,
-    createVsMoto: moto ? emulator.CreatePipeline.rps / moto.CreatePipeline.rps : undefined,
+    createDeleteVsBare: vsBare('CreateDeletePipeline'),
+    getVsMoto: moto && emulator.GetPipeline ? emulator.GetPipeline.rps / moto.GetPipeline.rps : undefined,
+    listVsMoto: moto && emulator.ListPipelines ? emulator.ListPipelines.rps / moto.ListPipelines.rps : undefined,
+    createVsMoto: moto && emulator.CreatePipeline ? emulator.CreatePipeline.rps / moto.CreatePipeline.rps : undefined,
   };
+  const readsMeasured = (['GetPipeline', 'GetPipelineState', 'ListPipelines', 'PollForJobs'] as const).flatMap((op) => emulator[op] ?? []);
   const targets = {
     ...startupRatios.targets,
-    'GetPipeline >= 0.6 x bare ceiling': ratios.getVsBare >= 0.6,
-    'GetPipelineState >= 0.4 x bare': ratios.stateVsBare >= 0.4,
-    'ListPipelines (200, one page) >= 0.2 x bare': ratios.listVsBare >= 0.2,
-    'PollForJobs (no job) >= 0.6 x bare': ratios.pollVsBare >= 0.6,
-    'CreatePipeline >= 0.1 x bare': ratios.createVsBare >= 0.1,
-    'p99 of every read <= 5 ms': (['GetPipeline', 'GetPipelineState', 'ListPipelines', 'PollForJobs'] as const).every((op) => emulator[op].p99Ms <= 5),
+    'GetPipeline >= 0.6 x bare ceiling': atLeast(ratios.getVsBare, 0.6),
+    'GetPipelineState >= 0.4 x bare': atLeast(ratios.stateVsBare, 0.4),
+    'ListPipelines (200, one page) >= 0.2 x bare': atLeast(ratios.listVsBare, 0.2),
+    'PollForJobs (no job) >= 0.6 x bare': atLeast(ratios.pollVsBare, 0.6),
+    'CreatePipeline >= 0.1 x bare': atLeast(ratios.createVsBare, 0.1),
+    'CreatePipeline + DeletePipeline mix >= 0.1 x bare': atLeast(ratios.createDeleteVsBare, 0.1),
+    'p99 of every read <= 5 ms': readsMeasured.length ? readsMeasured.every((r) => r.p99Ms <= 5) : undefined,
     'GetPipeline >= 5 x moto': ratios.getVsMoto === undefined ? undefined : ratios.getVsMoto >= 5,
-    'engine overhead < 5 ms per stage transition': engine.every((e) => e.engineMsPerTransition < 5),
-    'no execution lost or stuck': engine.every((e) => e.succeeded === e.executions && Object.keys(e.otherwise).length === 0),
-    '5-stage in-process pipeline: StartPipelineExecution -> Succeeded (polled) median <= 20 ms': latency.pipelineWall.median <= 20,
-    'CodeBuild `echo` action: start -> success median <= 100 ms': latency.codeBuildAction.median <= 100,
-    'no latency-bench execution failed': latency.failures.length === 0,
+    'engine overhead < 5 ms per stage transition': ONLY ? undefined : engine.every((e) => e.engineMsPerTransition < 5),
+    'no execution lost or stuck': ONLY ? undefined : engine.every((e) => e.succeeded === e.executions && Object.keys(e.otherwise).length === 0),
+    '5-stage in-process pipeline: StartPipelineExecution -> Succeeded (polled) median <= 20 ms': latency ? latency.pipelineWall.median <= 20 : undefined,
+    'CodeBuild `echo` action: start -> success median <= 100 ms': latency ? latency.codeBuildAction.median <= 100 : undefined,
+    'no latency-bench execution failed': latency ? latency.failures.length === 0 : undefined,
   };
 
   const results = {
@@ -481,7 +508,7 @@ async function main() {
   };
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(table(results) + engineTable(engine) + engineLatencyTable(latency));
+  process.stdout.write(table(results) + engineTable(engine) + (latency ? engineLatencyTable(latency) : ''));
 }
 
 function table(r: {

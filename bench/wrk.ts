@@ -38,6 +38,8 @@ export interface WrkRequest {
   headers: Record<string, string>;
   /** A Lua expression for the Authorization header (per request), when it varies. */
   authorizationLua?: string;
+  /** A Lua expression for the X-Amz-Target header (per request), when it varies. */
+  targetLua?: string;
   /** A Lua expression for the body. */
   bodyLua: string;
 }
@@ -61,6 +63,7 @@ export function wrkScript(r: WrkRequest): string {
     'request = function()',
     '  i = i + 1',
     r.authorizationLua ? `  headers["authorization"] = ${r.authorizationLua}` : '',
+    r.targetLua ? `  headers["x-amz-target"] = ${r.targetLua}` : '',
     `  return wrk.format("POST", "/", headers, ${r.bodyLua})`,
     'end',
     '',

@@ -85,8 +85,9 @@ describe('Commands action', () => {
         '[Container] Phase complete: BUILD State: SUCCEEDED',
       ].join('\n'),
     );
-    // On disk: the log file outlives the build; the working folder does not.
-    expect(fs.readFileSync(path.join(dataDir, 'logs', `${run.actionExecutionId}.log`), 'utf8')).toBe(log.text);
+    // Stored: the log outlives the build (a short one in the database, not as a file); the working folder does not.
+    expect(emu.engine.logs.read(run.actionExecutionId!)).toBe(log.text);
+    expect(fs.existsSync(path.join(dataDir, 'logs', `${run.actionExecutionId}.log`))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'builds', run.actionExecutionId!))).toBe(false);
     const state = await cp.send(new GetPipelineStateCommand({ name: 'commands' }));
     expect(state.stageStates![1].actionStates![0].latestExecution!.externalExecutionUrl).toBe(`${emu.endpoint}/_logs/${run.actionExecutionId}`);

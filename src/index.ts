@@ -83,7 +83,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const store = Store.open(config);
   const inMemory = store.location === ':memory:';
   const objects = ObjectStore.open({ db: store.db, dataDir: config.dataDir, inMemory: config.inMemory, clock, log });
-  const logs = new ActionLogs(inMemory ? undefined : path.join(localConfig.dataDir, 'logs'));
+  const logs = new ActionLogs(inMemory ? undefined : path.join(localConfig.dataDir, 'logs'), store.db);
   const sourceObjects = objectStoreSource(objects);
   const buildProjects = new BuildProjects(localConfig, store, inMemory ? undefined : path.join(localConfig.dataDir, 'builds', 'build-numbers.json'));
   // The emulator's own http://host:port, for log URLs and local Lambda handlers: read by the engine when needed.

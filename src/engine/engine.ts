@@ -112,7 +112,7 @@ export class Engine {
   /** The local configuration (repositories, CodeBuild projects, Lambda handlers...). */
   readonly localConfig: LocalConfig;
   /** Told when a pipeline is created, updated or deleted (after its transaction): change detection follows. */
-  readonly pipelineListeners = new Set<(scope: Scope, pipeline: string) => void>();
+  readonly pipelineListeners = new Set<(scope: Scope, pipeline: string, declaration?: PipelineDeclaration | null) => void>();
   /** When signatures are verified: a key acting in the account, for the Lambda handlers and job workers a pipeline runs. */
   readonly credentialsFor?: (account: string) => { accessKeyId: string; secretAccessKey: string };
   /** What one input artifact may unpack to (--max-artifact-size). */
@@ -233,8 +233,9 @@ export class Engine {
     return exec;
   }
 
-  pipelineChanged(scope: Scope, pipeline: string) {
-    for (const fn of this.pipelineListeners) fn(scope, pipeline);
+  /** `declaration`: what is stored now (null: deleted), when the caller has it at hand (saves listeners a read). */
+  pipelineChanged(scope: Scope, pipeline: string, declaration?: PipelineDeclaration | null) {
+    for (const fn of this.pipelineListeners) fn(scope, pipeline, declaration);
   }
 
   /** Marks the pipeline as changed; it is advanced once the current call stack (and its transaction) is done. */

@@ -92,7 +92,7 @@ export async function runStateCommand(command: StateCommand, file: string | unde
     const store = Store.open({ inMemory: false, dataDir });
     try {
       const objects = ObjectStore.open({ db: store.db, dataDir, inMemory: false, clock: systemClock, log: new Logger('warn') });
-      const parts = { store, objects, logs: new ActionLogs(path.join(dataDir, 'logs')) };
+      const parts = { store, objects, logs: new ActionLogs(path.join(dataDir, 'logs'), store.db) };
       if (command === 'snapshot') {
         const { archive: data, manifest } = takeSnapshot(parts);
         writeWhole(file!, data);

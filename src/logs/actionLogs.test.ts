@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../store/index.js';
 import { ActionLogs } from './actionLogs.js';
+import { SMALL_LOG_BYTES } from './logChunks.js';
 
 const ID = '0f6c2b0e-1111-4222-8333-444455556666';
 const OTHER = '0f6c2b0e-1111-4222-8333-777788889999';
@@ -70,5 +72,75 @@ describe('ActionLogs on disk', () => {
     fs.rmSync(dir, { recursive: true });
     expect(() => logs.appendLine(ID, 'gone')).not.toThrow();
     expect(fs.existsSync(dir)).toBe(false);
+  });
+});
+
+describe('ActionLogs with a store: short logs in the database', () => {
+  const withStore = () => {
+    const store = Store.open({ inMemory: true, dataDir: '' });
+    stores.push(store);
+    return store;
+  };
+  const stores: Store[] = [];
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.close();
+  });
+
+  it('keeps a short log in the database (no file), read back whole, also by a new ActionLogs (a restart)', async () => {
+    const dir = tempDir();
+    const store = withStore();
+    const logs = new ActionLogs(dir, store.db);
+    logs.appendLine(ID, 'one');
+    logs.append(ID, 'two ');
+    logs.appendLine(ID, 'three');
+    expect(fs.existsSync(path.join(dir, `${ID}.log`))).toBe(false);
+    expect(logs.read(ID)).toBe('one\ntwo \nthree\n');
+    const again = new ActionLogs(dir, store.db);
+    again.appendLine(ID, 'four');
+    expect(again.read(ID)).toBe('one\ntwo \nthree\nfour\n');
+    const opened = again.open(ID)!;
+    const parts: Buffer[] = [];
+    for await (const c of opened.chunks) parts.push(c);
+    expect({ size: opened.size, text: Buffer.concat(parts).toString('utf8') }).toEqual({ size: 20, text: 'one\ntwo \nthree\nfour\n' });
+    expect(logs.open(OTHER)).toBeUndefined();
+  });
+
+  it('moves a log that outgrows SMALL_LOG_BYTES to its file, in order, and appends there from then on', () => {
+    const dir = tempDir();
+    const store = withStore();
+    const logs = new ActionLogs(dir, store.db);
+    const line = 'x'.repeat(1023);
+    for (let i = 0; i < 16; i++) logs.appendLine(ID, line);
+    expect(fs.existsSync(path.join(dir, `${ID}.log`))).toBe(false);
+    logs.appendLine(ID, 'past the limit');
+    logs.appendLine(ID, 'after');
+    const whole = `${`${line}\n`.repeat(16)}past the limit\nafter\n`;
+    expect(fs.readFileSync(path.join(dir, `${ID}.log`), 'utf8')).toBe(whole);
+    expect(store.db.prepare('SELECT COUNT(*) FROM action_log_chunks').pluck().get()).toBe(0);
+    expect(logs.read(ID)).toBe(whole);
+    logs.close();
+  });
+
+  it('a log that already has a file (written before logs were kept in the database) goes on in its file', () => {
+    const dir = tempDir();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${ID}.log`), 'old\n');
+    const logs = new ActionLogs(dir, withStore().db);
+    logs.appendLine(ID, 'new');
+    expect(fs.readFileSync(path.join(dir, `${ID}.log`), 'utf8')).toBe('old\nnew\n');
+    logs.close();
+  });
+
+  it('all() gives files and database logs; replaceAll() replaces both', () => {
+    const dir = tempDir();
+    const logs = new ActionLogs(dir, withStore().db);
+    logs.appendLine(ID, 'short');
+    logs.appendLine(OTHER, 'y'.repeat(SMALL_LOG_BYTES));
+    expect(new Map(logs.all().map(([id, b]) => [id, b.toString('utf8')]))).toEqual(new Map([[OTHER, `${'y'.repeat(SMALL_LOG_BYTES)}\n`], [ID, 'short\n']]));
+    logs.replaceAll([[OTHER, Buffer.from('restored\n')]]);
+    expect(logs.all().map(([id, b]) => [id, b.toString('utf8')])).toEqual([[OTHER, 'restored\n']]);
+    expect(fs.existsSync(path.join(dir, `${OTHER}.log`))).toBe(false);
+    expect(logs.read(ID)).toBeUndefined();
+    logs.close();
   });
 });

@@ -1,10 +1,14 @@
-// Action logs: what every action printed, kept per action execution. On disk they are
-// <dataDir>/logs/<actionExecutionId>.log (they outlive a restart); with --in-memory they stay in
-// memory; each is capped (8 MiB in memory, 64 MiB on disk) so a chatty build cannot exhaust either.
+// Action logs: what every action printed, kept per action execution. On disk a log is kept in the
+// database while it is short (logChunks.ts, up to SMALL_LOG_BYTES), then in
+// <dataDir>/logs/<actionExecutionId>.log (either way they outlive a restart; a log with a file is read
+// from its file); with --in-memory they stay in memory; each is capped (8 MiB in memory, 64 MiB on
+// disk) so a chatty build cannot exhaust either.
 // start() creates the one ActionLogs and gives it to the engine; providers write through actionLog().
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Db } from '../store/db.js';
 import type { Clock } from '../util/clock.js';
+import { LogChunks, SMALL_LOG_BYTES } from './logChunks.js';
 import { SecretMasker } from './secretMask.js';
 
 /** Action execution ids are UUIDs; nothing else ever names a log file. */
@@ -24,17 +28,20 @@ export class ActionLogs {
   private readonly diskSizes = new Map<string, number>();
   /** Log files held open for appending, oldest first: an action writes many lines (bounded: see MAX_OPEN). */
   private readonly fds = new Map<string, number>();
-  /**
-   * Logs whose file is being opened off the event loop (creating a file can wait on the file system's
-   * journal for a millisecond or more), with the text written meanwhile. Readers, a snapshot and the
-   * end of the action (settle) write it out synchronously first, so nothing is ever read without it.
-   */
-  private readonly opening = new Map<string, { file: string; chunks: Buffer[] }>();
+  /** Bytes held in the database for each short log this process wrote or looked at (absent: not known yet, or a file). */
+  private readonly heldSizes = new Map<string, number>();
+  /** Short logs in the database (on disk with a store only). */
+  private readonly chunks: LogChunks | undefined;
   private dirMade = false;
   private stopped = false;
 
-  /** `dir` undefined: in-memory mode. */
-  constructor(private readonly dir: string | undefined) {}
+  /** `dir` undefined: in-memory mode. `db`: where short logs are kept (without it every log is a file). */
+  constructor(
+    private readonly dir: string | undefined,
+    db?: Db,
+  ) {
+    this.chunks = dir && db ? new LogChunks(db) : undefined;
+  }
 
   /** Appends one line of the emulator's own, after a newline when command output left one open. */
   appendLine(id: string, line: string) {
@@ -53,6 +60,7 @@ export class ActionLogs {
       return;
     }
     const file = path.join(this.dir, `${id}.log`);
+    if (this.chunks && !this.diskSizes.has(id) && this.appendHeld(id, file, text)) return;
     const size = this.diskSizes.get(id) ?? fileSize(file);
     // Past the cap means the notice is written: nothing more goes in.
     if (size > DISK_CAP) return;
@@ -60,7 +68,7 @@ export class ActionLogs {
     if (size + chunk.length > DISK_CAP) chunk = Buffer.concat([chunk.subarray(0, DISK_CAP - size), Buffer.from(truncated(DISK_CAP))]);
     try {
       if (this.stopped) fs.appendFileSync(file, chunk);
-      else this.write(id, file, chunk);
+      else fs.writeSync(this.fdOf(id, file), chunk);
     } catch {
       // The folder went away under us (removed after a stop while a build still printed): the line
       // is lost, never the process. The next line opens the file anew.
@@ -70,103 +78,78 @@ export class ActionLogs {
     this.diskSizes.set(id, size + chunk.length);
   }
 
-  /** Writes to the open file, or queues the text while the file is opened off the event loop. */
-  private write(id: string, file: string, chunk: Buffer) {
-    const fd = this.fds.get(id);
-    if (fd !== undefined) {
-      fs.writeSync(fd, chunk);
-      return;
-    }
-    const waiting = this.opening.get(id);
-    if (waiting) {
-      waiting.chunks.push(chunk);
-      return;
-    }
-    this.makeDir();
-    const entry = { file, chunks: [chunk] };
-    this.opening.set(id, entry);
-    fs.open(file, 'a', (err, opened) => {
-      // Settled synchronously meanwhile, or every log replaced: this descriptor is not needed.
-      if (this.opening.get(id) !== entry) {
-        if (!err) fs.close(opened, () => {});
-        return;
-      }
-      if (!err) {
-        this.opening.delete(id);
-        return this.adopt(id, opened, entry.chunks);
-      }
-      // The folder went away: made again, the file is opened here and now.
-      this.settle(id);
-    });
-  }
-
-  /** Takes an opened file into the set of open logs and writes what waited for it. */
-  private adopt(id: string, fd: number, chunks: Buffer[]) {
-    if (this.fds.size >= MAX_OPEN) {
-      const [oldest, oldFd] = this.fds.entries().next().value as [string, number];
-      fs.closeSync(oldFd);
-      this.fds.delete(oldest);
-    }
-    this.fds.set(id, fd);
-    try {
-      for (const c of chunks) fs.writeSync(fd, c);
-    } catch {
-      // As in append(): the folder went away; the lines are lost, never the process.
-      this.forget(id);
-    }
-  }
-
   /**
-   * Writes out, synchronously, what waits for the log's file to open: before the log is read, and
-   * before the state change that ends its action commits (the log is on disk before the outcome).
+   * A short log goes to the database; true when the text is written (or lost: the store is closed).
+   * False when the log is (or now becomes) a file: the caller appends to the file.
    */
-  settle(id: string) {
-    const entry = this.opening.get(id);
-    if (!entry) return;
-    this.opening.delete(id);
-    let fd: number;
-    try {
-      fd = this.openNow(entry.file);
-    } catch {
-      return this.forget(id);
+  private appendHeld(id: string, file: string, text: string): boolean {
+    const chunks = this.chunks!;
+    let held = this.heldSizes.get(id);
+    if (held === undefined) {
+      // First look at this log in this process: a file wins (a long log, or one from before logs were held).
+      const onDisk = fileSizeOrUndefined(file);
+      if (onDisk !== undefined) {
+        this.diskSizes.set(id, onDisk);
+        return false;
+      }
+      if (!chunks.usable) return false;
+      held = chunks.size(id);
     }
-    this.adopt(id, fd, entry.chunks);
-  }
-
-  private settleAll() {
-    for (const id of [...this.opening.keys()]) this.settle(id);
-  }
-
-  /** Opens a log file for appending; a folder removed under us is made again once. */
-  private openNow(file: string): number {
+    const body = Buffer.from(text, 'utf8');
     try {
-      this.makeDir();
-      return fs.openSync(file, 'a');
+      if (held + body.length <= SMALL_LOG_BYTES) {
+        chunks.append(id, body);
+        this.heldSizes.set(id, held + body.length);
+        return true;
+      }
+      // Outgrown: what is held moves to the file, then the text is appended there.
+      const before = chunks.read(id) ?? Buffer.alloc(0);
+      fs.writeSync(this.fdOf(id, file), before);
+      chunks.remove(id);
+      this.heldSizes.delete(id);
+      this.diskSizes.set(id, before.length);
+      return false;
     } catch {
-      this.dirMade = false;
-      this.makeDir();
-      return fs.openSync(file, 'a');
+      // The store closed under a build still printing, or the folder went away: the text is lost, never the process.
+      this.forget(id);
+      return true;
     }
-  }
-
-  private makeDir() {
-    if (this.dirMade) return;
-    fs.mkdirSync(this.dir!, { recursive: true });
-    this.dirMade = true;
   }
 
   private forget(id: string) {
     const fd = this.fds.get(id);
     this.fds.delete(id);
-    this.diskSizes.delete(id);
     this.dirMade = false;
     if (fd !== undefined) fs.close(fd, () => {});
   }
 
+  /** The open file of a log, opened for appending (and its folder made) on first use. */
+  private fdOf(id: string, file: string): number {
+    let fd = this.fds.get(id);
+    if (fd !== undefined) return fd;
+    if (!this.dirMade) {
+      fs.mkdirSync(this.dir!, { recursive: true });
+      this.dirMade = true;
+    }
+    if (this.fds.size >= MAX_OPEN) {
+      const [oldest, oldFd] = this.fds.entries().next().value as [string, number];
+      fs.closeSync(oldFd);
+      this.fds.delete(oldest);
+    }
+    fd = fs.openSync(file, 'a');
+    this.fds.set(id, fd);
+    return fd;
+  }
+
+  /** Before an action's outcome is recorded: its lines held for the end of this turn are written now. */
+  settle(_id: string) {
+    if (this.chunks?.usable) this.chunks.flush();
+  }
+
   /** At stop: closes every log file; a build still printing appends without holding the file open. */
   close() {
-    this.settleAll();
     this.stopped = true;
+    this.chunks?.flush();
     this.closeFiles();
   }
 
@@ -177,45 +160,52 @@ export class ActionLogs {
 
   /** Every log (for a snapshot), read synchronously. */
   all(): [string, Buffer][] {
-    this.settleAll();
     if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
     const out: [string, Buffer][] = [];
-    for (const name of names) {
-      const id = name.slice(0, -'.log'.length);
-      if (!name.endsWith('.log') || !LOG_ID.test(id)) continue;
+    const files = new Set<string>();
+    for (const id of this.fileIds()) {
       try {
-        out.push([id, fs.readFileSync(path.join(this.dir, name))]);
+        out.push([id, fs.readFileSync(path.join(this.dir, `${id}.log`))]);
+        files.add(id);
       } catch {
         // Gone since the listing: not part of the state any more.
       }
     }
+    if (this.chunks) for (const [id, body] of this.chunks.all()) if (!files.has(id)) out.push([id, body]);
     return out;
+  }
+
+  /** The ids of the logs that have a file. */
+  private fileIds(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir!);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.endsWith('.log') && LOG_ID.test(n.slice(0, -'.log'.length))).map((n) => n.slice(0, -'.log'.length));
   }
 
   /** Replaces every log with `logs` (a restore; none for a reset). */
   replaceAll(logs: [string, Uint8Array][]) {
-    // What waited for a file to open belongs to the state being replaced.
-    this.opening.clear();
     this.closeFiles();
     this.dirMade = false;
     this.openLine.clear();
     this.diskSizes.clear();
+    this.heldSizes.clear();
     this.memory.clear();
     if (this.dir) {
-      for (const [id] of this.all()) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+      for (const id of this.fileIds()) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+      this.chunks?.clear();
       if (logs.length) fs.mkdirSync(this.dir, { recursive: true });
     }
     for (const [id, body] of logs) {
       if (!LOG_ID.test(id)) continue;
-      if (this.dir) fs.writeFileSync(path.join(this.dir, `${id}.log`), body);
+      if (this.chunks && body.length <= SMALL_LOG_BYTES) this.chunks.append(id, Buffer.from(body));
+      else if (this.dir) fs.writeFileSync(path.join(this.dir, `${id}.log`), body);
       else this.memory.set(id, Buffer.from(body).toString('utf8'));
     }
+    this.chunks?.flush();
   }
 
   /**
@@ -224,7 +214,6 @@ export class ActionLogs {
    */
   open(id: string): { size: number; chunks: AsyncIterable<Buffer> } | undefined {
     if (!LOG_ID.test(id)) return undefined;
-    this.settle(id);
     if (!this.dir) {
       const text = this.memory.get(id);
       if (text === undefined) return undefined;
@@ -239,7 +228,9 @@ export class ActionLogs {
     try {
       size = fs.statSync(file).size;
     } catch {
-      return undefined;
+      const held = this.chunks?.usable ? this.chunks.read(id) : undefined;
+      if (!held) return undefined;
+      return { size: held.length, chunks: (async function* () { yield held; })() };
     }
     // Only what is there now (a build still running goes on appending); the file is opened on the
     // first read, so a response nobody reads (HEAD) holds no file open.
@@ -252,22 +243,24 @@ export class ActionLogs {
   /** The whole log, or undefined when the action never wrote one. */
   read(id: string): string | undefined {
     if (!LOG_ID.test(id)) return undefined;
-    this.settle(id);
     if (!this.dir) return this.memory.get(id);
     try {
       return fs.readFileSync(path.join(this.dir, `${id}.log`), 'utf8');
     } catch {
-      return undefined;
+      return this.chunks?.usable ? this.chunks.read(id)?.toString('utf8') : undefined;
     }
   }
 }
 
 function fileSize(file: string): number {
+  return fileSizeOrUndefined(file) ?? 0;
+}
+
+function fileSizeOrUndefined(file: string): number | undefined {
   try {
-    // Most logs are new: no exception built for the missing file.
-    return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    return fs.statSync(file, { throwIfNoEntry: false })?.size;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 

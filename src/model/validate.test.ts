@@ -11,6 +11,7 @@ const tiny: ServiceModel = {
     PutThingRequest: { type: 'structure', required: ['name'], members: { name: { shape: 'Name' }, size: { shape: 'Size' } } },
     Name: { type: 'string', min: 2, pattern: '[a-z]+' },
     Size: { type: 'integer', max: 10 },
+    Label: { type: 'string', min: 2, max: 3 },
   },
 };
 
@@ -51,5 +52,13 @@ describe('patterns', () => {
     expect(v.validateShape('Tag', 'team é 1', 't')).toEqual([]);
     expect([v.validateShape('Account', 'ALL', 'a'), v.validateShape('Account', '123456789012', 'a'), v.validateShape('Account', 'x', 'a').length]).toEqual([[], [], 1]);
     expect(v.validateShape('Tag', 'a&b', 't')).toEqual(["Value 'a&b' at 't' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=@+\\-]*)$"]);
+  });
+
+  it("counts a string's length in code points, as AWS does (a character outside the BMP is one)", () => {
+    const v = validatorFor(tiny);
+    expect(v.validateShape('Label', '\u{1F600}\u{1F600}\u{1F600}', 'l')).toEqual([]);
+    expect(v.validateShape('Label', 'ab\u{1F600}', 'l')).toEqual([]);
+    expect(v.validateShape('Label', '\u{1F600}', 'l')).toEqual(["Value '\u{1F600}' at 'l' failed to satisfy constraint: Member must have length greater than or equal to 2"]);
+    expect(v.validateShape('Label', 'abcd', 'l')).toEqual(["Value 'abcd' at 'l' failed to satisfy constraint: Member must have length less than or equal to 3"]);
   });
 });

@@ -39,8 +39,11 @@ function show(value: unknown): string {
   return `'${JSON.stringify(value)}'`;
 }
 
+/** Surrogate halves: a string without them has as many code points as UTF-16 units. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Lengths as AWS counts them: a string's code points, a list's items, a map's keys. */
 const lengthOf = (v: unknown): number =>
-  typeof v === 'string' ? [...v].length : Array.isArray(v) ? v.length : Object.keys(v as object).length;
+  typeof v === 'string' ? (SURROGATE.test(v) ? [...v].length : v.length) : Array.isArray(v) ? v.length : Object.keys(v as object).length;
 
 class Walker {
   readonly errors: string[] = [];

@@ -1,5 +1,6 @@
 // The store: one SQLite database and one module per table family.
 import { openDb, type Db } from './db.js';
+import { Checkpointer } from './checkpointer.js';
 import { PipelineStore } from './pipelines.js';
 import { TagStore } from './tags.js';
 import { ActionTypeStore } from './actionTypes.js';
@@ -39,6 +40,8 @@ export class Store {
   private readonly generationStmt;
   /** One transaction wrapper for every tx() (a nested call becomes a savepoint), not one made per call. */
   private readonly inTransaction;
+  /** WAL checkpoints in a worker thread (a database file only). */
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(
     readonly db: Db,
@@ -46,6 +49,7 @@ export class Store {
   ) {
     this.generationStmt = db.prepare('SELECT total_changes()').pluck();
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.checkpointer = location === ':memory:' ? undefined : new Checkpointer(db, location);
     this.pipelines = new PipelineStore(db);
     this.tags = new TagStore(db);
     this.actionTypes = new ActionTypeStore(db);
@@ -92,10 +96,12 @@ export class Store {
 
   /** Runs `fn` in one transaction: a state change is all or nothing. */
   tx<T>(fn: () => T): T {
+    this.checkpointer?.noteWrite();
     return this.inTransaction(fn) as T;
   }
 
   close() {
+    this.checkpointer?.stop();
     this.db.close();
   }
 }

@@ -376,4 +376,13 @@ export const migrations: string[] = [
     PRIMARY KEY (account, region, kind, name, seq)
   ) WITHOUT ROWID;
   `,
+  // Short action logs kept in the database (a file is made once a log outgrows SMALL_LOG_BYTES):
+  // creating a file per action cost more than the rest of a short action's work.
+  `
+  CREATE TABLE action_log_chunks (
+    id TEXT NOT NULL,
+    body BLOB NOT NULL
+  );
+  CREATE INDEX action_log_chunks_by_id ON action_log_chunks (id);
+  `,
 ];

@@ -105,7 +105,8 @@ export class TriggerService {
   private readonly watchers = new Map<string, RepoWatcher>();
   private readonly perPipeline = new Map<string, { git: GitSubscription[]; s3: S3Subscription[] }>();
   private gitSubs = new Map<string, GitSubscription[]>();
-  private s3Subs: S3Subscription[] = [];
+  /** S3 subscriptions by pipeline (only pipelines that have some): a pipeline change updates its own entry. */
+  private readonly s3Subs = new Map<string, S3Subscription[]>();
   private s3Store: SourceObjectStore | undefined;
   private s3Unsubscribe: (() => void) | undefined;
   private readonly restore: (() => void)[] = [];
@@ -139,7 +140,7 @@ export class TriggerService {
 
   /** CreatePipeline, UpdatePipeline and DeletePipeline tell the engine which pipeline changed. */
   private hookPipelineChanges() {
-    const listener = (scope: Scope, name: string) => this.pipelineChanged(scope, name);
+    const listener = (scope: Scope, name: string, declaration?: PipelineDeclaration | null) => this.pipelineChanged(scope, name, declaration);
     this.engine.pipelineListeners.add(listener);
     this.restore.push(() => this.engine.pipelineListeners.delete(listener));
   }
@@ -154,16 +155,25 @@ export class TriggerService {
     for (const subs of this.perPipeline.values()) this.catchUp(subs, 'catch-up');
   }
 
-  /** One pipeline was created, updated or deleted: only its subscriptions are recomputed. */
-  private pipelineChanged(scope: Scope, name: string) {
+  /**
+   * One pipeline was created, updated or deleted (`declaration`: what is stored now, null when deleted,
+   * undefined when the caller did not say): only its subscriptions are recomputed, and the indexes
+   * are rebuilt only when git sources are involved (cost per change independent of the pipeline count).
+   */
+  private pipelineChanged(scope: Scope, name: string, declaration?: PipelineDeclaration | null) {
     if (this.stopped) return;
-    const row = this.engine.store.pipelines.get(scope, name);
-    const subs = row ? this.subscriptionsOf({ ...scope, name, declaration: row.declaration }) : undefined;
-    if (subs) this.perPipeline.set(pipelineKey(scope, name), subs);
-    else this.perPipeline.delete(pipelineKey(scope, name));
+    const stored = declaration === undefined ? this.engine.store.pipelines.get(scope, name)?.declaration : (declaration ?? undefined);
+    const subs = stored ? this.subscriptionsOf({ ...scope, name, declaration: stored }) : undefined;
+    const key = pipelineKey(scope, name);
+    const before = this.perPipeline.get(key);
+    if (subs) this.perPipeline.set(key, subs);
+    else this.perPipeline.delete(key);
     if (subs) this.baselineMissing(subs.git);
     else this.forget(scope, name);
-    this.reconcile();
+    if (subs?.s3.length) this.s3Subs.set(key, subs.s3);
+    else this.s3Subs.delete(key);
+    if (before?.git.length || subs?.git.length) this.reconcileGit();
+    this.subscribeS3();
     // CreatePipeline's own execution reads the head itself: catch-up sees it as pending.
     // A head found new now was pushed while the emulator runs: it reads as a push.
     if (subs) this.catchUp(subs, 'push');
@@ -199,14 +209,17 @@ export class TriggerService {
 
   /** Indexes the subscriptions by repository and starts/stops watchers to match. */
   private reconcile() {
+    this.s3Subs.clear();
+    for (const [key, subs] of this.perPipeline) if (subs.s3.length) this.s3Subs.set(key, subs.s3);
+    this.reconcileGit();
+    this.subscribeS3();
+  }
+
+  /** Git subscriptions by repository, and the watchers to match. */
+  private reconcileGit() {
     const git = new Map<string, GitSubscription[]>();
-    const s3: S3Subscription[] = [];
-    for (const subs of this.perPipeline.values()) {
-      for (const sub of subs.git) git.set(sub.repoPath, [...(git.get(sub.repoPath) ?? []), sub]);
-      s3.push(...subs.s3);
-    }
+    for (const subs of this.perPipeline.values()) for (const sub of subs.git) git.set(sub.repoPath, [...(git.get(sub.repoPath) ?? []), sub]);
     this.gitSubs = git;
-    this.s3Subs = s3;
     for (const [repoPath, w] of this.watchers)
       if (!git.has(repoPath)) {
         w.close();
@@ -214,11 +227,10 @@ export class TriggerService {
       }
     for (const repoPath of git.keys())
       if (!this.watchers.has(repoPath)) this.watchers.set(repoPath, new RepoWatcher(repoPath, (r, c) => void this.enqueue(r, () => this.onRefsMoved(r, c)), this.engine.log, this.folders));
-    this.subscribeS3();
   }
 
   private subscribeS3() {
-    const store = this.s3Subs.length ? this.objects : undefined;
+    const store = this.s3Subs.size ? this.objects : undefined;
     if (store === this.s3Store) return;
     this.s3Unsubscribe?.();
     this.s3Unsubscribe = store?.onObjectCreated((e) => this.onObjectCreated(e));
@@ -410,7 +422,7 @@ export class TriggerService {
 
   private onObjectCreated(e: ObjectCreatedEvent) {
     if (this.stopped) return;
-    for (const sub of this.s3Subs) {
+    for (const sub of [...this.s3Subs.values()].flat()) {
       if (sub.scope.account !== e.account || sub.bucket !== e.bucket || sub.key !== e.key) continue;
       const pin: TriggerPin[] = e.versionId
         ? [{ actionName: sub.action.name!, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: e.versionId, detectedBy: 'push' }]

@@ -29,6 +29,6 @@ export const createPipeline: Handler<'CreatePipeline'> = (ctx, input) => {
     // As in AWS, a new pipeline starts running at once.
     ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });
   });
-  ctx.engine.pipelineChanged(ctx, name);
+  ctx.engine.pipelineChanged(ctx, name, pipeline);
   return { pipeline: maskSecrets(ctx, pipeline), ...(tags.length && { tags }) };
 };

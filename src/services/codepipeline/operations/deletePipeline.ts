@@ -11,6 +11,6 @@ export const deletePipeline: Handler<'DeletePipeline'> = (ctx, input) => {
     ctx.store.executions.deleteForPipeline(ctx, name);
     ctx.store.transitions.deleteForPipeline(ctx, name);
   });
-  ctx.engine.pipelineChanged(ctx, name);
+  ctx.engine.pipelineChanged(ctx, name, null);
   return {};
 };
