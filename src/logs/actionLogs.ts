@@ -100,6 +100,20 @@ export class ActionLogs {
     this.fds.clear();
   }
 
+  /** Deletes the logs of action executions that are gone (history past its retention). */
+  remove(ids: string[]) {
+    for (const id of ids) {
+      if (!LOG_ID.test(id)) continue;
+      const fd = this.fds.get(id);
+      if (fd !== undefined) fs.closeSync(fd);
+      this.fds.delete(id);
+      this.diskSizes.delete(id);
+      this.openLine.delete(id);
+      this.memory.delete(id);
+      if (this.dir) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+    }
+  }
+
   /** Every log (for a snapshot), read synchronously. */
   all(): [string, Buffer][] {
     if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);
