@@ -7,7 +7,8 @@
 // Then the CLI entry is started as a child process on that folder and each read is sent sequentially:
 // median and p99 latency, and the server's CPU ms per request (from /proc), for the 10-execution
 // pipeline and the hot one. The database size is reported at 25%, 50% and 100% of the executions.
-// Knobs (env): SCALE_EXECUTIONS (100000), SCALE_PIPELINES (1000), SCALE_HOT (50000), SCALE_REQUESTS (200).
+// Knobs (env): SCALE_EXECUTIONS (100000), SCALE_PIPELINES (1000), SCALE_HOT (50000), SCALE_REQUESTS (200),
+// SCALE_KEEP=1 keeps the data folder (to look at the database).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -141,26 +142,43 @@ function copier(db: Store['db'], t: Template) {
   const fromName = t.execution.pipeline as string;
   const fromExec = t.execution.id as string;
   const timeCols = ['created', 'updated', 'started', 'time'];
-  return (pipeline: string, seq: number, shift: number) => {
-    const ids = new Map<string, string>([[fromExec, randomUUID()], [fromName, pipeline]]);
-    for (const a of t.actions) ids.set(a.id as string, randomUUID());
-    for (const j of t.jobs) ids.set(j.id as string, randomUUID());
-    const remap = (row: Record<string, unknown>) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(row)) {
-        if (typeof v === 'string') {
-          let s = v;
-          for (const [from, to] of ids) if (s.includes(from)) s = s.replaceAll(from, to);
-          out[k] = s;
-        } else out[k] = typeof v === 'number' && timeCols.includes(k) ? v + shift : v;
+  // Each text value is cut once at the ids and the pipeline name it holds; a copy joins the pieces
+  // with its own (slot 0: the pipeline name, 1: the execution id, then action and job ids).
+  const from = [fromName, fromExec, ...t.actions.map((a) => a.id as string), ...t.jobs.map((j) => j.id as string)];
+  const cut = new RegExp(from.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  type Piece = string | number;
+  const compile = (row: Record<string, unknown>) =>
+    Object.entries(row).map(([k, v]): [string, unknown, Piece[] | undefined] => {
+      if (typeof v !== 'string' || v.search(cut) < 0) return [k, v, undefined];
+      const pieces: Piece[] = [];
+      let at = 0;
+      for (const m of v.matchAll(cut)) {
+        pieces.push(v.slice(at, m.index), from.indexOf(m[0]));
+        at = m.index + m[0].length;
       }
+      pieces.push(v.slice(at));
+      return [k, v, pieces];
+    });
+  const rows = {
+    execution: compile(t.execution),
+    stages: t.stages.map(compile),
+    actions: t.actions.map(compile),
+    jobs: t.jobs.map(compile),
+    events: t.events.map(compile),
+  };
+  return (pipeline: string, seq: number, shift: number) => {
+    const to = [pipeline, randomUUID(), ...t.actions.map(() => randomUUID()), ...t.jobs.map(() => randomUUID())];
+    const make = (cols: ReturnType<typeof compile>) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v, pieces] of cols)
+        out[k] = pieces ? pieces.map((p) => (typeof p === 'number' ? to[p] : p)).join('') : typeof v === 'number' && timeCols.includes(k) ? v + shift : v;
       return out;
     };
-    ins.execution({ ...remap(t.execution), seq, client_request_token: null });
-    for (const s of t.stages) ins.stage(remap(s));
-    for (const a of t.actions) ins.action(remap(a));
-    for (const j of t.jobs) ins.job({ ...remap(j), nonce: null });
-    for (const e of t.events) ins.event(remap(e));
+    ins.execution({ ...make(rows.execution), seq, client_request_token: null });
+    for (const r of rows.stages) ins.stage(make(r));
+    for (const r of rows.actions) ins.action(make(r));
+    for (const r of rows.jobs) ins.job({ ...make(r), nonce: null });
+    for (const r of rows.events) ins.event(make(r));
   };
 }
 
@@ -405,7 +423,8 @@ export async function runScaleBench() {
       await killEntry(emu);
     }
   } finally {
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.SCALE_KEEP) log(`  data folder kept: ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

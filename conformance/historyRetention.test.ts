@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
+  DeletePipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import type { RunningEmulator } from '../src/index.js';
 import { ManualClock } from '../src/util/manualClock.js';
-import { client, expectAwsError, startEmulator } from './harness.js';
+import { ACCOUNT, client, expectAwsError, startEmulator } from './harness.js';
 import { approvalAction, approvalToken, createCustomTypes, pipelineOf, SOURCE_TYPE, startExecution, succeed, until, waitForStatus } from './engineKit.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -148,6 +149,20 @@ describe('history retention', () => {
     cp = client(emu.endpoint);
     // Only the latest stays (nothing ran since): the pass at start removed the other without being asked.
     expect(await until(() => ids(cp, 'p'), (l) => l.length === 1)).toEqual([before[0]]);
+  });
+
+  it('DeletePipeline takes its events and action logs with it: a pipeline created again under the name starts without them', async () => {
+    await cp.send(new CreatePipelineCommand({ pipeline: pipeline('d') }));
+    const d1 = await runOnce(cp, 'd');
+    const logs = (await actionIdsOf(cp, 'd', d1)).map((id) => logFile(dataDir(), id)).filter((f) => fs.existsSync(f));
+    expect(logs).toHaveLength(1);
+    const scope = { account: ACCOUNT, region: 'us-east-1' };
+    expect(emu.store.events.list(scope, 'd', 0, 1000).length).toBeGreaterThan(0);
+    await cp.send(new DeletePipelineCommand({ name: 'd' }));
+    expect(emu.store.events.list(scope, 'd', 0, 1000)).toEqual([]);
+    await until(async () => logs.filter((f) => fs.existsSync(f)), (l) => l.length === 0);
+    await cp.send(new CreatePipelineCommand({ pipeline: pipeline('d') }));
+    expect(emu.store.events.list(scope, 'd', 0, 1000).every((e) => e.executionId !== d1)).toBe(true);
   });
 
   it('0 keeps history forever; a negative or non-numeric retention is refused', async () => {

@@ -114,6 +114,13 @@ export class ActionLogs {
     }
   }
 
+  /** remove() a few hundred at a time, a turn of the event loop between (a deleted pipeline may have thousands). */
+  removeInBackground(ids: string[]) {
+    if (!ids.length) return;
+    this.remove(ids.slice(0, 200));
+    if (ids.length > 200) setImmediate(() => this.removeInBackground(ids.slice(200)));
+  }
+
   /** Every log (for a snapshot), read synchronously. */
   all(): [string, Buffer][] {
     if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);

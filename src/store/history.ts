@@ -2,6 +2,7 @@
 // recorded about it (its stages, actions, jobs, rule executions, condition overrides and events).
 import type { Db } from './db.js';
 import type { ExecutionStore } from './executions.js';
+import type { Scope } from './scope.js';
 
 /** One finished execution older than the cutoff, in the order retention walks them (last change, then rowid). */
 export interface HistoryCandidate {
@@ -31,6 +32,8 @@ export class HistoryStore {
       actionsOf: db.prepare<[string], { stage: string; action: string }>('SELECT DISTINCT stage, action FROM action_executions WHERE execution_id = ?'),
       actionIds: db.prepare<[string]>('SELECT id FROM action_executions WHERE execution_id = ?').pluck(),
       deleteEvents: db.prepare('DELETE FROM events WHERE execution_id = ?'),
+      pipelineActionIds: db.prepare<[string, string, string]>('SELECT id FROM action_executions WHERE account = ? AND region = ? AND pipeline = ?').pluck(),
+      deletePipelineEvents: db.prepare('DELETE FROM events WHERE account = ? AND region = ? AND pipeline = ?'),
       // Stages, actions (and their jobs), rule executions and condition overrides go with it (ON DELETE CASCADE).
       deleteExecution: db.prepare('DELETE FROM executions WHERE id = ?'),
     };
@@ -53,6 +56,16 @@ export class HistoryStore {
     if (stages.some((stage) => this.executions.latestStage(c, c.pipeline, stage)?.executionId === c.id)) return true;
     const actions = this.s.actionsOf.all(c.id) as { stage: string; action: string }[];
     return actions.some((a) => this.executions.latestAction(c, c.pipeline, a.stage, a.action)?.executionId === c.id);
+  }
+
+  /**
+   * Before a pipeline's executions are deleted with it: deletes its events (a pipeline created again
+   * under the name starts without them) and answers its action execution ids (their logs go too).
+   */
+  forgetPipeline(s: Scope, pipeline: string): string[] {
+    const actions = this.s.pipelineActionIds.all(s.account, s.region, pipeline) as string[];
+    this.s.deletePipelineEvents.run(s.account, s.region, pipeline);
+    return actions;
   }
 
   /** Deletes the execution and everything recorded about it; answers its action execution ids (their logs go too). */
