@@ -3,7 +3,8 @@
 // Load comes from wrk pinned to one core (servers pinned to another) when wrk is installed, else from
 // the Node generator in bench/load.ts (BENCH_GENERATOR=node forces it), whose own CPU use is reported.
 // Knobs (env): BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5), BENCH_CONCURRENCY (32),
-// BENCH_STARTUP_RUNS (5), BENCH_SEED (200), BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1.
+// BENCH_STARTUP_RUNS (5), BENCH_SEED (200), BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1, BENCH_SCALE=1 (adds
+// bench/scale.ts: 1,000 pipelines and 100,000 executions; off by default, it takes a few minutes).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { ROOT, killEntry, startEntry, type Entry, type EntryKind } from '../conformance/scripts/entry.js';
 import { post, runLoad, type LoadResult } from './load.js';
 import { engineTable, runEngineBench } from './engine.js';
+import { runScaleBench, scaleTable } from './scale.js';
 import { GENERATOR_CPU, SERVER_CPU, cpuSeconds, hasWrk, luaString, pinToServerCpu, runWrk, type WrkRequest } from './wrk.js';
 
 const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -270,6 +272,8 @@ async function main() {
   log('engine: 5-stage pipelines of custom actions answered by an in-process job worker');
   const engine = await runEngineBench();
 
+  const scale = process.env.BENCH_SCALE === '1' ? await runScaleBench() : undefined;
+
   const dist = startupResults['node dist/main.js'];
   const vsBare = (op: keyof typeof emulator) => emulator[op].rps / bare.GetPipeline.rps;
   const ratios = {
@@ -293,6 +297,7 @@ async function main() {
     'GetPipeline >= 5 x moto': ratios.getVsMoto === undefined ? undefined : ratios.getVsMoto >= 5,
     'engine overhead < 5 ms per stage transition': engine.every((e) => e.engineMsPerTransition < 5),
     'no execution lost or stuck': engine.every((e) => e.succeeded === e.executions && Object.keys(e.otherwise).length === 0),
+    'scale: every read with 100,000 executions within 1.5x of 10 executions (p50)': scale && Object.values(scale.withinTarget).every(Boolean),
   };
 
   const results = {
@@ -314,12 +319,13 @@ async function main() {
     moto: moto ?? motoNote,
     ratios,
     engine,
+    ...(scale && { scale }),
     targets,
     totalSeconds: (performance.now() - began) / 1000,
   };
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(table(results) + engineTable(engine));
+  process.stdout.write(table(results) + engineTable(engine) + (scale ? scaleTable(scale) : ''));
 }
 
 function table(r: {

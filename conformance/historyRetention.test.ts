@@ -172,8 +172,33 @@ describe('history retention', () => {
     } finally {
       await keep.stop();
     }
-    await expect(startEmulator({ historyRetentionDays: -1 })).rejects.toThrow('invalid history retention -1 (a number of days, 0 to keep history forever)');
+    await expect(startEmulator({ historyRetentionDays: -1 })).rejects.toThrow(
+      'invalid history retention -1 (--history-retention-days or CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS: a number of days, 0 to keep history forever)',
+    );
     await expect(startEmulator({ historyRetentionDays: Number.NaN })).rejects.toThrow('invalid history retention NaN');
+  });
+
+  it('the option, else its variable, else the local configuration, else 365 days', async () => {
+    const days = async (options: object, env: Record<string, string>) => {
+      for (const [k, v] of Object.entries(env)) process.env[k] = v;
+      try {
+        const e = await startEmulator(options);
+        await e.stop();
+        return e.retention.days;
+      } finally {
+        for (const k of Object.keys(env)) delete process.env[k];
+      }
+    };
+    const config = { CODEPIPELINE_LOCAL_CONFIG_JSON: '{"history":{"retentionDays":3}}' };
+    const variable = { CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS: '7' };
+    expect(await days({}, {})).toBe(365);
+    expect(await days({}, config)).toBe(3);
+    expect(await days({}, { ...config, ...variable })).toBe(7);
+    expect(await days({ historyRetentionDays: 1 }, { ...config, ...variable })).toBe(1);
+    await expect(days({}, { CODEPIPELINE_LOCAL_CONFIG_JSON: '{"history":{"retentionDays":"a year"}}' })).rejects.toThrow(
+      'CODEPIPELINE_LOCAL_CONFIG_JSON: history.retentionDays must be a number of days (0 keeps history forever)',
+    );
+    await expect(days({}, { CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS: 'a year' })).rejects.toThrow('invalid history retention NaN');
   });
 
   it('the store stops growing under a bounded loop of executions with a short retention', async () => {

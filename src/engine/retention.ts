@@ -18,7 +18,7 @@ const INTERVAL_MS = 60 * 60 * 1000;
 /** Why a retention setting is not usable, or undefined (0 keeps history forever). */
 export function retentionError(days: number | undefined): string | undefined {
   if (days === undefined || (Number.isFinite(days) && days >= 0)) return undefined;
-  return `invalid history retention ${days} (a number of days, 0 to keep history forever)`;
+  return `invalid history retention ${days} (--history-retention-days or CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS: a number of days, 0 to keep history forever)`;
 }
 
 export interface PruneResult {
