@@ -214,6 +214,16 @@ export class ExecutionStore {
         "SELECT DISTINCT account, region, pipeline FROM executions WHERE status IN ('InProgress', 'Stopping')",
       ),
       latest: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? ORDER BY seq DESC LIMIT 1'),
+      // Searched in SQLite, newest first: a cheap substring test skips the rows that cannot match
+      // before any JSON is read (a new revision is looked for through the whole history).
+      withRevision: db.prepare(
+        `SELECT * FROM executions e WHERE account = @account AND region = @region AND pipeline = @pipeline
+            AND instr(artifact_revisions, json_quote(@revisionId)) > 0
+            AND EXISTS (SELECT 1 FROM json_each(e.artifact_revisions) r
+                         WHERE json_extract(r.value, '$.revisionId') = @revisionId
+                           AND json_extract(r.value, '$.name') IN (SELECT value FROM json_each(@names)))
+          ORDER BY seq DESC LIMIT 1`,
+      ),
       deleteForPipeline: db.prepare('DELETE FROM executions WHERE account = ? AND region = ? AND pipeline = ?'),
       // Stage, action and rule rows carry their execution's pipeline (read through its indexes).
       upsertStage: db.prepare(
@@ -310,6 +320,12 @@ export class ExecutionStore {
 
   latest(s: Scope, pipeline: string): ExecutionRow | undefined {
     const r = this.s.latest.get(s.account, s.region, pipeline);
+    return r ? executionFromRaw(r) : undefined;
+  }
+
+  /** The newest execution whose revision of one of the artifacts `names` is `revisionId`. */
+  withRevision(s: Scope, pipeline: string, names: string[], revisionId: string): ExecutionRow | undefined {
+    const r = this.s.withRevision.get({ account: s.account, region: s.region, pipeline, revisionId, names: JSON.stringify(names) });
     return r ? executionFromRaw(r) : undefined;
   }
 
