@@ -8,7 +8,7 @@
 // median and p99 latency, and the server's CPU ms per request (from /proc), for the 10-execution
 // pipeline and the hot one. The database size is reported at 25%, 50% and 100% of the executions.
 // Knobs (env): SCALE_EXECUTIONS (100000), SCALE_PIPELINES (1000), SCALE_HOT (50000), SCALE_REQUESTS (200),
-// SCALE_KEEP=1 keeps the data folder (to look at the database), SCALE_ONLY=TEXT measures only the rows whose label holds TEXT.
+// SCALE_KEEP=1 keeps the data folder (to look at the database), SCALE_ONLY=TEXT measures only the rows whose label starts with TEXT.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -403,7 +403,7 @@ export async function runScaleBench() {
       const rows: Record<string, { ten: Timing; hot: Timing }> = {};
       const only = process.env.SCALE_ONLY;
       const both = async (label: string, body: (name: string, depth: number) => Promise<[string, unknown]>) => {
-        if (only && !label.includes(only)) return;
+        if (only && !label.startsWith(only)) return;
         const r = {} as { ten: Timing; hot: Timing };
         for (const [k, name, n] of [['ten', TEN_NAME, TEN], ['hot', HOT_NAME, HOT]] as const) {
           const [op, input] = await body(name, n);
@@ -439,7 +439,7 @@ export async function runScaleBench() {
       await both('GetPipelineExecution oldest', async (name, n) => ['GetPipelineExecution', { pipelineName: name, pipelineExecutionId: await oldest(name, n) }]);
       // Last, as it adds executions: the engine's own reads (active executions, latest stage runs) over a long history.
       const execLabel = 'Execution start -> Succeeded (3 stages, job worker over HTTP; per execution)';
-      if (!only || execLabel.includes(only)) {
+      if (!only || execLabel.startsWith(only)) {
         const exec = { ten: await timeExecutions(call, pid, TEN_NAME, 20), hot: await timeExecutions(call, pid, HOT_NAME, 20) };
         rows[execLabel] = exec;
         log(`  executions: 10: p50 ${exec.ten.p50Ms.toFixed(1)} ms cpu ${exec.ten.cpuMsPerRequest?.toFixed(1)} ms | hot: p50 ${exec.hot.p50Ms.toFixed(1)} ms cpu ${exec.hot.cpuMsPerRequest?.toFixed(1)} ms`);
