@@ -3,6 +3,7 @@
 // does not grow forever. Never an execution still running, nor one GetPipelineState shows (the
 // pipeline's latest, or the latest run of one of its stages or actions). Work is done in small
 // transactions, each followed by a turn of the event loop, once at start and then periodically.
+import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/index.js';
 import type { ActionLogs } from '../logs/actionLogs.js';
 import type { Clock } from '../util/clock.js';
@@ -10,8 +11,13 @@ import type { Logger } from '../util/log.js';
 
 export const DEFAULT_RETENTION_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Executions looked at per transaction: each one is a few index lookups and, when it goes, a few deletes. */
+/** Executions looked at per transaction at most: each one is a few index lookups and, when it goes, a few deletes. */
 const BATCH = 50;
+/**
+ * And the time one transaction may take (it holds the event loop): on a big database a deletion
+ * that misses the page cache costs milliseconds, so the batch ends early rather than make requests wait.
+ */
+const BATCH_MS = 8;
 /** How often a pass runs after the one at start. */
 const INTERVAL_MS = 60 * 60 * 1000;
 
@@ -68,20 +74,27 @@ export class HistoryRetention {
       for (;;) {
         if (this.stopped) break;
         const removedLogs: string[] = [];
-        const batch = store.tx(() => {
+        const began = performance.now();
+        // The candidates looked at, oldest first: the last one is where the next batch goes on from.
+        const { fetched, done, last } = store.tx(() => {
           const candidates = store.history.olderThan(cutoff, after, BATCH);
+          let n = 0;
           for (const c of candidates) {
             if (store.history.isPinned(c)) result.kept++;
             else {
               removedLogs.push(...store.history.remove(c.id));
               result.pruned++;
             }
+            n++;
+            if (performance.now() - began > BATCH_MS) break;
           }
-          return candidates;
+          return { fetched: candidates.length, done: n, last: candidates[n - 1] };
         });
         logs.remove(removedLogs);
-        if (batch.length < BATCH) break;
-        after = batch[batch.length - 1];
+        if (!last) break;
+        after = last;
+        // Every candidate left was looked at.
+        if (done === fetched && fetched < BATCH) break;
         // Requests waiting since this batch began go first.
         await new Promise((resolve) => setImmediate(resolve));
       }
