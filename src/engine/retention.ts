@@ -14,8 +14,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Executions looked at per transaction at most: each one is a few index lookups and, when it goes, a few deletes. */
 const BATCH = 50;
 /**
- * And the time one transaction may take (it holds the event loop): on a big database a deletion
- * that misses the page cache costs milliseconds, so the batch ends early rather than make requests wait.
+ * And the time one transaction's work may take (it holds the event loop): deleting one execution
+ * touches some twenty b-trees, a millisecond or more on a big database, so a batch ends early
+ * rather than make requests wait.
  */
 const BATCH_MS = 8;
 /** How often a pass runs after the one at start. */
