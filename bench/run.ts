@@ -9,6 +9,7 @@
 // idle RSS of each entry and of the bare server), BENCH_ONLY=op,op (only these emulator rows and the bare ceiling:
 // no start-up, moto or engine runs).
 // The engine latency part alone: `npx tsx bench/engineLatency.ts` (BENCH_LATENCY_RUNS, BENCH_LATENCY_PARTS=pipeline,codebuild).
+// BENCH_SCALE=1 adds bench/scale.ts (1,000 pipelines and 100,000 executions; off by default, it takes a few minutes).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -20,6 +21,7 @@ import { ROOT, killEntry, startEntry, type Entry, type EntryKind } from '../conf
 import { post, runLoad, type LoadResult } from './load.js';
 import { engineTable, runEngineBench } from './engine.js';
 import { engineLatencyTable, runEngineLatencyBench } from './engineLatency.js';
+import { runScaleBench, scaleTable } from './scale.js';
 import { GENERATOR_CPU, SERVER_CPU, cpuSeconds, hasWrk, luaString, pinToServerCpu, runWrk, type WrkRequest } from './wrk.js';
 
 const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -450,6 +452,8 @@ async function main() {
   if (!ONLY) log('engine latency: one execution at a time (5 stages of in-process actions; a CodeBuild action running one echo)');
   const latency = ONLY ? undefined : await runEngineLatencyBench();
 
+  const scale = process.env.BENCH_SCALE === '1' ? await runScaleBench() : undefined;
+
   const vsBare = (op: Op) => (emulator[op] ? emulator[op].rps / bare.GetPipeline.rps : undefined);
   /** A target on a ratio: undefined when its row was not measured (BENCH_ONLY). */
   const atLeast = (ratio: number | undefined, t: number) => (ratio === undefined ? undefined : ratio >= t);
@@ -480,6 +484,7 @@ async function main() {
     '5-stage in-process pipeline: StartPipelineExecution -> Succeeded (polled) median <= 20 ms': latency ? latency.pipelineWall.median <= 20 : undefined,
     'CodeBuild `echo` action: start -> success median <= 100 ms': latency ? latency.codeBuildAction.median <= 100 : undefined,
     'no latency-bench execution failed': latency ? latency.failures.length === 0 : undefined,
+    'scale: every read with 100,000 executions within 1.5x of 10 executions (p50)': scale && Object.values(scale.withinTarget).every(Boolean),
   };
 
   const results = {
@@ -503,12 +508,13 @@ async function main() {
     ratios,
     engine,
     latency,
+    ...(scale && { scale }),
     targets,
     totalSeconds: (performance.now() - began) / 1000,
   };
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(table(results) + engineTable(engine) + (latency ? engineLatencyTable(latency) : ''));
+  process.stdout.write(table(results) + engineTable(engine) + (latency ? engineLatencyTable(latency) : '') + (scale ? scaleTable(scale) : ''));
 }
 
 function table(r: {

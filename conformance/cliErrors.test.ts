@@ -27,6 +27,7 @@ describe('command-line mistakes', () => {
     [['reset', 'a.zip'], "codepipeline-local: unexpected argument 'a.zip'\n"],
     [['--endpoint', 'http://127.0.0.1:4596'], 'codepipeline-local: --endpoint goes with a command (snapshot, restore, reset, watch)\n'],
     [['--max-artifact-size', '4GB'], 'codepipeline-local: invalid --max-artifact-size 4GB (a number of bytes, or of KiB, MiB or GiB, e.g. 8GiB)\n'],
+    [['--history-retention-days', 'forever'], 'codepipeline-local: invalid --history-retention-days forever (a number of days, 0 to keep history forever)\n'],
   ])('%j: one line and the usage, exit 2', async (args, first) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -29,6 +29,11 @@ export interface Config {
   verifySignatures: boolean;
   /** Most bytes one input artifact may unpack to (each file at most this, and at most 2 GiB); default 4 GiB. */
   maxArtifactSize?: number;
+  /**
+   * Days of execution history kept (--history-retention-days, env CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS,
+   * else the local configuration's history.retentionDays, else 365 as AWS); 0 keeps it forever.
+   */
+  historyRetentionDays?: number;
 }
 
 /** "a, b,,c" -> ['a', 'b', 'c'] (comma-separated flag and environment values). */
@@ -51,6 +56,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: env.CODEPIPELINE_LOCAL_PUBLIC_URL || undefined,
     credentialsFile: env.CODEPIPELINE_LOCAL_CREDENTIALS || undefined,
     verifySignatures: false,
+    ...(env.CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS && { historyRetentionDays: Number(env.CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS) }),
     ...overrides,
   };
 }

@@ -11,6 +11,7 @@ import { BuildProjects } from './builds/projects.js';
 import { Engine } from './engine/engine.js';
 import { ProviderTable } from './engine/provider.js';
 import { logProgress } from './engine/progressLog.js';
+import { DEFAULT_RETENTION_DAYS, HistoryRetention, retentionError } from './engine/retention.js';
 import { loadLocalConfig } from './localConfig.js';
 import { CredentialsError, KeyRing, parseAccessKeys, readCredentialsFile } from './protocol/credentials.js';
 import { ActionLogs } from './logs/actionLogs.js';
@@ -43,6 +44,8 @@ export interface RunningEmulator {
   objects: ObjectStore;
   /** Change detection (git refs, S3 uploads): `triggers.service` is the running one; stop() and start() it to test catch-up. */
   triggers: ChangeDetection;
+  /** History retention: `run()` prunes now (it also runs at start and every hour). */
+  retention: HistoryRetention;
   /** Empties the state (every pipeline, execution, job, object, log; running builds stopped), without a restart. */
   reset(): StateCounts;
   /** The whole state as a snapshot archive (zip), also written to `file` when given. */
@@ -57,7 +60,7 @@ export interface RunningEmulator {
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
   const { clock = systemClock, ...overrides } = options;
   const config = defaultConfig(overrides);
-  const invalid = settingsError(config);
+  const invalid = settingsError(config) ?? retentionError(config.historyRetentionDays);
   if (invalid) throw new Error(invalid);
   const log = new Logger(config.logLevel);
   // One emulator per data folder: a second one would run the same work twice.
@@ -108,6 +111,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   // Stack parameters of SSM types (AWS::SSM::Parameter::Value<...>) read the SSM parameter store.
   const providers = registerProviders(engine, providerTable, { sourceObjects, buildProjects, stacks: { provisioners, parameterLookup: parameterLookup(store.parameters) } });
   const triggers = new ChangeDetection(engine, sourceObjects);
+  const retention = new HistoryRetention({ store, logs, clock, log }, config.historyRetentionDays ?? localConfig.history.retentionDays ?? DEFAULT_RETENTION_DAYS);
   // baseUrl (the public URL) is known once the port is.
   const deps = { config, store, clock, log, engine, providers, triggers, keys, provisioners, baseUrl: '' };
   registerStackResources(provisioners, deps, objects);
@@ -129,6 +133,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
   const stopProgressLog = log.enabled('info') ? logProgress(store, log) : () => {};
   engine.resume();
   triggers.start();
+  retention.start();
   let stopped = false;
   // Stacks left mid-operation are recovered, and accepted operations run; the stack engine is loaded only when a stack exists.
   const settle = () => {
@@ -151,6 +156,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
     engine,
     objects,
     triggers,
+    retention,
     reset: () => replaceLiveState(engine, triggers, settle, undefined),
     snapshot: (file?: string) => {
       const { archive } = takeSnapshot(liveParts(engine));
@@ -167,6 +173,7 @@ async function startLocked(config: Config, clock: Clock, log: Logger, lock: Data
         server.closeAllConnections();
       });
       stopProgressLog();
+      retention.stop();
       triggers.stop();
       providers.shutdown();
       engine.shutdown();

@@ -45,6 +45,8 @@ export interface LocalConfig {
   simulate: { failDeployments: string[] };
   /** Access keys whose SigV4 signatures every request must carry (see src/protocol/credentials.ts); none: not verified. */
   credentials: AccessKey[];
+  /** Days of execution history kept (unless --history-retention-days or its variable says): see src/engine/retention.ts. */
+  history: { retentionDays?: number };
   /** The data folder, against which default paths are resolved. */
   dataDir: string;
 }
@@ -60,6 +62,7 @@ export const emptyLocalConfig = (dataDir: string): LocalConfig => ({
   secrets: { parameterStore: {}, secretsManager: {} },
   simulate: { failDeployments: [] },
   credentials: [],
+  history: {},
   dataDir,
 });
 
@@ -107,6 +110,9 @@ function read(raw: Record<string, unknown>, base: string, where: string): Sectio
   const lambda = section(raw.lambda);
   const secrets = section(raw.secrets);
   const simulate = section(raw.simulate);
+  const history = section(raw.history);
+  if (history.retentionDays !== undefined && (typeof history.retentionDays !== 'number' || !(history.retentionDays >= 0)))
+    throw new LocalConfigError(`${where}: history.retentionDays must be a number of days (0 keeps history forever)`);
   return {
     repositories: paths(raw.repositories),
     connections: paths(raw.connections),
@@ -126,6 +132,7 @@ function read(raw: Record<string, unknown>, base: string, where: string): Sectio
     },
     simulate: { failDeployments: Array.isArray(simulate.failDeployments) ? simulate.failDeployments.map(String) : [] },
     credentials: parseAccessKeys(raw.credentials, where),
+    history: { ...(history.retentionDays !== undefined && { retentionDays: history.retentionDays as number }) },
   };
 }
 
@@ -144,6 +151,7 @@ function merge(base: LocalConfig, over: Sections): LocalConfig {
     },
     simulate: { failDeployments: [...base.simulate.failDeployments, ...over.simulate.failDeployments] },
     credentials: [...base.credentials, ...over.credentials],
+    history: { ...base.history, ...over.history },
   };
 }
 

@@ -28,6 +28,8 @@ Usage: codepipeline-local [options]
                     must then carry a valid SigV4 signature (env CODEPIPELINE_LOCAL_CREDENTIALS)
   --max-artifact-size SIZE  most an input artifact may unpack to, e.g. 8GiB, 500MiB or bytes
                     (default 4GiB; one file at most 2GiB)
+  --history-retention-days N  days of execution history kept, as AWS keeps 12 months (default 365;
+                    0 keeps it forever; env CODEPIPELINE_LOCAL_HISTORY_RETENTION_DAYS)
   --help, --version
 
 Commands on the whole state (pipelines, executions, jobs, objects, logs):
@@ -84,6 +86,7 @@ try {
       region: { type: 'string' },
       credentials: { type: 'string' },
       'max-artifact-size': { type: 'string' },
+      'history-retention-days': { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -151,6 +154,10 @@ if (sizeFlag !== undefined && (!sizeMatch || Number(sizeMatch[1]) === 0)) usageE
 const UNITS: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 const maxArtifactSize = sizeMatch ? Number(sizeMatch[1]) * UNITS[sizeMatch[2] ?? ''] : undefined;
 
+const retentionFlag = flag('history-retention-days');
+const historyRetentionDays = retentionFlag === undefined ? undefined : /^\d+(\.\d+)?$/.test(retentionFlag) ? Number(retentionFlag) : NaN;
+if (Number.isNaN(historyRetentionDays)) usageError(`invalid --history-retention-days ${retentionFlag} (a number of days, 0 to keep history forever)`);
+
 let emulator: Awaited<ReturnType<typeof start>>;
 try {
   emulator = await start({
@@ -163,6 +170,7 @@ try {
     ...guardSettings,
     ...(flag('credentials') && { credentialsFile: flag('credentials') }),
     ...(maxArtifactSize !== undefined && { maxArtifactSize }),
+    ...(historyRetentionDays !== undefined && { historyRetentionDays }),
   });
 } catch (e) {
   // A bad configuration or a port in use: say so plainly instead of a stack trace.

@@ -444,9 +444,16 @@ export class Engine {
 
   /** The newest standard execution of the current pipeline version that succeeded in the stage. */
   rollbackTarget(scope: PipelineKey, stageName: string, version: number, excluding?: string): ExecutionRow | undefined {
-    for (const e of this.store.executions.list(scope, scope.pipeline, Number.MAX_SAFE_INTEGER, 1000)) {
-      if (e.id === excluding || e.executionType !== 'STANDARD' || e.pipelineVersion !== version) continue;
-      if (this.store.executions.stage(e.id, stageName)?.status === 'Succeeded') return e;
+    // The newest 1000 at most, read a few at a time (the target is usually among the first).
+    for (let before = Number.MAX_SAFE_INTEGER, read = 0; read < 1000; ) {
+      const page = this.store.executions.list(scope, scope.pipeline, before, Math.min(50, 1000 - read));
+      for (const e of page) {
+        if (e.id === excluding || e.executionType !== 'STANDARD' || e.pipelineVersion !== version) continue;
+        if (this.store.executions.stage(e.id, stageName)?.status === 'Succeeded') return e;
+      }
+      if (page.length < Math.min(50, 1000 - read)) return undefined;
+      read += page.length;
+      before = page[page.length - 1].seq;
     }
     return undefined;
   }

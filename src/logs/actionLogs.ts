@@ -158,6 +158,30 @@ export class ActionLogs {
     this.fds.clear();
   }
 
+  /** Deletes the logs of action executions that are gone (history past its retention). */
+  remove(ids: string[]) {
+    for (const id of ids) {
+      if (!LOG_ID.test(id)) continue;
+      const fd = this.fds.get(id);
+      if (fd !== undefined) fs.closeSync(fd);
+      this.fds.delete(id);
+      this.diskSizes.delete(id);
+      this.openLine.delete(id);
+      this.memory.delete(id);
+      this.heldSizes.delete(id);
+      if (this.dir) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+    }
+    // Short logs live in the database (a store closed since: nothing left to delete there).
+    if (this.chunks?.usable) this.chunks.removeMany(ids);
+  }
+
+  /** remove() a few hundred at a time, a turn of the event loop between (a deleted pipeline may have thousands). */
+  removeInBackground(ids: string[]) {
+    if (!ids.length) return;
+    this.remove(ids.slice(0, 200));
+    if (ids.length > 200) setImmediate(() => this.removeInBackground(ids.slice(200)));
+  }
+
   /** Every log (for a snapshot), read synchronously. */
   all(): [string, Buffer][] {
     if (!this.dir) return [...this.memory].map(([id, text]) => [id, Buffer.from(text, 'utf8')]);

@@ -77,8 +77,15 @@ export class LogChunks {
   }
 
   remove(id: string) {
+    this.removeMany([id]);
+  }
+
+  /** Deletes the logs of many action executions in one commit (pruned history, a deleted pipeline). */
+  removeMany(ids: string[]) {
     this.flush();
-    this.s.remove.run(id);
+    this.db.transaction(() => {
+      for (const id of ids) this.s.remove.run(id);
+    })();
   }
 
   all(): Map<string, Buffer> {

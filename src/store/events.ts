@@ -22,6 +22,7 @@ export class EventStore {
     this.s = {
       insert: db.prepare('INSERT INTO events (account, region, pipeline, execution_id, time, detail_type, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       list: db.prepare('SELECT * FROM events WHERE account = ? AND region = ? AND pipeline = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      ofExecution: db.prepare('SELECT * FROM events WHERE execution_id = ? ORDER BY seq'),
       latest: db.prepare('SELECT MAX(seq) AS seq FROM events WHERE account = ? AND region = ? AND pipeline = ?').pluck(),
     };
   }
@@ -45,15 +46,24 @@ export class EventStore {
   }
 
   list(s: Scope, pipeline: string, afterSeq: number, limit: number): EventRow[] {
-    return (this.s.list.all(s.account, s.region, pipeline, afterSeq, limit) as any[]).map((r) => ({
-      seq: r.seq,
-      account: r.account,
-      region: r.region,
-      pipeline: r.pipeline,
-      executionId: r.execution_id ?? undefined,
-      time: r.time,
-      detailType: r.detail_type,
-      detail: JSON.parse(r.detail),
-    }));
+    return (this.s.list.all(s.account, s.region, pipeline, afterSeq, limit) as any[]).map(fromRaw);
   }
+
+  /** The events of one execution, in order. */
+  ofExecution(executionId: string): EventRow[] {
+    return (this.s.ofExecution.all(executionId) as any[]).map(fromRaw);
+  }
+}
+
+function fromRaw(r: any): EventRow {
+  return {
+    seq: r.seq,
+    account: r.account,
+    region: r.region,
+    pipeline: r.pipeline,
+    executionId: r.execution_id ?? undefined,
+    time: r.time,
+    detailType: r.detail_type,
+    detail: JSON.parse(r.detail),
+  };
 }

@@ -214,10 +214,21 @@ export class ExecutionStore {
         "SELECT DISTINCT account, region, pipeline FROM executions WHERE status IN ('InProgress', 'Stopping')",
       ),
       latest: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? ORDER BY seq DESC LIMIT 1'),
+      // Searched in SQLite, newest first: a cheap substring test skips the rows that cannot match
+      // before any JSON is read (a new revision is looked for through the whole history).
+      withRevision: db.prepare(
+        `SELECT * FROM executions e WHERE account = @account AND region = @region AND pipeline = @pipeline
+            AND instr(artifact_revisions, json_quote(@revisionId)) > 0
+            AND EXISTS (SELECT 1 FROM json_each(e.artifact_revisions) r
+                         WHERE json_extract(r.value, '$.revisionId') = @revisionId
+                           AND json_extract(r.value, '$.name') IN (SELECT value FROM json_each(@names)))
+          ORDER BY seq DESC LIMIT 1`,
+      ),
       deleteForPipeline: db.prepare('DELETE FROM executions WHERE account = ? AND region = ? AND pipeline = ?'),
+      // Stage, action and rule rows carry their execution's pipeline (read through its indexes).
       upsertStage: db.prepare(
-        `INSERT INTO stage_executions (execution_id, stage, attempt, status, retry_mode, started, updated)
-         VALUES (@executionId, @stage, @attempt, @status, @retryMode, @started, @updated)
+        `INSERT INTO stage_executions (execution_id, stage, attempt, status, retry_mode, started, updated, account, region, pipeline)
+         SELECT @executionId, @stage, @attempt, @status, @retryMode, @started, @updated, account, region, pipeline FROM executions WHERE id = @executionId
          ON CONFLICT (execution_id, stage) DO UPDATE SET attempt = excluded.attempt, status = excluded.status,
            retry_mode = excluded.retry_mode, updated = excluded.updated`,
       ),
@@ -225,27 +236,36 @@ export class ExecutionStore {
       stage: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ? AND stage = ?'),
       insertAction: db.prepare(
         `INSERT INTO action_executions (id, execution_id, stage, action, attempt, status, input, output, summary, token,
-           external_execution_id, external_execution_url, error_details, started, updated)
-         VALUES (@id, @executionId, @stage, @action, @attempt, @status, @input, @output, @summary, @token,
-           @externalExecutionId, @externalExecutionUrl, @errorDetails, @started, @updated)`,
+           external_execution_id, external_execution_url, error_details, started, updated, account, region, pipeline)
+         SELECT @id, @executionId, @stage, @action, @attempt, @status, @input, @output, @summary, @token,
+           @externalExecutionId, @externalExecutionUrl, @errorDetails, @started, @updated, account, region, pipeline
+         FROM executions WHERE id = @executionId`,
       ),
       action: db.prepare('SELECT * FROM action_executions WHERE id = ?'),
       actionsOf: db.prepare('SELECT * FROM action_executions WHERE execution_id = ? ORDER BY started, rowid'),
       actionsOfStage: db.prepare('SELECT * FROM action_executions WHERE execution_id = ? AND stage = ? ORDER BY attempt, rowid'),
       actionByToken: db.prepare('SELECT * FROM action_executions WHERE token = ?'),
       inProgressActions: db.prepare("SELECT * FROM action_executions WHERE status = 'InProgress'"),
+      // The stage run started last (ties: the later execution), found through stage_executions_latest.
       latestStage: db.prepare(
         `SELECT s.* FROM stage_executions s JOIN executions e ON e.id = s.execution_id
-          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? AND s.stage = ? ORDER BY s.started DESC, e.seq DESC LIMIT 1`,
+          WHERE s.account = @account AND s.region = @region AND s.pipeline = @pipeline AND s.stage = @stage
+            AND s.started = (SELECT MAX(started) FROM stage_executions WHERE account = @account AND region = @region AND pipeline = @pipeline AND stage = @stage)
+          ORDER BY e.seq DESC LIMIT 1`,
       ),
       latestAction: db.prepare(
-        `SELECT a.* FROM action_executions a JOIN executions e ON e.id = a.execution_id
-          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? AND a.stage = ? AND a.action = ?
-          ORDER BY a.started DESC, a.rowid DESC LIMIT 1`,
+        `SELECT * FROM action_executions INDEXED BY action_executions_latest
+          WHERE account = ? AND region = ? AND pipeline = ? AND stage = ? AND action = ?
+          ORDER BY started DESC, rowid DESC LIMIT 1`,
       ),
+      // A page of a pipeline's action executions, newest first, after the one at (started, rowid).
       actionsOfPipeline: db.prepare(
-        `SELECT a.* FROM action_executions a JOIN executions e ON e.id = a.execution_id
-          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? ORDER BY a.started DESC, a.rowid DESC`,
+        `SELECT * FROM action_executions INDEXED BY action_executions_by_pipeline
+          WHERE account = ? AND region = ? AND pipeline = ? AND (started, rowid) < (?, ?)
+          ORDER BY started DESC, rowid DESC LIMIT ?`,
+      ),
+      actionPosition: db.prepare<[string, string, string, string], { started: number; rowid: number }>(
+        'SELECT started, rowid FROM action_executions WHERE id = ? AND account = ? AND region = ? AND pipeline = ?',
       ),
     };
     this.updateExecution = updater(db, 'executions', EXECUTION_COLUMNS, 'id');
@@ -303,6 +323,12 @@ export class ExecutionStore {
     return r ? executionFromRaw(r) : undefined;
   }
 
+  /** The newest execution whose revision of one of the artifacts `names` is `revisionId`. */
+  withRevision(s: Scope, pipeline: string, names: string[], revisionId: string): ExecutionRow | undefined {
+    const r = this.s.withRevision.get({ account: s.account, region: s.region, pipeline, revisionId, names: JSON.stringify(names) });
+    return r ? executionFromRaw(r) : undefined;
+  }
+
   deleteForPipeline(s: Scope, pipeline: string) {
     this.s.deleteForPipeline.run(s.account, s.region, pipeline);
   }
@@ -353,7 +379,7 @@ export class ExecutionStore {
 
   /** The most recent execution of a stage in a pipeline, whichever execution it belongs to. */
   latestStage(s: Scope, pipeline: string, stage: string): StageExecutionRow | undefined {
-    const r = this.s.latestStage.get(s.account, s.region, pipeline, stage);
+    const r = this.s.latestStage.get({ account: s.account, region: s.region, pipeline, stage });
     return r ? stageFromRaw(r) : undefined;
   }
 
@@ -362,9 +388,19 @@ export class ExecutionStore {
     return r ? actionFromRaw(r) : undefined;
   }
 
-  /** Every action execution of a pipeline, newest first. */
-  pipelineActions(s: Scope, pipeline: string): ActionExecutionRow[] {
-    return this.s.actionsOfPipeline.all(s.account, s.region, pipeline).map(actionFromRaw);
+  /**
+   * Up to `limit` action executions of a pipeline, newest first (by start, then insertion), after the
+   * action execution `afterId` (from the newest when undefined); undefined when `afterId` is not one of
+   * the pipeline's.
+   */
+  pipelineActions(s: Scope, pipeline: string, afterId: string | undefined, limit: number): ActionExecutionRow[] | undefined {
+    let at: { started: number; rowid: number } = { started: Number.MAX_SAFE_INTEGER, rowid: Number.MAX_SAFE_INTEGER };
+    if (afterId !== undefined) {
+      const found = this.s.actionPosition.get(afterId, s.account, s.region, pipeline);
+      if (!found) return undefined;
+      at = found;
+    }
+    return this.s.actionsOfPipeline.all(s.account, s.region, pipeline, at.started, at.rowid, limit).map(actionFromRaw);
   }
 
   inProgressActions(): ActionExecutionRow[] {

@@ -12,6 +12,7 @@ import { EventStore } from './events.js';
 import { TimerStore } from './timers.js';
 import { RuleExecutionStore } from './ruleExecutions.js';
 import { SourceHeadStore } from './sourceHeads.js';
+import { HistoryStore } from './history.js';
 import { SimulatedStore } from '../simulated/store.js';
 import { ParameterStore } from '../parameters/store.js';
 import { SecretStore } from '../secrets/store.js';
@@ -30,6 +31,8 @@ export class Store {
   readonly rules: RuleExecutionStore;
   /** Change detection's last-seen git heads. */
   readonly sourceHeads: SourceHeadStore;
+  /** Executions past the history retention, and their removal. */
+  readonly history: HistoryStore;
   /** Simulated AWS resources left by deploy and invoke actions (stacks, deployments, state machine executions). */
   readonly simulated: SimulatedStore;
   /** SSM parameters (src/parameters/), secrets (src/secrets/), CodeBuild projects, builds and build numbers (src/builds/). */
@@ -61,6 +64,7 @@ export class Store {
     this.timers = new TimerStore(db);
     this.rules = new RuleExecutionStore(db);
     this.sourceHeads = new SourceHeadStore(db);
+    this.history = new HistoryStore(db, this.executions);
     this.simulated = new SimulatedStore(db);
     this.parameters = new ParameterStore(db);
     this.secrets = new SecretStore(db);

@@ -385,4 +385,30 @@ export const migrations: string[] = [
   );
   CREATE INDEX action_log_chunks_by_id ON action_log_chunks (id);
   `,
+  // 10: history that scales. Stage, action and rule executions carry their pipeline, so a pipeline's
+  // latest runs and its action and rule history are read through indexes instead of sorting every
+  // execution it ever had; the active executions of a pipeline, the actions in progress, and (for
+  // retention) executions by age and events by execution have their own.
+  `
+  ALTER TABLE stage_executions ADD COLUMN account TEXT;
+  ALTER TABLE stage_executions ADD COLUMN region TEXT;
+  ALTER TABLE stage_executions ADD COLUMN pipeline TEXT;
+  ALTER TABLE action_executions ADD COLUMN account TEXT;
+  ALTER TABLE action_executions ADD COLUMN region TEXT;
+  ALTER TABLE action_executions ADD COLUMN pipeline TEXT;
+  ALTER TABLE rule_executions ADD COLUMN account TEXT;
+  ALTER TABLE rule_executions ADD COLUMN region TEXT;
+  ALTER TABLE rule_executions ADD COLUMN pipeline TEXT;
+  UPDATE stage_executions SET (account, region, pipeline) = (SELECT account, region, pipeline FROM executions e WHERE e.id = execution_id);
+  UPDATE action_executions SET (account, region, pipeline) = (SELECT account, region, pipeline FROM executions e WHERE e.id = execution_id);
+  UPDATE rule_executions SET (account, region, pipeline) = (SELECT account, region, pipeline FROM executions e WHERE e.id = execution_id);
+  CREATE INDEX stage_executions_latest ON stage_executions (account, region, pipeline, stage, started);
+  CREATE INDEX action_executions_by_pipeline ON action_executions (account, region, pipeline, started);
+  CREATE INDEX action_executions_latest ON action_executions (account, region, pipeline, stage, action, started);
+  CREATE INDEX action_executions_in_progress ON action_executions (status) WHERE status = 'InProgress';
+  CREATE INDEX rule_executions_by_pipeline ON rule_executions (account, region, pipeline, started);
+  CREATE INDEX executions_active_by_pipeline ON executions (account, region, pipeline, seq) WHERE status IN ('InProgress', 'Stopping');
+  CREATE INDEX executions_by_updated ON executions (updated);
+  CREATE INDEX events_by_execution ON events (execution_id);
+  `,
 ];

@@ -45,9 +45,12 @@ export class RuleExecutionStore {
   private readonly s;
   constructor(db: Db) {
     this.s = {
+      // Rule rows carry their execution's pipeline (read through rule_executions_by_pipeline).
       insert: db.prepare(
-        `INSERT INTO rule_executions (id, execution_id, stage, condition_type, stage_attempt, condition_index, rule, status, input, output, summary, started, updated)
-         VALUES (@id, @executionId, @stage, @conditionType, @stageAttempt, @conditionIndex, @rule, @status, @input, @output, @summary, @started, @updated)`,
+        `INSERT INTO rule_executions (id, execution_id, stage, condition_type, stage_attempt, condition_index, rule, status, input, output, summary, started, updated,
+           account, region, pipeline)
+         SELECT @id, @executionId, @stage, @conditionType, @stageAttempt, @conditionIndex, @rule, @status, @input, @output, @summary, @started, @updated,
+           account, region, pipeline FROM executions WHERE id = @executionId`,
       ),
       update: db.prepare('UPDATE rule_executions SET status = ?, output = ?, summary = ?, updated = ? WHERE id = ?'),
       setInput: db.prepare('UPDATE rule_executions SET input = ? WHERE id = ?'),
@@ -56,9 +59,14 @@ export class RuleExecutionStore {
         'SELECT * FROM rule_executions WHERE execution_id = ? AND stage = ? AND condition_type = ? AND stage_attempt = ? ORDER BY condition_index, rowid',
       ),
       ofPipeline: db.prepare(
-        `SELECT r.* FROM rule_executions r JOIN executions e ON e.id = r.execution_id
-          WHERE e.account = ? AND e.region = ? AND e.pipeline = ? ORDER BY r.started DESC, r.rowid DESC`,
+        `SELECT * FROM rule_executions INDEXED BY rule_executions_by_pipeline
+          WHERE account = ? AND region = ? AND pipeline = ? AND (started, rowid) < (?, ?)
+          ORDER BY started DESC, rowid DESC LIMIT ?`,
       ),
+      position: db.prepare<[string, string, string, string], { started: number; rowid: number }>(
+        'SELECT started, rowid FROM rule_executions WHERE id = ? AND account = ? AND region = ? AND pipeline = ?',
+      ),
+      ofExecution: db.prepare('SELECT * FROM rule_executions WHERE execution_id = ? ORDER BY started DESC, rowid DESC'),
       override: db.prepare(
         'INSERT OR IGNORE INTO condition_overrides (execution_id, stage, condition_type, stage_attempt, overridden_at) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -91,9 +99,23 @@ export class RuleExecutionStore {
     return this.s.forCondition.all(executionId, stage, type, stageAttempt).map(fromRaw);
   }
 
-  /** Every rule execution of a pipeline, newest first. */
-  ofPipeline(s: Scope, pipeline: string): RuleExecutionRow[] {
-    return this.s.ofPipeline.all(s.account, s.region, pipeline).map(fromRaw);
+  /**
+   * Up to `limit` rule executions of a pipeline, newest first (by start, then insertion), after the rule
+   * execution `afterId` (from the newest when undefined); undefined when `afterId` is not one of the pipeline's.
+   */
+  ofPipeline(s: Scope, pipeline: string, afterId: string | undefined, limit: number): RuleExecutionRow[] | undefined {
+    let at: { started: number; rowid: number } = { started: Number.MAX_SAFE_INTEGER, rowid: Number.MAX_SAFE_INTEGER };
+    if (afterId !== undefined) {
+      const found = this.s.position.get(afterId, s.account, s.region, pipeline);
+      if (!found) return undefined;
+      at = found;
+    }
+    return this.s.ofPipeline.all(s.account, s.region, pipeline, at.started, at.rowid, limit).map(fromRaw);
+  }
+
+  /** The rule executions of one pipeline execution, newest first. */
+  ofExecution(executionId: string): RuleExecutionRow[] {
+    return this.s.ofExecution.all(executionId).map(fromRaw);
   }
 
   override(executionId: string, stage: string, type: ConditionType, stageAttempt: number, now: number) {

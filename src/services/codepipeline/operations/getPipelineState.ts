@@ -69,7 +69,7 @@ export const getPipelineState: Handler<'GetPipelineState'> = (ctx, input) => {
         },
       }),
       ...conditionStates(ctx, latest),
-      ...retryMetadata(ctx, row.name, latest),
+      ...retryMetadata(ctx, latest),
     };
   });
   return {
@@ -86,9 +86,9 @@ export const getPipelineState: Handler<'GetPipelineState'> = (ctx, input) => {
  * RetryStageExecution. A manual retry resumes the execution as well as the stage, so the stage's
  * RESUMED event is directly followed by the execution's.
  */
-function retryMetadata(ctx: Ctx, pipeline: string, se: StageExecutionRow | undefined): { retryStageMetadata?: RetryStageMetadata } {
+function retryMetadata(ctx: Ctx, se: StageExecutionRow | undefined): { retryStageMetadata?: RetryStageMetadata } {
   if (!se || se.attempt < 2) return {};
-  const events = ctx.store.events.list(ctx, pipeline, 0, Number.MAX_SAFE_INTEGER).filter((e) => e.executionId === se.executionId);
+  const events = ctx.store.events.ofExecution(se.executionId);
   let auto = 0;
   let manual = 0;
   let last: 'AutomatedStageRetry' | 'ManualStageRetry' | undefined;

@@ -1,7 +1,8 @@
 // ListActionExecutions: a pipeline's action executions, newest first, optionally those of one execution.
 import type { ActionExecutionDetail, ActionExecutionOutput } from '@aws-sdk/client-codepipeline';
 import type { ActionExecutionRow, ExecutionRow } from '../../../store/executions.js';
-import { pageAfterId } from '../../../util/pagination.js';
+import { decodeToken, encodeToken, pageAfterId } from '../../../util/pagination.js';
+import { invalidNextToken } from '../errors.js';
 import type { Ctx } from '../context.js';
 import type { ValidatedInput } from '../model/types.js';
 import type { Handler } from '../handler.js';
@@ -15,9 +16,11 @@ const DEFAULT_MAX = 100;
 export const listActionExecutions: Handler<'ListActionExecutions'> = (ctx, input) => {
   const name = input.pipelineName;
   loadPipeline(ctx, name);
-  const rows = selectRows(ctx, name, input.filter);
+  const max = input.maxResults ?? DEFAULT_MAX;
   // Paged by the last id returned, so actions started between pages do not shift the next page.
-  const { page, nextToken } = pageAfterId(rows, input.maxResults ?? DEFAULT_MAX, input.nextToken);
+  const { page, nextToken } = hasExecutionFilter(input.filter)
+    ? pageAfterId(selectRows(ctx, name, input.filter), max, input.nextToken)
+    : pipelinePage(ctx, name, max, input.nextToken);
   const execOf = executionCache(ctx);
   return {
     actionExecutionDetails: page.map((r) => detail(ctx, r, execOf(r.executionId))),
@@ -25,11 +28,22 @@ export const listActionExecutions: Handler<'ListActionExecutions'> = (ctx, input
   };
 };
 
+type Filter = ValidatedInput<'ListActionExecutions'>['filter'];
+const hasExecutionFilter = (f: Filter) => f?.pipelineExecutionId !== undefined || f?.latestInPipelineExecution?.pipelineExecutionId !== undefined;
+
+/** A page of the whole pipeline's history, read from the index after the token's action (not the whole history). */
+function pipelinePage(ctx: Ctx, pipeline: string, max: number, token: string | undefined): { page: ActionExecutionRow[]; nextToken?: string } {
+  const after = decodeToken(token, (c): c is string => typeof c === 'string');
+  const rows = ctx.store.executions.pipelineActions(ctx, pipeline, after, max + 1);
+  if (!rows) throw invalidNextToken();
+  const page = rows.slice(0, max);
+  return { page, ...(rows.length > max && { nextToken: encodeToken(page[page.length - 1].id) }) };
+}
+
 /** Newest first. latestInPipelineExecution 'Latest' keeps only each action's latest run in that execution. */
-function selectRows(ctx: Ctx, pipeline: string, filter: ValidatedInput<'ListActionExecutions'>['filter']): ActionExecutionRow[] {
+function selectRows(ctx: Ctx, pipeline: string, filter: Filter): ActionExecutionRow[] {
   const latest = filter?.latestInPipelineExecution;
   const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);
-  if (!ids.length) return ctx.store.executions.pipelineActions(ctx, pipeline);
   for (const id of ids) loadExecution(ctx, pipeline, id);
   const executionId = ids[0];
   if (ids.some((id) => id !== executionId)) return [];

@@ -14,9 +14,11 @@ export const listPipelineExecutions: Handler<'ListPipelineExecutions'> = (ctx, i
   const stage = input.filter?.succeededInStage?.stageName;
   const page = [];
   let more = false;
-  // Scan in batches so a selective filter still fills a page.
+  // Without a filter one more than a page says whether another follows; with one, scan in batches so
+  // a selective filter still fills a page.
+  const size = stage ? 200 : max + 1;
   for (;;) {
-    const batch = ctx.store.executions.list(ctx, name, before, 200);
+    const batch = ctx.store.executions.list(ctx, name, before, size);
     for (const e of batch) {
       if (stage && ctx.store.executions.stage(e.id, stage)?.status !== 'Succeeded') continue;
       if (page.length === max) {
@@ -25,7 +27,7 @@ export const listPipelineExecutions: Handler<'ListPipelineExecutions'> = (ctx, i
       }
       page.push(e);
     }
-    if (more || batch.length < 200) break;
+    if (more || batch.length < size) break;
     before = batch[batch.length - 1].seq;
   }
   return {

@@ -3,7 +3,8 @@
 import type { RuleExecutionDetail } from '@aws-sdk/client-codepipeline';
 import type { ExecutionRow } from '../../../store/executions.js';
 import type { RuleExecutionRow } from '../../../store/ruleExecutions.js';
-import { pageAfterId } from '../../../util/pagination.js';
+import { decodeToken, encodeToken, pageAfterId } from '../../../util/pagination.js';
+import { invalidNextToken } from '../errors.js';
 import type { Ctx } from '../context.js';
 import type { ValidatedInput } from '../model/types.js';
 import type { Handler } from '../handler.js';
@@ -15,9 +16,11 @@ const DEFAULT_MAX = 100;
 export const listRuleExecutions: Handler<'ListRuleExecutions'> = (ctx, input) => {
   const name = input.pipelineName;
   loadPipeline(ctx, name);
-  const rows = selectRows(ctx, name, input.filter);
+  const max = input.maxResults ?? DEFAULT_MAX;
   // Paged by the last id returned, so rules started between pages do not shift the next page.
-  const { page, nextToken } = pageAfterId(rows, input.maxResults ?? DEFAULT_MAX, input.nextToken);
+  const { page, nextToken } = hasExecutionFilter(input.filter)
+    ? pageAfterId(selectRows(ctx, name, input.filter), max, input.nextToken)
+    : pipelinePage(ctx, name, max, input.nextToken);
   const execOf = executionCache(ctx);
   return {
     ruleExecutionDetails: page.map((r) => detail(r, execOf(r.executionId))),
@@ -25,16 +28,26 @@ export const listRuleExecutions: Handler<'ListRuleExecutions'> = (ctx, input) =>
   };
 };
 
+type Filter = ValidatedInput<'ListRuleExecutions'>['filter'];
+const hasExecutionFilter = (f: Filter) => f?.pipelineExecutionId !== undefined || f?.latestInPipelineExecution?.pipelineExecutionId !== undefined;
+
+/** A page of the whole pipeline's history, read from the index after the token's rule (not the whole history). */
+function pipelinePage(ctx: Ctx, pipeline: string, max: number, token: string | undefined): { page: RuleExecutionRow[]; nextToken?: string } {
+  const after = decodeToken(token, (c): c is string => typeof c === 'string');
+  const rows = ctx.store.rules.ofPipeline(ctx, pipeline, after, max + 1);
+  if (!rows) throw invalidNextToken();
+  const page = rows.slice(0, max);
+  return { page, ...(rows.length > max && { nextToken: encodeToken(page[page.length - 1].id) }) };
+}
+
 /** Newest first. latestInPipelineExecution 'Latest' keeps only each rule's latest run in that execution. */
-function selectRows(ctx: Ctx, pipeline: string, filter: ValidatedInput<'ListRuleExecutions'>['filter']): RuleExecutionRow[] {
-  const all = ctx.store.rules.ofPipeline(ctx, pipeline);
+function selectRows(ctx: Ctx, pipeline: string, filter: Filter): RuleExecutionRow[] {
   const latest = filter?.latestInPipelineExecution;
   const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);
-  if (!ids.length) return all;
   for (const id of ids) loadExecution(ctx, pipeline, id);
   const executionId = ids[0];
   if (ids.some((id) => id !== executionId)) return [];
-  const rows = all.filter((r) => r.executionId === executionId);
+  const rows = ctx.store.rules.ofExecution(executionId);
   if (latest?.startTimeRange !== 'Latest') return rows;
   const seen = new Set<string>();
   return rows.filter((r) => {

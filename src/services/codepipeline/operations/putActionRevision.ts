@@ -2,7 +2,6 @@
 // starts a new execution carrying it (the source's output artifacts get that revision, and its job
 // worker is told which revision to produce); one already used starts nothing.
 import type { ArtifactRevision } from '@aws-sdk/client-codepipeline';
-import type { ExecutionRow } from '../../../store/executions.js';
 import { inputDate } from '../../../util/clock.js';
 import { callerArn } from '../caller.js';
 import type { Ctx } from '../context.js';
@@ -10,25 +9,13 @@ import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 import { findAction, findStage } from '../stageAction.js';
 
-const PAGE = 100;
-
-/** The newest execution of the pipeline whose revision of one of `artifacts` is `revisionId`. */
-function executionWithRevision(ctx: Ctx, pipeline: string, artifacts: Set<string>, revisionId: string): ExecutionRow | undefined {
-  for (let before = Number.MAX_SAFE_INTEGER; ; ) {
-    const page = ctx.store.executions.list(ctx, pipeline, before, PAGE);
-    const hit = page.find((e) => e.artifactRevisions.some((r) => artifacts.has(r.name!) && r.revisionId === revisionId));
-    if (hit || page.length < PAGE) return hit;
-    before = page[page.length - 1].seq;
-  }
-}
-
 export const putActionRevision: Handler<'PutActionRevision'> = (ctx, input) =>
   ctx.store.tx(() => {
     const { declaration } = loadPipeline(ctx, input.pipelineName);
     const action = findAction(declaration, findStage(declaration, input.stageName), input.actionName);
     const revision = input.actionRevision;
     const artifacts = new Set((action.outputArtifacts ?? []).map((a) => a.name!));
-    const earlier = executionWithRevision(ctx, declaration.name!, artifacts, revision.revisionId);
+    const earlier = ctx.store.executions.withRevision(ctx, declaration.name!, [...artifacts], revision.revisionId);
     if (earlier) return { newRevision: false, pipelineExecutionId: earlier.id };
     const exec = ctx.engine.createExecution(ctx, declaration, {
       trigger: { triggerType: 'PutActionRevision', triggerDetail: callerArn(ctx) },
