@@ -116,32 +116,46 @@ export interface JsonRequest<D> {
   authenticate?: () => void;
 }
 
-/** Handles one request for `service`; never throws. */
-export async function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): Promise<WireResponse> {
+/** Where a cacheable read's answer would be kept (protocol/readCache.ts), and the generation it was looked up at. */
+interface CacheSlot {
+  cache: ReadCache;
+  key: string;
+  generation: number;
+}
+
+/**
+ * Handles one request for `service`; never throws. A read answered before, with the database
+ * unchanged since, is answered synchronously (no promise, no extra turn): most reads under load.
+ */
+export function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): WireResponse | Promise<WireResponse> {
+  const { target, call } = r;
+  const api = service.api;
+  const reads = api?.reads;
+  if (!api || !reads || call.signUrl || !target) return dispatchUncached(service, r, undefined);
+  const dot = target.indexOf('.');
+  const operation = target.slice(dot + 1);
+  if (dot < 0 || target.slice(0, dot) !== service.targetPrefix || !reads.operations.has(operation)) return dispatchUncached(service, r, undefined);
+  let cache = readCaches.get(r.deps as object);
+  if (!cache) readCaches.set(r.deps as object, (cache = new ReadCache()));
+  const slot = { cache, key: `${operation}\n${call.account}\n${call.region}\n${r.rawBody}`, generation: reads.generation(r.deps) };
+  const answer = cache.get(slot.generation, slot.key);
+  if (answer === undefined) return dispatchUncached(service, r, slot);
+  try {
+    // A hit means this body parsed, named a known operation and validated: only authentication is left.
+    r.authenticate?.();
+  } catch (e) {
+    return failure(api, r, e);
+  }
+  return { status: 200, body: answer, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': call.requestId } };
+}
+
+async function dispatchUncached<D>(service: JsonService<D>, r: JsonRequest<D>, slot: CacheSlot | undefined): Promise<WireResponse> {
   const { target, call } = r;
   const { requestId } = call;
   const api = service.api;
   try {
     if (!api) throw serviceNotImplemented(service.name, target ?? '');
     const [prefix, operation] = (target ?? '').split('.');
-    const reads = api.reads;
-    // A read answered before, with the database unchanged since: the same body validated then.
-    const cached = reads && !call.signUrl && reads.operations.has(operation) && prefix === service.targetPrefix;
-    let cache: ReadCache | undefined;
-    let key = '';
-    let generation = 0;
-    if (cached) {
-      cache = readCaches.get(r.deps as object);
-      if (!cache) readCaches.set(r.deps as object, (cache = new ReadCache()));
-      key = `${operation}\n${call.account}\n${call.region}\n${r.rawBody}`;
-      generation = reads.generation(r.deps);
-      const answer = cache.get(generation, key);
-      if (answer !== undefined) {
-        // A hit means this body parsed, named a known operation and validated: only authentication is left.
-        r.authenticate?.();
-        return { status: 200, body: answer, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId } };
-      }
-    }
     let body: unknown = {};
     if (r.rawBody.trim() !== '') {
       try {
@@ -164,21 +178,28 @@ export async function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): P
     if (!handler) throw notImplemented(operation);
     const output = (await handler(api.context(r.deps, call), input)) ?? {};
     const answer = toAwsJson(output);
-    if (cache && reads!.generation(r.deps) === generation) cache.set(generation, key, answer);
+    // Kept only when nothing wrote while the handler ran (the generation is the one looked up at).
+    if (slot && api.reads!.generation(r.deps) === slot.generation) slot.cache.set(slot.generation, slot.key, answer);
     return {
       status: 200,
       body: answer,
       headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId },
     };
   } catch (e) {
-    const known = e instanceof AwsError ? e : api?.errorOf?.(e);
-    if (known) {
-      r.log.debug(`${target} -> ${known.type}: ${known.message}`);
-      return errorResponse(known, requestId);
-    }
-    r.log.error(`InternalFailure in ${target} (request ${requestId})`, e);
-    return errorResponse(err('InternalFailure', INTERNAL_FAILURE, 500), requestId);
+    return failure(api, r, e);
   }
+}
+
+/** A thrown error as the response AWS would send: the service's own errors by name, anything else InternalFailure. */
+function failure<D>(api: JsonApi<D> | undefined, r: JsonRequest<D>, e: unknown): WireResponse {
+  const { target, call } = r;
+  const known = e instanceof AwsError ? e : api?.errorOf?.(e);
+  if (known) {
+    r.log.debug(`${target} -> ${known.type}: ${known.message}`);
+    return errorResponse(known, call.requestId);
+  }
+  r.log.error(`InternalFailure in ${target} (request ${call.requestId})`, e);
+  return errorResponse(err('InternalFailure', INTERNAL_FAILURE, 500), call.requestId);
 }
 
 export const newRequestId = () => randomUUID();

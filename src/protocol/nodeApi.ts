@@ -24,10 +24,18 @@ export interface ProtocolDeps {
 /** How long a log link in an API answer stays valid when signatures are verified. */
 export const SIGNED_LINK_SECONDS = 3600;
 
-export function send(res: ServerResponse, r: WireResponse, extra: Record<string, string> = {}) {
-  res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body), ...extra });
+export function send(res: ServerResponse, r: WireResponse, extra?: Record<string, string>) {
+  // A flat [name, value, ...] list: node:http takes it without building and walking a header object.
+  const headers: (string | number)[] = [];
+  for (const k in r.headers) if (!extra || !(k in extra)) headers.push(k, r.headers[k]);
+  headers.push('content-length', Buffer.byteLength(r.body));
+  if (extra) for (const k in extra) headers.push(k, extra[k]);
+  res.writeHead(r.status, headers as unknown as string[]);
   res.end(r.body);
 }
+
+/** Sends a dispatch's answer: at once when it is one (a read answered from the cache), else when it settles. */
+const sendWhenReady = (res: ServerResponse, r: WireResponse | Promise<WireResponse>) => (r instanceof Promise ? void r.then((x) => send(res, x)) : send(res, r));
 
 /**
  * A request the guard refused (requestGuard.ts): the API's JSON error, 403; the emulator's own routes
@@ -61,7 +69,7 @@ export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps:
   // Verified: the key's account (checked, with the signature, once the operation is known).
   const owner = keys?.get(caller.accessKeyId);
   const check = keys && (() => void authenticate(keys, rawRequest(req), body, service.signingName));
-  dispatch(service, {
+  const answer = dispatch(service, {
     target: typeof target === 'string' ? target : undefined,
     rawBody: body.toString('utf8'),
     deps,
@@ -76,7 +84,8 @@ export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps:
         signUrl: (link: string) => presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS),
       }),
     },
-  }).then((r) => send(res, r));
+  });
+  sendWhenReady(res, answer);
 }
 
 /** The call a query request makes: its credential scope names the caller (verified: the key's account), with its session token if any. */
