@@ -63,33 +63,27 @@ const stack = (stage: string, name: string) => ({
   ],
 });
 
-function fiveStages(name: string) {
-  return {
-    name,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
-    artifactStore: { type: 'S3', location: 'bench-artifacts' },
-    pipelineType: 'V2',
-    executionMode: 'QUEUED',
-    stages: [
-      source,
-      { name: 'Site', actions: [{ name: 'Extract', actionTypeId: S3_DEPLOY, configuration: { BucketName: 'bench-site', Extract: 'true' }, inputArtifacts: [{ name: 'Src' }] }] },
-      stack('Params', 'bench-params'),
-      { name: 'Archive', actions: [{ name: 'Zip', actionTypeId: S3_DEPLOY, configuration: { BucketName: 'bench-site', Extract: 'false', ObjectKey: 'archive/app.zip' }, inputArtifacts: [{ name: 'Src' }] }] },
-      stack('More', 'bench-more'),
-    ],
-  };
-}
+/** A V2 QUEUED pipeline of the bench's account around `stages`. */
+const pipelineOf = (name: string, stages: unknown[]) => ({
+  name,
+  roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
+  artifactStore: { type: 'S3', location: 'bench-artifacts' },
+  pipelineType: 'V2',
+  executionMode: 'QUEUED',
+  stages,
+});
 
-function codeBuildPipeline(name: string) {
-  return {
-    name,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
-    artifactStore: { type: 'S3', location: 'bench-artifacts' },
-    pipelineType: 'V2',
-    executionMode: 'QUEUED',
-    stages: [source, { name: 'Build', actions: [{ name: 'Echo', actionTypeId: CODEBUILD, configuration: { ProjectName: 'bench-echo' }, inputArtifacts: [{ name: 'Src' }] }] }],
-  };
-}
+const fiveStages = (name: string) =>
+  pipelineOf(name, [
+    source,
+    { name: 'Site', actions: [{ name: 'Extract', actionTypeId: S3_DEPLOY, configuration: { BucketName: 'bench-site', Extract: 'true' }, inputArtifacts: [{ name: 'Src' }] }] },
+    stack('Params', 'bench-params'),
+    { name: 'Archive', actions: [{ name: 'Zip', actionTypeId: S3_DEPLOY, configuration: { BucketName: 'bench-site', Extract: 'false', ObjectKey: 'archive/app.zip' }, inputArtifacts: [{ name: 'Src' }] }] },
+    stack('More', 'bench-more'),
+  ]);
+
+const codeBuildPipeline = (name: string) =>
+  pipelineOf(name, [source, { name: 'Build', actions: [{ name: 'Echo', actionTypeId: CODEBUILD, configuration: { ProjectName: 'bench-echo' }, inputArtifacts: [{ name: 'Src' }] }] }]);
 
 export interface LatencyStats {
   runs: number;

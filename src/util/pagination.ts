@@ -40,3 +40,20 @@ export function pageAfterId<T extends { id: string }>(items: T[], maxResults: nu
   const page = items.slice(start, start + maxResults);
   return { page, ...(start + maxResults < items.length && { nextToken: encodeToken(page[page.length - 1].id) }) };
 }
+
+/**
+ * A page read from an index after the token's item: `read(after, limit)` answers up to `limit` items
+ * following the item with id `after` (all from the start when undefined), or undefined when no item has
+ * that id (InvalidNextTokenException). One more than a page is read to know whether another follows.
+ */
+export function pageFromIndex<T extends { id: string }>(
+  read: (after: string | undefined, limit: number) => T[] | undefined,
+  maxResults: number,
+  nextToken: string | undefined,
+): { page: T[]; nextToken?: string } {
+  const after = decodeToken(nextToken, (c): c is string => typeof c === 'string');
+  const rows = read(after, maxResults + 1);
+  if (!rows) throw invalidNextToken();
+  const page = rows.slice(0, maxResults);
+  return { page, ...(rows.length > maxResults && { nextToken: encodeToken(page[page.length - 1].id) }) };
+}

@@ -1,8 +1,7 @@
 // ListActionExecutions: a pipeline's action executions, newest first, optionally those of one execution.
 import type { ActionExecutionDetail, ActionExecutionOutput } from '@aws-sdk/client-codepipeline';
 import type { ActionExecutionRow, ExecutionRow } from '../../../store/executions.js';
-import { decodeToken, encodeToken, pageAfterId } from '../../../util/pagination.js';
-import { invalidNextToken } from '../errors.js';
+import { pageAfterId, pageFromIndex } from '../../../util/pagination.js';
 import type { Ctx } from '../context.js';
 import type { ValidatedInput } from '../model/types.js';
 import type { Handler } from '../handler.js';
@@ -33,11 +32,7 @@ const hasExecutionFilter = (f: Filter) => f?.pipelineExecutionId !== undefined |
 
 /** A page of the whole pipeline's history, read from the index after the token's action (not the whole history). */
 function pipelinePage(ctx: Ctx, pipeline: string, max: number, token: string | undefined): { page: ActionExecutionRow[]; nextToken?: string } {
-  const after = decodeToken(token, (c): c is string => typeof c === 'string');
-  const rows = ctx.store.executions.pipelineActions(ctx, pipeline, after, max + 1);
-  if (!rows) throw invalidNextToken();
-  const page = rows.slice(0, max);
-  return { page, ...(rows.length > max && { nextToken: encodeToken(page[page.length - 1].id) }) };
+  return pageFromIndex((after, limit) => ctx.store.executions.pipelineActions(ctx, pipeline, after, limit), max, token);
 }
 
 /** Newest first. latestInPipelineExecution 'Latest' keeps only each action's latest run in that execution. */

@@ -3,8 +3,7 @@
 import type { RuleExecutionDetail } from '@aws-sdk/client-codepipeline';
 import type { ExecutionRow } from '../../../store/executions.js';
 import type { RuleExecutionRow } from '../../../store/ruleExecutions.js';
-import { decodeToken, encodeToken, pageAfterId } from '../../../util/pagination.js';
-import { invalidNextToken } from '../errors.js';
+import { pageAfterId, pageFromIndex } from '../../../util/pagination.js';
 import type { Ctx } from '../context.js';
 import type { ValidatedInput } from '../model/types.js';
 import type { Handler } from '../handler.js';
@@ -33,11 +32,7 @@ const hasExecutionFilter = (f: Filter) => f?.pipelineExecutionId !== undefined |
 
 /** A page of the whole pipeline's history, read from the index after the token's rule (not the whole history). */
 function pipelinePage(ctx: Ctx, pipeline: string, max: number, token: string | undefined): { page: RuleExecutionRow[]; nextToken?: string } {
-  const after = decodeToken(token, (c): c is string => typeof c === 'string');
-  const rows = ctx.store.rules.ofPipeline(ctx, pipeline, after, max + 1);
-  if (!rows) throw invalidNextToken();
-  const page = rows.slice(0, max);
-  return { page, ...(rows.length > max && { nextToken: encodeToken(page[page.length - 1].id) }) };
+  return pageFromIndex((after, limit) => ctx.store.rules.ofPipeline(ctx, pipeline, after, limit), max, token);
 }
 
 /** Newest first. latestInPipelineExecution 'Latest' keeps only each rule's latest run in that execution. */
