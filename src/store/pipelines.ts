@@ -2,6 +2,7 @@
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
+import { declarationJson } from './declarationJson.js';
 
 export interface PipelineRow {
   name: string;
@@ -109,7 +110,7 @@ export class PipelineStore {
    * caller runs it inside a transaction.
    */
   create(s: Scope, decl: PipelineDeclaration, now: number): boolean {
-    const json = JSON.stringify(decl);
+    const json = declarationJson(decl);
     const added = this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, now);
     if (added.changes === 0) return false;
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
