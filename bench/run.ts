@@ -7,7 +7,7 @@
 // idle time before the settled RSS is read, of 3 more starts of each server left idle together; 0 skips it), BENCH_SEED (200),
 // BENCH_SKIP_BUILD=1, BENCH_SKIP_MOTO=1, BENCH_ONLY=startup (only the startup rows: start to first answer and
 // idle RSS of each entry and of the bare server), BENCH_ONLY=op,op (only these emulator rows and the bare ceiling:
-// no start-up, moto or engine runs).
+// no start-up, moto or engine runs), BENCH_NODE_ARGS (node flags for the emulator, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
 // The engine latency part alone: `npx tsx bench/engineLatency.ts` (BENCH_LATENCY_RUNS, BENCH_LATENCY_PARTS=pipeline,codebuild).
 // BENCH_SCALE=1 adds bench/scale.ts (1,000 pipelines and 100,000 executions; off by default, it takes a few minutes).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

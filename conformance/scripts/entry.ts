@@ -23,6 +23,9 @@ export interface Entry {
   exited: Promise<number | string>;
 }
 
+/** Extra node flags for the entry from BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile the bench's server). */
+const nodeArgs = (): string[] => process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+
 /** The parent's environment without the emulator's own variables, so only the flags decide. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -32,7 +35,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 /** Starts the entry and resolves once it prints its endpoint; rejects if it exits first or takes over `timeoutMs`. */
 export function startEntry(opts: { kind?: EntryKind; args: string[]; cwd?: string; timeoutMs?: number }): Promise<Entry> {
-  const child = spawn(process.execPath, entryArgs(opts.kind ?? 'tsx', opts.args), {
+  const child = spawn(process.execPath, [...nodeArgs(), ...entryArgs(opts.kind ?? 'tsx', opts.args)], {
     cwd: opts.cwd ?? ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: cleanEnv(),
@@ -69,7 +72,7 @@ export async function killEntry(e: Entry | undefined, signal: NodeJS.Signals = '
 
 /** Runs the entry to its end (a command, or a start that is refused): its exit code, stdout and stderr. */
 export function runEntry(opts: { kind?: EntryKind; args: string[]; cwd?: string; timeoutMs?: number }): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, entryArgs(opts.kind ?? 'tsx', opts.args), { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  const child = spawn(process.execPath, [...nodeArgs(), ...entryArgs(opts.kind ?? 'tsx', opts.args)], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));

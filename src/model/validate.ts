@@ -45,6 +45,14 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 const lengthOf = (v: unknown): number =>
   typeof v === 'string' ? (SURROGATE.test(v) ? [...v].length : v.length) : Array.isArray(v) ? v.length : Object.keys(v as object).length;
 
+/** A structure's members as entries, made once per shape (every validation walks the same shapes). */
+const memberEntries = new WeakMap<Shape, [string, NonNullable<Shape['members']>[string]][]>();
+function membersOf(s: Shape) {
+  let entries = memberEntries.get(s);
+  if (!entries) memberEntries.set(s, (entries = Object.entries(s.members ?? {})));
+  return entries;
+}
+
 class Walker {
   readonly errors: string[] = [];
 
@@ -124,14 +132,14 @@ class Walker {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('a Structure', value);
     const input = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [member, ref] of Object.entries(s.members ?? {})) {
+    // Most members are absent: their path is built only for a present or a missing required one.
+    for (const [member, ref] of membersOf(s)) {
       const v = input[member];
-      const memberPath = path ? `${path}.${member}` : member;
       if (v === undefined || v === null) {
-        if (s.required?.includes(member)) this.fail(null, memberPath, 'Member must not be null');
+        if (s.required?.includes(member)) this.fail(null, path ? `${path}.${member}` : member, 'Member must not be null');
         continue;
       }
-      out[member] = this.walk(v, ref.shape, memberPath);
+      out[member] = this.walk(v, ref.shape, path ? `${path}.${member}` : member);
     }
     return out;
   }

@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
+import { declarationJson } from './declarationJson.js';
 
 export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
 /** Where an active execution is: waiting in front of stage_index, or running inside it. */
@@ -279,7 +280,7 @@ export class ExecutionStore {
   insert(e: ExecutionRow) {
     this.s.insert.run({
       ...e,
-      declaration: JSON.stringify(e.declaration),
+      declaration: declarationJson(e.declaration),
       triggerDetail: e.triggerDetail ?? null,
       variables: JSON.stringify(e.variables),
       sourceRevisions: JSON.stringify(e.sourceRevisions),

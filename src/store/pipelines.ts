@@ -2,6 +2,7 @@
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
+import { declarationJson } from './declarationJson.js';
 
 export interface PipelineRow {
   name: string;
@@ -41,6 +42,7 @@ export class PipelineStore {
   private readonly deleteVersionsStmt;
   private readonly listStmt;
   private readonly countStmt;
+  private readonly existsStmt;
   private readonly everywhereStmt;
   private readonly scopesOfStmt;
 
@@ -55,7 +57,7 @@ export class PipelineStore {
     );
     this.insertStmt = db.prepare(
       `INSERT INTO pipelines (account, region, name, version, declaration, pipeline_type, execution_mode, created, updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, region, name) DO NOTHING`,
     );
     this.updateStmt = db.prepare(
       'UPDATE pipelines SET version = ?, declaration = ?, pipeline_type = ?, execution_mode = ?, updated = ? WHERE account = ? AND region = ? AND name = ?',
@@ -70,6 +72,7 @@ export class PipelineStore {
         WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
     );
     this.countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM pipelines WHERE account = ? AND region = ?');
+    this.existsStmt = db.prepare<[string, string, string]>('SELECT 1 FROM pipelines WHERE account = ? AND region = ? AND name = ?');
     this.scopesOfStmt = db.prepare<[string], Scope>('SELECT account, region FROM pipelines WHERE name = ? ORDER BY account, region');
     this.everywhereStmt = db.prepare<[], RawRow & Scope>('SELECT account, region, name, version, declaration, created, updated FROM pipelines');
   }
@@ -98,11 +101,20 @@ export class PipelineStore {
     return this.countStmt.get(s.account, s.region)!.n;
   }
 
-  /** Inserts version 1 and its history row. The caller runs it inside a transaction. */
-  create(s: Scope, decl: PipelineDeclaration, now: number) {
-    const json = JSON.stringify(decl);
-    this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, now);
+  exists(s: Scope, name: string): boolean {
+    return this.existsStmt.get(s.account, s.region, name) !== undefined;
+  }
+
+  /**
+   * Inserts version 1 and its history row; false (nothing written) when the name is taken. The
+   * caller runs it inside a transaction.
+   */
+  create(s: Scope, decl: PipelineDeclaration, now: number): boolean {
+    const json = declarationJson(decl);
+    const added = this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, now);
+    if (added.changes === 0) return false;
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
+    return true;
   }
 
   update(s: Scope, decl: PipelineDeclaration, now: number) {

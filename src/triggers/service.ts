@@ -169,7 +169,8 @@ export class TriggerService {
     if (subs) this.perPipeline.set(key, subs);
     else this.perPipeline.delete(key);
     if (subs) this.baselineMissing(subs.git);
-    else this.forget(scope, name);
+    // null: DeletePipeline, whose transaction forgot the heads already.
+    else if (declaration === undefined) this.forget(scope, name);
     if (subs?.s3.length) this.s3Subs.set(key, subs.s3);
     else this.s3Subs.delete(key);
     if (before?.git.length || subs?.git.length) this.reconcileGit();

@@ -20,11 +20,13 @@ export const createPipeline: Handler<'CreatePipeline'> = (ctx, input) => {
   const pipeline = withDefaults(decl, 1);
   const now = ctx.clock.now();
   ctx.store.tx(() => {
-    if (ctx.store.pipelines.get(ctx, name))
-      throw cpError('PipelineNameInUseException', `A pipeline with the name '${name}' already exists in account '${ctx.account}'`);
-    if (ctx.store.pipelines.count(ctx) >= MAX_PIPELINES)
+    const inUse = () => cpError('PipelineNameInUseException', `A pipeline with the name '${name}' already exists in account '${ctx.account}'`);
+    // A name in use is found by the insert's primary key (no read first); at the limit, a name in use still wins.
+    if (ctx.store.pipelines.count(ctx) >= MAX_PIPELINES) {
+      if (ctx.store.pipelines.exists(ctx, name)) throw inUse();
       throw cpError('LimitExceededException', `The number of pipelines in account '${ctx.account}' has reached the limit of ${MAX_PIPELINES}`);
-    ctx.store.pipelines.create(ctx, pipeline, now);
+    }
+    if (!ctx.store.pipelines.create(ctx, pipeline, now)) throw inUse();
     if (tags.length) ctx.store.tags.put(pipelineArn(ctx.region, ctx.account, name), tags);
     // As in AWS, a new pipeline starts running at once.
     ctx.engine.createExecution(ctx, pipeline, { trigger: { triggerType: 'CreatePipeline', triggerDetail: callerArn(ctx) } });

@@ -13,6 +13,8 @@ export const deletePipeline: Handler<'DeletePipeline'> = (ctx, input) => {
     logs = ctx.store.history.forgetPipeline(ctx, name);
     ctx.store.executions.deleteForPipeline(ctx, name);
     ctx.store.transitions.deleteForPipeline(ctx, name);
+    // Change detection's last-seen heads go in the same commit (the trigger service is told `null`).
+    ctx.store.sourceHeads.forget(ctx, name);
   });
   ctx.engine.pipelineChanged(ctx, name, null);
   ctx.engine.logs.removeInBackground(logs);

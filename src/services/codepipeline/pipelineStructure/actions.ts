@@ -15,7 +15,9 @@ const describeType = (id: ActionTypeId) =>
   `ActionType (Category: '${id.category}', Provider: '${id.provider}', Owner: '${id.owner}', Version: '${id.version}')`;
 
 export function checkActions(ctx: Ctx, decl: Declaration): void {
-  const existing = existingActions(ctx, decl.name);
+  // Read only when a secret comes back masked (rare): the stored declaration costs a read and a parse.
+  let known: Set<string> | undefined;
+  const existing = (key: string) => (known ??= existingActions(ctx, decl.name)).has(key);
   for (const located of actionsOf(decl)) {
     const { action } = located;
     const id = action.actionTypeId;
@@ -52,7 +54,7 @@ function checkCount(action: Action, kind: 'input' | 'output', n: number, limits:
     throw actionError(`Action ${action.name} declares ${n} ${kind} artifacts which is greater than the maximum count (${limits.maximumCount})`);
 }
 
-function checkConfiguration({ stage, action }: Located, type: ResolvedActionType, existing: Set<string>): void {
+function checkConfiguration({ stage, action }: Located, type: ResolvedActionType, existing: (key: string) => boolean): void {
   const config = action.configuration ?? {};
   const props = new Map(type.configurationProperties.map((p) => [p.name!, p]));
   for (const p of type.configurationProperties)
@@ -61,7 +63,7 @@ function checkConfiguration({ stage, action }: Located, type: ResolvedActionType
   for (const [key, value] of Object.entries(config)) {
     const prop = props.get(key);
     if (!prop) throw actionError(`Action configuration for action '${action.name}' contains unknown configuration '${key}'`);
-    if (prop.secret && value === MASKED_SECRET && !existing.has(actionKey(stage.name, action.name)))
+    if (prop.secret && value === MASKED_SECRET && !existing(actionKey(stage.name, action.name)))
       throw actionError(
         `Action configuration for the new action "${action.name}" contains an invalid configuration for the secret property "${key}". "${MASKED_SECRET}" may be used in secret properties only when updating an existing action.`,
       );
