@@ -103,7 +103,8 @@ export class HistoryRetention {
       // The store closed under a pass (a stop): the next start goes on where this one ended.
       if (!this.stopped) log.error('history retention: a pass failed', e);
     }
-    if (result.pruned) log.debug(`history retention: ${result.pruned} executions older than ${this.days} days deleted`);
+    // Said at info: history going away is never silent (it is the documented retention, as AWS's 12 months).
+    if (result.pruned) log.info(`history retention: ${result.pruned} executions older than ${this.days} days deleted with their events and logs (--history-retention-days)`);
     return result;
   }
 }
