@@ -12,6 +12,7 @@ import type {
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
 import { declarationJson } from './declarationJson.js';
+import { historyPages } from './historyPages.js';
 
 export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
 /** Where an active execution is: waiting in front of stage_index, or running inside it. */
@@ -259,15 +260,7 @@ export class ExecutionStore {
           WHERE account = ? AND region = ? AND pipeline = ? AND stage = ? AND action = ?
           ORDER BY started DESC, rowid DESC LIMIT 1`,
       ),
-      // A page of a pipeline's action executions, newest first, after the one at (started, rowid).
-      actionsOfPipeline: db.prepare(
-        `SELECT * FROM action_executions INDEXED BY action_executions_by_pipeline
-          WHERE account = ? AND region = ? AND pipeline = ? AND (started, rowid) < (?, ?)
-          ORDER BY started DESC, rowid DESC LIMIT ?`,
-      ),
-      actionPosition: db.prepare<[string, string, string, string], { started: number; rowid: number }>(
-        'SELECT started, rowid FROM action_executions WHERE id = ? AND account = ? AND region = ? AND pipeline = ?',
-      ),
+      actionsOfPipeline: historyPages(db, 'action_executions', 'action_executions_by_pipeline'),
     };
     this.updateExecution = updater(db, 'executions', EXECUTION_COLUMNS, 'id');
     this.updateAction = updater(db, 'action_executions', ACTION_COLUMNS, 'id');
@@ -395,13 +388,7 @@ export class ExecutionStore {
    * the pipeline's.
    */
   pipelineActions(s: Scope, pipeline: string, afterId: string | undefined, limit: number): ActionExecutionRow[] | undefined {
-    let at: { started: number; rowid: number } = { started: Number.MAX_SAFE_INTEGER, rowid: Number.MAX_SAFE_INTEGER };
-    if (afterId !== undefined) {
-      const found = this.s.actionPosition.get(afterId, s.account, s.region, pipeline);
-      if (!found) return undefined;
-      at = found;
-    }
-    return this.s.actionsOfPipeline.all(s.account, s.region, pipeline, at.started, at.rowid, limit).map(actionFromRaw);
+    return this.s.actionsOfPipeline.read(s, pipeline, afterId, limit)?.map(actionFromRaw);
   }
 
   inProgressActions(): ActionExecutionRow[] {

@@ -7,9 +7,10 @@ import { Store } from './index.js';
 let store: Store | undefined;
 afterEach(() => store?.close());
 
-/** The plan of a prepared statement of a store module (its `s` table), one line per step. */
+/** The plan of a prepared statement of a store module (its `s` table; a history pager's page statement), one line per step. */
 function plan(module: object, name: string): string[] {
-  const stmt = (module as { s: Record<string, { source: string }> }).s[name];
+  const entry = (module as { s: Record<string, { source: string } | { page: { source: string } }> }).s[name];
+  const stmt = 'page' in entry ? entry.page : entry;
   const params = stmt.source.match(/@\w+/g) ?? [];
   const db = store!.db;
   const explain = db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`);

@@ -3,6 +3,7 @@
 import type { RuleExecutionInput, RuleExecutionOutput } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
+import { historyPages } from './historyPages.js';
 
 export type ConditionType = 'BEFORE_ENTRY' | 'ON_SUCCESS' | 'ON_FAILURE';
 export type RuleStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Abandoned';
@@ -58,14 +59,7 @@ export class RuleExecutionStore {
       forCondition: db.prepare(
         'SELECT * FROM rule_executions WHERE execution_id = ? AND stage = ? AND condition_type = ? AND stage_attempt = ? ORDER BY condition_index, rowid',
       ),
-      ofPipeline: db.prepare(
-        `SELECT * FROM rule_executions INDEXED BY rule_executions_by_pipeline
-          WHERE account = ? AND region = ? AND pipeline = ? AND (started, rowid) < (?, ?)
-          ORDER BY started DESC, rowid DESC LIMIT ?`,
-      ),
-      position: db.prepare<[string, string, string, string], { started: number; rowid: number }>(
-        'SELECT started, rowid FROM rule_executions WHERE id = ? AND account = ? AND region = ? AND pipeline = ?',
-      ),
+      ofPipeline: historyPages(db, 'rule_executions', 'rule_executions_by_pipeline'),
       ofExecution: db.prepare('SELECT * FROM rule_executions WHERE execution_id = ? ORDER BY started DESC, rowid DESC'),
       override: db.prepare(
         'INSERT OR IGNORE INTO condition_overrides (execution_id, stage, condition_type, stage_attempt, overridden_at) VALUES (?, ?, ?, ?, ?)',
@@ -104,13 +98,7 @@ export class RuleExecutionStore {
    * execution `afterId` (from the newest when undefined); undefined when `afterId` is not one of the pipeline's.
    */
   ofPipeline(s: Scope, pipeline: string, afterId: string | undefined, limit: number): RuleExecutionRow[] | undefined {
-    let at: { started: number; rowid: number } = { started: Number.MAX_SAFE_INTEGER, rowid: Number.MAX_SAFE_INTEGER };
-    if (afterId !== undefined) {
-      const found = this.s.position.get(afterId, s.account, s.region, pipeline);
-      if (!found) return undefined;
-      at = found;
-    }
-    return this.s.ofPipeline.all(s.account, s.region, pipeline, at.started, at.rowid, limit).map(fromRaw);
+    return this.s.ofPipeline.read(s, pipeline, afterId, limit)?.map(fromRaw);
   }
 
   /** The rule executions of one pipeline execution, newest first. */
