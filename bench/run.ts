@@ -313,7 +313,7 @@ function wrkRequest(op: Op): WrkRequest {
   };
 }
 
-type Measured = LoadResult & { serverCpuMsPerRequest?: number; generatorCpuMsPerRequest?: number };
+type Measured = LoadResult & { serverCpuMsPerRequest?: number; generatorCpuMsPerRequest?: number; serverCoreStealPct?: number };
 
 /** The median of ROUNDS runs, figure by figure (req/s, p50, p99, CPU per request); counts from the median-req/s run. */
 function medianRun(runs: Measured[]): Measured {
@@ -325,6 +325,7 @@ function medianRun(runs: Measured[]): Measured {
     p99Ms: median(runs.map((r) => r.p99Ms)),
     serverCpuMsPerRequest: medianOf(runs.map((r) => r.serverCpuMsPerRequest)),
     generatorCpuMsPerRequest: medianOf(runs.map((r) => r.generatorCpuMsPerRequest)),
+    serverCoreStealPct: medianOf(runs.map((r) => r.serverCoreStealPct)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
   };
 }
@@ -349,7 +350,8 @@ async function measure(endpoint: string, op: Op, serverPid?: number): Promise<Me
   const r = await once(SECONDS);
   createOffset += r.requests + 2 * CONCURRENCY;
   const cpu = r.serverCpuMsPerRequest === undefined ? '' : `  server CPU ${r.serverCpuMsPerRequest.toFixed(3)} ms/req`;
-  log(`  ${op.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}${cpu}`);
+  const steal = r.serverCoreStealPct === undefined ? '' : `  steal ${r.serverCoreStealPct.toFixed(1)}%`;
+  log(`  ${op.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}${cpu}${steal}`);
   return r;
 }
 
@@ -563,17 +565,17 @@ function table(r: {
     '',
     ...startupTable(r.startup),
     '',
-    '| Server | Operation | req/s | vs bare | p50 ms | p99 ms | errors | bytes/answer | server CPU ms/req |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Server | Operation | req/s | vs bare | p50 ms | p99 ms | errors | bytes/answer | server CPU ms/req | steal % of the server core |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const bareRps = r.bare.GetPipeline?.rps;
-  const rows = (server: string, set: Record<string, LoadResult & { serverCpuMsPerRequest?: number }>) =>
+  const rows = (server: string, set: Record<string, LoadResult & { serverCpuMsPerRequest?: number; serverCoreStealPct?: number }>) =>
     Object.entries(set).map(
       ([op, x]) =>
-        `| ${server} | ${op} | ${f(x.rps)} | ${f(bareRps ? x.rps / bareRps : undefined, 2)} | ${f(x.p50Ms, 2)} | ${f(x.p99Ms, 2)} | ${x.errors} | ${f(x.meanResponseBytes)} | ${f(x.serverCpuMsPerRequest, 3)} |`,
+        `| ${server} | ${op} | ${f(x.rps)} | ${f(bareRps ? x.rps / bareRps : undefined, 2)} | ${f(x.p50Ms, 2)} | ${f(x.p99Ms, 2)} | ${x.errors} | ${f(x.meanResponseBytes)} | ${f(x.serverCpuMsPerRequest, 3)} | ${f(x.serverCoreStealPct, 1)} |`,
     );
   lines.push(...rows(`codepipeline-local (${r.settings.emulatorEntry})`, r.emulator), ...rows('bare node:http', r.bare));
-  if (typeof r.moto === 'string') lines.push(`| moto_server | - | ${r.moto} | | | | | | |`);
+  if (typeof r.moto === 'string') lines.push(`| moto_server | - | ${r.moto} | | | | | | | |`);
   else lines.push(...rows('moto_server', r.moto));
   lines.push(
     '',

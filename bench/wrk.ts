@@ -32,6 +32,18 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** Steal ticks (time the hypervisor gave the CPU to another guest) of one CPU so far, from /proc/stat. */
+export function stealTicks(cpu: number): number | undefined {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+    // cpuN user nice system idle iowait irq softirq steal ...
+    const steal = line?.trim().split(/\s+/)[8];
+    return steal === undefined ? undefined : Number(steal);
+  } catch {
+    return undefined;
+  }
+}
+
 /** How one request of an operation is built, as Lua expressions over the request counter `i` (from 1). */
 export interface WrkRequest {
   /** Fixed headers. */
@@ -77,13 +89,14 @@ const ms = (text: string) => {
 };
 
 /** Runs wrk for `seconds` against `url` with `connections` keep-alive connections on one thread. */
-export async function runWrk(o: { url: string; request: WrkRequest; connections: number; seconds: number; serverPid?: number }): Promise<LoadResult & { serverCpuMsPerRequest?: number }> {
+export async function runWrk(o: { url: string; request: WrkRequest; connections: number; seconds: number; serverPid?: number }): Promise<LoadResult & { serverCpuMsPerRequest?: number; serverCoreStealPct?: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-wrk-'));
   const file = path.join(dir, 'request.lua');
   fs.writeFileSync(file, wrkScript(o.request));
   const args = ['-t1', `-c${o.connections}`, `-d${Math.max(1, Math.round(o.seconds))}s`, '--latency', '--timeout', '10s', '-s', file, o.url];
   const [cmd, argv] = hasTaskset() && os.cpus().length > 1 ? ['taskset', ['-c', String(GENERATOR_CPU), 'wrk', ...args]] : ['wrk', args];
   const cpuBefore = o.serverPid ? cpuSeconds(o.serverPid) : undefined;
+  const stealBefore = stealTicks(SERVER_CPU);
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(cmd, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
@@ -98,6 +111,7 @@ export async function runWrk(o: { url: string; request: WrkRequest; connections:
     });
   });
   const cpuAfter = o.serverPid ? cpuSeconds(o.serverPid) : undefined;
+  const stealAfter = stealTicks(SERVER_CPU);
   fs.rmSync(dir, { recursive: true, force: true });
   const total = out.match(/(\d+) requests in ([\d.]+)(us|ms|s|m),\s+([\d.]+)(B|KB|MB|GB) read/);
   if (!total) throw new Error(`unexpected wrk output:\n${out}`);
@@ -117,5 +131,7 @@ export async function runWrk(o: { url: string; request: WrkRequest; connections:
     // Headers included: wrk counts every byte read.
     meanResponseBytes: requests ? bytesRead / requests : 0,
     ...(cpuBefore !== undefined && cpuAfter !== undefined && requests && { serverCpuMsPerRequest: ((cpuAfter - cpuBefore) * 1000) / requests }),
+    // Ticks are 1/100 s: the share of the run's wall time the server's core was taken by the hypervisor.
+    ...(stealBefore !== undefined && stealAfter !== undefined && seconds && { serverCoreStealPct: (stealAfter - stealBefore) / seconds }),
   };
 }
