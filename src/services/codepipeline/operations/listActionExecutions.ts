@@ -1,57 +1,23 @@
 // ListActionExecutions: a pipeline's action executions, newest first, optionally those of one execution.
 import type { ActionExecutionDetail, ActionExecutionOutput } from '@aws-sdk/client-codepipeline';
 import type { ActionExecutionRow, ExecutionRow } from '../../../store/executions.js';
-import { pageAfterId, pageFromIndex } from '../../../util/pagination.js';
 import type { Ctx } from '../context.js';
-import type { ValidatedInput } from '../model/types.js';
 import type { Handler } from '../handler.js';
-import { executionCache, loadExecution } from '../executionView.js';
-import { loadPipeline } from '../pipelineDeclaration.js';
+import { historyPage } from '../historyListing.js';
 import { maskConfiguration } from '../pipelineSecrets.js';
 import { logUrlFor } from '../../../logs/actionLogs.js';
 
-const DEFAULT_MAX = 100;
-
 export const listActionExecutions: Handler<'ListActionExecutions'> = (ctx, input) => {
-  const name = input.pipelineName;
-  loadPipeline(ctx, name);
-  const max = input.maxResults ?? DEFAULT_MAX;
-  // Paged by the last id returned, so actions started between pages do not shift the next page.
-  const { page, nextToken } = hasExecutionFilter(input.filter)
-    ? pageAfterId(selectRows(ctx, name, input.filter), max, input.nextToken)
-    : pipelinePage(ctx, name, max, input.nextToken);
-  const execOf = executionCache(ctx);
+  const { page, nextToken } = historyPage(ctx, input, {
+    ofPipeline: (after, limit) => ctx.store.executions.pipelineActions(ctx, input.pipelineName, after, limit),
+    ofExecution: (id) => ctx.store.executions.actions(id).reverse(),
+    sameRun: (r) => `${r.stage}\u0000${r.action}`,
+  });
   return {
-    actionExecutionDetails: page.map((r) => detail(ctx, r, execOf(r.executionId))),
+    actionExecutionDetails: page.map(({ run, execution }) => detail(ctx, run, execution)),
     ...(nextToken && { nextToken }),
   };
 };
-
-type Filter = ValidatedInput<'ListActionExecutions'>['filter'];
-const hasExecutionFilter = (f: Filter) => f?.pipelineExecutionId !== undefined || f?.latestInPipelineExecution?.pipelineExecutionId !== undefined;
-
-/** A page of the whole pipeline's history, read from the index after the token's action (not the whole history). */
-function pipelinePage(ctx: Ctx, pipeline: string, max: number, token: string | undefined): { page: ActionExecutionRow[]; nextToken?: string } {
-  return pageFromIndex((after, limit) => ctx.store.executions.pipelineActions(ctx, pipeline, after, limit), max, token);
-}
-
-/** Newest first. latestInPipelineExecution 'Latest' keeps only each action's latest run in that execution. */
-function selectRows(ctx: Ctx, pipeline: string, filter: Filter): ActionExecutionRow[] {
-  const latest = filter?.latestInPipelineExecution;
-  const ids = [filter?.pipelineExecutionId, latest?.pipelineExecutionId].filter((id) => id !== undefined);
-  for (const id of ids) loadExecution(ctx, pipeline, id);
-  const executionId = ids[0];
-  if (ids.some((id) => id !== executionId)) return [];
-  const rows = ctx.store.executions.actions(executionId).reverse();
-  if (latest?.startTimeRange !== 'Latest') return rows;
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const key = `${r.stage}\u0000${r.action}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 function detail(ctx: Ctx, r: ActionExecutionRow, exec: ExecutionRow): ActionExecutionDetail {
   return {
