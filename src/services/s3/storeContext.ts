@@ -8,6 +8,8 @@ import { ObjectBodies } from './objectBodies.js';
 
 export class StoreContext {
   readonly bodies: ObjectBodies;
+  /** One transaction wrapper for every tx() (a nested call becomes a savepoint), not one made per call. */
+  private readonly inTransaction;
 
   constructor(
     readonly db: Db,
@@ -16,10 +18,11 @@ export class StoreContext {
     readonly log: Logger,
   ) {
     this.bodies = new ObjectBodies(db, blobs);
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 
   /** Epoch milliseconds, whole seconds. */
