@@ -7,8 +7,8 @@
 // The life of a new body: write it (NewBody), record() it inside the transaction that inserts the
 // row, or discard() it when that transaction fails. Deleting rows: forget() their bodies inside the
 // same transaction (inline ones go with the rows), then removeFiles() what it answered after commit.
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { randomHex } from './ids.js';
 import type { Db } from '../../store/db.js';
 import type { BlobWriter, Blobs } from './blobs.js';
 import { InlineBodies, INLINE_BODY_BYTES } from './inlineBodies.js';
@@ -28,7 +28,7 @@ export interface BodyWriter {
   abort(): Promise<void>;
 }
 
-const newId = () => randomBytes(16).toString('hex');
+const newId = () => randomHex(16);
 
 export class ObjectBodies {
   readonly inline: InlineBodies;
