@@ -9,7 +9,9 @@
 // - A CodeBuild action whose buildspec is one `echo`: the action execution's startTime ->
 //   lastUpdateTime from ListActionExecutions (the engine's clock, milliseconds in the API's epoch
 //   seconds), i.e. from the transaction that records it InProgress to the one that records it Succeeded.
-// Knobs: BENCH_LATENCY_RUNS (30 of each kind), BENCH_LATENCY_WARMUP (3), BENCH_LATENCY_PARTS (pipeline,codebuild).
+// Knobs: BENCH_LATENCY_RUNS (30 of each kind), BENCH_LATENCY_WARMUP (3), BENCH_LATENCY_PARTS (pipeline,codebuild),
+// BENCH_LATENCY_STAGES=1 (also the 5-stage pipeline's timeline: each action's start and end, median ms
+// from the execution's start, over the recorded runs).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -101,6 +103,8 @@ export interface EngineLatencyResult {
   pipelineCpuMs: number;
   codeBuildAction: LatencyStats;
   codeBuildCpuMs: number;
+  /** With BENCH_LATENCY_STAGES: each action of the 5-stage pipeline, median start and end (ms from the execution's start). */
+  timeline?: { action: string; startMs: number; endMs: number; durationMs: number }[];
   failures: string[];
 }
 
@@ -217,6 +221,29 @@ async function measure(c: Client, poller: Poller, name: string, failures: string
   return { wall: stats(wall), recorded: stats(rec), cpuMs: rec.length ? cpuMicros / 1000 / rec.length : NaN };
 }
 
+/** Each action's median start and end within the executions `ids` (the API's times, milliseconds). */
+async function timeline(c: Client, name: string, ids: string[]) {
+  const { pipelineExecutionSummaries } = await c.call('ListPipelineExecutions', { pipelineName: name, maxResults: 100 });
+  const started = new Map<string, number>(pipelineExecutionSummaries.map((s: { pipelineExecutionId: string; startTime: number }) => [s.pipelineExecutionId, s.startTime]));
+  const per = new Map<string, { start: number[]; end: number[]; duration: number[] }>();
+  for (const id of ids) {
+    const t0 = started.get(id);
+    if (t0 === undefined) continue;
+    const { actionExecutionDetails } = await c.call('ListActionExecutions', { pipelineName: name, filter: { pipelineExecutionId: id } });
+    for (const a of actionExecutionDetails as { stageName: string; actionName: string; startTime: number; lastUpdateTime: number }[]) {
+      const key = `${a.stageName}.${a.actionName}`;
+      const e = per.get(key) ?? { start: [], end: [], duration: [] };
+      e.start.push((a.startTime - t0) * 1000);
+      e.end.push((a.lastUpdateTime - t0) * 1000);
+      e.duration.push((a.lastUpdateTime - a.startTime) * 1000);
+      per.set(key, e);
+    }
+  }
+  return [...per]
+    .map(([action, e]) => ({ action, startMs: stats(e.start).median, endMs: stats(e.end).median, durationMs: stats(e.duration).median }))
+    .sort((a, b) => a.startMs - b.startMs);
+}
+
 export async function runEngineLatencyBench(opts: { emulator?: RunningEmulator; parts?: string[] } = {}): Promise<EngineLatencyResult> {
   const parts = opts.parts ?? ['pipeline', 'codebuild'];
   const dataDir = opts.emulator ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-latency-bench-'));
@@ -237,7 +264,9 @@ export async function runEngineLatencyBench(opts: { emulator?: RunningEmulator; 
     if (parts.includes('pipeline')) {
       await c.call('CreatePipeline', { pipeline: fiveStages('bench-latency') });
       await settle(c, 'bench-latency');
-      const m = await measure(c, poller, 'bench-latency', failures, (id) => recordedMs(c, 'bench-latency', id));
+      const recordedIds: string[] = [];
+      const m = await measure(c, poller, 'bench-latency', failures, (id) => (recordedIds.push(id), recordedMs(c, 'bench-latency', id)));
+      if (process.env.BENCH_LATENCY_STAGES) result.timeline = await timeline(c, 'bench-latency', recordedIds);
       result.pipelineWall = m.wall;
       result.pipelineRecorded = m.recorded;
       result.pipelineCpuMs = m.cpuMs;
@@ -271,6 +300,14 @@ export function engineLatencyTable(r: EngineLatencyResult): string {
     row('5 stages: S3 source, S3 deploy (extract), CloudFormation (SSM parameter), S3 deploy (zip), CloudFormation', 'client (its own thread): StartPipelineExecution sent -> GetPipelineExecution, polled back to back, says Succeeded', r.pipelineWall, NaN, 'median <= 20'),
     row('same', "recorded: the execution's startTime -> lastUpdateTime (polled every 5 ms)", r.pipelineRecorded, r.pipelineCpuMs, 'median <= 20'),
     row('CodeBuild action, buildspec one `echo`', "recorded: the action execution's startTime -> lastUpdateTime", r.codeBuildAction, r.codeBuildCpuMs, 'median <= 100'),
+    ...(r.timeline
+      ? [
+          '',
+          '| 5-stage timeline (recorded runs) | median start ms | median end ms | median duration ms |',
+          '|---|---:|---:|---:|',
+          ...r.timeline.map((t) => `| ${t.action} | ${f(t.startMs)} | ${f(t.endMs)} | ${f(t.durationMs)} |`),
+        ]
+      : []),
     ...(r.failures.length ? ['', `Failures: ${r.failures.join('; ')}`] : []),
     '',
   ].join('\n');

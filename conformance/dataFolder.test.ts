@@ -11,6 +11,7 @@ import { ACCOUNT, client } from './harness.js';
 import { useEntries } from './entryKit.js';
 import { runEntry } from './scripts/entry.js';
 import { start } from '../src/index.js';
+import { INLINE_BODY_BYTES } from '../src/services/s3/inlineBodies.js';
 
 const entries = useEntries('cpl-datadir-');
 const launch = (dataDir: string) => entries.launch(['--data-dir', dataDir]);
@@ -18,13 +19,16 @@ const launch = (dataDir: string) => entries.launch(['--data-dir', dataDir]);
 const s3 = (endpoint: string) =>
   new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'test' }, maxAttempts: 1 });
 
+/** The body of object i: over the size the database keeps itself, so each is a file under s3/blobs. */
+const bodyText = (i: number) => `body ${i} `.padEnd(INLINE_BODY_BYTES + 1, '.');
+
 /** Five objects through S3, then a graceful stop: a folder with a database and five bodies. */
 async function folderWithFiveBodies(name: string): Promise<string> {
   const dataDir = path.join(entries.tmp, name);
   const e = await launch(dataDir);
   const c = s3(e.endpoint);
   await c.send(new CreateBucketCommand({ Bucket: 'keep-me' }));
-  for (let i = 0; i < 5; i++) await c.send(new PutObjectCommand({ Bucket: 'keep-me', Key: `k${i}`, Body: `body ${i}` }));
+  for (let i = 0; i < 5; i++) await c.send(new PutObjectCommand({ Bucket: 'keep-me', Key: `k${i}`, Body: bodyText(i) }));
   e.child.kill('SIGTERM');
   expect(await e.exited).toBe(0);
   return dataDir;
@@ -89,7 +93,7 @@ describe('a damaged or lost database', () => {
   it('0 bytes while the folder holds 5 object bodies: exit 2 with what to do, every body still there', async () => {
     const dataDir = await folderWithFiveBodies('zero');
     const bodies = blobsOf(dataDir);
-    expect(Object.values(bodies).sort()).toEqual(['body 0', 'body 1', 'body 2', 'body 3', 'body 4']);
+    expect(Object.values(bodies).sort()).toEqual([0, 1, 2, 3, 4].map(bodyText));
     const db = path.join(dataDir, 'codepipeline-local.sqlite');
     fs.truncateSync(db, 0);
 
@@ -149,7 +153,7 @@ describe('a damaged or lost database', () => {
     expect(fs.readFileSync(path.join(blobs, 'ab'.repeat(16)), 'utf8')).toBe('not in the database');
     expect(fs.existsSync(path.join(blobs, `${'cd'.repeat(16)}.partial`))).toBe(false);
     const got = await s3(e.endpoint).send(new GetObjectCommand({ Bucket: 'keep-me', Key: 'k3' }));
-    expect(await got.Body!.transformToString()).toBe('body 3');
+    expect(await got.Body!.transformToString()).toBe(bodyText(3));
     e.child.kill('SIGTERM');
     expect(await e.exited).toBe(0);
   });

@@ -28,6 +28,7 @@ import { ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/index.js';
 import type { ObjectCreatedEvent } from '../src/services/s3/index.js';
+import { INLINE_BODY_BYTES } from '../src/services/s3/inlineBodies.js';
 import { ACCOUNT, client, failure, startEmulator } from './harness.js';
 
 const OTHER = '210987654321';
@@ -772,6 +773,9 @@ describe('S3-compatible store (data folder)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A body over the size the database keeps itself: a file under <dataDir>/s3/blobs. */
+  const fileBody = (text: string) => text.padEnd(INLINE_BODY_BYTES + 1, '.');
+
   it('stores bodies under opaque ids inside <dataDir>/s3 whatever the key, and keeps them across a restart', async () => {
     const dataDir = path.join(dir, 'data');
     const outside = path.join(dir, 'outside-marker');
@@ -793,13 +797,13 @@ describe('S3-compatible store (data folder)', () => {
     ];
     const versions: Record<string, string> = {};
     for (const [i, key] of keys.entries()) {
-      const put = await c.send(new PutObjectCommand({ Bucket: 'safe-bucket', Key: key, Body: `body-${i}` }));
+      const put = await c.send(new PutObjectCommand({ Bucket: 'safe-bucket', Key: key, Body: fileBody(`body-${i}`) }));
       versions[key] = put.VersionId!;
     }
     const listed = await c.send(new ListObjectsV2Command({ Bucket: 'safe-bucket' }));
     expect(listed.Contents!.map((o) => o.Key).sort()).toEqual([...keys].sort());
     for (const [i, key] of keys.entries()) {
-      expect(await (await c.send(new GetObjectCommand({ Bucket: 'safe-bucket', Key: key }))).Body!.transformToString(), key).toBe(`body-${i}`);
+      expect(await (await c.send(new GetObjectCommand({ Bucket: 'safe-bucket', Key: key }))).Body!.transformToString(), key).toBe(fileBody(`body-${i}`));
     }
     // Nothing was written outside the data folder, and object bodies only under <dataDir>/s3 by opaque ids.
     expect(fs.existsSync(outside)).toBe(false);
@@ -818,7 +822,7 @@ describe('S3-compatible store (data folder)', () => {
       expect((await c2.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name)).toEqual(['safe-bucket']);
       for (const [i, key] of keys.entries()) {
         const got = await c2.send(new GetObjectCommand({ Bucket: 'safe-bucket', Key: key }));
-        expect(await got.Body!.transformToString(), key).toBe(`body-${i}`);
+        expect(await got.Body!.transformToString(), key).toBe(fileBody(`body-${i}`));
         expect(got.VersionId).toBe(versions[key]);
       }
       // Deleting every version removes the bodies; then the bucket can go.
@@ -838,14 +842,14 @@ describe('S3-compatible store (data folder)', () => {
     const c = s3(emu.endpoint);
     try {
       await c.send(new CreateBucketCommand({ Bucket: 'copy-bucket' }));
-      const src = await c.send(new PutObjectCommand({ Bucket: 'copy-bucket', Key: 'src', Body: 'shared bytes' }));
+      const src = await c.send(new PutObjectCommand({ Bucket: 'copy-bucket', Key: 'src', Body: fileBody('shared bytes') }));
       const one = await c.send(new CopyObjectCommand({ Bucket: 'copy-bucket', Key: 'one', CopySource: 'copy-bucket/src' }));
       const two = await c.send(new CopyObjectCommand({ Bucket: 'copy-bucket', Key: 'two', CopySource: 'copy-bucket/one' }));
       expect(filesUnder(path.join(dataDir, 's3'))).toHaveLength(3);
       await c.send(new DeleteObjectCommand({ Bucket: 'copy-bucket', Key: 'src', VersionId: src.VersionId }));
-      expect(await (await c.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'one' }))).Body!.transformToString()).toBe('shared bytes');
+      expect(await (await c.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'one' }))).Body!.transformToString()).toBe(fileBody('shared bytes'));
       await c.send(new DeleteObjectCommand({ Bucket: 'copy-bucket', Key: 'one', VersionId: one.VersionId }));
-      expect(await (await c.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'two' }))).Body!.transformToString()).toBe('shared bytes');
+      expect(await (await c.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'two' }))).Body!.transformToString()).toBe(fileBody('shared bytes'));
       expect(filesUnder(path.join(dataDir, 's3'))).toHaveLength(1);
       await c.send(new DeleteObjectCommand({ Bucket: 'copy-bucket', Key: 'two', VersionId: two.VersionId }));
       expect(filesUnder(path.join(dataDir, 's3'))).toEqual([]);

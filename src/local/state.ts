@@ -3,7 +3,8 @@
 // A snapshot is a zip archive:
 //   manifest.json               {format, formatVersion, schemaVersion, created, counts}
 //   codepipeline-local.sqlite   the database (a consistent image of it)
-//   s3/blobs/<id>               every object body a row of that database names
+//   s3/blobs/<id>               every object body in a file that a row of that database names (small
+//                               bodies are rows of the database itself, table s3_bodies)
 //   logs/<actionExecutionId>.log  the action logs
 // It is taken in one synchronous step: the database image, then the bodies and logs it names, with no
 // other work in between (bodies are immutable once written, and nothing else runs in the same tick),
@@ -20,7 +21,7 @@ import Database from 'better-sqlite3';
 import type { Zippable } from 'fflate';
 import type { Store } from '../store/index.js';
 import { DB_FILE, prepareSnapshotDb, SCHEMA_VERSION } from '../store/db.js';
-import type { ObjectStore } from '../services/s3/store.js';
+import { FILE_BODIES_SQL, type ObjectStore } from '../services/s3/store.js';
 import { BLOB_ID } from '../services/s3/blobs.js';
 import { LOG_ID, type ActionLogs } from '../logs/actionLogs.js';
 import type { Engine } from '../engine/engine.js';
@@ -80,7 +81,7 @@ export function takeSnapshot(parts: StateParts, now = new Date()): { archive: Ui
     formatVersion: FORMAT_VERSION,
     schemaVersion: SCHEMA_VERSION,
     created: now.toISOString(),
-    counts: counts(parts.store, bodies.length, logs.length),
+    counts: counts(parts.store, bodies.length + parts.objects.inlineBodyCount(), logs.length),
   };
   const files: Zippable = {
     'manifest.json': fflate().strToU8(`${JSON.stringify(manifest, null, 2)}\n`),
@@ -145,11 +146,11 @@ function unpack(archive: Uint8Array, what: string): Unpacked {
   return { manifest, dbFile, bodies, logs, cleanup };
 }
 
-/** The bodies a database file's rows name. */
+/** The bodies in files a database file's rows name (brought to this schema version). */
 function namedBodies(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare('SELECT blob FROM s3_objects WHERE blob IS NOT NULL UNION SELECT blob FROM s3_parts').all() as { blob: string }[]).map((r) => r.blob);
+    return [...new Set(db.prepare(FILE_BODIES_SQL).pluck().all() as string[])];
   } finally {
     db.close();
   }
@@ -203,7 +204,7 @@ export function replaceState(parts: StateParts, archive: Uint8Array | undefined,
     // Bodies whose rows this replacement deleted; bodies no row ever named stay (see blobs.ts).
     objects.blobs.remove([...before].filter((id) => !after.has(id)));
     parts.logs.replaceAll(unpacked?.logs ?? []);
-    return counts(store, after.size, unpacked?.logs.length ?? 0);
+    return counts(store, after.size + objects.inlineBodyCount(), unpacked?.logs.length ?? 0);
   } finally {
     unpacked?.cleanup();
   }

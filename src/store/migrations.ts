@@ -417,4 +417,13 @@ export const migrations: string[] = [
   `
   DROP INDEX IF EXISTS executions_active;
   `,
+  // Small object bodies in the database (src/services/s3/inlineBodies.ts), named by the same opaque ids
+  // as the files under s3/blobs: written in the transaction of the row that names them, no file and no
+  // flush of their own. Bodies written before stay files; an id without a row here is a file.
+  `
+  CREATE TABLE s3_bodies (
+    id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+  );
+  `,
 ];

@@ -37,8 +37,9 @@ const CONTENT_TYPES: Record<string, string> = {
 export const contentTypeOf = (key: string) => CONTENT_TYPES[path.posix.extname(key).toLowerCase()] ?? 'application/octet-stream';
 
 /**
- * Objects written at once: each write waits for its body to be flushed to disk (fsync), and
- * concurrent flushes share the file system's journal commits instead of queueing one behind another.
+ * Objects written at once: a body too large for the store's database waits for its file to be
+ * flushed (fsync), and concurrent flushes share the file system's journal commits instead of
+ * queueing one behind another (small bodies commit with their rows and wait for no flush).
  */
 const PARALLEL_PUTS = 8;
 

@@ -4,10 +4,10 @@
 // is told apart from a complete one. Bodies are immutable once complete. Nothing deletes a complete
 // body except the operation that deletes the row naming it: a body the database does not know (a
 // database lost or replaced, a crash between the rename and the commit) is kept and reported.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { randomHex } from './ids.js';
 
 export interface BlobWriter {
   readonly id: string;
@@ -37,7 +37,7 @@ export interface Blobs {
   putSync(id: string, body: Uint8Array): void;
 }
 
-const newId = () => randomBytes(16).toString('hex');
+const newId = () => randomHex(16);
 export const BLOB_ID = /^[0-9a-f]{32}$/;
 const ID = BLOB_ID;
 const PARTIAL = '.partial';

@@ -85,10 +85,10 @@ export class Buckets {
    * after `aws s3 rm` works as it does on an unversioned bucket).
    */
   deleteBucket(name: string) {
-    const blobs = this.ctx.tx(() => {
+    const files = this.ctx.tx(() => {
       this.requireBucket(name);
       if (this.q.anyLive.get(name)) throw s3err.bucketNotEmpty(name);
-      const ids = this.q.bucketBlobs.all(name, name).map((r) => r.blob);
+      const ids = this.ctx.bodies.forget(this.q.bucketBlobs.all(name, name).map((r) => r.blob));
       this.q.deleteBucketParts.run(name);
       this.q.deleteBucketUploads.run(name);
       this.q.deleteBucketLatest.run(name);
@@ -96,6 +96,6 @@ export class Buckets {
       this.q.deleteBucket.run(name);
       return ids;
     });
-    this.ctx.blobs.remove(blobs);
+    this.ctx.bodies.removeFiles(files);
   }
 }

@@ -1,5 +1,6 @@
-// Multipart uploads: an upload gathers parts (each its own blob); completing it joins the listed parts
-// into one new version of the key, aborting it drops them.
+// Multipart uploads: an upload gathers parts (each its own body, in the database or a file: see
+// ./objectBodies.ts); completing it joins the listed parts into one new version of the key, aborting it
+// drops them.
 import { createHash, randomBytes } from 'node:crypto';
 import { writeBody, type Body } from './bodies.js';
 import type { Buckets } from './buckets.js';
@@ -92,20 +93,23 @@ export class Multipart {
 
   async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Body; contentMd5?: string; expectedSize?: number }): Promise<PartInfo> {
     this.requireUpload(input.bucket, input.key, input.uploadId);
-    const { blob, size, md5 } = await writeBody(this.ctx.blobs, input.body, input.contentMd5, input.expectedSize);
-    let replaced: string | undefined;
-    const part: PartInfo = { partNumber: input.partNumber, size, etag: `"${md5.toString('hex')}"`, lastModified: this.ctx.now(), blob };
+    const { bodies } = this.ctx;
+    const { body, size, md5 } = await writeBody(bodies, input.body, input.contentMd5, input.expectedSize);
+    let replaced: string[] = [];
+    const part: PartInfo = { partNumber: input.partNumber, size, etag: `"${md5.toString('hex')}"`, lastModified: this.ctx.now(), blob: body.id };
     try {
       this.ctx.tx(() => {
         this.requireUpload(input.bucket, input.key, input.uploadId);
-        replaced = this.q.part.get(input.uploadId, input.partNumber)?.blob;
-        this.q.putPart.run(input.uploadId, part.partNumber, blob, size, part.etag, part.lastModified);
+        const old = this.q.part.get(input.uploadId, input.partNumber)?.blob;
+        if (old) replaced = bodies.forget([old]);
+        this.q.putPart.run(input.uploadId, part.partNumber, body.id, size, part.etag, part.lastModified);
+        bodies.record(body);
       });
     } catch (e) {
-      this.ctx.blobs.remove([blob]);
+      bodies.discard(body);
       throw e;
     }
-    if (replaced) this.ctx.blobs.remove([replaced]);
+    bodies.removeFiles(replaced);
     return part;
   }
 
@@ -135,16 +139,16 @@ export class Multipart {
     });
     const total = chosen.reduce((n, p) => n + p.size, 0);
     if (total > S3_LIMITS.maxObjectBytes) throw s3err.entityTooLarge(S3_LIMITS.maxObjectBytes, total);
-    const blobs = this.ctx.blobs;
+    const { bodies } = this.ctx;
     async function* concatenated() {
-      for (const p of chosen) for await (const chunk of blobs.read(p.blob)) yield chunk as Buffer;
+      for (const p of chosen) for await (const chunk of bodies.read(p.blob)) yield chunk as Buffer;
     }
-    const { blob, size } = await writeBody(this.ctx.blobs, concatenated());
+    const { body, size } = await writeBody(bodies, concatenated());
     const md5s = createHash('md5');
     for (const p of chosen) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
-    let partBlobs: string[] = [];
-    const v = this.versions.commit(blob, () => {
-      partBlobs = this.dropUpload(bucket, key, uploadId);
+    let partFiles: string[] = [];
+    const v = this.versions.commit(body, () => {
+      partFiles = bodies.forget(this.dropUpload(bucket, key, uploadId));
       return this.versions.insertNew({
         bucket,
         key,
@@ -153,19 +157,19 @@ export class Multipart {
         contentType: upload.contentType,
         headers: upload.headers,
         metadata: upload.metadata,
-        blob,
+        blob: body.id,
       });
     });
-    this.ctx.blobs.remove(partBlobs);
+    bodies.removeFiles(partFiles);
     return v;
   }
 
   abortUpload(bucket: string, key: string, uploadId: string) {
-    const blobs = this.ctx.tx(() => this.dropUpload(bucket, key, uploadId));
-    this.ctx.blobs.remove(blobs);
+    const { bodies } = this.ctx;
+    bodies.removeFiles(this.ctx.tx(() => bodies.forget(this.dropUpload(bucket, key, uploadId))));
   }
 
-  /** Deletes the upload and its parts (inside a transaction); answers the blobs of the parts. */
+  /** Deletes the upload and its parts (inside a transaction); answers the bodies of the parts. */
   private dropUpload(bucket: string, key: string, uploadId: string): string[] {
     this.requireUpload(bucket, key, uploadId);
     const ids = this.q.allParts.all(uploadId).map((r) => r.blob as string);

@@ -1,8 +1,8 @@
 // The local S3-compatible object store, the one class the rest of the emulator uses. It composes the
 // parts named after what they hold: buckets (./buckets.ts), objects and their versions (./versions.ts),
 // listings (./listings.ts), multipart uploads (./multipart.ts), object-created events (./events.ts).
-// Metadata lives in SQLite; bodies in blobs named by opaque ids (./blobs.ts), written durably before the
-// metadata commits.
+// Metadata lives in SQLite; bodies, named by opaque ids, too when small (./inlineBodies.ts), else in
+// files (./blobs.ts) flushed before the metadata commits (./objectBodies.ts decides).
 import type { Readable } from 'node:stream';
 import type { Db } from '../../store/db.js';
 import type { Clock } from '../../util/clock.js';
@@ -25,25 +25,31 @@ export type { ListInput, ListResult, VersionListInput, VersionListEntry, Version
 export type { UploadInfo, PartInfo } from './multipart.js';
 export type { Body } from './bodies.js';
 
+/** The bodies in files that rows name (bodies kept in s3_bodies are not files). A database file of this schema. */
+export const FILE_BODIES_SQL =
+  'SELECT blob FROM s3_objects o WHERE blob IS NOT NULL AND NOT EXISTS (SELECT 1 FROM s3_bodies b WHERE b.id = o.blob) ' +
+  'UNION ALL SELECT blob FROM s3_parts p WHERE NOT EXISTS (SELECT 1 FROM s3_bodies b WHERE b.id = p.blob)';
+
 export class ObjectStore {
   private readonly buckets: Buckets;
   private readonly events: ObjectCreatedEvents;
   private readonly versions: Versions;
   private readonly listings: Listings;
   private readonly multipart: Multipart;
-  private readonly allBlobs;
+  private readonly fileBodies;
+  private readonly ctx: StoreContext;
 
   /** The ArtifactObjects the engine uses: artifact buckets are created on first write. */
   readonly artifacts: ArtifactObjects;
 
   constructor(db: Db, readonly blobs: Blobs, clock: Clock, log: Logger) {
-    const ctx = new StoreContext(db, blobs, clock, log);
+    const ctx = (this.ctx = new StoreContext(db, blobs, clock, log));
     this.buckets = new Buckets(ctx);
     this.events = new ObjectCreatedEvents(ctx, this.buckets);
     this.versions = new Versions(ctx, this.buckets, this.events);
     this.listings = new Listings(ctx, this.buckets, this.versions);
     this.multipart = new Multipart(ctx, this.buckets, this.versions);
-    this.allBlobs = db.prepare<[], { blob: string }>('SELECT blob FROM s3_objects WHERE blob IS NOT NULL UNION ALL SELECT blob FROM s3_parts');
+    this.fileBodies = db.prepare<[], string>(FILE_BODIES_SQL).pluck();
     this.artifacts = {
       put: async (account: string, location: ArtifactLocation, body: Buffer) => {
         this.ensureBucket(account, undefined, location.bucket);
@@ -74,9 +80,14 @@ export class ObjectStore {
     return store;
   }
 
-  /** The ids of every body a row names (object versions and uploaded parts). */
+  /** The ids of every body in a file that a row names (object versions and uploaded parts). */
   knownBlobs(): Set<string> {
-    return new Set(this.allBlobs.all().map((r) => r.blob));
+    return new Set(this.fileBodies.all());
+  }
+
+  /** How many bodies the database keeps itself (they are part of its rows, snapshots included). */
+  inlineBodyCount(): number {
+    return this.ctx.bodies.inline.count();
   }
 
   /** Subscribes to new object versions (PutObject, CopyObject, CompleteMultipartUpload, artifacts), called after commit. */
@@ -126,6 +137,11 @@ export class ObjectStore {
 
   readBody(v: ObjectVersion, range?: { start: number; end: number }): Readable {
     return this.versions.readBody(v, range);
+  }
+
+  /** The body (or a range of it) when the database keeps it, read now; undefined when it is a file (readBody). */
+  inlineBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | undefined {
+    return this.versions.inlineBody(v, range);
   }
 
   getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {

@@ -1,6 +1,6 @@
 // Objects and their versions: every bucket behaves as versioned, so each write adds a version and a
 // delete without a version id adds a delete marker. s3_latest names each key's latest version (live:
-// not a delete marker). Bodies are written durably to blobs before the metadata commits.
+// not a delete marker). A new body is durable when the row naming it commits (./objectBodies.ts).
 import type { Readable } from 'node:stream';
 import { writeBody, type Body } from './bodies.js';
 import type { Buckets } from './buckets.js';
@@ -11,6 +11,7 @@ import type { StoreContext } from './storeContext.js';
 import { hasIllegalXmlChars } from './xml.js';
 import type { ObjectVersion } from './objectVersion.js';
 import { randomId } from './ids.js';
+import type { NewBody } from './objectBodies.js';
 
 export type { ObjectVersion } from './objectVersion.js';
 
@@ -128,15 +129,21 @@ export class Versions {
   }
 
   /**
-   * Commits the version `record` inserts, its body already written to `blob` (removed again when the
-   * transaction fails), then tells the object-created listeners.
+   * Commits the version `record` inserts with its new body (recorded in the same transaction when it
+   * is kept in the database; a file is removed again when the transaction fails), then tells the
+   * object-created listeners.
    */
-  commit(blob: string, record: () => ObjectVersion): ObjectVersion {
+  commit(body: NewBody, record: () => ObjectVersion): ObjectVersion {
+    const { bodies } = this.ctx;
     let v: ObjectVersion;
     try {
-      v = this.ctx.tx(record);
+      v = this.ctx.tx(() => {
+        const inserted = record();
+        bodies.record(body);
+        return inserted;
+      });
     } catch (e) {
-      this.ctx.blobs.remove([blob]);
+      bodies.discard(body);
       throw e;
     }
     this.events.emit(v);
@@ -147,8 +154,8 @@ export class Versions {
   async putObject(input: PutObjectInput): Promise<ObjectVersion> {
     checkKey(input.key);
     this.buckets.requireBucket(input.bucket);
-    const { blob, size, md5 } = await writeBody(this.ctx.blobs, input.body, input.contentMd5, input.expectedSize);
-    return this.commit(blob, () => {
+    const { body, size, md5 } = await writeBody(this.ctx.bodies, input.body, input.contentMd5, input.expectedSize);
+    return this.commit(body, () => {
       this.buckets.requireBucket(input.bucket);
       return this.insertNew({
         bucket: input.bucket,
@@ -158,7 +165,7 @@ export class Versions {
         contentType: input.contentType,
         headers: input.headers ?? {},
         metadata: input.metadata ?? {},
-        blob,
+        blob: body.id,
       });
     });
   }
@@ -189,7 +196,12 @@ export class Versions {
 
   /** A body stream (optionally a byte range, inclusive). */
   readBody(v: ObjectVersion, range?: { start: number; end: number }): Readable {
-    return this.ctx.blobs.read(v.blob!, range);
+    return this.ctx.bodies.read(v.blob!, range);
+  }
+
+  /** The body (or the range) when it is kept in the database, read now; undefined for a body in a file. */
+  inlineBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | undefined {
+    return this.ctx.bodies.sync(v.blob!, range);
   }
 
   /** The whole body of the latest (or a given) version; undefined when there is none. */
@@ -197,7 +209,7 @@ export class Versions {
     if (!this.buckets.getBucket(bucket)) return undefined;
     const v = this.getVersion(bucket, key, versionId);
     if (!v || v.deleteMarker || !v.blob) return undefined;
-    return this.ctx.blobs.readAll(v.blob);
+    return this.ctx.bodies.readAll(v.blob);
   }
 
   /**
@@ -206,7 +218,7 @@ export class Versions {
    */
   deleteObject(bucket: string, key: string, versionId?: string): { versionId?: string; deleteMarker: boolean } {
     if (versionId === '') throw s3err.invalidArgument('Version id cannot be the empty string', 'versionId', '');
-    let removed: string | null = null;
+    let removed: string[] = [];
     const out = this.ctx.tx(() => {
       this.buckets.requireBucket(bucket);
       if (versionId === undefined) {
@@ -229,13 +241,13 @@ export class Versions {
       const row = this.q.version.get(bucket, versionId);
       if (!row || row.key !== key) return { versionId, deleteMarker: false };
       this.q.deleteVersion.run(row.seq);
-      removed = row.blob;
+      if (row.blob) removed = this.ctx.bodies.forget([row.blob]);
       const newest = this.q.newest.get(bucket, key);
       if (newest) this.q.setLatest.run(bucket, key, newest.seq, newest.delete_marker ? 0 : 1);
       else this.q.deleteLatest.run(bucket, key);
       return { versionId, deleteMarker: row.delete_marker === 1 };
     });
-    if (removed) this.ctx.blobs.remove([removed]);
+    this.ctx.bodies.removeFiles(removed);
     return out;
   }
 
@@ -249,8 +261,8 @@ export class Versions {
     checkKey(input.key);
     this.buckets.requireBucket(input.bucket);
     const { source } = input;
-    const blob = await this.ctx.blobs.duplicate(source.blob!);
-    return this.commit(blob, () => {
+    const body = await this.ctx.bodies.copyOf(source.blob!);
+    return this.commit(body, () => {
       this.buckets.requireBucket(input.bucket);
       const meta = input.replace ?? { contentType: source.contentType, headers: source.headers, metadata: source.metadata };
       return this.insertNew({
@@ -261,7 +273,7 @@ export class Versions {
         contentType: meta.contentType,
         headers: meta.headers,
         metadata: meta.metadata,
-        blob,
+        blob: body.id,
       });
     });
   }

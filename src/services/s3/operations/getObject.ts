@@ -80,6 +80,13 @@ export const getObject: Operation = async (r) => {
     r.res.end();
     return;
   }
+  // A body the database keeps is answered in one write; a file is streamed.
+  const inline = r.deps.objects.inlineBody(v, range);
+  if (inline) {
+    r.res.writeHead(status, all);
+    r.res.end(inline);
+    return;
+  }
   const stream = r.deps.objects.readBody(v, range);
   r.res.writeHead(status, all);
   await pipeline(stream, r.res);
