@@ -13,6 +13,7 @@
 // below the package root. tsc's output (dist/index.js, the library entry) is left as it is.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
@@ -70,12 +71,33 @@ const modelsBeside: Plugin = {
   },
 };
 
+/**
+ * Node's own modules through one small ES module each: `import fs from 'node:fs'` in a CommonJS bundle
+ * otherwise makes a copy of the module (a getter defined for each of its exports) in every one of the
+ * ~60 modules that import it that way, some 7 ms of a start. Here each is copied once.
+ */
+const nodeModules: Plugin = {
+  name: 'node-modules',
+  setup(b) {
+    const builtins = new Set(builtinModules);
+    b.onResolve({ filter: /^(node:)?[a-z_/\d]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      return builtins.has(name) && args.namespace !== 'node-module' ? { path: name, namespace: 'node-module' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'node-module' }, (args) => {
+      const id = JSON.stringify(`node:${args.path}`);
+      return { contents: `export default require(${id});\nexport * from ${id};\n`, loader: 'js', resolveDir: ROOT };
+    });
+  },
+};
+
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   external: ['better-sqlite3'],
+  plugins: [nodeModules],
   // Smaller to read and keep in memory; names stay, so stack traces still read.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -94,7 +116,7 @@ const cli = await build({
   metafile: true,
   entryPoints: [MAIN],
   outfile: path.join(outdir, 'cli.cjs'),
-  plugins: [mainWithoutTopLevelAwait, modelsBeside],
+  plugins: [mainWithoutTopLevelAwait, modelsBeside, nodeModules],
   banner: { js: `(function (exports, require, module, __filename, __dirname) {'use strict';const __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
   footer: { js: '\n})' },
 });
