@@ -392,7 +392,7 @@ async function main() {
   const hasDist = fs.existsSync(path.join(ROOT, 'dist', 'main.js'));
   // What `node dist/main.js` runs: the bundle with its V8 code cache (npm run build), or tsc's modules alone.
   const built = (f: string) => fs.existsSync(path.join(ROOT, 'dist', f));
-  if (hasDist) build.note += built('cli.cjs') ? `; dist/main.js runs the bundle dist/cli.cjs, ${built('cli.cjs.cache') ? 'with' : 'WITHOUT'} its code cache` : '; dist/main.js is tsc output (no bundle)';
+  if (hasDist) build.note += built('cli.cjs') && fs.readFileSync(path.join(ROOT, 'dist', 'main.js'), 'utf8').includes('./cli.cjs') ? `; dist/main.js runs the bundle dist/cli.cjs, ${built('cli.cjs.cache') ? 'with' : 'WITHOUT'} its code cache` : '; dist/main.js is tsc output (no bundle)';
   log(`build: ${build.note}`);
   const kind: EntryKind = hasDist ? 'dist' : 'tsx';
 
