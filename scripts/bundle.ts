@@ -82,7 +82,8 @@ const nodeModules: Plugin = {
     const builtins = new Set(builtinModules);
     b.onResolve({ filter: /^(node:)?[a-z_/\d]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      return builtins.has(name) && args.namespace !== 'node-module' ? { path: name, namespace: 'node-module' } : undefined;
+      // Only ES imports: a CommonJS package's require('events') must get the module itself, as it does now.
+      return builtins.has(name) && args.kind === 'import-statement' && args.namespace !== 'node-module' ? { path: name, namespace: 'node-module' } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'node-module' }, (args) => {
       const id = JSON.stringify(`node:${args.path}`);
