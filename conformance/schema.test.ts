@@ -52,6 +52,23 @@ describe('the schema of a new database', () => {
   });
 });
 
+describe('a database at version 0 that already holds tables (not made by codepipeline-local)', () => {
+  it('is refused as an upgrade would be, and left as it was', () => {
+    const dataDir = path.join(tmp, 'foreign');
+    fs.mkdirSync(dataDir);
+    const file = path.join(dataDir, 'codepipeline-local.sqlite');
+    const foreign = new Database(file);
+    foreign.exec('CREATE TABLE pipelines (x TEXT)');
+    foreign.close();
+    expect(() => openDb({ inMemory: false, dataDir })).toThrow(
+      `upgrading the database ${file} to schema version ${migrations.length} failed (table pipelines already exists); it is unchanged at version 0`,
+    );
+    const after = new Database(file, { readonly: true });
+    expect([after.pragma('user_version', { simple: true }), after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()]).toEqual([0, ['pipelines']]);
+    after.close();
+  });
+});
+
 describe('statements', () => {
   it('are compiled on first use, with the modes set before it', () => {
     const { db } = openDb({ inMemory: true, dataDir: tmp });

@@ -104,10 +104,14 @@ function migrate(db: Db, location: string, backUp = location !== ':memory:') {
   if (current === migrations.length) return;
   if (current === 0 && SCHEMA.version === migrations.length && SCHEMA.digest === migrationsDigest(migrations)) {
     // A new database: the schema the migrations build, in one step (conformance/schema.test.ts checks it is the same).
-    db.transaction(() => {
-      db.exec(SCHEMA.statements.join(';\n'));
-      db.pragma(`user_version = ${migrations.length}`);
-    })();
+    try {
+      db.transaction(() => {
+        db.exec(SCHEMA.statements.join(';\n'));
+        db.pragma(`user_version = ${migrations.length}`);
+      })();
+    } catch (e) {
+      throw new Error(`upgrading the database ${location} to schema version ${migrations.length} failed (${(e as Error).message}); it is unchanged at version 0`);
+    }
     return;
   }
   // An existing database is copied before anything changes it: a failed migration rolls back, and the copy stays.
