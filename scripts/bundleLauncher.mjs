@@ -32,8 +32,12 @@ function compile() {
   });
 }
 
-const script = compile();
-// The build's code cache step (scripts/bundleCodeCache.mjs) takes the compiled script from here.
-globalThis[Symbol.for('codepipeline-local.cliScript')]?.(script);
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(filename), module, filename, path.dirname(filename));
+/** Runs the bundle as Node runs a CommonJS module: its function, called with exports, require, module, file and folder. */
+function run(script) {
+  // The build's code cache step (scripts/bundleCodeCache.mjs) takes the compiled script from here.
+  globalThis[Symbol.for('codepipeline-local.cliScript')]?.(script);
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(filename), module, filename, path.dirname(filename));
+}
+
+run(compile());
