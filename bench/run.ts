@@ -409,6 +409,10 @@ async function main() {
     build = { ok: b.status === 0, note: b.status === 0 ? 'ok' : `tsc exited ${b.status} (emitted anyway): ${(b.stdout + b.stderr).trim().split('\n').slice(-3).join(' | ')}` };
   }
   const hasDist = fs.existsSync(path.join(ROOT, 'dist', 'main.js'));
+  // What `node dist/main.js` runs: the bundle with its V8 code cache (npm run build), or tsc's modules alone.
+  const built = (f: string) => fs.existsSync(path.join(ROOT, 'dist', f));
+  if (hasDist) build.note += built('cli.cjs') && fs.readFileSync(path.join(ROOT, 'dist', 'main.js'), 'utf8').includes('./cli.cjs') ? `; dist/main.js runs the bundle dist/cli.cjs, ${built('cli.cjs.cache') ? 'with' : 'WITHOUT'} its code cache` : '; dist/main.js is tsc output (no bundle)';
+  log(`build: ${build.note}`);
   const kind: EntryKind = hasDist ? 'dist' : 'tsx';
 
   const runStartup = !ONLY || ONLY.has('startup');

@@ -1,4 +1,6 @@
-// The package version, read from package.json (one level above both src/ and dist/).
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+// The package version, read from package.json at the package root.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from './packageRoot.js';
+
+export const VERSION: string = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

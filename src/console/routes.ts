@@ -15,9 +15,10 @@ import path from 'node:path';
 import type { Hono } from 'hono';
 import type { AppDeps } from '../appDeps.js';
 import { callerFrom, DEFAULT_ACCOUNT } from '../protocol/auth.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 
-/** The console's static files: `console/` at the package root, the same two levels up from src/console and dist/console. */
-export const ASSETS_DIR = path.resolve(import.meta.dirname, '..', '..', 'console');
+/** The console's static files: `console/` at the package root. */
+export const ASSETS_DIR = path.join(PACKAGE_ROOT, 'console');
 
 const require = createRequire(import.meta.url);
 

@@ -1,13 +1,29 @@
-// The SQLite store: opened once, WAL, migrations applied in order, each inside a transaction.
+// The SQLite store: opened once, WAL, migrations applied in order, each inside a transaction (a new
+// database gets the schema they build in one step: schema.ts). Statements are prepared on first use.
 // Whatever state the data folder is found in, opening it never destroys anything: a damaged or lost
 // database stops the start with a message that names the files and says how to go on; an existing
 // database is copied aside before a migration changes it.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
+import { SCHEMA } from './schema.js';
+import { migrationsDigest } from './schemaOf.js';
 
 export type Db = Database.Database;
+
+/**
+ * The addon's file, handed to better-sqlite3 so that it does not search for it (its `bindings`
+ * lookup tries path after path: ~4 ms of every start). Where the package keeps it elsewhere, it searches.
+ */
+const ADDON: Database.Options = (() => {
+  try {
+    return { nativeBinding: createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node') };
+  } catch {
+    return {};
+  }
+})();
 
 export const DB_FILE = 'codepipeline-local.sqlite';
 
@@ -17,7 +33,7 @@ const LOG_NAME = /^[0-9a-f-]{36}\.log$/;
 
 export function openDb(opts: { inMemory: boolean; dataDir: string }): { db: Db; location: string } {
   if (opts.inMemory) {
-    const db = new Database(':memory:');
+    const db = new Database(':memory:', ADDON);
     configure(db);
     migrate(db, ':memory:');
     return { db, location: ':memory:' };
@@ -28,7 +44,7 @@ export function openDb(opts: { inMemory: boolean; dataDir: string }): { db: Db; 
   refuseLostDatabase(dir, location);
   let db: Db | undefined;
   try {
-    db = new Database(location);
+    db = new Database(location, ADDON);
     configure(db);
     // A damaged file is found now, not at the first query that touches the damaged page.
     const problems = db.pragma('quick_check') as { quick_check: string }[];
@@ -49,6 +65,7 @@ export function openDb(opts: { inMemory: boolean; dataDir: string }): { db: Db; 
 }
 
 function configure(db: Db) {
+  prepareOnFirstUse(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -65,7 +82,7 @@ export const SCHEMA_VERSION = migrations.length;
 export function prepareSnapshotDb(file: string, what: string) {
   let db: Db | undefined;
   try {
-    db = new Database(file);
+    db = new Database(file, ADDON);
     const problems = db.pragma('quick_check') as { quick_check: string }[];
     if (problems[0]?.quick_check !== 'ok') throw new Error(problems.map((p) => p.quick_check).join('; '));
     migrate(db, what, false);
@@ -85,6 +102,18 @@ function migrate(db: Db, location: string, backUp = location !== ':memory:') {
         'start that version, or this one with another folder (--data-dir DIR)',
     );
   if (current === migrations.length) return;
+  if (current === 0 && SCHEMA.version === migrations.length && SCHEMA.digest === migrationsDigest(migrations)) {
+    // A new database: the schema the migrations build, in one step (conformance/schema.test.ts checks it is the same).
+    try {
+      db.transaction(() => {
+        db.exec(SCHEMA.statements.join(';\n'));
+        db.pragma(`user_version = ${migrations.length}`);
+      })();
+    } catch (e) {
+      throw new Error(`upgrading the database ${location} to schema version ${migrations.length} failed (${(e as Error).message}); it is unchanged at version 0`);
+    }
+    return;
+  }
   // An existing database is copied before anything changes it: a failed migration rolls back, and the copy stays.
   const backup = current > 0 && backUp ? backupBeside(db, location, `pre-v${current + 1}`) : undefined;
   for (let v = current; v < migrations.length; v++) {
@@ -100,6 +129,90 @@ function migrate(db: Db, location: string, backUp = location !== ':memory:') {
       );
     }
   }
+}
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/**
+ * A statement that SQLite compiles when it is first run: the stores declare some 150 statements when
+ * they are built, and a start (or a short-lived emulator in a test) runs a few of them. After the first
+ * use its run/get/all/iterate are the compiled statement's own, bound to it.
+ */
+class LazyStatement {
+  private compiled: Statement | undefined;
+  private readonly modes: ((s: Statement) => void)[] = [];
+
+  constructor(
+    private readonly compile: (sql: string) => Statement,
+    readonly source: string,
+  ) {}
+
+  private get stmt(): Statement {
+    if (this.compiled) return this.compiled;
+    const s = this.compile(this.source);
+    for (const mode of this.modes) mode(s);
+    this.compiled = s;
+    const self = this as unknown as Record<string, unknown>;
+    for (const m of ['run', 'get', 'all', 'iterate'] as const) self[m] = s[m].bind(s);
+    return s;
+  }
+
+  /** pluck/raw/expand/safeIntegers before the first use are applied when it is compiled; they return this, as better-sqlite3's do. */
+  private mode(apply: (s: Statement) => void): this {
+    if (this.compiled) apply(this.compiled);
+    else this.modes.push(apply);
+    return this;
+  }
+
+  pluck(...on: [] | [boolean]) {
+    return this.mode((s) => s.pluck(...on));
+  }
+  raw(...on: [] | [boolean]) {
+    return this.mode((s) => s.raw(...on));
+  }
+  expand(...on: [] | [boolean]) {
+    return this.mode((s) => s.expand(...on));
+  }
+  safeIntegers(...on: [] | [boolean]) {
+    return this.mode((s) => s.safeIntegers(...on));
+  }
+  bind(...params: unknown[]) {
+    this.stmt.bind(...params);
+    return this;
+  }
+  run(...params: unknown[]) {
+    return this.stmt.run(...params);
+  }
+  get(...params: unknown[]) {
+    return this.stmt.get(...params);
+  }
+  all(...params: unknown[]) {
+    return this.stmt.all(...params);
+  }
+  iterate(...params: unknown[]) {
+    return this.stmt.iterate(...params);
+  }
+  columns() {
+    return this.stmt.columns();
+  }
+  get reader() {
+    return this.stmt.reader;
+  }
+  get readonly() {
+    return this.stmt.readonly;
+  }
+  get busy() {
+    return this.stmt.busy;
+  }
+  get database() {
+    return this.stmt.database;
+  }
+}
+
+/** Makes `db.prepare` hand out statements compiled on first use (one place, for every store module). */
+function prepareOnFirstUse(db: Db) {
+  const compile = db.prepare.bind(db) as (sql: string) => Statement;
+  Object.defineProperty(db, 'prepare', { value: (sql: string) => new LazyStatement(compile, sql), configurable: true, writable: true });
 }
 
 /** A consistent copy of the database beside it: <db>.<tag>.bak (or <db>.<tag>-2.bak... when taken). */

@@ -8,10 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { UnzipJob, WorkerReply, ZipJob } from './zipJobs.js';
 
-// The worker's own module: compiled JavaScript beside this one, or (tests, tsx) the TypeScript source,
-// which a worker thread can only load through tsx's API (it inherits no loader from vitest or tsx).
+// The worker's own module, beside this one: tsc's zipWorker.js; in the bundle (dist/cli.cjs, where
+// import.meta.url is the bundle's), its own bundle dist/zipWorker.cjs (scripts/bundle.ts); or (tests,
+// tsx) the TypeScript source, which a worker thread can only load through tsx's API (it inherits no
+// loader from vitest or tsx).
 const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(fromSource ? './zipWorker.ts' : './zipWorker.js', import.meta.url);
+const WORKER_URL = new URL(fromSource ? './zipWorker.ts' : import.meta.url.endsWith('.cjs') ? './zipWorker.cjs' : './zipWorker.js', import.meta.url);
 
 function spawn(): Worker {
   if (!fromSource) return new Worker(WORKER_URL);
