@@ -3,8 +3,8 @@
 // then a new database is made by running the migrations in turn, as an existing one is upgraded).
 export const SCHEMA = {
   /** The migrations it is the result of: their number, and the SHA-256 of their text (schemaOf.ts). */
-  version: 13,
-  digest: '1332fa10e0c2c69fe7481ebb04b1320c81f83d5b377f1a10d782a07eff952c39',
+  version: 14,
+  digest: '227bd1d886570374eaff0ab7d7aca952588a39737961a3bad257ee86920bfc17',
   statements: [
     "CREATE TABLE pipelines (\n    account TEXT NOT NULL,\n    region TEXT NOT NULL,\n    name TEXT NOT NULL,\n    version INTEGER NOT NULL,\n    declaration TEXT NOT NULL,\n    created INTEGER NOT NULL,\n    updated INTEGER NOT NULL, pipeline_type TEXT, execution_mode TEXT,\n    PRIMARY KEY (account, region, name)\n  )",
     "CREATE TABLE pipeline_versions (\n    account TEXT NOT NULL,\n    region TEXT NOT NULL,\n    name TEXT NOT NULL,\n    version INTEGER NOT NULL,\n    declaration TEXT NOT NULL,\n    created INTEGER NOT NULL,\n    PRIMARY KEY (account, region, name, version)\n  )",
@@ -67,5 +67,6 @@ export const SCHEMA = {
     "CREATE INDEX executions_active_by_pipeline ON executions (account, region, pipeline, seq) WHERE status IN ('InProgress', 'Stopping')",
     "CREATE INDEX executions_by_updated ON executions (updated)",
     "CREATE INDEX events_by_execution ON events (execution_id)",
+    "CREATE TABLE s3_bodies (\n    id TEXT PRIMARY KEY,\n    data BLOB NOT NULL\n  )",
   ],
 };
