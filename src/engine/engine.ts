@@ -580,9 +580,18 @@ export class Engine {
       if (this.scheduler.stopped) return;
       const message = withoutLocalPaths(e instanceof Error ? e.message : String(e), this.localConfig.dataDir);
       this.log.error(`engine: ${start.action.name} failed to run`, e);
-      this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));
-      this.flush();
+      this.reportOutcome(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
     });
+  }
+
+  /**
+   * An in-process action's outcome, recorded together with the pipeline's next step (the next
+   * action started, the stage or execution ended) in one transaction; what the step starts runs
+   * after the commit. A SIGKILL before the commit loses both, and the next start fails the action as
+   * interrupted, as it would have before the outcome's own commit.
+   */
+  reportOutcome(actionExecutionId: string, result: ActionResult) {
+    this.scheduler.commitAndAdvance(() => this.completeAction(actionExecutionId, result));
   }
 
   /** A provider reports the outcome of an action; the caller runs it inside a transaction. */

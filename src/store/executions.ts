@@ -13,6 +13,7 @@ import type { Db } from './db.js';
 import type { Scope } from './scope.js';
 import { declarationJson } from './declarationJson.js';
 import { historyPages } from './historyPages.js';
+import { parsedDeclaration } from './parsedDeclarations.js';
 
 export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
 /** Where an active execution is: waiting in front of stage_index, or running inside it. */
@@ -91,7 +92,7 @@ function executionFromRaw(r: any): ExecutionRow {
     pipeline: r.pipeline,
     seq: r.seq,
     pipelineVersion: r.pipeline_version,
-    declaration: JSON.parse(r.declaration),
+    declaration: parsedDeclaration(r.declaration),
     status: r.status,
     statusSummary: opt(r.status_summary),
     executionMode: r.execution_mode,
