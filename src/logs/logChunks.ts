@@ -8,11 +8,24 @@ import type { Db } from '../store/db.js';
 /** Logs up to this size stay in the database; a longer one goes to <dataDir>/logs/<id>.log. */
 export const SMALL_LOG_BYTES = 16 * 1024;
 
+/**
+ * How long pieces written outside a transaction may wait for one to join: the action's outcome
+ * (ActionLogs.settle), any line written inside a transaction, or a read. An in-process action
+ * usually ends within this time, so its lines commit with its outcome instead of in commits of
+ * their own (a CloudFormation update wrote its log in 3 or 4 commits). Readers never wait: every
+ * read writes what is pending first. A SIGKILL loses at most this long of an unfinished action's
+ * lines, and the next start fails that action as interrupted.
+ */
+export const HOLD_MS = 100;
+/** Pending bytes past which they are written at once. */
+const HOLD_BYTES = 64 * 1024;
+
 export class LogChunks {
   private readonly s;
-  /** Pieces written outside a transaction, inserted together at the end of the event loop turn (one commit, not one each). */
+  /** Pieces written outside a transaction, inserted together later (one commit, not one each; see HOLD_MS). */
   private pending: [string, Buffer][] = [];
-  private flushScheduled = false;
+  private pendingBytes = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly insertAll;
 
   constructor(private readonly db: Db) {
@@ -34,6 +47,9 @@ export class LogChunks {
     if (!this.pending.length || !this.db.open) return;
     const pieces = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.insertAll(pieces);
   }
 
@@ -42,7 +58,7 @@ export class LogChunks {
     return this.db.open;
   }
 
-  /** Inside a transaction the piece joins it; otherwise it is written at the end of this event loop turn. */
+  /** Inside a transaction the piece (and what is pending) joins it; otherwise it waits, at most HOLD_MS. */
   append(id: string, body: Buffer) {
     if (this.db.inTransaction) {
       this.flush();
@@ -50,16 +66,18 @@ export class LogChunks {
       return;
     }
     this.pending.push([id, body]);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
+    this.pendingBytes += body.length;
+    if (this.pendingBytes > HOLD_BYTES) return this.flush();
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
       try {
         this.flush();
       } catch {
         // The store closed meanwhile: these lines are lost, never the process.
       }
-    });
+    }, HOLD_MS);
+    this.flushTimer.unref();
   }
 
   /** Bytes held for the log (0: none). */
@@ -101,6 +119,7 @@ export class LogChunks {
 
   clear() {
     this.pending = [];
+    this.pendingBytes = 0;
     this.s.clear.run();
   }
 }
