@@ -417,4 +417,12 @@ export const migrations: string[] = [
   `
   DROP INDEX IF EXISTS executions_active;
   `,
+  // An execution's row names its pipeline version instead of holding a copy of that version's
+  // declaration (store/executions.ts BY_VERSION): the copies that are the same text go.
+  `
+  UPDATE executions SET declaration = ''
+   WHERE declaration = (SELECT v.declaration FROM pipeline_versions v
+                         WHERE v.account = executions.account AND v.region = executions.region
+                           AND v.name = executions.pipeline AND v.version = executions.pipeline_version);
+  `,
 ];
