@@ -594,6 +594,15 @@ export class Engine {
     this.scheduler.commitAndAdvance(() => this.completeAction(actionExecutionId, result));
   }
 
+  /**
+   * Runs `change` (a request's transaction, e.g. one that creates an execution) and the advances it
+   * asks for in one transaction: a new execution enters its first stage and starts its actions in
+   * the commit that records it. What the advance starts runs after the commit.
+   */
+  commitAndAdvance<T>(change: () => T): T {
+    return this.scheduler.commitAndAdvance(change);
+  }
+
   /** A provider reports the outcome of an action; the caller runs it inside a transaction. */
   completeAction(actionExecutionId: string, result: ActionResult) {
     const row = this.store.executions.action(actionExecutionId);

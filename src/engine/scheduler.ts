@@ -57,19 +57,22 @@ export class Scheduler {
    * when each had its own transaction. Inside a caller's transaction, `change` just joins it and the
    * advance waits for flush() (its side effects must not start before that transaction commits).
    */
-  commitAndAdvance(change: () => void) {
+  commitAndAdvance<T>(change: () => T): T {
     if (this.store.db.inTransaction) return change();
     const mark = this.afterCommit.length;
+    let result: T;
     try {
-      this.store.tx(() => {
-        change();
+      result = this.store.tx(() => {
+        const r = change();
         while (this.pending.size && !this.halted) this.advanceNext();
+        return r;
       });
     } catch (e) {
       this.afterCommit.length = mark;
       throw e;
     }
     this.flush();
+    return result;
   }
 
   /** Advances the first pending pipeline in a transaction of its own (a savepoint inside another). */
