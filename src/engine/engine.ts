@@ -294,8 +294,25 @@ export class Engine {
     return changed;
   }
 
-  /** One step of one execution; returns whether anything changed. */
+  /**
+   * One step of one execution; returns whether anything changed. A pipeline's only active execution
+   * goes on in the same pass (a stage finished, the next entered, its actions started: one pass, not
+   * three, each of which read the active executions again). Nothing else can contend with it, and its
+   * row in memory is what the store holds, until an action starts: a provider's begin may record an
+   * outcome (and the revisions it brings) that only the next pass reads, so the chain stops there.
+   */
   private step(exec: ExecutionRow, active: ExecutionRow[]): boolean {
+    if (!this.stepOnce(exec, active)) return false;
+    if (active.length !== 1) return true;
+    const started = this.actionsStarted;
+    for (let n = 0; n < 100 && started === this.actionsStarted && ACTIVE.includes(exec.status); n++) if (!this.stepOnce(exec, active)) break;
+    return true;
+  }
+
+  /** Actions started so far (see step()). */
+  private actionsStarted = 0;
+
+  private stepOnce(exec: ExecutionRow, active: ExecutionRow[]): boolean {
     const stages = exec.declaration.stages!;
     if (exec.phase === 'waiting') {
       const halt = halting(exec);
@@ -521,6 +538,7 @@ export class Engine {
   }
 
   private startAction(exec: ExecutionRow, stage: StageDeclaration, action: ActionDeclaration, attempt: number) {
+    this.actionsStarted++;
     const now = this.clock.now();
     const region = action.region ?? exec.region;
     // Both the artifacts and the variables come from the same earlier actions: read them once.
