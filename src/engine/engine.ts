@@ -355,8 +355,7 @@ export class Engine {
   }
 
   /** The action executions that count for the stage's current attempt, by action name. */
-  currentActions(exec: ExecutionRow, stageName: string): Map<string, ActionExecutionRow> {
-    const se = this.store.executions.stage(exec.id, stageName);
+  currentActions(exec: ExecutionRow, stageName: string, se = this.store.executions.stage(exec.id, stageName)): Map<string, ActionExecutionRow> {
     const out = new Map<string, ActionExecutionRow>();
     if (!se) return out;
     // Rows come oldest attempt first; a FAILED_ACTIONS retry keeps each action's latest earlier success.
@@ -382,7 +381,7 @@ export class Engine {
         return true;
       }
     }
-    const current = this.currentActions(exec, stage.name!);
+    const current = this.currentActions(exec, stage.name!, se);
     const actions = stage.actions ?? [];
     const orders = [...new Set(actions.map((a) => a.runOrder ?? 1))].sort((a, b) => a - b);
     for (const order of orders) {
