@@ -56,3 +56,10 @@ describe('executions by pipeline version', () => {
     expect(store.executions.get('e1')!.declaration.stages![0].name).toBe('Copied');
   });
 });
+
+describe('savepoints', () => {
+  it('a nested transaction keeps its page copies in memory, not in a temporary file (temp_store = MEMORY)', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    expect(store.db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+});
