@@ -113,6 +113,27 @@ describe('ActionLogs with a store: short logs in the database', () => {
     }
   });
 
+  it('lines held from before a transaction that joined it and rolled back are written again', async () => {
+    const store = withStore();
+    const logs = new ActionLogs(tempDir(), store.db);
+    logs.appendLine(ID, 'before');
+    expect(() =>
+      store.tx(() => {
+        logs.appendLine(OTHER, 'inside');
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(logs.read(ID)?.toString()).toBe('before\n');
+    expect(logs.read(OTHER)).toBeUndefined();
+    // Committed: written once.
+    logs.appendLine(ID, 'again');
+    store.tx(() => logs.appendLine(OTHER, 'kept'));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(logs.read(ID)?.toString()).toBe('before\nagain\n');
+    expect(logs.read(OTHER)?.toString()).toBe('kept\n');
+  });
+
   it('moves a log that outgrows SMALL_LOG_BYTES to its file, in order, and appends there from then on', () => {
     const dir = tempDir();
     const store = withStore();

@@ -34,6 +34,9 @@ export class LogChunks {
       size: db.prepare<[string], number | null>('SELECT SUM(length(body)) FROM action_log_chunks WHERE id = ?').pluck(),
       bodies: db.prepare<[string], Buffer>('SELECT body FROM action_log_chunks WHERE id = ? ORDER BY rowid').pluck(),
       remove: db.prepare<[string]>('DELETE FROM action_log_chunks WHERE id = ?'),
+      between: db.prepare<[number, number], { rowid: number; id: string; n: number }>(
+        'SELECT rowid, id, length(body) AS n FROM action_log_chunks WHERE rowid BETWEEN ? AND ?',
+      ),
       all: db.prepare<[], { id: string; body: Buffer }>('SELECT id, body FROM action_log_chunks ORDER BY id, rowid'),
       clear: db.prepare('DELETE FROM action_log_chunks'),
     };
@@ -50,7 +53,43 @@ export class LogChunks {
     this.pendingBytes = 0;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.insertAll(pieces);
+    if (!this.db.inTransaction) return void this.insertAll(pieces);
+    // Inside a caller's transaction: if it rolls back, lines written before it must not go with it.
+    for (const [id, body] of pieces) this.joined.push({ rowid: Number(this.s.insert.run(id, body).lastInsertRowid), id, body });
+    if (this.joined.length === pieces.length) queueMicrotask(() => this.checkJoined());
+  }
+
+  /**
+   * Pending pieces written into a caller's transaction, checked once it has ended (transactions are
+   * synchronous: by the next microtask it committed or rolled back): those it took back are pending again.
+   */
+  private joined: { rowid: number; id: string; body: Buffer }[] = [];
+
+  private checkJoined() {
+    const joined = this.joined;
+    this.joined = [];
+    if (!joined.length || !this.db.open) return;
+    const rowids = joined.map((p) => p.rowid);
+    const rows = new Map(this.s.between.all(Math.min(...rowids), Math.max(...rowids)).map((r) => [r.rowid, r]));
+    const lost = joined.filter((p) => rows.get(p.rowid)?.id !== p.id || rows.get(p.rowid)?.n !== p.body.length);
+    if (!lost.length) return;
+    this.pending.unshift(...lost.map((p): [string, Buffer] => [p.id, p.body]));
+    this.pendingBytes += lost.reduce((n, p) => n + p.body.length, 0);
+    this.flushIn(0);
+  }
+
+  /** Writes what is pending in `ms` (unless a flush comes first). */
+  private flushIn(ms: number) {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.flush();
+      } catch {
+        // The store closed meanwhile: these lines are lost, never the process.
+      }
+    }, ms);
+    this.flushTimer.unref();
   }
 
   /** False once the store is closed (a build still printing after stop). */
@@ -68,16 +107,7 @@ export class LogChunks {
     this.pending.push([id, body]);
     this.pendingBytes += body.length;
     if (this.pendingBytes > HOLD_BYTES) return this.flush();
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      try {
-        this.flush();
-      } catch {
-        // The store closed meanwhile: these lines are lost, never the process.
-      }
-    }, HOLD_MS);
-    this.flushTimer.unref();
+    this.flushIn(HOLD_MS);
   }
 
   /** Bytes held for the log (0: none). */
@@ -120,6 +150,7 @@ export class LogChunks {
   clear() {
     this.pending = [];
     this.pendingBytes = 0;
+    this.joined = [];
     this.s.clear.run();
   }
 }
