@@ -13,8 +13,9 @@ export const SMALL_LOG_BYTES = 16 * 1024;
  * (ActionLogs.settle), any line written inside a transaction, or a read. An in-process action
  * usually ends within this time, so its lines commit with its outcome instead of in commits of
  * their own (a CloudFormation update wrote its log in 3 or 4 commits). Readers never wait: every
- * read writes what is pending first. A SIGKILL loses at most this long of an unfinished action's
- * lines, and the next start fails that action as interrupted.
+ * read writes what is pending first. A SIGKILL loses at most this long of unfinished actions' lines
+ * (an outcome is never committed without its lines; an in-process action cut short is failed as
+ * interrupted at the next start).
  */
 export const HOLD_MS = 100;
 /** Pending bytes past which they are written at once. */
