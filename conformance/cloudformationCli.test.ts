@@ -29,6 +29,13 @@ const cfn = (...args: string[]): Promise<Run> =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     ),
   );
+/**
+ * `aws cloudformation deploy` names its change set after the current second
+ * (awscli-cloudformation-package-deploy-<epoch seconds>): two deploys of one stack within the same
+ * second ask for the same name, and the first one's (kept when it had no changes) is still there. The
+ * emulator answers AlreadyExistsException then, as CloudFormation would; a test waits for the next second.
+ */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
 const json = (r: Run) => {
   expect([r.code, r.stderr]).toEqual([0, '']);
   return JSON.parse(r.stdout);
@@ -68,8 +75,10 @@ describe.skipIf(!hasAws)(hasAws ? 'CloudFormation with the AWS CLI v1' : 'CloudF
   });
 
   it('`deploy` again with nothing changed says so; with a change it updates the stack', async () => {
+    await nextSecond();
     const same = await cfn('deploy', '--template-file', path.join(tmp, 'bucket.yml'), '--stack-name', 'web', '--parameter-overrides', 'Env=prod', '--no-fail-on-empty-changeset');
     expect([same.code, same.stdout.trim().split('\n').at(-1)]).toEqual([0, 'No changes to deploy. Stack web is up to date']);
+    await nextSecond();
     const changed = await cfn('deploy', '--template-file', path.join(tmp, 'bucket.yml'), '--stack-name', 'web', '--parameter-overrides', 'Env=dev');
     expect([changed.code, changed.stdout]).toEqual([0, expect.stringContaining('Successfully created/updated stack - web')]);
     const [s] = json(await cfn('describe-stacks', '--stack-name', 'web')).Stacks;

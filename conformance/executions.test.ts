@@ -128,6 +128,27 @@ describe('executions', () => {
     await waitForStatus(t.cp, 'rejected', id, 'Failed');
   });
 
+  it('StartPipelineExecution records the execution and its entry into the first stage in one commit', async () => {
+    await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('one-commit', [{ name: 'Gate', actions: [approvalAction()] }], { pipelineType: 'V2', executionMode: 'PARALLEL' }) }));
+    await newestExecutionId(t.cp, 'one-commit');
+    const store = t.emu.store;
+    let commits = 0;
+    const tx = store.tx.bind(store);
+    (store as { tx: unknown }).tx = <T>(fn: () => T): T => {
+      if (!store.db.inTransaction) commits++;
+      return tx(fn);
+    };
+    try {
+      const { pipelineExecutionId } = await t.cp.send(new StartPipelineExecutionCommand({ name: 'one-commit' }));
+      await new Promise((r) => setImmediate(r));
+      expect(commits).toBe(1);
+      const state = await t.cp.send(new GetPipelineStateCommand({ name: 'one-commit' }));
+      expect(state.stageStates![0].latestExecution).toEqual({ pipelineExecutionId, status: 'InProgress' });
+    } finally {
+      delete (store as { tx?: unknown }).tx;
+    }
+  });
+
   it('StartPipelineExecution is idempotent per clientRequestToken', async () => {
     await t.cp.send(new CreatePipelineCommand({ pipeline: pipelineOf('idem', [{ name: 'Gate', actions: [approvalAction()] }]) }));
     const a = await t.cp.send(new StartPipelineExecutionCommand({ name: 'idem', clientRequestToken: 'token-1' }));

@@ -74,11 +74,15 @@ describe('data folders of earlier versions', () => {
   });
 
   it('the first schema with executions, approvals and objects (v6): all kept, the waiting approval still approvable with its token', async () => {
-    const { dataDir, expected } = copyOf('data-v6', 'v6');
+    const { dataDir, expected, db } = copyOf('data-v6', 'v6');
     const emu = await startEmulator({ inMemory: false, dataDir });
     try {
       const cp = client(emu.endpoint);
       expect(await names(cp)).toEqual(['legacy-done', 'legacy-waiting']);
+      // The executions' copies of their version's declaration are gone: the rows name the version.
+      const raw = new Database(db, { readonly: true });
+      expect(raw.prepare("SELECT COUNT(*) AS copies, SUM(declaration = '') AS named FROM executions").get()).toEqual({ copies: 2, named: 2 });
+      raw.close();
       for (const [pipeline, status] of [
         ['legacy-done', 'Succeeded'],
         ['legacy-waiting', 'InProgress'],

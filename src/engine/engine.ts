@@ -294,8 +294,25 @@ export class Engine {
     return changed;
   }
 
-  /** One step of one execution; returns whether anything changed. */
+  /**
+   * One step of one execution; returns whether anything changed. A pipeline's only active execution
+   * goes on in the same pass (a stage finished, the next entered, its actions started: one pass, not
+   * three, each of which read the active executions again). Nothing else can contend with it, and its
+   * row in memory is what the store holds, until an action starts: a provider's begin may record an
+   * outcome (and the revisions it brings) that only the next pass reads, so the chain stops there.
+   */
   private step(exec: ExecutionRow, active: ExecutionRow[]): boolean {
+    if (!this.stepOnce(exec, active)) return false;
+    if (active.length !== 1) return true;
+    const started = this.actionsStarted;
+    for (let n = 0; n < 100 && started === this.actionsStarted && ACTIVE.includes(exec.status); n++) if (!this.stepOnce(exec, active)) break;
+    return true;
+  }
+
+  /** Actions started so far (see step()). */
+  private actionsStarted = 0;
+
+  private stepOnce(exec: ExecutionRow, active: ExecutionRow[]): boolean {
     const stages = exec.declaration.stages!;
     if (exec.phase === 'waiting') {
       const halt = halting(exec);
@@ -338,8 +355,7 @@ export class Engine {
   }
 
   /** The action executions that count for the stage's current attempt, by action name. */
-  currentActions(exec: ExecutionRow, stageName: string): Map<string, ActionExecutionRow> {
-    const se = this.store.executions.stage(exec.id, stageName);
+  currentActions(exec: ExecutionRow, stageName: string, se = this.store.executions.stage(exec.id, stageName)): Map<string, ActionExecutionRow> {
     const out = new Map<string, ActionExecutionRow>();
     if (!se) return out;
     // Rows come oldest attempt first; a FAILED_ACTIONS retry keeps each action's latest earlier success.
@@ -365,7 +381,7 @@ export class Engine {
         return true;
       }
     }
-    const current = this.currentActions(exec, stage.name!);
+    const current = this.currentActions(exec, stage.name!, se);
     const actions = stage.actions ?? [];
     const orders = [...new Set(actions.map((a) => a.runOrder ?? 1))].sort((a, b) => a - b);
     for (const order of orders) {
@@ -521,6 +537,7 @@ export class Engine {
   }
 
   private startAction(exec: ExecutionRow, stage: StageDeclaration, action: ActionDeclaration, attempt: number) {
+    this.actionsStarted++;
     const now = this.clock.now();
     const region = action.region ?? exec.region;
     // Both the artifacts and the variables come from the same earlier actions: read them once.
@@ -580,9 +597,27 @@ export class Engine {
       if (this.scheduler.stopped) return;
       const message = withoutLocalPaths(e instanceof Error ? e.message : String(e), this.localConfig.dataDir);
       this.log.error(`engine: ${start.action.name} failed to run`, e);
-      this.store.tx(() => this.completeAction(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } }));
-      this.flush();
+      this.reportOutcome(start.actionExecution.id, { status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
     });
+  }
+
+  /**
+   * An in-process action's outcome, recorded together with the pipeline's next step (the next
+   * action started, the stage or execution ended) in one transaction; what the step starts runs
+   * after the commit. A SIGKILL before the commit loses both, and the next start fails the action as
+   * interrupted, as it would have before the outcome's own commit.
+   */
+  reportOutcome(actionExecutionId: string, result: ActionResult) {
+    this.scheduler.commitAndAdvance(() => this.completeAction(actionExecutionId, result));
+  }
+
+  /**
+   * Runs `change` (a request's transaction, e.g. one that creates an execution) and the advances it
+   * asks for in one transaction: a new execution enters its first stage and starts its actions in
+   * the commit that records it. What the advance starts runs after the commit.
+   */
+  commitAndAdvance<T>(change: () => T): T {
+    return this.scheduler.commitAndAdvance(change);
   }
 
   /** A provider reports the outcome of an action; the caller runs it inside a transaction. */

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/index.js';
 import type { TimerRow } from '../store/timers.js';
@@ -10,8 +14,8 @@ const settled = () => new Promise((r) => setImmediate(r));
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
-function setup(advance: (k: PipelineKey, s: Scheduler) => void = () => {}) {
-  const store = Store.open({ inMemory: true, dataDir: 'unused' });
+function setup(advance: (k: PipelineKey, s: Scheduler) => void = () => {}, dataDir?: string) {
+  const store = Store.open({ inMemory: !dataDir, dataDir: dataDir ?? 'unused' });
   const clock = new ManualClock(1_000_000);
   const advanced: string[] = [];
   const fired: TimerRow[] = [];
@@ -79,5 +83,31 @@ describe('Scheduler', () => {
     scheduler.start([{ ...scope, pipeline: 'c' }]);
     await settled();
     expect(advanced).toEqual(['b', 'c']);
+  });
+
+  it('commitAndAdvance commits a change and the advances it asks for together; a failing advance leaves the change committed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpl-scheduler-'));
+    const effects: string[] = [];
+    let reader: Database.Database | undefined;
+    // What another connection sees: only what is committed.
+    const committed = () => (reader!.prepare('SELECT ref FROM timers ORDER BY ref').pluck().all() as string[]).join(',');
+    const { scheduler, store } = setup((k, s) => {
+      effects.push(`advance ${k.pipeline} sees [${committed()}]`);
+      store.timers.add(5, 'probe', `${k.pipeline}-advanced`);
+      s.afterCommitted(() => effects.push(`effect ${k.pipeline} sees [${committed()}]`));
+      if (k.pipeline === 'bad') throw new Error('advance failed');
+    }, dir);
+    cleanups.unshift(() => {
+      reader?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    reader = new Database(path.join(dir, 'codepipeline-local.sqlite'), { readonly: true });
+    scheduler.commitAndAdvance(() => {
+      store.timers.add(5, 'probe', 'change');
+      scheduler.schedule({ ...scope, pipeline: 'bad' });
+      scheduler.schedule({ ...scope, pipeline: 'good' });
+    });
+    expect(effects).toEqual(['advance bad sees []', 'advance good sees []', 'effect good sees [change,good-advanced]']);
+    expect(committed()).toBe('change,good-advanced');
   });
 });

@@ -50,19 +50,51 @@ export class Scheduler {
     this.afterCommit.push(effect);
   }
 
+  /**
+   * Runs `change` (an action's outcome, say) and the advances it asks for in one transaction, then
+   * their side effects and whatever else is pending. One commit where there were two: the advance
+   * runs in a savepoint, so a failing advance is logged and leaves the change itself committed, as
+   * when each had its own transaction. Inside a caller's transaction, `change` just joins it and the
+   * advance waits for flush() (its side effects must not start before that transaction commits).
+   */
+  commitAndAdvance<T>(change: () => T): T {
+    if (this.store.db.inTransaction) return change();
+    const mark = this.afterCommit.length;
+    let result: T;
+    try {
+      result = this.store.tx(() => {
+        const r = change();
+        while (this.pending.size && !this.halted) this.advanceNext();
+        return r;
+      });
+    } catch (e) {
+      this.afterCommit.length = mark;
+      throw e;
+    }
+    this.flush();
+    return result;
+  }
+
+  /** Advances the first pending pipeline in a transaction of its own (a savepoint inside another). */
+  private advanceNext() {
+    const [key, k] = this.pending.entries().next().value!;
+    this.pending.delete(key);
+    const mark = this.afterCommit.length;
+    try {
+      this.store.tx(() => this.steps.advance(k));
+    } catch (e) {
+      this.afterCommit.length = mark;
+      this.log.error(`engine: advancing ${k.pipeline} failed`, e);
+    }
+  }
+
   /** Advances every pipeline marked as changed, each in its own transaction, then its side effects. */
   flush() {
     this.flushScheduled = false;
+    // Side effects start only once the state that asked for them is committed.
+    for (const effect of this.afterCommit.splice(0)) effect();
     while (this.pending.size && !this.halted) {
-      const [key, k] = this.pending.entries().next().value!;
-      this.pending.delete(key);
-      try {
-        this.store.tx(() => this.steps.advance(k));
-      } catch (e) {
-        this.afterCommit.length = 0;
-        this.log.error(`engine: advancing ${k.pipeline} failed`, e);
-      }
-      // Side effects start only once the state that asked for them is committed.
+      this.advanceNext();
       for (const effect of this.afterCommit.splice(0)) effect();
     }
     this.armTimer();

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Store } from '../store/index.js';
 import { ActionLogs } from './actionLogs.js';
-import { SMALL_LOG_BYTES } from './logChunks.js';
+import { HOLD_MS, SMALL_LOG_BYTES } from './logChunks.js';
 
 const ID = '0f6c2b0e-1111-4222-8333-444455556666';
 const OTHER = '0f6c2b0e-1111-4222-8333-777788889999';
@@ -91,6 +91,47 @@ describe('ActionLogs with a store: short logs in the database', () => {
     expect(rows()).toBe(0);
     logs.settle(ID);
     expect(rows()).toBe(1);
+  });
+
+  it('holds lines written outside a transaction for the next one that writes a line (one commit), at most HOLD_MS', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+    try {
+      const store = withStore();
+      const logs = new ActionLogs(tempDir(), store.db);
+      const rows = () => store.db.prepare('SELECT COUNT(*) FROM action_log_chunks').pluck().get();
+      logs.appendLine(ID, 'first');
+      vi.advanceTimersByTime(HOLD_MS - 1);
+      expect(rows()).toBe(0);
+      store.tx(() => logs.appendLine(OTHER, 'inside'));
+      expect(rows()).toBe(2);
+      logs.appendLine(ID, 'second');
+      vi.advanceTimersByTime(HOLD_MS);
+      expect(rows()).toBe(3);
+      expect(logs.read(ID)?.toString()).toBe('first\nsecond\n');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lines held from before a transaction that joined it and rolled back are written again', async () => {
+    const store = withStore();
+    const logs = new ActionLogs(tempDir(), store.db);
+    logs.appendLine(ID, 'before');
+    expect(() =>
+      store.tx(() => {
+        logs.appendLine(OTHER, 'inside');
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(logs.read(ID)?.toString()).toBe('before\n');
+    expect(logs.read(OTHER)).toBeUndefined();
+    // Committed: written once.
+    logs.appendLine(ID, 'again');
+    store.tx(() => logs.appendLine(OTHER, 'kept'));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(logs.read(ID)?.toString()).toBe('before\nagain\n');
+    expect(logs.read(OTHER)?.toString()).toBe('kept\n');
   });
 
   it('moves a log that outgrows SMALL_LOG_BYTES to its file, in order, and appends there from then on', () => {

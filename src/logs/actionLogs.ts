@@ -141,7 +141,7 @@ export class ActionLogs {
     return fd;
   }
 
-  /** Before an action's outcome is recorded: its lines held for the end of this turn are written now. */
+  /** Before an action's outcome is recorded: its lines still held (see HOLD_MS) are written now, in the outcome's transaction. */
   settle(_id: string) {
     if (this.chunks?.usable) this.chunks.flush();
   }

@@ -49,6 +49,40 @@ describe('stack events in rows of their own', () => {
     expect(rows().map((r) => r.event_id)).toEqual(['old', 'new']);
   });
 
+  it('reads stay exact while parsed events are reused: appends, front drops, rolled back saves, new lists', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    const put = (events: object[]) => store.simulated.put(scope, 'cloudformation-stack', 'demo', { stackName: 'demo', events }, 1);
+    const read = () => store.simulated.get<{ events: { eventId: string }[] }>(scope, 'cloudformation-stack', 'demo')!.document.events;
+    const ids = () => read().map((e) => e.eventId);
+    const rolledBack = (events: object[]) =>
+      expect(() =>
+        store.tx(() => {
+          put(events);
+          expect(ids()).toEqual(events.map((e) => (e as { eventId: string }).eventId));
+          throw new Error('roll back');
+        }),
+      ).toThrow('roll back');
+    put([ev('a'), ev('b')]);
+    expect(ids()).toEqual(['a', 'b']);
+    // Each read has its own list (an operation appends to it); the events themselves refuse changes.
+    const mine = read();
+    mine.push(ev('mine'));
+    expect(ids()).toEqual(['a', 'b']);
+    expect(() => Object.assign(mine[0], { resourceStatus: 'changed' })).toThrow(TypeError);
+    rolledBack([ev('a'), ev('b'), ev('c')]);
+    expect(ids()).toEqual(['a', 'b']);
+    rolledBack([ev('a'), ev('x')]);
+    put([ev('a'), ev('y')]);
+    expect(ids()).toEqual(['a', 'y']);
+    put([ev('y'), ev('z'), ev('w')]);
+    expect(ids()).toEqual(['y', 'z', 'w']);
+    expect(read()[2]).toEqual(ev('w'));
+    put([ev('n')]);
+    expect(ids()).toEqual(['n']);
+    // A status check reads the document without its events.
+    expect(store.simulated.peek<{ stackName: string; events?: unknown }>(scope, 'cloudformation-stack', 'demo')).toEqual({ stackName: 'demo' });
+  });
+
   it('other kinds keep their documents whole', () => {
     store = Store.open({ inMemory: true, dataDir: 'unused' });
     store.simulated.put(scope, 'deployment', 'demo', { events: [ev('a')] }, 1);

@@ -32,9 +32,28 @@ interface EventedDocument {
   events?: { eventId: string }[];
 }
 
+/** A stack's events as last read: rows first..last (seqs are contiguous: appended at the end, dropped from the front). */
+interface CachedEvents {
+  first: number;
+  last: number;
+  lastId: string;
+  events: readonly { eventId: string }[];
+}
+
+/** Stacks whose parsed events are kept (the most recently read). */
+const CACHED_EVENT_LISTS = 16;
+
 export class SimulatedStore {
   private readonly s;
   private readonly putEvented;
+  /**
+   * Parsed events by resource: a stack operation reads its stack several times and a stack keeps up
+   * to 1,000 events, so each read parsed them all again. Checked against the rows at every read (the
+   * last row's seq and id, the first seq, the count): rows appended since are read and parsed, rows
+   * dropped from the front are dropped, anything else reads the whole list again. The events are
+   * frozen: every reader gets its own array of the same objects.
+   */
+  private readonly eventCache = new Map<string, CachedEvents>();
 
   constructor(db: Db) {
     this.putEvented = db.transaction((s: Scope, kind: SimulatedKind, name: string, document: EventedDocument, now: number) => {
@@ -52,7 +71,18 @@ export class SimulatedStore {
       list: db.prepare('SELECT * FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY updated DESC, rowid DESC'),
       remove: db.prepare('DELETE FROM simulated_resources WHERE account = ? AND region = ? AND kind = ? AND name = ?'),
       listKind: db.prepare('SELECT * FROM simulated_resources WHERE kind = ? ORDER BY rowid'),
-      events: db.prepare('SELECT event FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? ORDER BY seq').pluck(),
+      events: db.prepare<[string, string, string, string], { seq: number; event_id: string; event: string }>(
+        'SELECT seq, event_id, event FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? ORDER BY seq',
+      ),
+      eventsAfter: db.prepare<[string, string, string, string, number], { seq: number; event_id: string; event: string }>(
+        'SELECT seq, event_id, event FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? AND seq > ? ORDER BY seq',
+      ),
+      eventRange: db.prepare<[string, string, string, string], { first: number | null; last: number | null; n: number }>(
+        'SELECT MIN(seq) AS first, MAX(seq) AS last, COUNT(*) AS n FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ?',
+      ),
+      eventIdAt: db
+        .prepare<[string, string, string, string, number], string>('SELECT event_id FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? AND seq = ?')
+        .pluck(),
       lastEvent: db.prepare<[string, string, string, string], { seq: number; event_id: string }>(
         'SELECT seq, event_id FROM simulated_events WHERE account = ? AND region = ? AND kind = ? AND name = ? ORDER BY seq DESC LIMIT 1',
       ),
@@ -84,15 +114,56 @@ export class SimulatedStore {
     const record = fromRaw<T>(r);
     if (EVENTED.has(record.kind)) {
       const doc = record.document as EventedDocument;
-      const rows = this.s.events.all(record.account, record.region, record.kind, record.name) as string[];
-      if (rows.length || !Array.isArray(doc.events)) doc.events = rows.map((e) => JSON.parse(e));
+      const events = this.eventsOf(record.account, record.region, record.kind, record.name);
+      if (events.length || !Array.isArray(doc.events)) doc.events = events;
     }
     return record;
+  }
+
+  /** The event rows of a resource, parsed (see eventCache), as a new array. */
+  private eventsOf(account: string, region: string, kind: SimulatedKind, name: string): { eventId: string }[] {
+    const key = `${account}\u0000${region}\u0000${kind}\u0000${name}`;
+    const range = this.s.eventRange.get(account, region, kind, name)!;
+    const cached = this.eventCache.get(key);
+    this.eventCache.delete(key);
+    if (range.last === null || range.first === null) return [];
+    const parse = (rows: { event: string }[]) => rows.map((row) => Object.freeze(JSON.parse(row.event)) as { eventId: string });
+    let events: { eventId: string }[] | undefined;
+    const contiguous = range.n === range.last - range.first + 1;
+    // Still valid when the row the cache ends with is still there: only appends and front drops happened since.
+    if (
+      cached &&
+      contiguous &&
+      cached.first <= range.first &&
+      range.first <= cached.last &&
+      cached.last <= range.last &&
+      this.s.eventIdAt.get(account, region, kind, name, cached.last) === cached.lastId
+    ) {
+      const added = cached.last < range.last ? parse(this.s.eventsAfter.all(account, region, kind, name, cached.last)) : [];
+      events = [...cached.events.slice(range.first - cached.first), ...added];
+    }
+    let lastId: string | undefined;
+    if (!events) {
+      const rows = this.s.events.all(account, region, kind, name);
+      events = parse(rows);
+      lastId = rows[rows.length - 1]?.event_id;
+    } else lastId = events[events.length - 1]?.eventId;
+    if (contiguous && lastId !== undefined && events.length === range.n) {
+      this.eventCache.set(key, { first: range.first, last: range.last, lastId, events: events.slice() });
+      if (this.eventCache.size > CACHED_EVENT_LISTS) this.eventCache.delete(this.eventCache.keys().next().value!);
+    }
+    return events;
   }
 
   get<T>(s: Scope, kind: SimulatedKind, name: string): SimulatedRecord<T> | undefined {
     const r = this.s.get.get(s.account, s.region, kind, name);
     return r ? this.read<T>(r) : undefined;
+  }
+
+  /** The document alone, without an evented kind's events (cheap: for a status check). */
+  peek<T>(s: Scope, kind: SimulatedKind, name: string): T | undefined {
+    const r = this.s.get.get(s.account, s.region, kind, name);
+    return r ? fromRaw<T>(r).document : undefined;
   }
 
   put(s: Scope, kind: SimulatedKind, name: string, document: unknown, now: number) {

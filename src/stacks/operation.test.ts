@@ -294,3 +294,26 @@ describe('exports between stacks', () => {
     expect(calls.filter((c) => c.startsWith('create B'))).toEqual(['create B {"Name":"shared-value"}']);
   });
 });
+
+describe('commits', () => {
+  it('an update in place commits three times (not five); UPDATE_IN_PROGRESS is saved before apply() returns its promise', async () => {
+    const { op } = setup();
+    const body = (tag: string) => `Resources:\n  A: {Type: Test::Fake::Thing, Properties: {Name: a, Tag: ${tag}}}\n`;
+    const first = op();
+    await first.apply(first.newStack(), doc(body('x')), true);
+    let commits = 0;
+    const tx = store.tx.bind(store);
+    (store as { tx: unknown }).tx = <T>(fn: () => T): T => {
+      if (!store.db.inTransaction) commits++;
+      return tx(fn);
+    };
+    const o = op();
+    const pending = o.apply(o.load()!, doc(body('y')), false);
+    expect(store.simulated.peek<StackDocument>(scope, STACK_KIND, 'demo')!.status).toBe('UPDATE_IN_PROGRESS');
+    expect(commits).toBe(1);
+    const s = await pending;
+    expect(commits).toBe(3);
+    expect(statuses(s).slice(-5)).toEqual(['demo UPDATE_IN_PROGRESS', 'A UPDATE_IN_PROGRESS', 'A UPDATE_COMPLETE', 'demo UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'demo UPDATE_COMPLETE']);
+    expect(store.simulated.get<StackDocument>(scope, STACK_KIND, 'demo')!.document).toEqual(s);
+  });
+});

@@ -137,7 +137,15 @@ export class StackOperation {
     return s && s.status !== 'DELETE_COMPLETE' ? s : undefined;
   }
 
+  /** Whether `s` holds changes not saved yet (see apply()). */
+  private unsaved = false;
+
+  private saveIfUnsaved(s: StackDocument) {
+    if (this.unsaved) this.save(s);
+  }
+
   save(s: StackDocument) {
+    this.unsaved = false;
     const { origin } = this.options;
     const now = this.now();
     s.updated = new Date(now).toISOString();
@@ -265,7 +273,7 @@ export class StackOperation {
 
   /** Refuses an operation on a stack another operation is working on. */
   private checkIdle(s: StackDocument) {
-    const current = this.store.simulated.get<StackDocument>(this.scope, STACK_KIND, this.stackName)?.document;
+    const current = this.store.simulated.peek<StackDocument>(this.scope, STACK_KIND, this.stackName);
     const status = current && current.stackId === s.stackId ? current.status : s.status;
     if (busy(status)) throw new StackFailure(`Stack:${s.stackId} is in ${status} state and can not be updated.`, 'JobFailed', s.stackId, true);
   }
@@ -314,7 +322,9 @@ export class StackOperation {
       description: typeof d.template.Description === 'string' ? d.template.Description : undefined,
       noEchoParameters: noEchoParameters(d.template),
     });
-    this.save(s);
+    // Saved together with the first resource's first step, which comes before any wait (one commit,
+    // not two); at the latest before the first wait, so the promise is never returned unsaved.
+    this.unsaved = true;
 
     let failed: { logicalId: string; reason: string; created: boolean } | undefined;
     let first = true;
@@ -323,7 +333,9 @@ export class StackOperation {
       try {
         if (this.options.simulateFailure && first) throw new ProvisionError(SIMULATED_REASON);
         first = false;
-        await this.provisionOne(s, w, p, old);
+        const step = this.provisionOne(s, w, p, old);
+        this.saveIfUnsaved(s);
+        await step;
       } catch (e) {
         if (!(e instanceof ProvisionError) && !(e instanceof TemplateError) && !(e instanceof ReplacementRequired)) this.options.note?.(`${p.logicalId}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         failed = { logicalId: p.logicalId, reason: message(e), created: !old };
@@ -337,6 +349,7 @@ export class StackOperation {
         break;
       }
     }
+    this.saveIfUnsaved(s);
     if (!failed) {
       try {
         const evaluated = evaluateOutputs(d.template, w.ctx);
@@ -373,7 +386,6 @@ export class StackOperation {
     s.resources = planned.order.map((p) => live.get(p.logicalId)!).filter(Boolean);
     s.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
     this.event(s, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-    this.save(s);
     await this.cleanup(s, 'UPDATE_COMPLETE');
     return s;
   }
@@ -609,13 +621,18 @@ export class StackOperation {
     });
     s.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
     this.event(s, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-    this.save(s);
     await this.cleanup(s, 'UPDATE_ROLLBACK_COMPLETE');
   }
 
-  /** Deletes what the operation superseded (newest first), then ends in `final`. A resource that fails to delete is left, as CloudFormation leaves it. */
+  /**
+   * Deletes what the operation superseded (newest first), then ends in `final`. A resource that fails
+   * to delete is left, as CloudFormation leaves it. The *_CLEANUP_IN_PROGRESS state the caller set is
+   * saved first only when there is something to delete; otherwise it is saved with the final state,
+   * in one transaction (the same events; a restart resumes from the state before either way).
+   */
   private async cleanup(s: StackDocument, final: string) {
     const ip = s.inProgress!;
+    if (ip.discard.length) this.save(s);
     while (ip.discard.length) {
       const r = ip.discard[ip.discard.length - 1];
       try {

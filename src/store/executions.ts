@@ -11,8 +11,8 @@ import type {
 } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
-import { declarationJson } from './declarationJson.js';
 import { historyPages } from './historyPages.js';
+import { parsedDeclaration } from './parsedDeclarations.js';
 
 export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
 /** Where an active execution is: waiting in front of stage_index, or running inside it. */
@@ -83,7 +83,14 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 const parse = <T>(v: string | null): T | undefined => (v === null ? undefined : (JSON.parse(v) as T));
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-function executionFromRaw(r: any): ExecutionRow {
+/**
+ * An execution runs one version of its pipeline, and its row names that version instead of holding
+ * another copy of its declaration (~1 KB per execution, the largest part of the row): the declaration
+ * column is '' and the text is the pipeline_versions row's. Rows written before hold their own copy.
+ */
+const BY_VERSION = '';
+
+function executionFromRaw(r: any, declarationText: (r: any) => string): ExecutionRow {
   return {
     id: r.id,
     account: r.account,
@@ -91,7 +98,7 @@ function executionFromRaw(r: any): ExecutionRow {
     pipeline: r.pipeline,
     seq: r.seq,
     pipelineVersion: r.pipeline_version,
-    declaration: JSON.parse(r.declaration),
+    declaration: parsedDeclaration(r.declaration === BY_VERSION ? declarationText(r) : r.declaration),
     status: r.status,
     statusSummary: opt(r.status_summary),
     executionMode: r.execution_mode,
@@ -202,6 +209,9 @@ export class ExecutionStore {
            @executionType, @triggerType, @triggerDetail, @variables, @sourceRevisions, @artifactRevisions, @rollbackMetadata,
            @clientRequestToken, @stageIndex, @phase, @created, @updated)`,
       ),
+      versionDeclaration: db
+        .prepare<[string, string, string, number], string>('SELECT declaration FROM pipeline_versions WHERE account = ? AND region = ? AND name = ? AND version = ?')
+        .pluck(),
       nextSeq: db.prepare<[string, string, string], { n: number }>(
         'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM executions WHERE account = ? AND region = ? AND pipeline = ?',
       ),
@@ -266,14 +276,24 @@ export class ExecutionStore {
     this.updateAction = updater(db, 'action_executions', ACTION_COLUMNS, 'id');
   }
 
+  /** The declaration text of the pipeline version an execution row names (see BY_VERSION). */
+  private readonly versionText = (r: any): string => {
+    const text = this.s.versionDeclaration.get(r.account, r.region, r.pipeline, r.pipeline_version);
+    if (text === undefined) throw new Error(`execution ${r.id}: version ${r.pipeline_version} of the pipeline ${r.pipeline} is missing from the store`);
+    return text;
+  };
+
+  private readonly fromRaw = (r: any): ExecutionRow => executionFromRaw(r, this.versionText);
+
   nextSeq(s: Scope, pipeline: string): number {
     return this.s.nextSeq.get(s.account, s.region, pipeline)!.n;
   }
 
+  /** `e.declaration` must be version `e.pipelineVersion` of the pipeline as stored: the row refers to it (BY_VERSION). */
   insert(e: ExecutionRow) {
     this.s.insert.run({
       ...e,
-      declaration: declarationJson(e.declaration),
+      declaration: BY_VERSION,
       triggerDetail: e.triggerDetail ?? null,
       variables: JSON.stringify(e.variables),
       sourceRevisions: JSON.stringify(e.sourceRevisions),
@@ -285,27 +305,27 @@ export class ExecutionStore {
 
   get(id: string): ExecutionRow | undefined {
     const r = this.s.get.get(id);
-    return r ? executionFromRaw(r) : undefined;
+    return r ? this.fromRaw(r) : undefined;
   }
 
   getScoped(s: Scope, pipeline: string, id: string): ExecutionRow | undefined {
     const r = this.s.getScoped.get(s.account, s.region, pipeline, id);
-    return r ? executionFromRaw(r) : undefined;
+    return r ? this.fromRaw(r) : undefined;
   }
 
   byClientToken(s: Scope, pipeline: string, token: string): ExecutionRow | undefined {
     const r = this.s.byToken.get(s.account, s.region, pipeline, token);
-    return r ? executionFromRaw(r) : undefined;
+    return r ? this.fromRaw(r) : undefined;
   }
 
   /** Newest first, strictly older than `beforeSeq`. */
   list(s: Scope, pipeline: string, beforeSeq: number, limit: number): ExecutionRow[] {
-    return this.s.list.all(s.account, s.region, pipeline, beforeSeq, limit).map(executionFromRaw);
+    return this.s.list.all(s.account, s.region, pipeline, beforeSeq, limit).map(this.fromRaw);
   }
 
   /** Active (InProgress or Stopping) executions of a pipeline, oldest first. */
   active(s: Scope, pipeline: string): ExecutionRow[] {
-    return this.s.active.all(s.account, s.region, pipeline).map(executionFromRaw);
+    return this.s.active.all(s.account, s.region, pipeline).map(this.fromRaw);
   }
 
   activePipelines(): { account: string; region: string; pipeline: string }[] {
@@ -314,13 +334,13 @@ export class ExecutionStore {
 
   latest(s: Scope, pipeline: string): ExecutionRow | undefined {
     const r = this.s.latest.get(s.account, s.region, pipeline);
-    return r ? executionFromRaw(r) : undefined;
+    return r ? this.fromRaw(r) : undefined;
   }
 
   /** The newest execution whose revision of one of the artifacts `names` is `revisionId`. */
   withRevision(s: Scope, pipeline: string, names: string[], revisionId: string): ExecutionRow | undefined {
     const r = this.s.withRevision.get({ account: s.account, region: s.region, pipeline, revisionId, names: JSON.stringify(names) });
-    return r ? executionFromRaw(r) : undefined;
+    return r ? this.fromRaw(r) : undefined;
   }
 
   deleteForPipeline(s: Scope, pipeline: string) {

@@ -426,4 +426,12 @@ export const migrations: string[] = [
     data BLOB NOT NULL
   );
   `,
+  // An execution's row names its pipeline version instead of holding a copy of that version's
+  // declaration (store/executions.ts BY_VERSION): the copies that are the same text go.
+  `
+  UPDATE executions SET declaration = ''
+   WHERE declaration = (SELECT v.declaration FROM pipeline_versions v
+                         WHERE v.account = executions.account AND v.region = executions.region
+                           AND v.name = executions.pipeline AND v.version = executions.pipeline_version);
+  `,
 ];

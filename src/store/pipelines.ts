@@ -2,7 +2,6 @@
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
-import { declarationJson } from './declarationJson.js';
 
 export interface PipelineRow {
   name: string;
@@ -110,7 +109,7 @@ export class PipelineStore {
    * caller runs it inside a transaction.
    */
   create(s: Scope, decl: PipelineDeclaration, now: number): boolean {
-    const json = declarationJson(decl);
+    const json = JSON.stringify(decl);
     const added = this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, now);
     if (added.changes === 0) return false;
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);

@@ -3,8 +3,8 @@
 // then a new database is made by running the migrations in turn, as an existing one is upgraded).
 export const SCHEMA = {
   /** The migrations it is the result of: their number, and the SHA-256 of their text (schemaOf.ts). */
-  version: 14,
-  digest: '227bd1d886570374eaff0ab7d7aca952588a39737961a3bad257ee86920bfc17',
+  version: 15,
+  digest: 'c1e1abef27d0264903f08d20e16c6e6556453c1cbf19a2808a238ad8a9f46ce4',
   statements: [
     "CREATE TABLE pipelines (\n    account TEXT NOT NULL,\n    region TEXT NOT NULL,\n    name TEXT NOT NULL,\n    version INTEGER NOT NULL,\n    declaration TEXT NOT NULL,\n    created INTEGER NOT NULL,\n    updated INTEGER NOT NULL, pipeline_type TEXT, execution_mode TEXT,\n    PRIMARY KEY (account, region, name)\n  )",
     "CREATE TABLE pipeline_versions (\n    account TEXT NOT NULL,\n    region TEXT NOT NULL,\n    name TEXT NOT NULL,\n    version INTEGER NOT NULL,\n    declaration TEXT NOT NULL,\n    created INTEGER NOT NULL,\n    PRIMARY KEY (account, region, name, version)\n  )",

@@ -196,8 +196,7 @@ export abstract class LocalBuildProvider implements ActionProvider {
       fs.rmSync(root, { recursive: true, force: true });
     }
     try {
-      this.engine.store.tx(() => this.engine.completeAction(id, result));
-      this.engine.flush();
+      this.engine.reportOutcome(id, result);
     } catch (e) {
       // The emulator stopped while the build ran: nothing is left to report to.
       this.engine.log.warn(`build ${buildId} finished after its action could be updated`, e);

@@ -41,8 +41,7 @@ export abstract class InProcessProvider implements ActionProvider {
       if (!(e instanceof ActionFailure)) throw e;
       result = { ...e.extra, status: 'Failed', summary: e.message, errorDetails: { code: e.code, message: e.message } };
     }
-    this.engine.store.tx(() => this.engine.completeAction(start.actionExecution.id, result));
-    this.engine.flush();
+    this.engine.reportOutcome(start.actionExecution.id, result);
   }
 }
 

@@ -7,10 +7,9 @@ import type { ActionBegun, ActionStart } from '../../engine/provider.js';
 import type { ArtifactLocation } from '../../engine/artifacts.js';
 import { actionLog, actionLogUrl, byteCount, type ActionLog } from '../../logs/actionLogs.js';
 
-/** Reports the action's outcome in its own transaction and lets the engine advance. */
+/** Reports the action's outcome and lets the engine advance (one transaction). */
 export function complete(engine: Engine, start: ActionStart, result: ActionResult) {
-  engine.store.tx(() => engine.completeAction(start.actionExecution.id, result));
-  engine.flush();
+  engine.reportOutcome(start.actionExecution.id, result);
 }
 
 /** A source action failure as AWS reports it (JobFailed with the message as the summary). */

@@ -4,8 +4,9 @@ import { callerArn } from '../caller.js';
 import type { Handler } from '../handler.js';
 import { loadPipeline } from '../pipelineDeclaration.js';
 
+// The new execution enters its first stage in the same commit (one transaction, not two).
 export const startPipelineExecution: Handler<'StartPipelineExecution'> = (ctx, input) =>
-  ctx.store.tx(() => {
+  ctx.engine.commitAndAdvance(() => {
     const { declaration } = loadPipeline(ctx, input.name);
     if (input.clientRequestToken) {
       const earlier = ctx.store.executions.byClientToken(ctx, input.name, input.clientRequestToken);
