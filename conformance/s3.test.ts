@@ -30,6 +30,7 @@ import type { RunningEmulator } from '../src/index.js';
 import type { ObjectCreatedEvent } from '../src/services/s3/index.js';
 import { INLINE_BODY_BYTES } from '../src/services/s3/inlineBodies.js';
 import { ACCOUNT, client, failure, startEmulator } from './harness.js';
+import { bytes, md5 } from './s3Kit.js';
 
 const OTHER = '210987654321';
 
@@ -43,16 +44,6 @@ function s3(endpoint: string, opts: { accessKeyId?: string; region?: string } = 
   });
 }
 
-const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex');
-const bytes = (n: number, seed = 1) => {
-  const b = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    b[i] = x >>> 16;
-  }
-  return b;
-};
 
 /** The S3 error an SDK call rejected with: name, HTTP status, and the raw Code. */
 async function s3Failure(p: Promise<unknown>) {

@@ -3,7 +3,6 @@
 // works the same for both, side by side: reads, ranges, presigned GETs, copies (to a versioned bucket),
 // versions, deletes, multipart uploads, a SIGKILL right after the answer, snapshots and restores,
 // and a data folder whose small bodies were written as files by an earlier version.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,21 +32,11 @@ import { S3_LIMITS } from '../src/services/s3/limits.js';
 import { ACCOUNT, startEmulator } from './harness.js';
 import { useEntries } from './entryKit.js';
 import { get, presign, signRequest } from './sigv4Kit.js';
+import { bytes, md5 } from './s3Kit.js';
 
 const s3 = (endpoint: string) =>
   new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'test' }, maxAttempts: 1 });
 
-const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
-/** n bytes that differ from one position to the next (a range shows exactly which ones came back). */
-const bytes = (n: number, seed = 1) => {
-  const b = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    b[i] = x >>> 16;
-  }
-  return b;
-};
 
 const filesIn = (dataDir: string) => {
   const dir = path.join(dataDir, 's3', 'blobs');
