@@ -98,15 +98,18 @@ export class ObjectBodies {
     return { id: await this.files.duplicate(id) };
   }
 
-  /** The bytes [start, end] (inclusive) of a body, or all of it. */
-  read(id: string, range?: { start: number; end: number }): Readable {
-    const inline = this.sync(id, range);
-    return inline ? Readable.from([inline]) : this.files.read(id, range);
+  /**
+   * The bytes [start, end] (inclusive) of a body, or all of it: read now when the database keeps it
+   * (answered in one write), a stream of its file otherwise.
+   */
+  open(id: string, range?: { start: number; end: number }): Buffer | Readable {
+    return (range ? this.inline.slice(id, range.start, range.end) : this.inline.get(id)) ?? this.files.read(id, range);
   }
 
-  /** A body kept in the database, read now (all of it or a range); undefined for a file. */
-  sync(id: string, range?: { start: number; end: number }): Buffer | undefined {
-    return range ? this.inline.slice(id, range.start, range.end) : this.inline.get(id);
+  /** The bytes [start, end] (inclusive) of a body, or all of it, as a stream. */
+  read(id: string, range?: { start: number; end: number }): Readable {
+    const body = this.open(id, range);
+    return Buffer.isBuffer(body) ? Readable.from([body]) : body;
   }
 
   async readAll(id: string): Promise<Buffer> {

@@ -135,13 +135,8 @@ export class ObjectStore {
     return this.versions.resolve(bucket, key, versionId);
   }
 
-  readBody(v: ObjectVersion, range?: { start: number; end: number }): Readable {
-    return this.versions.readBody(v, range);
-  }
-
-  /** The body (or a range of it) when the database keeps it, read now; undefined when it is a file (readBody). */
-  inlineBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | undefined {
-    return this.versions.inlineBody(v, range);
+  openBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | Readable {
+    return this.versions.openBody(v, range);
   }
 
   getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {

@@ -194,14 +194,9 @@ export class Versions {
     return v;
   }
 
-  /** A body stream (optionally a byte range, inclusive). */
-  readBody(v: ObjectVersion, range?: { start: number; end: number }): Readable {
-    return this.ctx.bodies.read(v.blob!, range);
-  }
-
-  /** The body (or the range) when it is kept in the database, read now; undefined for a body in a file. */
-  inlineBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | undefined {
-    return this.ctx.bodies.sync(v.blob!, range);
+  /** The body (optionally a byte range, inclusive): the bytes when the database keeps it, else a stream of its file. */
+  openBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | Readable {
+    return this.ctx.bodies.open(v.blob!, range);
   }
 
   /** The whole body of the latest (or a given) version; undefined when there is none. */

@@ -81,13 +81,8 @@ export const getObject: Operation = async (r) => {
     return;
   }
   // A body the database keeps is answered in one write; a file is streamed.
-  const inline = r.deps.objects.inlineBody(v, range);
-  if (inline) {
-    r.res.writeHead(status, all);
-    r.res.end(inline);
-    return;
-  }
-  const stream = r.deps.objects.readBody(v, range);
+  const body = r.deps.objects.openBody(v, range);
   r.res.writeHead(status, all);
-  await pipeline(stream, r.res);
+  if (Buffer.isBuffer(body)) r.res.end(body);
+  else await pipeline(body, r.res);
 };
