@@ -92,6 +92,9 @@ const nodeModules: Plugin = {
   },
 };
 
+/** The banner line that gives every module of a bundle its import.meta.url: the bundle file's own (see `define`). */
+const BUNDLE_URL = "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;";
+
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -118,7 +121,7 @@ const cli = await build({
   entryPoints: [MAIN],
   outfile: path.join(outdir, 'cli.cjs'),
   plugins: [mainWithoutTopLevelAwait, modelsBeside, nodeModules],
-  banner: { js: `(function (exports, require, module, __filename, __dirname) {'use strict';const __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  banner: { js: `(function (exports, require, module, __filename, __dirname) {'use strict';${BUNDLE_URL}` },
   footer: { js: '\n})' },
 });
 
@@ -129,7 +132,7 @@ await build({
   ...common,
   entryPoints: [path.join(ROOT, 'src', 'util', 'zipWorker.ts')],
   outfile: path.join(outdir, 'zipWorker.cjs'),
-  banner: { js: `'use strict';const __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  banner: { js: `'use strict';${BUNDLE_URL}` },
 });
 
 fs.copyFileSync(path.join(ROOT, 'scripts', 'bundleLauncher.mjs'), path.join(outdir, 'main.js'));
