@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { start, type RunningEmulator } from '../src/index.js';
 import { zipFiles } from '../src/util/zip.js';
@@ -101,11 +102,29 @@ export interface EngineLatencyResult {
   /** CodeBuild `echo` action: recorded action start -> success; and the whole 2-stage execution, recorded. */
   /** Process CPU time (all threads) per execution of the recorded runs. */
   pipelineCpuMs: number;
+  /** The polled runs: GetPipelineExecution requests per execution, and the emulator's event loop busy ms per execution (medians). */
+  pipelinePolls: number;
+  pipelineLoopBusyMs: number;
+  /** The polled runs: CPU time of the emulator's thread (its event loop) per execution, mean (Linux only). */
+  pipelineMainCpuMs: number;
   codeBuildAction: LatencyStats;
   codeBuildCpuMs: number;
   /** With BENCH_LATENCY_STAGES: each action of the 5-stage pipeline, median start and end (ms from the execution's start). */
   timeline?: { action: string; startMs: number; endMs: number; durationMs: number }[];
   failures: string[];
+}
+
+/**
+ * CPU time of this process's main thread (the emulator's event loop), ms: Linux's per-thread
+ * counters in clock ticks (10 ms), so only a sum over many executions means anything. NaN elsewhere.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 function stats(values: number[]): LatencyStats {
@@ -139,9 +158,9 @@ class Poller {
   }
 
   /** Answers the wall time (StartPipelineExecution sent -> polled end) and the final status; `gapMs` between polls. */
-  run(name: string, gapMs = 0): Promise<{ id: string; wallMs: number; status: string }> {
+  run(name: string, gapMs = 0): Promise<{ id: string; wallMs: number; status: string; polls: number }> {
     return new Promise((resolve, reject) => {
-      this.worker.once('message', (m: { id: string; wallMs: number; status: string; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+      this.worker.once('message', (m: { id: string; wallMs: number; status: string; polls: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
       this.worker.postMessage({ name, gapMs, timeoutMs: 30_000 });
     });
   }
@@ -204,21 +223,31 @@ async function settle(c: Client, name: string) {
 async function measure(c: Client, poller: Poller, name: string, failures: string[], recorded: (id: string) => Promise<number>) {
   const wall: number[] = [];
   const rec: number[] = [];
+  const polls: number[] = [];
+  const loopBusy: number[] = [];
   let cpuMicros = 0;
+  let mainCpu = 0;
   for (let i = 0; i < WARMUP + 2 * RUNS; i++) {
     const tight = i < WARMUP + RUNS;
+    if (i === WARMUP) mainCpu = mainThreadCpuMs();
+    if (i === WARMUP + RUNS) mainCpu = (mainThreadCpuMs() - mainCpu) / RUNS;
     const cpu = process.cpuUsage();
+    const elu = performance.eventLoopUtilization();
     const r = await poller.run(name, tight ? 0 : 5);
     const used = process.cpuUsage(cpu);
+    const busy = performance.eventLoopUtilization(elu).active;
     if (r.status !== 'Succeeded') failures.push(`${name} execution ${r.id}: ${r.status}`);
     else if (i < WARMUP) continue;
-    else if (tight) wall.push(r.wallMs);
-    else {
+    else if (tight) {
+      wall.push(r.wallMs);
+      polls.push(r.polls);
+      loopBusy.push(busy);
+    } else {
       rec.push(await recorded(r.id));
       cpuMicros += used.user + used.system;
     }
   }
-  return { wall: stats(wall), recorded: stats(rec), cpuMs: rec.length ? cpuMicros / 1000 / rec.length : NaN };
+  return { wall: stats(wall), recorded: stats(rec), cpuMs: rec.length ? cpuMicros / 1000 / rec.length : NaN, polls: stats(polls).median, loopBusyMs: stats(loopBusy).median, mainCpuMs: mainCpu };
 }
 
 /** Each action's median start and end within the executions `ids` (the API's times, milliseconds). */
@@ -255,6 +284,9 @@ export async function runEngineLatencyBench(opts: { emulator?: RunningEmulator; 
     pipelineWall: stats([]),
     pipelineRecorded: stats([]),
     pipelineCpuMs: NaN,
+    pipelinePolls: NaN,
+    pipelineLoopBusyMs: NaN,
+    pipelineMainCpuMs: NaN,
     codeBuildAction: stats([]),
     codeBuildCpuMs: NaN,
     failures,
@@ -270,6 +302,9 @@ export async function runEngineLatencyBench(opts: { emulator?: RunningEmulator; 
       result.pipelineWall = m.wall;
       result.pipelineRecorded = m.recorded;
       result.pipelineCpuMs = m.cpuMs;
+      result.pipelinePolls = m.polls;
+      result.pipelineLoopBusyMs = m.loopBusyMs;
+      result.pipelineMainCpuMs = m.mainCpuMs;
     }
     if (parts.includes('codebuild')) {
       await c.call('CreatePipeline', { pipeline: codeBuildPipeline('bench-codebuild') });
@@ -299,6 +334,12 @@ export function engineLatencyTable(r: EngineLatencyResult): string {
     '|---|---|---:|---:|---:|---:|---:|---|',
     row('5 stages: S3 source, S3 deploy (extract), CloudFormation (SSM parameter), S3 deploy (zip), CloudFormation', 'client (its own thread): StartPipelineExecution sent -> GetPipelineExecution, polled back to back, says Succeeded', r.pipelineWall, NaN, 'median <= 20'),
     row('same', "recorded: the execution's startTime -> lastUpdateTime (polled every 5 ms)", r.pipelineRecorded, r.pipelineCpuMs, 'median <= 20'),
+    ...(Number.isNaN(r.pipelinePolls)
+      ? []
+      : [
+          `| same, polled back to back | GetPipelineExecution requests per execution (median) | | ${r.pipelinePolls} | | | | |`,
+          `| same, polled back to back | the emulator's event loop: busy ms per execution (median); its thread's CPU ms per execution (mean) | | ${f(r.pipelineLoopBusyMs)} | | | ${f(r.pipelineMainCpuMs)} | |`,
+        ]),
     row('CodeBuild action, buildspec one `echo`', "recorded: the action execution's startTime -> lastUpdateTime", r.codeBuildAction, r.codeBuildCpuMs, 'median <= 100'),
     ...(r.timeline
       ? [
