@@ -334,11 +334,8 @@ export function actionLog(engine: LogWriter, actionExecutionId: string, mask: st
   };
 }
 
-/** One formatter for every size, made on first use: toLocaleString builds a new one per call (~30 µs each). */
-let grouped: Intl.NumberFormat | undefined;
-
 /** "1 byte", "2,048 bytes": sizes as the logs show them. */
-export const byteCount = (n: number) => `${(grouped ??= new Intl.NumberFormat('en-US')).format(n)} byte${n === 1 ? '' : 's'}`;
+export const byteCount = (n: number) => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
 
 /** The URL that serves an action's log (externalExecutionUrl). */
 export const actionLogUrl = (engine: { baseUrl: string }, actionExecutionId: string) => `${engine.baseUrl}/_logs/${actionExecutionId}`;
