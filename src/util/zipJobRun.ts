@@ -49,7 +49,8 @@ const CHUNK = 16 * 1024;
 /**
  * Entries that declare at most this many bytes inflate in one call to zlib, which stops at the
  * declared size (maxOutputLength): fflate's streaming inflater sets up a 128 KiB buffer per entry,
- * ~0.1 ms for even a tiny file (three of them were 1 ms of every 5-stage pipeline execution).
+ * ~0.1 ms for even a tiny file (the bench's 5-stage pipeline unzips its 3-file source artifact three
+ * times: ~1.2 ms of every execution, ~0.15 ms now).
  */
 const ONE_SHOT_BYTES = 1024 * 1024;
 
