@@ -46,10 +46,10 @@ parentPort.on('message', async ({ name, gapMs, timeoutMs }) => {
     const t0 = performance.now();
     const { pipelineExecutionId: id } = await call('StartPipelineExecution', { name });
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let polls = 1; ; polls++) {
       const { pipelineExecution } = await call('GetPipelineExecution', { pipelineName: name, pipelineExecutionId: id });
       if (pipelineExecution.status !== 'InProgress') {
-        parentPort.postMessage({ id, wallMs: performance.now() - t0, status: pipelineExecution.status });
+        parentPort.postMessage({ id, wallMs: performance.now() - t0, status: pipelineExecution.status, polls });
         return;
       }
       if (Date.now() > deadline) {

@@ -1,6 +1,7 @@
 // Simulated resources: a stack's events live in rows of their own, written as the list grows.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/index.js';
+import { SimulatedStore } from './store.js';
 
 const scope = { account: '123456789012', region: 'us-east-1' };
 let store: Store;
@@ -81,6 +82,23 @@ describe('stack events in rows of their own', () => {
     expect(ids()).toEqual(['n']);
     // A status check reads the document without its events.
     expect(store.simulated.peek<{ stackName: string; events?: unknown }>(scope, 'cloudformation-stack', 'demo')).toEqual({ stackName: 'demo' });
+  });
+
+  it('a capped list read after every save, and by a second store on the same rows, is exactly what was saved', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    const put = (events: object[]) => store.simulated.put(scope, 'cloudformation-stack', 'demo', { stackName: 'demo', events }, 1);
+    const ids = () => store.simulated.get<{ events: { eventId: string }[] }>(scope, 'cloudformation-stack', 'demo')!.document.events.map((e) => e.eventId);
+    let list: { eventId: string }[] = [];
+    for (let round = 0; round < 60; round++) {
+      // Each save appends a few events and keeps the newest 100, as a stack operation keeps its newest MAX_EVENTS.
+      list = [...list, ...Array.from({ length: 1 + (round % 4) }, (_, i) => ev(`${round}.${i}`))].slice(-100);
+      put(list);
+      expect(ids()).toEqual(list.map((e) => e.eventId));
+    }
+    expect(rows().length).toBe(100);
+    expect(rows().every((r, i, all) => i === 0 || r.seq === all[i - 1].seq + 1)).toBe(true);
+    // Another reader (no cache) sees the same list.
+    expect(new SimulatedStore(store.db).get<{ events: { eventId: string }[] }>(scope, 'cloudformation-stack', 'demo')!.document.events).toEqual(list);
   });
 
   it('other kinds keep their documents whole', () => {

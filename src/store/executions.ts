@@ -45,6 +45,23 @@ export interface ExecutionRow {
   updated: number;
 }
 
+/** What GetPipelineExecution shows of an execution: its row without the declaration it runs. */
+export type ExecutionDetailRow = Pick<
+  ExecutionRow,
+  | 'id'
+  | 'pipeline'
+  | 'pipelineVersion'
+  | 'status'
+  | 'statusSummary'
+  | 'executionMode'
+  | 'executionType'
+  | 'triggerType'
+  | 'triggerDetail'
+  | 'variables'
+  | 'artifactRevisions'
+  | 'rollbackMetadata'
+>;
+
 export type StageStatus = 'InProgress' | 'Failed' | 'Stopped' | 'Stopping' | 'Succeeded' | 'Cancelled' | 'Skipped';
 
 export interface StageExecutionRow {
@@ -217,6 +234,13 @@ export class ExecutionStore {
       ),
       get: db.prepare('SELECT * FROM executions WHERE id = ?'),
       getScoped: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND id = ?'),
+      // Whether the pipeline exists and, when it does, its execution's shown columns: one read.
+      detail: db.prepare(
+        `SELECT p.name IS NOT NULL AS pipeline_exists, e.id, e.pipeline, e.pipeline_version, e.status, e.status_summary, e.execution_mode,
+                e.execution_type, e.trigger_type, e.trigger_detail, e.variables, e.artifact_revisions, e.rollback_metadata
+           FROM (SELECT 1) LEFT JOIN pipelines p ON p.account = @account AND p.region = @region AND p.name = @pipeline
+           LEFT JOIN executions e ON p.name IS NOT NULL AND e.account = @account AND e.region = @region AND e.pipeline = @pipeline AND e.id = @id`,
+      ),
       byToken: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND client_request_token = ?'),
       list: db.prepare('SELECT * FROM executions WHERE account = ? AND region = ? AND pipeline = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
       active: db.prepare(
@@ -311,6 +335,30 @@ export class ExecutionStore {
   getScoped(s: Scope, pipeline: string, id: string): ExecutionRow | undefined {
     const r = this.s.getScoped.get(s.account, s.region, pipeline, id);
     return r ? this.fromRaw(r) : undefined;
+  }
+
+  /**
+   * GetPipelineExecution's read: 'no pipeline' when the pipeline does not exist, undefined when the
+   * execution is not one of its, else what the operation shows (the declaration is neither read nor parsed).
+   */
+  detail(s: Scope, pipeline: string, id: string): ExecutionDetailRow | 'no pipeline' | undefined {
+    const r = this.s.detail.get({ account: s.account, region: s.region, pipeline, id }) as any;
+    if (!r.pipeline_exists) return 'no pipeline';
+    if (r.id === null) return undefined;
+    return {
+      id: r.id,
+      pipeline: r.pipeline,
+      pipelineVersion: r.pipeline_version,
+      status: r.status,
+      statusSummary: opt(r.status_summary),
+      executionMode: r.execution_mode,
+      executionType: r.execution_type,
+      triggerType: r.trigger_type,
+      triggerDetail: opt(r.trigger_detail),
+      variables: JSON.parse(r.variables),
+      artifactRevisions: JSON.parse(r.artifact_revisions),
+      rollbackMetadata: parse(r.rollback_metadata),
+    };
   }
 
   byClientToken(s: Scope, pipeline: string, token: string): ExecutionRow | undefined {

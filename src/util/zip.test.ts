@@ -38,6 +38,28 @@ describe('zip', () => {
     await expect(readZipEntries(zip, { artifact: "'A'" })).rejects.toThrow(new UnsafeArchiveError("zip entry 'zeros' inflates to more than the 100 bytes it declares"));
   });
 
+  it('small entries inflate to exactly their bytes, in memory and on disk, inline and in a worker; damaged data is refused as before', async () => {
+    const text = Buffer.from('Resources:\n  Param:\n    Type: AWS::SSM::Parameter\n'.repeat(20));
+    const files = { 'a.yml': text, 'one.txt': new Uint8Array([7]), 'empty.txt': new Uint8Array(0) };
+    // 1 MiB of zeros claims too much to unzip inline: that archive goes to a worker.
+    for (const zip of [zipSync(files), zipSync({ ...files, 'zeros.bin': new Uint8Array(1024 * 1024 + 1) })]) {
+      const entries = await readZipEntries(zip, { artifact: "'A'" });
+      expect(Buffer.from(entries.get('a.yml')!).equals(text)).toBe(true);
+      expect([...entries.get('one.txt')!]).toEqual([7]);
+      expect(entries.get('empty.txt')!.length).toBe(0);
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-'));
+      await extractZip(zip, out, { artifact: 'A' });
+      expect(fs.readFileSync(path.join(out, 'a.yml')).equals(text)).toBe(true);
+      expect([...fs.readFileSync(path.join(out, 'one.txt'))]).toEqual([7]);
+    }
+    // The deflate stream cut short (the declared sizes left as they were): fflate's words for it, as before.
+    const zip = zipSync({ 'a.yml': text });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const compressed = view.getUint32(18, true);
+    zip.fill(0xff, 30 + 'a.yml'.length + Math.floor(compressed / 2), 30 + 'a.yml'.length + compressed);
+    await expect(readZipEntries(zip, { artifact: "'A'" })).rejects.toThrow(/^unexpected EOF$/);
+  });
+
   it('refuses an artifact over the limits, by what it claims and by what it inflates to', async () => {
     const limits = { totalBytes: 1000, entryBytes: 600, entries: 3 };
     const two = zipSync({ a: new Uint8Array(500), b: new Uint8Array(501) });

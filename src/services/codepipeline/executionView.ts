@@ -1,19 +1,21 @@
 // How executions are shown by GetPipelineExecution and ListPipelineExecutions.
 import type { PipelineExecution, PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
 import { cpError } from './errors.js';
-import type { ExecutionRow } from '../../store/executions.js';
+import type { ExecutionDetailRow, ExecutionRow } from '../../store/executions.js';
 import type { Ctx } from './context.js';
+
+export const executionNotFound = (pipeline: string, id: string) =>
+  cpError('PipelineExecutionNotFoundException', `Pipeline execution with id '${id}' does not exist in pipeline with name '${pipeline}'.`);
 
 export function loadExecution(ctx: Ctx, pipeline: string, id: string): ExecutionRow {
   const exec = ctx.store.executions.getScoped(ctx, pipeline, id);
-  if (!exec)
-    throw cpError('PipelineExecutionNotFoundException', `Pipeline execution with id '${id}' does not exist in pipeline with name '${pipeline}'.`);
+  if (!exec) throw executionNotFound(pipeline, id);
   return exec;
 }
 
-const trigger = (e: ExecutionRow) => ({ triggerType: e.triggerType as never, ...(e.triggerDetail && { triggerDetail: e.triggerDetail }) });
+const trigger = (e: Pick<ExecutionRow, 'triggerType' | 'triggerDetail'>) => ({ triggerType: e.triggerType as never, ...(e.triggerDetail && { triggerDetail: e.triggerDetail }) });
 
-export function executionDetail(e: ExecutionRow): PipelineExecution {
+export function executionDetail(e: ExecutionDetailRow): PipelineExecution {
   return {
     pipelineName: e.pipeline,
     pipelineVersion: e.pipelineVersion,

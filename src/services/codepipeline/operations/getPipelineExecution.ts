@@ -1,9 +1,13 @@
 // GetPipelineExecution: one execution's status, revisions, variables and trigger.
 import type { Handler } from '../handler.js';
-import { executionDetail, loadExecution } from '../executionView.js';
-import { loadPipeline } from '../pipelineDeclaration.js';
+import { pipelineNotFound } from '../errors.js';
+import { executionDetail, executionNotFound } from '../executionView.js';
 
+// One read answers it (pollers call it back to back): whether the pipeline exists, and the execution's shown columns.
 export const getPipelineExecution: Handler<'GetPipelineExecution'> = (ctx, input) => {
-  loadPipeline(ctx, input.pipelineName);
-  return { pipelineExecution: executionDetail(loadExecution(ctx, input.pipelineName, input.pipelineExecutionId)) };
+  const { pipelineName: pipeline, pipelineExecutionId: id } = input;
+  const row = ctx.store.executions.detail(ctx, pipeline, id);
+  if (row === 'no pipeline') throw pipelineNotFound(ctx.account, pipeline);
+  if (!row) throw executionNotFound(pipeline, id);
+  return { pipelineExecution: executionDetail(row) };
 };
