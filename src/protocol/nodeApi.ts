@@ -28,7 +28,7 @@ export function send(res: ServerResponse, r: WireResponse, extra?: Record<string
   // A flat [name, value, ...] list: node:http takes it without building and walking a header object.
   const headers: (string | number)[] = [];
   for (const k in r.headers) if (!extra || !(k in extra)) headers.push(k, r.headers[k]);
-  headers.push('content-length', Buffer.byteLength(r.body));
+  headers.push('content-length', typeof r.body === 'string' ? Buffer.byteLength(r.body) : r.body.length);
   if (extra) for (const k in extra) headers.push(k, extra[k]);
   res.writeHead(r.status, headers as unknown as string[]);
   res.end(r.body);
