@@ -151,18 +151,25 @@ const jsonRouteOf = (target: string) => {
   return jsonByPrefix.get(dot < 0 ? target : target.slice(0, dot));
 };
 
-/** Serves a JSON 1.1 request for `route` (none: the default service), once its body is read. */
-function serveJsonRoute(d: RouterDeps, route: ServiceRoute | undefined, req: IncomingMessage, res: ServerResponse, scopeOf: () => CredentialScope | undefined) {
+/** The credential scope of a request to the root without a query (the fast path's: no Head is built). */
+const scopeOfRootRequest = (req: IncomingMessage) => {
+  const auth = req.headers.authorization;
+  return scopeOfRequest(typeof auth === 'string' ? auth : undefined, '');
+};
+
+/** Serves a JSON 1.1 request for `route` (none: the default service), once its body is read; `h`: the chain's view of it, if built. */
+function serveJsonRoute(d: RouterDeps, route: ServiceRoute | undefined, req: IncomingMessage, res: ServerResponse, h: Head | undefined) {
   readApiBody(req, res, 'json', (body) => {
     const service = route ? loaded.get(route) : DEFAULT_SERVICE;
-    if (service) serveJson(service as JsonService<ServiceDeps>, d.services, req, res, scopeOf(), body);
-    else withService<JsonService<ServiceDeps>>(route!, res, d.services, (s) => serveJson(s, d.services, req, res, scopeOf(), body));
+    const scope = h ? h.scope : scopeOfRootRequest(req);
+    if (service) serveJson(service as JsonService<ServiceDeps>, d.services, req, res, scope, body);
+    else withService<JsonService<ServiceDeps>>(route!, res, d.services, (s) => serveJson(s, d.services, req, res, scope, body));
   });
 }
 
 /** The declared chain (see the top of this file). */
 export function routeChain(d: RouterDeps): Step[] {
-  const json = (route: ServiceRoute | undefined) => (h: Head, res: ServerResponse) => serveJsonRoute(d, route, h.req, res, () => h.scope);
+  const json = (route: ServiceRoute | undefined) => (h: Head, res: ServerResponse) => serveJsonRoute(d, route, h.req, res, h);
   const refuseJson = (_h: Head, res: ServerResponse, message: string) => refuseApiRequest(res, message);
   return [
     {
@@ -242,10 +249,7 @@ export function createRouter(d: RouterDeps): (req: IncomingMessage, res: ServerR
     const target = req.headers['x-amz-target'];
     if (req.url === '/' && req.method === 'POST' && typeof target === 'string') {
       if (!guardRequest(d.guard(), req, res, refuseJsonRequest)) return;
-      serveJsonRoute(d, jsonRouteOf(target), req, res, () => {
-        const auth = req.headers.authorization;
-        return scopeOfRequest(typeof auth === 'string' ? auth : undefined, '');
-      });
+      serveJsonRoute(d, jsonRouteOf(target), req, res, undefined);
       return;
     }
     const h = new Head(req);
