@@ -182,8 +182,9 @@ async function dispatchUncached<D>(service: JsonService<D>, r: JsonRequest<D>, s
     const output = (await handler(api.context(r.deps, call), input)) ?? {};
     const answer = toAwsJson(output);
     // Kept only when nothing wrote while the handler ran (the generation is the one looked up at).
-    // Kept encoded: a hit then sends these bytes as they are.
-    if (slot && api.reads!.generation(r.deps) === slot.generation) slot.cache.set(slot.generation, slot.key, Buffer.from(answer));
+    // Kept encoded, so that a hit sends these bytes as they are: in a buffer of its own (a pooled one
+    // would hold its whole 8 KiB slab for as long as the answer is kept).
+    if (slot && api.reads!.generation(r.deps) === slot.generation) slot.cache.set(slot.generation, slot.key, encodedAlone(answer));
     return {
       status: 200,
       body: answer,
@@ -192,6 +193,13 @@ async function dispatchUncached<D>(service: JsonService<D>, r: JsonRequest<D>, s
   } catch (e) {
     return failure(api, r, e);
   }
+}
+
+/** `text` as UTF-8 in a buffer that shares no memory with any other. */
+function encodedAlone(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 /** A thrown error as the response AWS would send: the service's own errors by name, anything else InternalFailure. */

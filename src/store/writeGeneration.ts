@@ -89,9 +89,15 @@ class CountedStatement {
   }
 }
 
+/** One count per connection: a second Store on the same connection shares it (wrapping twice would leave the statements prepared before the second wrap unseen by its count). */
+const counts = new WeakMap<Db, WriteCount>();
+
 /** Wraps the connection's prepare and exec so that every write moves the returned count. */
 export function countWrites(db: Db): WriteCount {
+  const known = counts.get(db);
+  if (known) return known;
   const count: WriteCount = { value: 0 };
+  counts.set(db, count);
   const prepare = db.prepare.bind(db) as (sql: string) => Statement;
   const exec = db.exec.bind(db);
   Object.defineProperty(db, 'prepare', { value: (sql: string) => new CountedStatement(prepare(sql), count), configurable: true, writable: true });
