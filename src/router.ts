@@ -145,14 +145,31 @@ const queryService = (s: ServiceRoute | undefined) => (s?.protocol === 'query' ?
 
 export const headOf = (req: IncomingMessage) => new Head(req);
 
+/** The JSON 1.1 step's service for a target: by its prefix (what precedes the first dot). */
+const jsonRouteOf = (target: string) => {
+  const dot = target.indexOf('.');
+  return jsonByPrefix.get(dot < 0 ? target : target.slice(0, dot));
+};
+
+/** The credential scope of a request to the root without a query (the fast path's: no Head is built). */
+const scopeOfRootRequest = (req: IncomingMessage) => {
+  const auth = req.headers.authorization;
+  return scopeOfRequest(typeof auth === 'string' ? auth : undefined, '');
+};
+
+/** Serves a JSON 1.1 request for `route` (none: the default service), once its body is read; `h`: the chain's view of it, if built. */
+function serveJsonRoute(d: RouterDeps, route: ServiceRoute | undefined, req: IncomingMessage, res: ServerResponse, h: Head | undefined) {
+  readApiBody(req, res, 'json', (body) => {
+    const service = route ? loaded.get(route) : DEFAULT_SERVICE;
+    const scope = h ? h.scope : scopeOfRootRequest(req);
+    if (service) serveJson(service as JsonService<ServiceDeps>, d.services, req, res, scope, body);
+    else withService<JsonService<ServiceDeps>>(route!, res, d.services, (s) => serveJson(s, d.services, req, res, scope, body));
+  });
+}
+
 /** The declared chain (see the top of this file). */
 export function routeChain(d: RouterDeps): Step[] {
-  const json = (route: ServiceRoute | undefined) => (h: Head, res: ServerResponse) =>
-    readApiBody(h.req, res, 'json', (body) =>
-      route
-        ? withService<JsonService<ServiceDeps>>(route, res, d.services, (service) => serveJson(service, d.services, h.req, res, h.scope, body))
-        : serveJson(DEFAULT_SERVICE, d.services, h.req, res, h.scope, body),
-    );
+  const json = (route: ServiceRoute | undefined) => (h: Head, res: ServerResponse) => serveJsonRoute(d, route, h.req, res, h);
   const refuseJson = (_h: Head, res: ServerResponse, message: string) => refuseApiRequest(res, message);
   return [
     {
@@ -179,7 +196,7 @@ export function routeChain(d: RouterDeps): Step[] {
       name: 'JSON 1.1 services by X-Amz-Target',
       claims: (h) => h.method === 'POST' && isRoot(h) && h.target !== undefined,
       refuse: refuseJson,
-      serve: (h, res) => json(jsonByPrefix.get(h.target!.split('.')[0]))(h, res),
+      serve: (h, res) => json(jsonRouteOf(h.target!))(h, res),
     },
     {
       name: 'query-protocol services by Action and Version',
@@ -216,10 +233,25 @@ export function routeChain(d: RouterDeps): Step[] {
   ];
 }
 
-/** The request listener of the shared port. */
+/** The guard's refusal of a JSON 1.1 request (the JSON step's). */
+const refuseJsonRequest = (message: string, res: ServerResponse) => refuseApiRequest(res, message);
+
+/**
+ * The request listener of the shared port. The hottest shape, POST / naming an X-Amz-Target (every API
+ * call of a JSON service), goes straight to the chain's JSON step, which is the step that claims it:
+ * no earlier step claims a POST to the root. It passes the same guard and is served the same way;
+ * only the chain's walk and its view of the request are skipped (conformance/readFastPath.test.ts checks the chain
+ * agrees).
+ */
 export function createRouter(d: RouterDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const chain = routeChain(d);
   return (req, res) => {
+    const target = req.headers['x-amz-target'];
+    if (req.url === '/' && req.method === 'POST' && typeof target === 'string') {
+      if (!guardRequest(d.guard(), req, res, refuseJsonRequest)) return;
+      serveJsonRoute(d, jsonRouteOf(target), req, res, undefined);
+      return;
+    }
     const h = new Head(req);
     const step = chain.find((s) => s.claims(h))!;
     if (!guardRequest(d.guard(), req, res, (message) => step.refuse(h, res, message))) return;

@@ -3,7 +3,6 @@
 // (src/router.ts); a service is a JsonService definition (its target prefix, model, handlers).
 // Error order follows AWS: malformed body -> unknown operation -> authentication (when signatures are
 // verified) -> validation -> the operation's own errors.
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.js';
 import { validRegion } from './auth.js';
 import { AwsError, err, notImplemented } from './errors.js';
@@ -11,7 +10,8 @@ import { ReadCache } from './readCache.js';
 
 export interface WireResponse {
   status: number;
-  body: string;
+  /** A cached read's answer is the bytes encoded once when it was kept. */
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 
@@ -56,7 +56,7 @@ export interface CachedReads<D> {
 }
 
 /** One read cache per emulator (its dependencies object): start() may run several in one process. */
-const readCaches = new WeakMap<object, ReadCache>();
+const readCaches = new WeakMap<object, ReadCache<Buffer>>();
 
 /** A JSON 1.1 service on the shared port. Without `api` it is recognised but not implemented yet. */
 export interface JsonService<D = any, C = any> {
@@ -92,7 +92,7 @@ function toAwsJson(output: unknown): string {
   }
 }
 
-export function errorResponse(e: AwsError, requestId: string): WireResponse {
+export function errorResponse(e: AwsError, requestId: string): WireResponse & { body: string } {
   return {
     status: e.status,
     body: JSON.stringify({ __type: e.type, message: e.message }),
@@ -118,7 +118,7 @@ export interface JsonRequest<D> {
 
 /** Where a cacheable read's answer would be kept (protocol/readCache.ts), and the generation it was looked up at. */
 interface CacheSlot {
-  cache: ReadCache;
+  cache: ReadCache<Buffer>;
   key: string;
   generation: number;
 }
@@ -137,14 +137,17 @@ export function dispatch<D>(service: JsonService<D>, r: JsonRequest<D>): WireRes
   if (dot < 0 || target.slice(0, dot) !== service.targetPrefix || !reads.operations.has(operation)) return dispatchUncached(service, r, undefined);
   let cache = readCaches.get(r.deps as object);
   if (!cache) readCaches.set(r.deps as object, (cache = new ReadCache()));
-  const slot = { cache, key: `${operation}\n${call.account}\n${call.region}\n${r.rawBody}`, generation: reads.generation(r.deps) };
-  const answer = cache.get(slot.generation, slot.key);
-  if (answer === undefined) return dispatchUncached(service, r, slot);
-  try {
-    // A hit means this body parsed, named a known operation and validated: only authentication is left.
-    r.authenticate?.();
-  } catch (e) {
-    return failure(api, r, e);
+  const key = `${operation}\n${call.account}\n${call.region}\n${r.rawBody}`;
+  const generation = reads.generation(r.deps);
+  const answer = cache.get(generation, key);
+  if (answer === undefined) return dispatchUncached(service, r, { cache, key, generation });
+  if (r.authenticate) {
+    try {
+      // A hit means this body parsed, named a known operation and validated: only authentication is left.
+      r.authenticate();
+    } catch (e) {
+      return failure(api, r, e);
+    }
   }
   return { status: 200, body: answer, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': call.requestId } };
 }
@@ -179,7 +182,9 @@ async function dispatchUncached<D>(service: JsonService<D>, r: JsonRequest<D>, s
     const output = (await handler(api.context(r.deps, call), input)) ?? {};
     const answer = toAwsJson(output);
     // Kept only when nothing wrote while the handler ran (the generation is the one looked up at).
-    if (slot && api.reads!.generation(r.deps) === slot.generation) slot.cache.set(slot.generation, slot.key, answer);
+    // Kept encoded, so that a hit sends these bytes as they are: in a buffer of its own (a pooled one
+    // would hold its whole 8 KiB slab for as long as the answer is kept).
+    if (slot && api.reads!.generation(r.deps) === slot.generation) slot.cache.set(slot.generation, slot.key, encodedAlone(answer));
     return {
       status: 200,
       body: answer,
@@ -188,6 +193,13 @@ async function dispatchUncached<D>(service: JsonService<D>, r: JsonRequest<D>, s
   } catch (e) {
     return failure(api, r, e);
   }
+}
+
+/** `text` as UTF-8 in a buffer that shares no memory with any other. */
+function encodedAlone(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 /** A thrown error as the response AWS would send: the service's own errors by name, anything else InternalFailure. */
@@ -202,4 +214,5 @@ function failure<D>(api: JsonApi<D> | undefined, r: JsonRequest<D>, e: unknown):
   return errorResponse(err('InternalFailure', INTERNAL_FAILURE, 500), call.requestId);
 }
 
-export const newRequestId = () => randomUUID();
+/** Request ids: see requestIds.ts (re-exported: the protocol's modules import it from here). */
+export { newRequestId } from './requestIds.js';

@@ -28,7 +28,7 @@ export function send(res: ServerResponse, r: WireResponse, extra?: Record<string
   // A flat [name, value, ...] list: node:http takes it without building and walking a header object.
   const headers: (string | number)[] = [];
   for (const k in r.headers) if (!extra || !(k in extra)) headers.push(k, r.headers[k]);
-  headers.push('content-length', Buffer.byteLength(r.body));
+  headers.push('content-length', typeof r.body === 'string' ? Buffer.byteLength(r.body) : r.body.length);
   if (extra) for (const k in extra) headers.push(k, extra[k]);
   res.writeHead(r.status, headers as unknown as string[]);
   res.end(r.body);
@@ -69,6 +69,8 @@ export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps:
   // Verified: the key's account (checked, with the signature, once the operation is known).
   const owner = keys?.get(caller.accessKeyId);
   const check = keys && (() => void authenticate(keys, rawRequest(req), body, service.signingName));
+  const call: Call = { account: caller.account, region: caller.region, requestId: newRequestId() };
+  if (owner) call.signUrl = (link: string) => presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS);
   const answer = dispatch(service, {
     target: typeof target === 'string' ? target : undefined,
     rawBody: body.toString('utf8'),
@@ -76,14 +78,7 @@ export function serveJson<D extends ProtocolDeps>(service: JsonService<D>, deps:
     defaultRegion: deps.config.defaultRegion,
     log: deps.log,
     authenticate: check,
-    call: {
-      account: caller.account,
-      region: caller.region,
-      requestId: newRequestId(),
-      ...(owner && {
-        signUrl: (link: string) => presignUrl(link, { accessKeyId: caller.accessKeyId!, secretAccessKey: owner.secretAccessKey }, caller.region, SIGNED_LINK_SECONDS),
-      }),
-    },
+    call,
   });
   sendWhenReady(res, answer);
 }

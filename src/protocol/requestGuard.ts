@@ -169,10 +169,13 @@ const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
  * route the request was for) and preflights itself, and returns true when the request may go on, its
  * CORS headers already set on `res`.
  */
-export function guardRequest(policy: GuardPolicy, req: IncomingMessage, res: ServerResponse, refuse: (message: string) => void): boolean {
+export function guardRequest(policy: GuardPolicy, req: IncomingMessage, res: ServerResponse, refuse: (message: string, res: ServerResponse) => void): boolean {
+  // What most requests are (a tool or SDK: no Origin, not a preflight): only the Host is decided, and
+  // no CORS header is due unless every origin is allowed. Anything else takes the whole decision.
+  if (req.headers.origin === undefined && req.method !== 'OPTIONS' && !policy.corsOrigins.includes('*') && isAllowedHost(single(req.headers.host), policy)) return true;
   const decision = decide(policy, { method: req.method, host: single(req.headers.host), origin: single(req.headers.origin) });
   if (decision.kind === 'refuse') {
-    refuse(decision.message);
+    refuse(decision.message, res);
     return false;
   }
   for (const [name, value] of Object.entries(decision.cors)) res.setHeader(name, value);

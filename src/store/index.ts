@@ -17,6 +17,7 @@ import { SimulatedStore } from '../simulated/store.js';
 import { ParameterStore } from '../parameters/store.js';
 import { SecretStore } from '../secrets/store.js';
 import { BuildStore } from '../builds/store.js';
+import { countWrites, type WriteCount } from './writeGeneration.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
@@ -40,7 +41,8 @@ export class Store {
   readonly secrets: SecretStore;
   readonly builds: BuildStore;
 
-  private readonly generationStmt;
+  /** Moved by every statement that can change a row (writeGeneration.ts). */
+  private readonly writes: WriteCount;
   /** One transaction wrapper for every tx() (a nested call becomes a savepoint), not one made per call. */
   private readonly inTransaction;
   /** WAL checkpoints in a worker thread (a database file only). */
@@ -54,7 +56,7 @@ export class Store {
     // temporary file by default: a write inside one cost 3x a write outside (the engine advances inside
     // an action's outcome transaction). Nothing durable lives there: a crash is recovered from the WAL.
     db.pragma('temp_store = MEMORY');
-    this.generationStmt = db.prepare('SELECT total_changes()').pluck();
+    this.writes = countWrites(db);
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.checkpointer = location === ':memory:' ? undefined : new Checkpointer(db, location);
     this.pipelines = new PipelineStore(db);
@@ -81,12 +83,12 @@ export class Store {
   }
 
   /**
-   * Changes whenever a row of any table does: the rows every INSERT, UPDATE and DELETE of this
-   * connection has changed (SQLite's total_changes(); the emulator is the folder's only writer).
+   * Changes whenever a row of any table may have: moved by every statement of this connection that is
+   * not read-only, before it runs (writeGeneration.ts; the emulator is the folder's only writer).
    * Read caches are valid while it stays the same.
    */
   writeGeneration(): number {
-    return this.generationStmt.get() as number;
+    return this.writes.value;
   }
 
   private readonly replaceListeners = new Set<(phase: 'before' | 'after') => void>();
