@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreatePipelineCommand,
+  DeletePipelineCommand,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
   PutApprovalResultCommand,
@@ -405,5 +406,39 @@ describe('action logs', () => {
     expect(await logOf('logs-flow', d.get('Source')!)).toBe(sourceLog);
     // A short log is kept in the database: no file was made for it.
     expect(fs.existsSync(path.join(dataDir, 'logs', `${sourceDetail.actionExecutionId}.log`))).toBe(false);
+  });
+
+  it('DeletePipeline removes the short logs of its actions in its own commit (one commit in all)', async () => {
+    const id = await create('logs-deleted', [{ name: 'Review', actions: [{ name: 'Gate', actionTypeId: aws('Approval', 'Manual') }] }]);
+    const source = (await until(() => details('logs-deleted', id), (d) => d.get('Source')?.status === 'Succeeded', 15_000)).get('Source')!;
+    expect(await logOf('logs-deleted', source)).toContain('Wrote the output artifact');
+    const db = emu.store.db;
+    const held = () => db.prepare('SELECT COUNT(*) FROM action_log_chunks WHERE id = ?').pluck().get(source.actionExecutionId);
+    expect(held()).toBeGreaterThan(0);
+    // Every transaction that commits: the store's, and any made on the connection itself.
+    let commits = 0;
+    const store = emu.store as { tx: unknown };
+    const tx = emu.store.tx.bind(emu.store);
+    store.tx = <T>(fn: () => T): T => {
+      if (!db.inTransaction) commits++;
+      return tx(fn);
+    };
+    const transaction = db.transaction.bind(db);
+    (db as { transaction: unknown }).transaction = (fn: (...a: unknown[]) => unknown) => {
+      const t = transaction(fn);
+      return (...a: unknown[]) => {
+        if (!db.inTransaction) commits++;
+        return t(...a);
+      };
+    };
+    try {
+      await cp.send(new DeletePipelineCommand({ name: 'logs-deleted' }));
+      await new Promise((r) => setImmediate(r));
+      expect({ commits, held: held() }).toEqual({ commits: 1, held: 0 });
+    } finally {
+      delete store.tx;
+      delete (db as { transaction?: unknown }).transaction;
+    }
+    expect((await fetch(`${emu.endpoint}/_logs/${source.actionExecutionId}`)).status).toBe(404);
   });
 });

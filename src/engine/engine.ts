@@ -582,6 +582,7 @@ export class Engine {
     }
     row.input.resolvedConfiguration = resolvedConfiguration;
     this.store.executions.insertAction(row);
+    this.logs.started(row.id);
     recordActionEvent(this.store, exec, stage.name!, action, 'STARTED', now);
     const provider = this.providerFor(action);
     const start: ActionStart = { execution: exec, stage, action, actionExecution: row, resolvedConfiguration, inputArtifacts, outputArtifacts, now };

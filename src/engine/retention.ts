@@ -72,6 +72,8 @@ export class HistoryRetention {
     const cutoff = clock.now() - this.days * DAY_MS;
     let after = { updated: Number.MIN_SAFE_INTEGER, rowid: 0 };
     try {
+      // Running executions are not among the candidates (olderThan): they are counted here.
+      result.kept = store.history.runningBefore(cutoff);
       for (;;) {
         if (this.stopped) break;
         const removedLogs: string[] = [];

@@ -160,6 +160,35 @@ describe('ActionLogs with a store: short logs in the database', () => {
     logs.close();
   });
 
+  it('a log started() for a new action execution goes to the database from its first line, without looking for a file', () => {
+    const dir = tempDir();
+    // A file under the id (no new action execution has one) shows whether it was looked for.
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${ID}.log`), 'probe\n');
+    const logs = new ActionLogs(dir, withStore().db);
+    logs.started(ID);
+    logs.appendLine(ID, 'first');
+    logs.settle(ID);
+    expect(fs.readFileSync(path.join(dir, `${ID}.log`), 'utf8')).toBe('probe\n');
+    logs.close();
+  });
+
+  it("removeHeld() inside a transaction deletes the short logs with it: a rollback keeps them, a commit removes them", () => {
+    const store = withStore();
+    const logs = new ActionLogs(tempDir(), store.db);
+    logs.appendLine(ID, 'kept');
+    logs.settle(ID);
+    expect(() =>
+      store.tx(() => {
+        logs.removeHeld([ID]);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(logs.read(ID)).toBe('kept\n');
+    store.tx(() => logs.removeHeld([ID]));
+    expect(logs.read(ID)).toBeUndefined();
+  });
+
   it('all() gives files and database logs; replaceAll() replaces both', () => {
     const dir = tempDir();
     const logs = new ActionLogs(dir, withStore().db);

@@ -160,6 +160,21 @@ export class ActionLogs {
 
   /** Deletes the logs of action executions that are gone (history past its retention). */
   remove(ids: string[]) {
+    this.removeHeld(ids);
+    this.removeFiles(ids);
+  }
+
+  /**
+   * Deletes the short logs the database holds for these action executions: in its own commit, or
+   * inside the caller's transaction (DeletePipeline's, which deletes the action executions: one commit).
+   */
+  removeHeld(ids: string[]) {
+    // A store closed since: nothing left to delete there.
+    if (this.chunks?.usable && ids.length) this.chunks.removeMany(ids);
+  }
+
+  /** Deletes the log files of these action executions (and what this process knows of them). */
+  private removeFiles(ids: string[]) {
     for (const id of ids) {
       if (!LOG_ID.test(id)) continue;
       const fd = this.fds.get(id);
@@ -168,18 +183,25 @@ export class ActionLogs {
       this.diskSizes.delete(id);
       this.openLine.delete(id);
       this.memory.delete(id);
-      this.heldSizes.delete(id);
-      if (this.dir) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
+      // A log this process kept in the database has no file (it gets one only by leaving the database).
+      const held = this.heldSizes.delete(id);
+      if (this.dir && !held) fs.rmSync(path.join(this.dir, `${id}.log`), { force: true });
     }
-    // Short logs live in the database (a store closed since: nothing left to delete there).
-    if (this.chunks?.usable) this.chunks.removeMany(ids);
   }
 
-  /** remove() a few hundred at a time, a turn of the event loop between (a deleted pipeline may have thousands). */
-  removeInBackground(ids: string[]) {
+  /**
+   * The log files of action executions whose rows (and short logs: removeHeld) a committed transaction
+   * deleted, a few hundred at a time, a turn of the event loop between (a deleted pipeline may have thousands).
+   */
+  removeFilesInBackground(ids: string[]) {
     if (!ids.length) return;
-    this.remove(ids.slice(0, 200));
-    if (ids.length > 200) setImmediate(() => this.removeInBackground(ids.slice(200)));
+    this.removeFiles(ids.slice(0, 200));
+    if (ids.length > 200) setImmediate(() => this.removeFilesInBackground(ids.slice(200)));
+  }
+
+  /** A new action execution (its row is being inserted): its log is empty, no need to look for one. */
+  started(id: string) {
+    if (this.chunks) this.heldSizes.set(id, 0);
   }
 
   /** Every log (for a snapshot), read synchronously. */

@@ -129,12 +129,17 @@ export class LogChunks {
     this.removeMany([id]);
   }
 
-  /** Deletes the logs of many action executions in one commit (pruned history, a deleted pipeline). */
+  /**
+   * Deletes the logs of many action executions in one commit (pruned history), or inside the caller's
+   * transaction, the one that deletes those action executions (a deleted pipeline).
+   */
   removeMany(ids: string[]) {
     this.flush();
-    this.db.transaction(() => {
-      for (const id of ids) this.s.remove.run(id);
-    })();
+    if (this.db.inTransaction) for (const id of ids) this.s.remove.run(id);
+    else
+      this.db.transaction(() => {
+        for (const id of ids) this.s.remove.run(id);
+      })();
   }
 
   all(): Map<string, Buffer> {

@@ -25,8 +25,12 @@ export class HistoryStore {
     this.s = {
       oldest: db.prepare<[number, number, number, number], HistoryCandidate>(
         `SELECT rowid, id, account, region, pipeline, seq, status, updated FROM executions INDEXED BY executions_by_updated
-          WHERE updated < ? AND (updated, rowid) > (?, ?) ORDER BY updated, rowid LIMIT ?`,
+          WHERE status NOT IN ('InProgress', 'Stopping') AND updated < ? AND (updated, rowid) > (?, ?) ORDER BY updated, rowid LIMIT ?`,
       ),
+      // Through executions_active_by_pipeline: only running executions are read.
+      runningBefore: db
+        .prepare<[number], number>(`SELECT COUNT(*) FROM executions WHERE status IN ('InProgress', 'Stopping') AND updated < ?`)
+        .pluck(),
       latestSeq: db.prepare<[string, string, string]>('SELECT MAX(seq) FROM executions WHERE account = ? AND region = ? AND pipeline = ?').pluck(),
       stagesOf: db.prepare<[string]>('SELECT stage FROM stage_executions WHERE execution_id = ?').pluck(),
       actionsOf: db.prepare<[string], { stage: string; action: string }>('SELECT DISTINCT stage, action FROM action_executions WHERE execution_id = ?'),
@@ -39,9 +43,17 @@ export class HistoryStore {
     };
   }
 
-  /** Up to `limit` executions last changed before `cutoff`, after the one at (updated, rowid), oldest first. */
+  /**
+   * Up to `limit` finished executions last changed before `cutoff`, after the one at (updated, rowid),
+   * oldest first (a running execution is never pruned, and executions_by_updated holds only finished ones).
+   */
   olderThan(cutoff: number, after: { updated: number; rowid: number }, limit: number): HistoryCandidate[] {
     return this.s.oldest.all(cutoff, after.updated, after.rowid, limit);
+  }
+
+  /** Running executions last changed before `cutoff` (they stay whatever their age). */
+  runningBefore(cutoff: number): number {
+    return this.s.runningBefore.get(cutoff) as number;
   }
 
   /**

@@ -3,8 +3,8 @@
 // then a new database is made by running the migrations in turn, as an existing one is upgraded).
 export const SCHEMA = {
   /** The migrations it is the result of: their number, and the SHA-256 of their text (schemaOf.ts). */
-  version: 15,
-  digest: 'c1e1abef27d0264903f08d20e16c6e6556453c1cbf19a2808a238ad8a9f46ce4',
+  version: 16,
+  digest: 'fd38482de38970fd962a6aedabc96c365ddf367141a53a6d2b62fddaf2b0a86e',
   statements: [
     "CREATE TABLE pipelines (\n    account TEXT NOT NULL,\n    region TEXT NOT NULL,\n    name TEXT NOT NULL,\n    version INTEGER NOT NULL,\n    declaration TEXT NOT NULL,\n    created INTEGER NOT NULL,\n    updated INTEGER NOT NULL, pipeline_type TEXT, execution_mode TEXT,\n    PRIMARY KEY (account, region, name)\n  )",
     "CREATE TABLE pipeline_versions (\n    account TEXT NOT NULL,\n    region TEXT NOT NULL,\n    name TEXT NOT NULL,\n    version INTEGER NOT NULL,\n    declaration TEXT NOT NULL,\n    created INTEGER NOT NULL,\n    PRIMARY KEY (account, region, name, version)\n  )",
@@ -65,8 +65,8 @@ export const SCHEMA = {
     "CREATE INDEX action_executions_in_progress ON action_executions (status) WHERE status = 'InProgress'",
     "CREATE INDEX rule_executions_by_pipeline ON rule_executions (account, region, pipeline, started)",
     "CREATE INDEX executions_active_by_pipeline ON executions (account, region, pipeline, seq) WHERE status IN ('InProgress', 'Stopping')",
-    "CREATE INDEX executions_by_updated ON executions (updated)",
     "CREATE INDEX events_by_execution ON events (execution_id)",
     "CREATE TABLE s3_bodies (\n    id TEXT PRIMARY KEY,\n    data BLOB NOT NULL\n  )",
+    "CREATE INDEX executions_by_updated ON executions (updated) WHERE status NOT IN ('InProgress', 'Stopping')",
   ],
 };

@@ -11,12 +11,14 @@ export const deletePipeline: Handler<'DeletePipeline'> = (ctx, input) => {
     if (!ctx.store.pipelines.delete(ctx, name)) return;
     ctx.store.tags.removeAll(pipelineArn(ctx.region, ctx.account, name));
     logs = ctx.store.history.forgetPipeline(ctx, name);
+    // Short action logs are rows: they go in this commit; log files after it.
+    ctx.engine.logs.removeHeld(logs);
     ctx.store.executions.deleteForPipeline(ctx, name);
     ctx.store.transitions.deleteForPipeline(ctx, name);
     // Change detection's last-seen heads go in the same commit (the trigger service is told `null`).
     ctx.store.sourceHeads.forget(ctx, name);
   });
   ctx.engine.pipelineChanged(ctx, name, null);
-  ctx.engine.logs.removeInBackground(logs);
+  ctx.engine.logs.removeFilesInBackground(logs);
   return {};
 };
