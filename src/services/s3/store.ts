@@ -150,6 +150,11 @@ export class ObjectStore {
     return this.versions.openBody(v, range);
   }
 
+  /** The whole body of a version (undefined for a delete marker). */
+  readBody(v: Pick<ObjectVersion, 'blob'>): Promise<Buffer | undefined> {
+    return this.versions.readBody(v);
+  }
+
   getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {
     return this.versions.getBuffer(bucket, key, versionId);
   }

@@ -307,8 +307,13 @@ export class Versions {
   async getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {
     // A bucket's versions go with it (DeleteBucket): no version, no bucket to ask about.
     const v = this.getVersion(bucket, key, versionId);
-    if (!v || v.deleteMarker || !v.blob) return undefined;
-    return this.ctx.bodies.readAll(v.blob);
+    if (!v || v.deleteMarker) return undefined;
+    return this.readBody(v);
+  }
+
+  /** The whole body of a version already found (undefined for a delete marker, which has none). */
+  async readBody(v: Pick<ObjectVersion, 'blob'>): Promise<Buffer | undefined> {
+    return v.blob ? this.ctx.bodies.readAll(v.blob) : undefined;
   }
 
   /**

@@ -9,6 +9,7 @@ import { systemClock } from '../../util/clock.js';
 import { Logger } from '../../util/log.js';
 import { INLINE_BODY_BYTES } from './inlineBodies.js';
 import { ObjectStore, PutObjectsError, type ObjectCreatedEvent } from './store.js';
+import { objectStoreSource } from '../../providers/sources/s3Objects.js';
 
 const ACCOUNT = '123456789012';
 const BUCKET_LOOKUP = 'FROM s3_buckets WHERE name = ?';
@@ -151,5 +152,22 @@ describe('putObjects', () => {
     const items = Array.from({ length: 80 }, (_, i) => ({ key: `f${i}`, body: Buffer.alloc(120 * 1024, i) }));
     expect(await cost(() => store.putObjects('site', items))).toEqual({ lookups: 2, transactions: 2 });
     expect(store.listObjects('site', { maxKeys: 1000 }).contents.length).toBe(80);
+  });
+});
+
+describe('the S3 source', () => {
+  it('reads the version it found: one bucket check, one version lookup, one body read', async () => {
+    store.createBucket(ACCOUNT, 'us-east-1', 'src');
+    const first = await store.putObject({ bucket: 'src', key: 'app.zip', body: Buffer.from('one'), metadata: { a: '1' } });
+    await store.putObject({ bucket: 'src', key: 'app.zip', body: Buffer.from('two') });
+    const source = objectStoreSource(store);
+    ran = [];
+    const latest = await source.getObject(ACCOUNT, 'src', 'app.zip');
+    expect(ran.map((sql) => sql.match(/FROM (s3_\w+)/)?.[1])).toEqual(['s3_buckets', 's3_latest', 's3_bodies']);
+    expect(latest.ok && latest.object.body.toString()).toBe('two');
+    const pinned = await source.getObject(ACCOUNT, 'src', 'app.zip', first.versionId);
+    expect(pinned).toEqual({ ok: true, object: { body: Buffer.from('one'), versionId: first.versionId, etag: first.etag.slice(1, -1), metadata: { a: '1' } } });
+    expect(await source.getObject(ACCOUNT, 'src', 'other')).toEqual({ ok: false, code: 'NoSuchKey' });
+    expect(await source.getObject(ACCOUNT, 'nope', 'app.zip')).toEqual({ ok: false, code: 'NoSuchBucket' });
   });
 });
