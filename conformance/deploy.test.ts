@@ -109,6 +109,37 @@ describe('Deploy/S3', () => {
     expect((await detail('s3-errors', id, 'NoKey')).output!.executionResult!.errorDetails).toEqual({ code: 'ConfigurationError', message: 'ObjectKey is required when Extract is false' });
   });
 
+  it("commits the extracted files in one transaction of the S3 store (the artifact's own write is the other)", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'one-commit' }));
+    const ctx = (emu.objects as unknown as { ctx: { tx: <T>(fn: () => T) => T; db: { inTransaction: boolean } } }).ctx;
+    let transactions = 0;
+    const tx = ctx.tx.bind(ctx);
+    ctx.tx = <T>(fn: () => T): T => {
+      if (!ctx.db.inTransaction) transactions++;
+      return tx(fn);
+    };
+    try {
+      const id = await run('s3-one-commit', [{ name: 'Deploy', actions: [action('Site', 'S3', { BucketName: 'one-commit', Extract: 'true' })] }], site);
+      expect(await finished('s3-one-commit', id)).toBe('Succeeded');
+      expect(transactions).toBe(2);
+    } finally {
+      delete (ctx as { tx?: unknown }).tx;
+    }
+    expect((await listKeys('one-commit')).sort()).toEqual(['css/site.css', 'index.html', 'js/app.js']);
+  });
+
+  it('a file the store cannot name fails the action with its key and the S3 error, and no file of the artifact is written', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'long-keys' }));
+    const long = `${'d'.repeat(1021)}.txt`; // 1,025 bytes: one more than S3 takes
+    const id = await run('s3-long-key', [{ name: 'Deploy', actions: [action('Site', 'S3', { BucketName: 'long-keys', Extract: 'true' })] }], { 'index.html': '<h1>ok</h1>', [long]: 'x' });
+    expect(await finished('s3-long-key', id)).toBe('Failed');
+    expect((await detail('s3-long-key', id, 'Site')).output!.executionResult!.errorDetails).toEqual({
+      code: 'JobFailed',
+      message: `Could not write s3://long-keys/${long}: KeyTooLongError: Your key is too long`,
+    });
+    expect(await listKeys('long-keys')).toEqual([]);
+  });
+
   it('refuses zip entries that climb out of the artifact, and writes nothing outside the data folder', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'escape' }));
     const evil = zipFiles([{ path: '../../outside.txt', data: Buffer.from('x') }]);

@@ -7,6 +7,7 @@ import type { ActionResult } from '../../engine/engine.js';
 import type { ActionStart } from '../../engine/provider.js';
 import { byteCount, type ActionLog } from '../../logs/actionLogs.js';
 import { S3Error } from '../../services/s3/errors.js';
+import { PutObjectsError } from '../../services/s3/versions.js';
 import { ActionFailure, InProcessProvider, inputArtifact, zipEntries } from './common.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -36,43 +37,6 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export const contentTypeOf = (key: string) => CONTENT_TYPES[path.posix.extname(key).toLowerCase()] ?? 'application/octet-stream';
 
-/**
- * Objects written at once: a body too large for the store's database waits for its file to be
- * flushed (fsync), and concurrent flushes share the file system's journal commits instead of
- * queueing one behind another (small bodies commit with their rows and wait for no flush).
- */
-const PARALLEL_PUTS = 8;
-
-/**
- * Runs `work` on every item, at most `limit` at a time; answers the results in the items' order.
- * Every started item settles before the first failure (in the items' order) is thrown: nothing is
- * still being written once the action has ended.
- */
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (next < items.length && !failed) {
-      const i = next++;
-      try {
-        results[i] = { status: 'fulfilled', value: await work(items[i]) };
-      } catch (reason) {
-        results[i] = { status: 'rejected', reason };
-        failed = true;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  const out: R[] = [];
-  for (const r of results) {
-    if (!r) break;
-    if (r.status === 'rejected') throw r.reason;
-    out.push(r.value);
-  }
-  return out;
-}
-
 export class S3DeployProvider extends InProcessProvider {
   protected async execute(start: ActionStart, log: ActionLog): Promise<ActionResult> {
     const c = start.resolvedConfiguration;
@@ -88,16 +52,8 @@ export class S3DeployProvider extends InProcessProvider {
     if (!objects.getBucket(bucket)) throw new ActionFailure(`The specified bucket does not exist: ${bucket}`);
     // CannedACL and KMSEncryptionKeyARN are accepted; the local store keeps neither ACLs nor encryption.
     const headers: Record<string, string> = c.CacheControl ? { 'cache-control': c.CacheControl } : {};
-    /** Writes one object; answers its log line (written by the caller, in the archive's order). */
-    const put = async (key: string, body: Buffer): Promise<string> => {
-      try {
-        await objects.putObject({ bucket, key, body, contentType: contentTypeOf(key), headers });
-        return `Wrote s3://${bucket}/${key} (${byteCount(body.length)}, ${contentTypeOf(key)})`;
-      } catch (e) {
-        if (e instanceof S3Error) throw new ActionFailure(`Could not write s3://${bucket}/${key}: ${e.code}: ${e.message}`);
-        throw e;
-      }
-    };
+    const written = (key: string, size: number) => `Wrote s3://${bucket}/${key} (${byteCount(size)}, ${contentTypeOf(key)})`;
+    const failure = (key: string, e: S3Error) => new ActionFailure(`Could not write s3://${bucket}/${key}: ${e.code}: ${e.message}`);
     const artifactName = start.inputArtifacts[0]?.name ?? '';
     if (!extract) {
       // The artifact as is: a copy in the store, its bytes neither read nor written again.
@@ -108,24 +64,41 @@ export class S3DeployProvider extends InProcessProvider {
         try {
           await objects.copyObject({ source, bucket, key: objectKey, replace: { contentType: contentTypeOf(objectKey), headers, metadata: {} } });
         } catch (e) {
-          if (e instanceof S3Error) throw new ActionFailure(`Could not write s3://${bucket}/${objectKey}: ${e.code}: ${e.message}`);
+          if (e instanceof S3Error) throw failure(objectKey, e);
           throw e;
         }
-        log.note(`Wrote s3://${bucket}/${objectKey} (${byteCount(source.size)}, ${contentTypeOf(objectKey)})`);
+        log.note(written(objectKey, source.size));
         return { status: 'Succeeded', summary: `Deployed the artifact '${artifactName}' to s3://${bucket}/${objectKey}` };
       }
     }
     const zip = await inputArtifact(this.engine, start);
     log.note(`Read the input artifact '${artifactName}' (${byteCount(zip.length)}); ${extract ? `extracting its files into s3://${bucket}/` : `writing it as is to s3://${bucket}/${objectKey}`}`);
     if (!extract) {
-      log.note(await put(objectKey, zip));
+      try {
+        await objects.putObject({ bucket, key: objectKey, body: zip, contentType: contentTypeOf(objectKey), headers });
+      } catch (e) {
+        if (e instanceof S3Error) throw failure(objectKey, e);
+        throw e;
+      }
+      log.note(written(objectKey, zip.length));
       return { status: 'Succeeded', summary: `Deployed the artifact '${artifactName}' to s3://${bucket}/${objectKey}` };
     }
     const prefix = objectKey.replace(/^\/+|\/+$/g, '');
     const entries = await zipEntries(this.engine, zip, artifactName);
     log.note(`Extracted ${entries.size} file${entries.size === 1 ? '' : 's'} (${byteCount([...entries.values()].reduce((sum, d) => sum + d.length, 0))}) from the input artifact '${artifactName}'`);
-    const keys = [...entries].map(([name, data]) => ({ key: prefix ? `${prefix}/${name}` : name, data }));
-    for (const line of await inParallel(keys, PARALLEL_PUTS, ({ key, data }) => put(key, Buffer.from(data)))) log.note(line);
+    // One transaction for the objects (AWS writes them one by one; here all of them or, on a failure,
+    // none: the action fails naming the first key that could not be written, as before).
+    const items = [...entries].map(([name, body]) => {
+      const key = prefix ? `${prefix}/${name}` : name;
+      return { key, body, contentType: contentTypeOf(key), headers };
+    });
+    try {
+      await objects.putObjects(bucket, items);
+    } catch (e) {
+      if (e instanceof PutObjectsError) throw failure(e.key, e.reason);
+      throw e;
+    }
+    for (const it of items) log.note(written(it.key, it.body.length));
     const where = prefix ? `s3://${bucket}/${prefix}/` : `s3://${bucket}/`;
     return { status: 'Succeeded', summary: `Extracted ${entries.size} file${entries.size === 1 ? '' : 's'} of the artifact '${artifactName}' to ${where}` };
   }

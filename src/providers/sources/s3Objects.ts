@@ -35,8 +35,9 @@ export interface S3ObjectSource {
     bucket: string,
     key: string,
     versionId?: string,
-  ): { versionId: string; etag: string; deleteMarker: boolean; metadata: Record<string, string> } | undefined;
-  getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined>;
+  ): { versionId: string; etag: string; deleteMarker: boolean; metadata: Record<string, string>; blob: string | null } | undefined;
+  /** The whole body of a version getVersion() answered. */
+  readBody(v: { blob: string | null }): Promise<Buffer | undefined>;
   onObjectCreated(listener: (e: { account: string; bucket: string; key: string; versionId: string; etag: string }) => void): () => void;
 }
 
@@ -49,7 +50,8 @@ export function objectStoreSource(s3: S3ObjectSource): SourceObjectStore {
       if (!s3.getBucket(bucket)) return { ok: false, code: 'NoSuchBucket' };
       const v = s3.getVersion(bucket, key, versionId);
       if (!v || v.deleteMarker) return { ok: false, code: versionId === undefined ? 'NoSuchKey' : 'NoSuchVersion' };
-      const body = await s3.getBuffer(bucket, key, v.versionId);
+      // The body of the version just found (not looked up again).
+      const body = await s3.readBody(v);
       if (!body) return { ok: false, code: 'NoSuchKey' };
       return { ok: true, object: { body, versionId: v.versionId, etag: unquote(v.etag), metadata: v.metadata } };
     },

@@ -80,6 +80,21 @@ export class Buckets {
   }
 
   /**
+   * The bucket a write names, looked up once inside the write's transaction (so a DeleteBucket cannot
+   * slip between the check and the rows). With `create`, a missing bucket is created for that owner
+   * (artifact buckets); without, NoSuchBucket.
+   */
+  forWrite(name: string, create?: { account: string; region?: string }): BucketInfo {
+    const b = this.q.bucket.get(name);
+    if (b) return b;
+    if (!create) throw s3err.noSuchBucket(name);
+    if (!validBucketName(name)) throw s3err.invalidBucketName(name);
+    const created: BucketInfo = { name, account: create.account, region: create.region ?? 'us-east-1', created: this.ctx.now() };
+    this.q.insertBucket.run(created.name, created.account, created.region, created.created);
+    return created;
+  }
+
+  /**
    * DeleteBucket. BucketNotEmpty while any key has a current (non-deleted) version; older versions and
    * delete markers go with the bucket (locally, buckets are versioned without asking, so `aws s3 rb`
    * after `aws s3 rm` works as it does on an unversioned bucket).

@@ -1,5 +1,5 @@
 // Object-created events: told to listeners (triggers, sources) after a new version commits.
-import type { Buckets } from './buckets.js';
+import type { BucketInfo } from './buckets.js';
 import type { StoreContext } from './storeContext.js';
 import type { ObjectVersion } from './objectVersion.js';
 
@@ -21,19 +21,15 @@ export type ObjectCreatedListener = (event: ObjectCreatedEvent) => void;
 export class ObjectCreatedEvents {
   private readonly listeners = new Set<ObjectCreatedListener>();
 
-  constructor(
-    private readonly ctx: StoreContext,
-    private readonly buckets: Buckets,
-  ) {}
+  constructor(private readonly ctx: StoreContext) {}
 
   subscribe(listener: ObjectCreatedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  emit(v: ObjectVersion) {
-    const bucket = this.buckets.getBucket(v.bucket);
-    if (!bucket) return;
+  /** Tells the listeners about `v`, committed in `bucket` (the row its write looked up). */
+  emit(v: ObjectVersion, bucket: BucketInfo) {
     const event: ObjectCreatedEvent = {
       account: bucket.account,
       region: bucket.region,

@@ -147,7 +147,7 @@ export class Multipart {
     const md5s = createHash('md5');
     for (const p of chosen) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
     let partFiles: string[] = [];
-    const v = this.versions.commit(body, () => {
+    const v = this.versions.commit(body, bucket, () => {
       partFiles = bodies.forget(this.dropUpload(bucket, key, uploadId));
       return this.versions.insertNew({
         bucket,

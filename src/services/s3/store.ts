@@ -15,11 +15,11 @@ import { ObjectCreatedEvents, type ObjectCreatedListener } from './events.js';
 import { Listings, type ListInput, type ListResult, type VersionListInput, type VersionListResult } from './listings.js';
 import { Multipart, type PartInfo, type UploadInfo } from './multipart.js';
 import { StoreContext } from './storeContext.js';
-import { Versions, type ObjectVersion, type PutObjectInput } from './versions.js';
+import { Versions, type NewObject, type ObjectVersion, type PutObjectInput } from './versions.js';
 
 export { S3_LIMITS } from './limits.js';
 export { validBucketName, type BucketInfo } from './buckets.js';
-export { checkKey, type ObjectVersion, type PutObjectInput } from './versions.js';
+export { checkKey, PutObjectsError, type NewObject, type ObjectVersion, type PutObjectInput } from './versions.js';
 export type { ObjectCreatedEvent, ObjectCreatedListener } from './events.js';
 export type { ListInput, ListResult, VersionListInput, VersionListEntry, VersionListResult } from './listings.js';
 export type { UploadInfo, PartInfo } from './multipart.js';
@@ -45,23 +45,26 @@ export class ObjectStore {
   constructor(db: Db, readonly blobs: Blobs, clock: Clock, log: Logger) {
     const ctx = (this.ctx = new StoreContext(db, blobs, clock, log));
     this.buckets = new Buckets(ctx);
-    this.events = new ObjectCreatedEvents(ctx, this.buckets);
+    this.events = new ObjectCreatedEvents(ctx);
     this.versions = new Versions(ctx, this.buckets, this.events);
     this.listings = new Listings(ctx, this.buckets, this.versions);
     this.multipart = new Multipart(ctx, this.buckets, this.versions);
     this.fileBodies = db.prepare<[], string>(FILE_BODIES_SQL).pluck();
     this.artifacts = {
+      // The bucket is looked up (and created when missing) inside the write's transaction.
       put: async (account: string, location: ArtifactLocation, body: Buffer) => {
-        this.ensureBucket(account, undefined, location.bucket);
-        const v = await this.putObject({ bucket: location.bucket, key: location.key, body, contentType: 'application/zip' });
+        const v = await this.versions.putObject({ bucket: location.bucket, key: location.key, body, contentType: 'application/zip' }, { account });
         return { versionId: v.versionId, etag: v.etag };
       },
       get: async (location: ArtifactLocation, versionId?: string) => this.getBuffer(location.bucket, location.key, versionId),
       copy: async (account: string, source: ArtifactLocation & { versionId: string }, location: ArtifactLocation) => {
-        const from = this.getBucket(source.bucket) && this.getVersion(source.bucket, source.key, source.versionId);
+        // A bucket's versions go with it: no version, no bucket to ask about.
+        const from = this.getVersion(source.bucket, source.key, source.versionId);
         if (!from || from.deleteMarker || !from.blob) return undefined;
-        this.ensureBucket(account, undefined, location.bucket);
-        const v = await this.copyObject({ source: from, bucket: location.bucket, key: location.key, replace: { contentType: 'application/zip', headers: {}, metadata: {} } });
+        const v = await this.versions.copyObject(
+          { source: from, bucket: location.bucket, key: location.key, replace: { contentType: 'application/zip', headers: {}, metadata: {} } },
+          { account },
+        );
         return { versionId: v.versionId, etag: v.etag };
       },
     };
@@ -127,6 +130,14 @@ export class ObjectStore {
     return this.versions.putObject(input);
   }
 
+  /**
+   * New versions of several keys of one bucket, committed together (a batch is all or nothing);
+   * a failure is a PutObjectsError naming the key.
+   */
+  putObjects(bucket: string, items: NewObject[]): Promise<ObjectVersion[]> {
+    return this.versions.putObjects(bucket, items);
+  }
+
   getVersion(bucket: string, key: string, versionId?: string): ObjectVersion | undefined {
     return this.versions.getVersion(bucket, key, versionId);
   }
@@ -137,6 +148,11 @@ export class ObjectStore {
 
   openBody(v: ObjectVersion, range?: { start: number; end: number }): Buffer | Readable {
     return this.versions.openBody(v, range);
+  }
+
+  /** The whole body of a version (undefined for a delete marker). */
+  readBody(v: Pick<ObjectVersion, 'blob'>): Promise<Buffer | undefined> {
+    return this.versions.readBody(v);
   }
 
   getBuffer(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {
