@@ -306,6 +306,7 @@ export class Engine {
    */
   private step(exec: ExecutionRow, active: ExecutionRow[]): boolean {
     this.startedAndRunning = false;
+    this.entered = undefined;
     const started = this.actionsStarted;
     const ended = this.actionsEnded;
     if (!this.stepOnce(exec, active)) return false;
@@ -319,6 +320,8 @@ export class Engine {
   private actionsStarted = 0;
   /** Action outcomes recorded so far (a begin may record one at once; a configuration that fails to resolve is one). */
   private actionsEnded = 0;
+  /** The stage row enterStage just wrote, as stored: the lone execution's next stepOnce reads it from here (see step()). */
+  private entered: StageExecutionRow | undefined;
   /** The last step() ended by starting actions, all InProgress, in a running stage: its next pass would find nothing to do. */
   private startedAndRunning = false;
 
@@ -360,7 +363,7 @@ export class Engine {
     exec.status = 'InProgress';
     exec.updated = now;
     this.store.executions.updateExecution(exec.id, { phase: 'running', status: 'InProgress', updated: now });
-    this.store.executions.putStage({ executionId: exec.id, stage: stage.name!, attempt, status: 'InProgress', retryMode, started: now, updated: now });
+    this.entered = this.store.executions.putStage({ executionId: exec.id, stage: stage.name!, attempt, status: 'InProgress', retryMode, started: now, updated: now });
     recordStageEvent(this.store, exec, stage.name!, attempt > 1 ? 'RESUMED' : 'STARTED', now);
   }
 
@@ -380,7 +383,9 @@ export class Engine {
   }
 
   private stepStage(exec: ExecutionRow, stage: StageDeclaration): boolean {
-    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    const entered = this.entered;
+    this.entered = undefined;
+    const se = entered?.executionId === exec.id && entered.stage === stage.name ? entered : this.store.executions.stage(exec.id, stage.name!)!;
     const halt = halting(exec);
     // Entry conditions are checked when the stage is entered, before any action starts (not on retries).
     if (se.attempt === 1 && stage.beforeEntry) {

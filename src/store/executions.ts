@@ -270,7 +270,8 @@ export class ExecutionStore {
         `INSERT INTO stage_executions (execution_id, stage, attempt, status, retry_mode, started, updated, account, region, pipeline)
          SELECT @executionId, @stage, @attempt, @status, @retryMode, @started, @updated, account, region, pipeline FROM executions WHERE id = @executionId
          ON CONFLICT (execution_id, stage) DO UPDATE SET attempt = excluded.attempt, status = excluded.status,
-           retry_mode = excluded.retry_mode, updated = excluded.updated`,
+           retry_mode = excluded.retry_mode, updated = excluded.updated
+         RETURNING *`,
       ),
       stages: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ?'),
       stage: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ? AND stage = ?'),
@@ -400,8 +401,10 @@ export class ExecutionStore {
     this.s.deleteForPipeline.run(s.account, s.region, pipeline);
   }
 
-  putStage(row: StageExecutionRow) {
-    this.s.upsertStage.run({ ...row, retryMode: row.retryMode ?? null });
+  /** Writes a stage's row; returns it as stored (a re-entry keeps the first `started`), undefined when the execution is gone. */
+  putStage(row: StageExecutionRow): StageExecutionRow | undefined {
+    const r = this.s.upsertStage.get({ ...row, retryMode: row.retryMode ?? null });
+    return r ? stageFromRaw(r) : undefined;
   }
 
   stages(executionId: string): StageExecutionRow[] {
