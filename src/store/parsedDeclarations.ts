@@ -29,7 +29,7 @@ export function parsedDeclaration(text: string): PipelineDeclaration {
   return decl;
 }
 
-/** Pipelines whose versions are kept per database, and versions kept per pipeline (oldest read first out). */
+/** Pipelines whose versions are kept per database, and versions kept per pipeline (the first kept goes first). */
 const MAX_PIPELINES = 256;
 const MAX_VERSIONS = 8;
 
