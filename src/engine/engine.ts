@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-codepipeline';
 import type { Store } from '../store/index.js';
 import type { Scope } from '../store/scope.js';
-import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus } from '../store/executions.js';
+import type { ActionExecutionRow, ActionStatus, ExecutionRow, ExecutionStatus, StageExecutionRow } from '../store/executions.js';
 import type { TimerRow } from '../store/timers.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -252,12 +252,15 @@ export class Engine {
     // Each pass applies at most one step per execution; repeat until nothing moves.
     for (let pass = 1; pass <= Engine.MAX_PASSES; pass++) {
       const active = this.store.executions.active(k, k.pipeline);
+      this.startedAndRunning = false;
       let changed = this.supersede(active);
       for (const exec of active) {
         if (!ACTIVE.includes(exec.status)) continue;
         if (this.step(exec, active)) changed = true;
       }
-      if (!changed) {
+      // A lone execution whose pass ended by starting actions that are all still running: the next
+      // pass would read the active executions, the stage and its actions again to find just that.
+      if (!changed || (active.length === 1 && this.startedAndRunning)) {
         if (pass > this.stats.maxPasses) this.stats.maxPasses = pass;
         return;
       }
@@ -302,15 +305,25 @@ export class Engine {
    * outcome (and the revisions it brings) that only the next pass reads, so the chain stops there.
    */
   private step(exec: ExecutionRow, active: ExecutionRow[]): boolean {
+    this.startedAndRunning = false;
+    this.entered = undefined;
+    const started = this.actionsStarted;
+    const ended = this.actionsEnded;
     if (!this.stepOnce(exec, active)) return false;
     if (active.length !== 1) return true;
-    const started = this.actionsStarted;
     for (let n = 0; n < 100 && started === this.actionsStarted && ACTIVE.includes(exec.status); n++) if (!this.stepOnce(exec, active)) break;
+    this.startedAndRunning = started !== this.actionsStarted && ended === this.actionsEnded && ACTIVE.includes(exec.status) && exec.phase === 'running';
     return true;
   }
 
   /** Actions started so far (see step()). */
   private actionsStarted = 0;
+  /** Action outcomes recorded so far (a begin may record one at once; a configuration that fails to resolve is one). */
+  private actionsEnded = 0;
+  /** The stage row enterStage just wrote, as stored: the lone execution's next stepOnce reads it from here (see step()). */
+  private entered: StageExecutionRow | undefined;
+  /** The last step() ended by starting actions, all InProgress, in a running stage: its next pass would find nothing to do. */
+  private startedAndRunning = false;
 
   private stepOnce(exec: ExecutionRow, active: ExecutionRow[]): boolean {
     const stages = exec.declaration.stages!;
@@ -350,7 +363,7 @@ export class Engine {
     exec.status = 'InProgress';
     exec.updated = now;
     this.store.executions.updateExecution(exec.id, { phase: 'running', status: 'InProgress', updated: now });
-    this.store.executions.putStage({ executionId: exec.id, stage: stage.name!, attempt, status: 'InProgress', retryMode, started: now, updated: now });
+    this.entered = this.store.executions.putStage({ executionId: exec.id, stage: stage.name!, attempt, status: 'InProgress', retryMode, started: now, updated: now });
     recordStageEvent(this.store, exec, stage.name!, attempt > 1 ? 'RESUMED' : 'STARTED', now);
   }
 
@@ -370,7 +383,9 @@ export class Engine {
   }
 
   private stepStage(exec: ExecutionRow, stage: StageDeclaration): boolean {
-    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    const entered = this.entered;
+    this.entered = undefined;
+    const se = entered?.executionId === exec.id && entered.stage === stage.name ? entered : this.store.executions.stage(exec.id, stage.name!)!;
     const halt = halting(exec);
     // Entry conditions are checked when the stage is entered, before any action starts (not on retries).
     if (se.attempt === 1 && stage.beforeEntry) {
@@ -406,7 +421,7 @@ export class Engine {
         return true;
       }
     }
-    this.finishStage(exec, stage, 'Succeeded');
+    this.finishStage(exec, stage, 'Succeeded', se);
     return true;
   }
 
@@ -437,9 +452,10 @@ export class Engine {
     return true;
   }
 
-  private finishStage(exec: ExecutionRow, stage: StageDeclaration, status: 'Succeeded' | 'Skipped' | 'Failed' | 'Stopped' | 'Cancelled') {
+  /** `read` is the stage's row when the caller just read it (and wrote nothing to it since). */
+  private finishStage(exec: ExecutionRow, stage: StageDeclaration, status: 'Succeeded' | 'Skipped' | 'Failed' | 'Stopped' | 'Cancelled', read?: StageExecutionRow) {
     const now = this.clock.now();
-    const se = this.store.executions.stage(exec.id, stage.name!)!;
+    const se = read ?? this.store.executions.stage(exec.id, stage.name!)!;
     this.store.executions.putStage({ ...se, status, updated: now });
     recordStageEvent(this.store, exec, stage.name!, status.toUpperCase(), now);
     // A rollback execution runs only the stage it rolls back.
@@ -576,6 +592,7 @@ export class Engine {
     } catch (e) {
       if (!(e instanceof UnresolvedVariableError)) throw e;
       const message = unresolvedActionMessage(action.name, e);
+      this.actionsEnded++;
       this.store.executions.insertAction({ ...row, status: 'Failed', summary: message, errorDetails: { code: 'JobFailed', message } });
       recordActionEvent(this.store, exec, stage.name!, action, 'FAILED', now);
       return;
@@ -625,6 +642,7 @@ export class Engine {
   completeAction(actionExecutionId: string, result: ActionResult) {
     const row = this.store.executions.action(actionExecutionId);
     if (!row || row.status !== 'InProgress') return;
+    this.actionsEnded++;
     // The action's log is on disk before its outcome is recorded.
     this.logs.settle(row.id);
     const exec = this.store.executions.get(row.executionId)!;

@@ -71,6 +71,31 @@ describe('Scheduler', () => {
     expect(store.timers.due(clock.now() + 1000).map((t) => t.ref)).toEqual(['z']);
   });
 
+  it('arms a timer written after it last looked (the next due time is kept between writes), by any write path', async () => {
+    // setTimeout(0) of an armed due timer runs before a later setTimeout(5): an order, not a duration.
+    const turn = () => new Promise((r) => setTimeout(r, 5));
+    const { scheduler, store, clock, fired } = setup((k) => {
+      if (k.pipeline === 'adds') store.timers.add(clock.now(), 'rule-recheck', 'from-advance');
+    });
+    scheduler.start([]); // looked: no timer
+    await turn();
+    store.tx(() => store.timers.add(clock.now(), 'approval-timeout', 'in-tx'));
+    scheduler.flush();
+    await turn();
+    expect(fired.map((t) => t.ref)).toEqual(['in-tx']);
+    scheduler.commitAndAdvance(() => scheduler.schedule({ ...scope, pipeline: 'adds' }));
+    await turn();
+    expect(fired.map((t) => t.ref)).toEqual(['in-tx', 'from-advance']);
+    // A later timer, then one due sooner after a cancel that removed nothing.
+    store.timers.add(clock.now() + 60_000, 'job-timeout', 'later');
+    scheduler.flush();
+    store.timers.cancel('nothing');
+    store.timers.add(clock.now(), 'job-timeout', 'sooner');
+    scheduler.flush();
+    await turn();
+    expect(fired.map((t) => t.ref)).toEqual(['in-tx', 'from-advance', 'sooner']);
+  });
+
   it('paused, it forgets pending work; start() resumes with the pipelines it is given', async () => {
     const { scheduler, advanced } = setup();
     scheduler.schedule({ ...scope, pipeline: 'a' });

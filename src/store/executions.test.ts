@@ -57,6 +57,46 @@ describe('executions by pipeline version', () => {
   });
 });
 
+describe('pipeline versions read once', () => {
+  it('reads a version once, and a pipeline deleted and created again under its name (version 1 again) is read anew', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    store.pipelines.create(scope, decl(1, 'One'), 1);
+    store.executions.insert(execution('e1', 1, decl(1, 'One')));
+    const first = store.executions.get('e1')!.declaration;
+    // Read from the memo: a change to the row behind the store's back does not show (versions never change).
+    store.db.prepare("UPDATE pipeline_versions SET declaration = '{}' WHERE name = 'p'").run();
+    expect(store.executions.get('e1')!.declaration).toBe(first);
+
+    store.tx(() => {
+      store.executions.deleteForPipeline(scope, 'p');
+      store.pipelines.delete(scope, 'p');
+    });
+    store.pipelines.create(scope, decl(1, 'Again'), 2);
+    store.executions.insert(execution('e2', 1, decl(1, 'Again')));
+    expect(store.executions.get('e2')!.declaration.stages![0].name).toBe('Again');
+  });
+
+  it('forgets a version inserted by a transaction that rolled back, and everything on a reset or restore', () => {
+    store = Store.open({ inMemory: true, dataDir: 'unused' });
+    expect(() =>
+      store.tx(() => {
+        store.pipelines.create(scope, decl(1, 'RolledBack'), 1);
+        store.executions.insert(execution('e1', 1, decl(1, 'RolledBack')));
+        expect(store.executions.get('e1')!.declaration.stages![0].name).toBe('RolledBack');
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    store.pipelines.create(scope, decl(1, 'Kept'), 2);
+    store.executions.insert(execution('e1', 1, decl(1, 'Kept')));
+    expect(store.executions.get('e1')!.declaration.stages![0].name).toBe('Kept');
+    // A restore writes the rows itself, then tells the store.
+    store.db.prepare('UPDATE pipeline_versions SET declaration = ? WHERE name = ?').run(JSON.stringify(decl(1, 'Restored')), 'p');
+    store.replacing('before');
+    store.replacing('after');
+    expect(store.executions.get('e1')!.declaration.stages![0].name).toBe('Restored');
+  });
+});
+
 describe('savepoints', () => {
   it('a nested transaction keeps its page copies in memory, not in a temporary file (temp_store = MEMORY)', () => {
     store = Store.open({ inMemory: true, dataDir: 'unused' });

@@ -12,7 +12,7 @@ import type {
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
 import { historyPages } from './historyPages.js';
-import { parsedDeclaration } from './parsedDeclarations.js';
+import { parsedDeclaration, versionDeclarations, type VersionDeclarations } from './parsedDeclarations.js';
 
 export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
 /** Where an active execution is: waiting in front of stage_index, or running inside it. */
@@ -107,7 +107,7 @@ const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
  */
 const BY_VERSION = '';
 
-function executionFromRaw(r: any, declarationText: (r: any) => string): ExecutionRow {
+function executionFromRaw(r: any, versionDeclaration: (r: any) => PipelineDeclaration): ExecutionRow {
   return {
     id: r.id,
     account: r.account,
@@ -115,7 +115,7 @@ function executionFromRaw(r: any, declarationText: (r: any) => string): Executio
     pipeline: r.pipeline,
     seq: r.seq,
     pipelineVersion: r.pipeline_version,
-    declaration: parsedDeclaration(r.declaration === BY_VERSION ? declarationText(r) : r.declaration),
+    declaration: r.declaration === BY_VERSION ? versionDeclaration(r) : parsedDeclaration(r.declaration),
     status: r.status,
     statusSummary: opt(r.status_summary),
     executionMode: r.execution_mode,
@@ -216,7 +216,11 @@ export class ExecutionStore {
   readonly updateExecution: (id: string, fields: Partial<ExecutionRow>) => void;
   readonly updateAction: (id: string, fields: Partial<ActionExecutionRow>) => void;
 
+  /** Pipeline versions read through execution rows (parsedDeclarations.ts). */
+  private readonly versions: VersionDeclarations;
+
   constructor(db: Db) {
+    this.versions = versionDeclarations(db);
     this.s = {
       insert: db.prepare(
         `INSERT INTO executions (id, account, region, pipeline, seq, pipeline_version, declaration, status, execution_mode,
@@ -266,7 +270,8 @@ export class ExecutionStore {
         `INSERT INTO stage_executions (execution_id, stage, attempt, status, retry_mode, started, updated, account, region, pipeline)
          SELECT @executionId, @stage, @attempt, @status, @retryMode, @started, @updated, account, region, pipeline FROM executions WHERE id = @executionId
          ON CONFLICT (execution_id, stage) DO UPDATE SET attempt = excluded.attempt, status = excluded.status,
-           retry_mode = excluded.retry_mode, updated = excluded.updated`,
+           retry_mode = excluded.retry_mode, updated = excluded.updated
+         RETURNING *`,
       ),
       stages: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ?'),
       stage: db.prepare('SELECT * FROM stage_executions WHERE execution_id = ? AND stage = ?'),
@@ -300,14 +305,15 @@ export class ExecutionStore {
     this.updateAction = updater(db, 'action_executions', ACTION_COLUMNS, 'id');
   }
 
-  /** The declaration text of the pipeline version an execution row names (see BY_VERSION). */
-  private readonly versionText = (r: any): string => {
-    const text = this.s.versionDeclaration.get(r.account, r.region, r.pipeline, r.pipeline_version);
-    if (text === undefined) throw new Error(`execution ${r.id}: version ${r.pipeline_version} of the pipeline ${r.pipeline} is missing from the store`);
-    return text;
-  };
+  /** The declaration of the pipeline version an execution row names (see BY_VERSION), read once per version. */
+  private readonly versionDeclaration = (r: any): PipelineDeclaration =>
+    this.versions.get(r.account, r.region, r.pipeline, r.pipeline_version, () => {
+      const text = this.s.versionDeclaration.get(r.account, r.region, r.pipeline, r.pipeline_version);
+      if (text === undefined) throw new Error(`execution ${r.id}: version ${r.pipeline_version} of the pipeline ${r.pipeline} is missing from the store`);
+      return text;
+    });
 
-  private readonly fromRaw = (r: any): ExecutionRow => executionFromRaw(r, this.versionText);
+  private readonly fromRaw = (r: any): ExecutionRow => executionFromRaw(r, this.versionDeclaration);
 
   nextSeq(s: Scope, pipeline: string): number {
     return this.s.nextSeq.get(s.account, s.region, pipeline)!.n;
@@ -395,8 +401,10 @@ export class ExecutionStore {
     this.s.deleteForPipeline.run(s.account, s.region, pipeline);
   }
 
-  putStage(row: StageExecutionRow) {
-    this.s.upsertStage.run({ ...row, retryMode: row.retryMode ?? null });
+  /** Writes a stage's row; returns it as stored (a re-entry keeps the first `started`), undefined when the execution is gone. */
+  putStage(row: StageExecutionRow): StageExecutionRow | undefined {
+    const r = this.s.upsertStage.get({ ...row, retryMode: row.retryMode ?? null });
+    return r ? stageFromRaw(r) : undefined;
   }
 
   stages(executionId: string): StageExecutionRow[] {

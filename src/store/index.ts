@@ -18,6 +18,7 @@ import { ParameterStore } from '../parameters/store.js';
 import { SecretStore } from '../secrets/store.js';
 import { BuildStore } from '../builds/store.js';
 import { countWrites, type WriteCount } from './writeGeneration.js';
+import { versionDeclarations } from './parsedDeclarations.js';
 
 export class Store {
   readonly pipelines: PipelineStore;
@@ -101,6 +102,9 @@ export class Store {
 
   /** Called by a state replacement before the rows change, and after: in-process work tied to rows lets go of them. */
   replacing(phase: 'before' | 'after'): void {
+    // What the stores keep between reads of rows about to be replaced (and replaced).
+    this.timers.forget();
+    versionDeclarations(this.db).clear();
     for (const l of [...this.replaceListeners]) l(phase);
   }
 

@@ -2,6 +2,7 @@
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { Db } from './db.js';
 import type { Scope } from './scope.js';
+import { versionDeclarations } from './parsedDeclarations.js';
 
 export interface PipelineRow {
   name: string;
@@ -45,7 +46,11 @@ export class PipelineStore {
   private readonly everywhereStmt;
   private readonly scopesOfStmt;
 
+  /** The parsed versions execution reads keep: forgotten by every write to pipeline_versions here. */
+  private readonly versions;
+
   constructor(private readonly db: Db) {
+    this.versions = versionDeclarations(db);
     this.getStmt = db.prepare<[string, string, string], RawRow>(
       'SELECT name, version, declaration, created, updated FROM pipelines WHERE account = ? AND region = ? AND name = ?',
     );
@@ -112,6 +117,7 @@ export class PipelineStore {
     const json = JSON.stringify(decl);
     const added = this.insertStmt.run(s.account, s.region, decl.name, decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, now);
     if (added.changes === 0) return false;
+    this.versions.forget(s.account, s.region, decl.name!);
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
     return true;
   }
@@ -119,10 +125,12 @@ export class PipelineStore {
   update(s: Scope, decl: PipelineDeclaration, now: number) {
     const json = JSON.stringify(decl);
     this.updateStmt.run(decl.version, json, decl.pipelineType ?? null, decl.executionMode ?? null, now, s.account, s.region, decl.name);
+    this.versions.forget(s.account, s.region, decl.name!);
     this.insertVersionStmt.run(s.account, s.region, decl.name, decl.version, json, now);
   }
 
   delete(s: Scope, name: string): boolean {
+    this.versions.forget(s.account, s.region, name);
     this.deleteVersionsStmt.run(s.account, s.region, name);
     return this.deleteStmt.run(s.account, s.region, name).changes > 0;
   }

@@ -8,9 +8,20 @@ export interface TimerRow {
   ref: string;
 }
 
+/** nextDue() must ask SQLite again. */
+const UNKNOWN = Symbol('unknown');
+
 export class TimerStore {
   private readonly s;
-  constructor(db: Db) {
+  /**
+   * The earliest due time, kept between writes: the scheduler asks after every flush (12 times per
+   * 5-stage execution) and only a write to this table can change it. Every statement that writes the
+   * table is in this class and forgets the value before it runs; a value read inside a transaction is
+   * not kept (the transaction may still roll back a write it saw). Store.replacing forgets it too.
+   */
+  private next: number | undefined | typeof UNKNOWN = UNKNOWN;
+
+  constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare('INSERT INTO timers (due_at, kind, ref) VALUES (?, ?, ?)'),
       due: db.prepare<[number], TimerRow>('SELECT id, due_at AS dueAt, kind, ref FROM timers WHERE due_at <= ? ORDER BY due_at, id'),
@@ -20,18 +31,28 @@ export class TimerStore {
     };
   }
   add(dueAt: number, kind: string, ref: string) {
+    this.next = UNKNOWN;
     this.s.insert.run(dueAt, kind, ref);
   }
   due(now: number): TimerRow[] {
     return this.s.due.all(now);
   }
   nextDue(): number | undefined {
-    return this.s.next.get()?.dueAt ?? undefined;
+    if (this.next !== UNKNOWN) return this.next;
+    const next = this.s.next.get()?.dueAt ?? undefined;
+    if (!this.db.inTransaction) this.next = next;
+    return next;
   }
   delete(id: number) {
+    this.next = UNKNOWN;
     this.s.delete.run(id);
   }
   cancel(ref: string) {
-    this.s.deleteRef.run(ref);
+    // Most actions end with no timer to cancel: that changes nothing, the kept value stays.
+    if (this.s.deleteRef.run(ref).changes > 0) this.next = UNKNOWN;
+  }
+  /** The rows may have changed behind this class (reset, restore). */
+  forget() {
+    this.next = UNKNOWN;
   }
 }
