@@ -107,15 +107,12 @@ const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
  */
 const BY_VERSION = '';
 
-function executionFromRaw(r: any, versionDeclaration: (r: any) => PipelineDeclaration): ExecutionRow {
+/** The columns GetPipelineExecution shows, from an executions row (ExecutionStore.detail reads only these). */
+function detailFromRaw(r: any): ExecutionDetailRow {
   return {
     id: r.id,
-    account: r.account,
-    region: r.region,
     pipeline: r.pipeline,
-    seq: r.seq,
     pipelineVersion: r.pipeline_version,
-    declaration: r.declaration === BY_VERSION ? versionDeclaration(r) : parsedDeclaration(r.declaration),
     status: r.status,
     statusSummary: opt(r.status_summary),
     executionMode: r.execution_mode,
@@ -123,9 +120,19 @@ function executionFromRaw(r: any, versionDeclaration: (r: any) => PipelineDeclar
     triggerType: r.trigger_type,
     triggerDetail: opt(r.trigger_detail),
     variables: JSON.parse(r.variables),
-    sourceRevisions: JSON.parse(r.source_revisions),
     artifactRevisions: JSON.parse(r.artifact_revisions),
     rollbackMetadata: parse(r.rollback_metadata),
+  };
+}
+
+function executionFromRaw(r: any, versionDeclaration: (r: any) => PipelineDeclaration): ExecutionRow {
+  return {
+    ...detailFromRaw(r),
+    account: r.account,
+    region: r.region,
+    seq: r.seq,
+    declaration: r.declaration === BY_VERSION ? versionDeclaration(r) : parsedDeclaration(r.declaration),
+    sourceRevisions: JSON.parse(r.source_revisions),
     clientRequestToken: opt(r.client_request_token),
     stageIndex: r.stage_index,
     phase: r.phase,
@@ -351,20 +358,7 @@ export class ExecutionStore {
     const r = this.s.detail.get({ account: s.account, region: s.region, pipeline, id }) as any;
     if (!r.pipeline_exists) return 'no pipeline';
     if (r.id === null) return undefined;
-    return {
-      id: r.id,
-      pipeline: r.pipeline,
-      pipelineVersion: r.pipeline_version,
-      status: r.status,
-      statusSummary: opt(r.status_summary),
-      executionMode: r.execution_mode,
-      executionType: r.execution_type,
-      triggerType: r.trigger_type,
-      triggerDetail: opt(r.trigger_detail),
-      variables: JSON.parse(r.variables),
-      artifactRevisions: JSON.parse(r.artifact_revisions),
-      rollbackMetadata: parse(r.rollback_metadata),
-    };
+    return detailFromRaw(r);
   }
 
   byClientToken(s: Scope, pipeline: string, token: string): ExecutionRow | undefined {
